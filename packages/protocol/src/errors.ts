@@ -1,0 +1,63 @@
+/**
+ * The error catalog: every error the relay reports has a stable string code. Codes with a close
+ * code end the connection with it; the others arrive as an `error` frame and the connection
+ * stays open (until `maxErrors` refused frames, which closes with 4008).
+ */
+export const ERROR_CATALOG = {
+  bad_json: { close: null, message: 'The frame is not valid JSON.' },
+  bad_frame: { close: null, message: 'The frame does not have the shape its type requires.' },
+  unknown_type: { close: null, message: 'The frame type is not known.' },
+  hello_required: { close: 4002, message: 'The first frame must be hello.' },
+  version_mismatch: { close: 4000, message: 'The client speaks another protocol version.' },
+  hello_timeout: { close: 4003, message: 'No hello frame arrived in time.' },
+  frame_too_large: { close: 1009, message: 'The frame is larger than the relay accepts.' },
+  text_too_long: { close: null, message: 'The message is longer than the relay accepts.' },
+  rate_limited: { close: null, message: 'Too many frames; slow down.' },
+  flood: { close: 4029, message: 'Frames kept arriving faster than allowed; the connection was closed.' },
+  too_many_errors: { close: 4008, message: 'Too many refused frames; the connection was closed.' },
+  forbidden: { close: null, message: 'This action is not allowed for this connection.' },
+  not_found: { close: null, message: 'No such conversation.' },
+  identity_invalid: { close: null, message: 'The user hash does not match the user id.' },
+  unauthorized: { close: 4001, message: 'The token is missing, invalid or expired.' },
+  slow_consumer: { close: 4009, message: 'The connection fell too far behind; reconnect to resume.' },
+  shutting_down: { close: 1001, message: 'The relay is restarting; reconnect to resume.' },
+  internal: { close: null, message: 'The relay could not complete the action; nothing was lost, retry.' },
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** WebSocket close codes the relay uses, by meaning. */
+export const CLOSE_CODES = {
+  goingAway: 1001,
+  tooLarge: 1009,
+  versionMismatch: 4000,
+  unauthorized: 4001,
+  helloRequired: 4002,
+  helloTimeout: 4003,
+  tooManyErrors: 4008,
+  slowConsumer: 4009,
+  flood: 4029,
+} as const;
+
+/** Close codes after which a client must not reconnect without a change (new token, new build). */
+export const FATAL_CLOSE_CODES: readonly number[] = [4000, 4001];
+
+/** True when `code` is a known error code. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, code);
+}
+
+/** An error that carries its stable code; thrown by guards and broker actions. */
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+  /** The close code, when this error ends the connection. */
+  readonly close: number | null;
+
+  constructor(code: ErrorCode, message: string = ERROR_CATALOG[code].message) {
+    super(message);
+    this.name = 'ParleyError';
+    this.code = code;
+    this.close = ERROR_CATALOG[code].close;
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * Every frame of the wire protocol, defined once. Frames are JSON text with a string `type`.
+ * Client frames are validated by `parseClientFrame` before the relay uses them.
+ */
+import type {
+  AgentProfile,
+  Attributes,
+  ConversationSummary,
+  Message,
+  PageView,
+  TrackedEvent,
+  VisitorProfile,
+} from './model.js';
+import type { ErrorCode } from './errors.js';
+
+/** Where a client was in each conversation: conversation id -> last seq it holds. */
+export type ResumePoints = Record<string, number>;
+
+/** Opens every connection, visitor or agent. */
+export interface HelloFrame {
+  type: 'hello';
+  v: number;
+  /** Conversations to catch up: the relay replays every message after the given seq. */
+  resume?: ResumePoints;
+  /** Visitor only: the page the widget runs on. */
+  page?: { url: string; title: string; referrer?: string };
+  /** Visitor only: the browser's language (BCP 47). */
+  language?: string;
+}
+
+/** Sends a chat message. A visitor may omit `conversationId`: the relay uses the open one or starts one. */
+export interface ChatSendFrame {
+  type: 'chat.send';
+  clientId: string;
+  conversationId?: string;
+  text: string;
+}
+
+/** Says the sender started or stopped typing. Ephemeral. */
+export interface ChatTypingFrame {
+  type: 'chat.typing';
+  conversationId: string;
+  typing: boolean;
+}
+
+/** Marks every message up to `seq` as read by the sender's side. */
+export interface ChatReadFrame {
+  type: 'chat.read';
+  conversationId: string;
+  seq: number;
+}
+
+/** Asks for the messages after `afterSeq` (a resync after a gap). Answered by `chat.messages`. */
+export interface ChatSyncFrame {
+  type: 'chat.sync';
+  conversationId: string;
+  afterSeq: number;
+}
+
+/** Visitor: names the host page's user; `userHash` (HMAC-SHA256 of userId, hex) proves it. */
+export interface VisitorIdentifyFrame {
+  type: 'visitor.identify';
+  userId?: string;
+  userHash?: string;
+  name?: string;
+  email?: string;
+  attributes?: Attributes;
+}
+
+/** Visitor: the page changed (full load or in-page route). */
+export interface VisitorPageFrame {
+  type: 'visitor.page';
+  url: string;
+  title: string;
+  referrer?: string;
+}
+
+/** Visitor: the host page tracked an event. */
+export interface VisitorTrackFrame {
+  type: 'visitor.track';
+  event: string;
+  props?: Attributes;
+}
+
+/** Agent: opens a conversation; answered by `conversation.detail`. */
+export interface ConversationOpenFrame {
+  type: 'conversation.open';
+  conversationId: string;
+}
+
+/** Agent: takes a conversation (or gives it to `agentId`, supervisors and admins only). */
+export interface ConversationAssignFrame {
+  type: 'conversation.assign';
+  conversationId: string;
+  agentId?: string;
+}
+
+/** Agent: resolves or reopens a conversation. */
+export interface ConversationStatusFrame {
+  type: 'conversation.resolve' | 'conversation.reopen';
+  conversationId: string;
+}
+
+/** Agent: lists an inbox view; answered by `inbox.items`. */
+export interface InboxListFrame {
+  type: 'inbox.list';
+  view: InboxView;
+  /** For paging: only conversations updated before this time. */
+  before?: number;
+}
+
+/** The inbox views of the console. */
+export type InboxView = 'waiting' | 'mine' | 'open' | 'resolved';
+
+/** The inbox views, in console order. */
+export const INBOX_VIEWS: readonly InboxView[] = ['waiting', 'mine', 'open', 'resolved'];
+
+/** Application-level heartbeat from the client (browsers cannot see WebSocket pings). */
+export interface PingFrame {
+  type: 'ping';
+  t?: number;
+}
+
+/** Every frame a visitor may send. */
+export type VisitorFrame =
+  | HelloFrame
+  | ChatSendFrame
+  | ChatTypingFrame
+  | ChatReadFrame
+  | ChatSyncFrame
+  | VisitorIdentifyFrame
+  | VisitorPageFrame
+  | VisitorTrackFrame
+  | PingFrame;
+
+/** Every frame an agent may send. */
+export type AgentFrame =
+  | HelloFrame
+  | ChatSendFrame
+  | ChatTypingFrame
+  | ChatReadFrame
+  | ChatSyncFrame
+  | ConversationOpenFrame
+  | ConversationAssignFrame
+  | ConversationStatusFrame
+  | InboxListFrame
+  | PingFrame;
+
+/** Every frame a client may send. */
+export type ClientFrame = VisitorFrame | AgentFrame;
+
+/** The `type` tags of client frames. */
+export type ClientFrameType = ClientFrame['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Relay -> client
+
+/** First frame from the relay after a valid `hello`. */
+export interface WelcomeFrame {
+  type: 'welcome';
+  v: number;
+  role: 'visitor' | 'agent';
+  /** Visitor connections: the visitor; agent connections: the agent. */
+  visitor?: VisitorProfile;
+  agent?: AgentProfile;
+  /** Visitor: their conversations, newest first. Agent: the open conversations of their sites. */
+  conversations: ConversationSummary[];
+  /** Agent: whether any agent is online, for the visitor's "we reply in" line. */
+  agentsOnline?: number;
+  serverTime: number;
+}
+
+/** The relay wrote the message durably; `seq` is its place in the conversation. */
+export interface ChatAckFrame {
+  type: 'chat.ack';
+  clientId: string;
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  at: number;
+}
+
+/** A new message in a conversation the receiver takes part in. */
+export interface ChatMessageFrame {
+  type: 'chat.message';
+  message: Message;
+}
+
+/** Replayed messages, answering `hello.resume`, `chat.sync` or `conversation.open`. */
+export interface ChatMessagesFrame {
+  type: 'chat.messages';
+  conversationId: string;
+  messages: Message[];
+  /** False when more remain after the last one: ask again from its seq. */
+  complete: boolean;
+}
+
+/** The other side started or stopped typing. */
+export interface ChatTypingOutFrame {
+  type: 'chat.typing';
+  conversationId: string;
+  typing: boolean;
+  from: 'visitor' | 'agent';
+  name?: string;
+}
+
+/** The other side read up to `seq`. */
+export interface ChatReadOutFrame {
+  type: 'chat.read';
+  conversationId: string;
+  seq: number;
+  by: 'visitor' | 'agent';
+}
+
+/** A conversation changed (new, assigned, resolved, reopened, new message). */
+export interface ConversationUpdatedFrame {
+  type: 'conversation.updated';
+  conversation: ConversationSummary;
+}
+
+/** Agent: everything about one conversation, answering `conversation.open`. */
+export interface ConversationDetailFrame {
+  type: 'conversation.detail';
+  conversation: ConversationSummary;
+  messages: Message[];
+  visitor: VisitorProfile;
+  pages: PageView[];
+  events: TrackedEvent[];
+  /** The visitor's other conversations, newest first. */
+  past: ConversationSummary[];
+}
+
+/** Agent: a visitor's profile changed (page, identity, presence). */
+export interface VisitorUpdatedFrame {
+  type: 'visitor.updated';
+  visitor: VisitorProfile;
+  /** Set when the change was a page view or a tracked event. */
+  page?: PageView;
+  event?: TrackedEvent;
+}
+
+/** Visitor: the identity was accepted; keep `token` from now on. */
+export interface VisitorIdentifiedFrame {
+  type: 'visitor.identified';
+  token: string;
+  visitor: VisitorProfile;
+  conversations: ConversationSummary[];
+}
+
+/** Agent: an inbox view, answering `inbox.list`. */
+export interface InboxItemsFrame {
+  type: 'inbox.items';
+  view: InboxView;
+  conversations: ConversationSummary[];
+}
+
+/** Agent: the number of agents online changed; visitor: whether anyone is there to answer. */
+export interface PresenceFrame {
+  type: 'presence';
+  agentsOnline: number;
+}
+
+/** A refused frame. `ref` names what was refused: the clientId of a chat.send, or the frame type. */
+export interface ErrorFrame {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  ref?: string;
+}
+
+/** Answers `ping`. */
+export interface PongFrame {
+  type: 'pong';
+  t?: number;
+}
+
+/** Every frame the relay sends. */
+export type ServerFrame =
+  | WelcomeFrame
+  | ChatAckFrame
+  | ChatMessageFrame
+  | ChatMessagesFrame
+  | ChatTypingOutFrame
+  | ChatReadOutFrame
+  | ConversationUpdatedFrame
+  | ConversationDetailFrame
+  | VisitorUpdatedFrame
+  | VisitorIdentifiedFrame
+  | InboxItemsFrame
+  | PresenceFrame
+  | ErrorFrame
+  | PongFrame;
+
+/** The `type` tags of relay frames. */
+export type ServerFrameType = ServerFrame['type'];

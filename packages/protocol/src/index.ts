@@ -1,0 +1,14 @@
+/**
+ * The Parley wire protocol: the one definition of every frame, limit and error code, shared by
+ * the widget, the console and the relay. Imports nothing.
+ */
+export { PROTOCOL_VERSION } from './version.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export type { Limits } from './limits.js';
+export { ERROR_CATALOG, CLOSE_CODES, FATAL_CLOSE_CODES, ParleyError, isErrorCode } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { ROLES } from './model.js';
+export type * from './model.js';
+export { INBOX_VIEWS } from './frames.js';
+export type * from './frames.js';
+export { parseClientFrame, parseAttributes, checkText } from './guards.js';

@@ -1,0 +1,88 @@
+// Every Parley bundle: the widget loader (IIFE, what the script tag fetches), the widget core
+// with its lazy chunks (ESM), the agent console (ESM) and the relay (Node ESM).
+// `PARLEY_TARGETS=widget,console` builds only the named targets.
+import { builtinModules } from 'node:module';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const production = process.env.NODE_ENV !== 'development';
+const only = process.env.PARLEY_TARGETS?.split(',').map((t) => t.trim());
+
+/** TypeScript for one bundle; type errors are reported by `npm run typecheck`, not here. */
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: false, incremental: false },
+    include: ['packages/*/src/**/*', 'server/src/**/*'],
+    exclude: ['**/*.test.ts', '**/*.test.tsx'],
+    noEmitOnError: false,
+    outputToFilesystem: false,
+  });
+
+const browserPlugins = () => [
+  nodeResolve({ browser: true, extensions: ['.ts', '.tsx', '.js', '.mjs'] }),
+  ts(),
+  production &&
+    terser({
+      ecma: 2020,
+      module: true,
+      compress: { passes: 2, pure_getters: true },
+      format: { comments: false },
+      mangle: { properties: { regex: /^_[a-z]/ } },
+    }),
+];
+
+const targets = {
+  widget: [
+    {
+      input: 'packages/widget/src/loader.ts',
+      output: { file: 'packages/widget/dist/parley.js', format: 'iife', sourcemap: false },
+      plugins: browserPlugins(),
+    },
+    {
+      input: { core: 'packages/widget/src/core.ts' },
+      output: {
+        dir: 'packages/widget/dist/widget',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        sourcemap: false,
+      },
+      plugins: browserPlugins(),
+    },
+  ],
+  console: [
+    {
+      input: { console: 'packages/console/src/main.tsx' },
+      output: {
+        dir: 'packages/console/dist',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        sourcemap: false,
+      },
+      plugins: browserPlugins(),
+    },
+  ],
+  server: [
+    {
+      input: { cli: 'server/src/cli.ts', index: 'server/src/index.ts' },
+      output: { dir: 'server/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      external: [
+        ...builtinModules,
+        ...builtinModules.map((m) => `node:${m}`),
+        'ws',
+        'better-sqlite3',
+        'nanoid',
+        'pg',
+        'ioredis',
+      ],
+      plugins: [nodeResolve({ preferBuiltins: true, extensions: ['.ts', '.js', '.mjs'] }), ts()],
+    },
+  ],
+};
+
+export default Object.entries(targets)
+  .filter(([name]) => !only || only.includes(name))
+  .flatMap(([, configs]) => configs);

@@ -1,0 +1,174 @@
+/**
+ * The Storage interface: the relay's source of truth. The broker depends on this interface only,
+ * never on a driver. Implementations: `MemoryStorage` (tests, ephemeral runs) and `SqliteStorage`
+ * (the embedded default). One contract suite (`storage.contract.ts`) runs against each.
+ *
+ * Every method is async so that network-backed stores (PostgreSQL) fit the same shape.
+ * Times are milliseconds since the epoch.
+ */
+import type {
+  Attributes,
+  Author,
+  ConversationStatus,
+  Message,
+  PageView,
+  Role,
+  TrackedEvent,
+} from '@parley/protocol';
+
+/** A website that embeds the widget. */
+export interface Site {
+  id: string;
+  /** Public key named in the script tag. */
+  key: string;
+  name: string;
+  /** Secret for identity verification (`userHash` = HMAC-SHA256(userId) under it, hex). */
+  secret: string;
+  /**
+   * Origins allowed to embed the widget: exact origins (`https://shop.example`) or patterns with
+   * a `*` port or subdomain (`http://localhost:*`, `https://*.example.com`).
+   */
+  allowedOrigins: string[];
+  createdAt: number;
+}
+
+/** An agent account. */
+export interface Agent {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash`, see `server/src/auth/password.ts`. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+/** A visitor as stored (the profile shown to agents adds presence). */
+export interface Visitor {
+  id: string;
+  siteId: string;
+  userId: string | null;
+  name: string | null;
+  email: string | null;
+  verified: boolean;
+  attributes: Attributes;
+  browser: string | null;
+  os: string | null;
+  language: string | null;
+  currentPage: PageView | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** Fields of a visitor that can be changed. */
+export type VisitorPatch = Partial<Omit<Visitor, 'id' | 'siteId' | 'firstSeenAt'>>;
+
+/** A conversation as stored. */
+export interface Conversation {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  resolvedAt: number | null;
+  /** Seq of the newest message, 0 when none. */
+  lastSeq: number;
+  lastMessage: { text: string; author: Author; at: number } | null;
+  /** When an agent first replied; null until then. For first-response time. */
+  firstResponseAt: number | null;
+  visitorReadSeq: number;
+  agentReadSeq: number;
+}
+
+/** Fields of a conversation the broker may change. */
+export type ConversationPatch = Partial<
+  Pick<Conversation, 'status' | 'assigneeId' | 'resolvedAt' | 'visitorReadSeq' | 'agentReadSeq'>
+>;
+
+/** A message to append; the store assigns `seq`. */
+export interface NewMessage {
+  id: string;
+  conversationId: string;
+  clientId: string;
+  author: Author;
+  authorId: string;
+  authorName?: string;
+  text: string;
+  at: number;
+}
+
+/** The result of appending: the stored message, and whether it was already there (a retry). */
+export interface AppendResult {
+  message: Message;
+  duplicate: boolean;
+}
+
+/** Which conversations to list. Every given field must match; results are newest `updatedAt` first. */
+export interface ConversationFilter {
+  siteIds?: string[];
+  visitorId?: string;
+  status?: ConversationStatus;
+  /** A given agent id, or null for unassigned only. */
+  assigneeId?: string | null;
+  /** Only conversations updated strictly before this time (paging). */
+  before?: number;
+  limit: number;
+}
+
+/** The relay's durable store. */
+export interface Storage {
+  /** Creates or upgrades the schema. Safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Releases the store; no call may follow. */
+  close(): Promise<void>;
+
+  createSite(site: Site): Promise<Site>;
+  getSite(id: string): Promise<Site | null>;
+  getSiteByKey(key: string): Promise<Site | null>;
+  listSites(): Promise<Site[]>;
+  updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site>;
+
+  createAgent(agent: Agent): Promise<Agent>;
+  getAgent(id: string): Promise<Agent | null>;
+  /** Emails compare case-insensitively. */
+  getAgentByEmail(email: string): Promise<Agent | null>;
+  listAgents(): Promise<Agent[]>;
+  updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent>;
+
+  createVisitor(visitor: Visitor): Promise<Visitor>;
+  getVisitor(id: string): Promise<Visitor | null>;
+  findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null>;
+  updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
+  /**
+   * Moves everything of visitor `fromId` (conversations, page views, events) to `intoId` and
+   * deletes `fromId`. Used when an anonymous visitor proves they are a known user.
+   */
+  mergeVisitor(fromId: string, intoId: string): Promise<void>;
+  addPageView(visitorId: string, page: PageView): Promise<void>;
+  /** Newest first. */
+  listPageViews(visitorId: string, limit: number): Promise<PageView[]>;
+  addEvent(visitorId: string, event: TrackedEvent): Promise<void>;
+  /** Newest first. */
+  listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]>;
+
+  createConversation(conversation: Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | null>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  /** Applies the patch and bumps `updatedAt` to `at`. */
+  updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation>;
+
+  /**
+   * Appends a message durably and atomically: assigns the conversation's next seq, updates its
+   * `lastSeq`, `lastMessage`, `updatedAt` (and `firstResponseAt` on the first agent message).
+   * If a message with the same (`authorId`, `clientId`) exists, returns it with
+   * `duplicate: true` and writes nothing. When this resolves the message survives the process
+   * dying.
+   */
+  appendMessage(message: NewMessage): Promise<AppendResult>;
+  /** The message an author sent with this client id, if any (dedupe before choosing a conversation). */
+  findMessageByClientId(authorId: string, clientId: string): Promise<Message | null>;
+  /** Messages with seq > afterSeq, oldest first, at most `limit`. */
+  listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+}
