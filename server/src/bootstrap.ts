@@ -1,0 +1,90 @@
+/**
+ * First start: the relay secret (kept in `<dataDir>/relay-secret`), the demo site and the admin
+ * agent. Later starts reuse them; the demo site's allowlist follows the current public origin
+ * and `PARLEY_ALLOWED_ORIGINS`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nanoid } from 'nanoid';
+import { hashPassword } from './auth/password.js';
+import type { RelayOptions } from './options.js';
+import type { Site, Storage } from './storage/storage.js';
+
+/** What the first start created, to print once. */
+export interface FirstStart {
+  /** The generated admin password (null when it was given or the admin existed). */
+  adminPassword: string | null;
+  /** The generated demo site secret (null when it was given or the site existed). */
+  demoSiteSecret: string | null;
+}
+
+/** The result of bootstrapping. */
+export interface Bootstrap {
+  secret: string;
+  demoSite: Site;
+  created: FirstStart;
+}
+
+/** A random secret, URL-safe. */
+export function generateSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** The relay secret: the configured one, else the one in the data dir, else a new one saved there. */
+export async function loadSecret(options: Pick<RelayOptions, 'secret' | 'dataDir'>): Promise<string> {
+  if (options.secret) return options.secret;
+  const file = join(options.dataDir, 'relay-secret');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim()) return existing.trim();
+  await mkdir(options.dataDir, { recursive: true });
+  const secret = generateSecret();
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** The demo site's allowlist: the relay itself, any local port, and the configured extras. */
+export function demoOrigins(publicOrigin: string, extra: readonly string[]): string[] {
+  return [...new Set([publicOrigin, 'http://localhost:*', 'http://127.0.0.1:*', ...extra])];
+}
+
+/** Creates the demo site and admin agent when missing; keeps the demo allowlist current. */
+export async function bootstrap(storage: Storage, options: RelayOptions, publicOrigin: string): Promise<Bootstrap> {
+  const secret = await loadSecret(options);
+  const created: FirstStart = { adminPassword: null, demoSiteSecret: null };
+  const origins = demoOrigins(publicOrigin, options.allowedOrigins);
+
+  let demoSite = await storage.getSiteByKey(options.demoSiteKey);
+  if (!demoSite) {
+    const siteSecret = options.demoSiteSecret ?? generateSecret();
+    if (!options.demoSiteSecret) created.demoSiteSecret = siteSecret;
+    demoSite = await storage.createSite({
+      id: nanoid(),
+      key: options.demoSiteKey,
+      name: 'Demo',
+      secret: siteSecret,
+      allowedOrigins: origins,
+      createdAt: Date.now(),
+    });
+  } else {
+    const merged = [...new Set([...demoSite.allowedOrigins, ...origins])];
+    const patch: Partial<Site> = {};
+    if (merged.length !== demoSite.allowedOrigins.length) patch.allowedOrigins = merged;
+    if (options.demoSiteSecret && options.demoSiteSecret !== demoSite.secret) patch.secret = options.demoSiteSecret;
+    if (Object.keys(patch).length > 0) demoSite = await storage.updateSite(demoSite.id, patch);
+  }
+
+  if ((await storage.listAgents()).length === 0) {
+    const password = options.adminPassword ?? generateSecret(12);
+    if (!options.adminPassword) created.adminPassword = password;
+    await storage.createAgent({
+      id: nanoid(),
+      email: options.adminEmail,
+      name: 'Admin',
+      role: 'admin',
+      passwordHash: await hashPassword(password),
+      createdAt: Date.now(),
+    });
+  }
+  return { secret, demoSite, created };
+}

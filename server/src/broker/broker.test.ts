@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION, ParleyError, type ServerFrame } from '@parley/protocol';
+import { MemoryBus } from '../bus/memory-bus.js';
+import type { Logger } from '../log.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { Broker } from './broker.js';
+import { createAnonymousVisitor } from './identity.js';
+import type { PeerIdentity, Session } from './session.js';
+
+const quiet: Logger = { info: () => undefined, error: () => undefined };
+
+async function setup() {
+  const storage = new MemoryStorage();
+  await storage.migrate();
+  const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
+  await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
+  const broker = new Broker({
+    storage,
+    bus: new MemoryBus(),
+    limits: DEFAULT_LIMITS,
+    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 2 },
+    log: quiet,
+    issueVisitorToken: (visitorId) => `token-${visitorId}`,
+  });
+  let n = 0;
+  const join = async (identity: PeerIdentity): Promise<{ session: Session; frames: ServerFrame[] }> => {
+    const frames: ServerFrame[] = [];
+    const session = broker.connect({ id: `c${++n}`, send: (f) => frames.push(f) }, identity);
+    await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
+    return { session, frames };
+  };
+  const visitor = async () => {
+    const v = await createAnonymousVisitor(storage, site.id, 1);
+    return join({ role: 'visitor', visitorId: v.id, siteId: site.id, token: 't' });
+  };
+  const agent = () => join({ role: 'agent', agentId: 'agent1', token: 't' });
+  return { storage, broker, visitor, agent };
+}
+
+describe('Broker', () => {
+  it('starts a conversation on a visitor’s first message and acks after the write', async () => {
+    const { broker, storage, visitor } = await setup();
+    const v = await visitor();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'first-msg-1', text: 'hello' });
+    const ack = v.frames.find((f) => f.type === 'chat.ack');
+    expect(ack).toMatchObject({ clientId: 'first-msg-1', seq: 1 });
+    const stored = await storage.listMessages((ack as { conversationId: string }).conversationId, 0, 10);
+    expect(stored.map((m) => m.text)).toEqual(['hello']);
+  });
+
+  it('fans a message out to agents and the visitor’s other tabs, not back to the sender', async () => {
+    const { broker, visitor, agent, storage } = await setup();
+    const tab1 = await visitor();
+    const tab2 = await (async () => {
+      const frames: ServerFrame[] = [];
+      const session = broker.connect({ id: 'tab2', send: (f) => frames.push(f) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1', token: 't' });
+      await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
+      return { session, frames };
+    })();
+    const a = await agent();
+    await broker.handle(tab1.session, { type: 'chat.send', clientId: 'fanout-msg-1', text: 'hi' });
+    const [conversation] = await storage.listConversations({ visitorId: tab1.session.subjectId, limit: 1 });
+    expect(tab2.frames.filter((f) => f.type === 'chat.message')).toHaveLength(1);
+    expect(tab1.frames.filter((f) => f.type === 'chat.message')).toHaveLength(0);
+    expect(a.frames).toContainEqual(expect.objectContaining({ type: 'conversation.updated', conversation: expect.objectContaining({ id: conversation!.id, lastSeq: 1 }) }));
+
+    await broker.handle(a.session, { type: 'conversation.open', conversationId: conversation!.id });
+    await broker.handle(tab2.session, { type: 'chat.typing', conversationId: conversation!.id, typing: true });
+    expect(a.frames).toContainEqual({ type: 'chat.typing', conversationId: conversation!.id, typing: true, from: 'visitor' });
+    expect(tab1.frames.some((f) => f.type === 'chat.typing')).toBe(false);
+  });
+
+  it('refuses a visitor reaching for another visitor’s conversation', async () => {
+    const { broker, visitor, storage } = await setup();
+    const owner = await visitor();
+    const other = await visitor();
+    await broker.handle(owner.session, { type: 'chat.send', clientId: 'owner-msg-1', text: 'mine' });
+    const [conversation] = await storage.listConversations({ visitorId: owner.session.subjectId, limit: 1 });
+    await expect(broker.handle(other.session, { type: 'chat.read', conversationId: conversation!.id, seq: 1 })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(broker.handle(other.session, { type: 'chat.sync', conversationId: 'missing', afterSeq: 0 })).rejects.toBeInstanceOf(ParleyError);
+  });
+
+  it('counts agents online and tells everyone when it changes', async () => {
+    const { broker, visitor, agent } = await setup();
+    const v = await visitor();
+    const a = await agent();
+    expect(v.frames).toContainEqual({ type: 'presence', agentsOnline: 1 });
+    await broker.disconnect(a.session);
+    expect(v.frames).toContainEqual({ type: 'presence', agentsOnline: 0 });
+  });
+
+  it('follows at most maxOpenConversations per agent connection', async () => {
+    const { broker, visitor, agent, storage } = await setup();
+    const a = await agent();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const v = await visitor();
+      await broker.handle(v.session, { type: 'chat.send', clientId: `follow-msg-${i}`, text: 'x' });
+      ids.push((await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 }))[0]!.id);
+      await broker.handle(a.session, { type: 'conversation.open', conversationId: ids[i]! });
+    }
+    expect(a.session.opened).toEqual(ids.slice(1));
+    expect(broker.registry.count(`conversation:${ids[0]}`)).toBe(0);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * The broker: the conversation logic of the relay. It depends only on the Storage and Bus
+ * interfaces. The transport hands it authenticated sessions and validated frames; it answers
+ * through `Session.send` and fans out through the bus. Refusals are thrown as `ParleyError`
+ * (the transport turns them into `error` frames).
+ */
+import { nanoid } from 'nanoid';
+import {
+  ParleyError,
+  type ClientFrame,
+  type ConversationSummary,
+  type HelloFrame,
+  type Limits,
+  type Message,
+  type ServerFrame,
+  type VisitorProfile,
+} from '@parley/protocol';
+import type { Bus, Envelope, Topic } from '../bus/bus.js';
+import type { Logger } from '../log.js';
+import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import { canAccess } from './access.js';
+import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
+import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
+import type { BrokerContext, BrokerSettings } from './context.js';
+import { sessionOnHello, sessionOnLeave } from './hello.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Registry } from './registry.js';
+import { Session, type PeerIdentity, type PeerLink } from './session.js';
+import { toSummary, toVisitorProfile } from './views.js';
+import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
+
+/** What the broker is built from. */
+export interface BrokerDeps {
+  storage: Storage;
+  bus: Bus;
+  limits: Limits;
+  settings: BrokerSettings;
+  log: Logger;
+  /** Signs a visitor token (the relay owns the secret). */
+  issueVisitorToken(visitorId: string, siteId: string): string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** The conversation logic of one relay node. */
+export class Broker implements BrokerContext {
+  readonly storage: Storage;
+  readonly limits: Limits;
+  readonly settings: BrokerSettings;
+  readonly registry = new Registry();
+  readonly log: Logger;
+  private readonly bus: Bus;
+  private readonly queue = new KeyedQueue();
+  private readonly agents = new Map<string, Agent>();
+  private readonly unsubscribe: () => void;
+  private readonly clock: () => number;
+  private readonly signVisitor: (visitorId: string, siteId: string) => string;
+  private shuttingDown = false;
+
+  constructor(deps: BrokerDeps) {
+    this.storage = deps.storage;
+    this.bus = deps.bus;
+    this.limits = deps.limits;
+    this.settings = deps.settings;
+    this.log = deps.log;
+    this.clock = deps.now ?? Date.now;
+    this.signVisitor = deps.issueVisitorToken;
+    this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
+  }
+
+  /** Registers a new connection; it receives nothing until its `hello` is handled. */
+  connect(link: PeerLink, identity: PeerIdentity): Session {
+    return new Session(link, identity);
+  }
+
+  /** Handles the opening `hello` (the transport already checked the version). */
+  async hello(session: Session, frame: HelloFrame): Promise<void> {
+    await sessionOnHello(this, session, frame);
+    session.ready = true;
+  }
+
+  /** Handles one validated frame after `hello`. Throws `ParleyError` to refuse it. */
+  async handle(session: Session, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'hello':
+        throw new ParleyError('bad_frame', 'hello was already received');
+      case 'ping':
+        session.send({ type: 'pong', t: frame.t } satisfies ServerFrame);
+        return;
+      case 'chat.send':
+        return chatSend(this, session, frame);
+      case 'chat.typing':
+        return chatTyping(this, session, frame);
+      case 'chat.read':
+        return chatRead(this, session, frame);
+      case 'chat.sync':
+        return chatSync(this, session, frame);
+    }
+    if (session.role === 'visitor') {
+      switch (frame.type) {
+        case 'visitor.identify':
+          return visitorIdentify(this, session, frame);
+        case 'visitor.page':
+          return visitorPage(this, session, frame);
+        case 'visitor.track':
+          return visitorTrack(this, session, frame);
+      }
+    } else {
+      switch (frame.type) {
+        case 'conversation.open':
+          return conversationOpen(this, session, frame);
+        case 'conversation.assign':
+          return conversationAssign(this, session, frame);
+        case 'conversation.resolve':
+        case 'conversation.reopen':
+          return conversationSetStatus(this, session, frame);
+        case 'inbox.list':
+          return inboxList(this, session, frame);
+      }
+    }
+    // The guards only let a role's own frame types through, so this is a guard/broker mismatch.
+    throw new ParleyError('unknown_type', `${frame.type} is not handled for a ${session.role}`);
+  }
+
+  /** Forgets a closed connection and tells others when presence changed. */
+  async disconnect(session: Session): Promise<void> {
+    const wasReady = session.ready;
+    session.ready = false;
+    const agentsBefore = this.registry.agentsOnline();
+    this.registry.leaveAll(session);
+    // During shutdown nobody is left to tell, and the store is about to close.
+    if (wasReady && !this.shuttingDown) await sessionOnLeave(this, session, agentsBefore);
+  }
+
+  /** The relay is stopping: disconnects no longer update presence or the store. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  /** Stops listening to the bus. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  // --- BrokerContext -------------------------------------------------------------------------
+
+  /** The current time in milliseconds. */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Sends a frame through the bus to every subscribed connection. */
+  publish(topics: Topic[], frame: ServerFrame, except?: string): void {
+    const envelope: Envelope = except === undefined ? { topics, frame } : { topics, frame, except };
+    this.bus.publish(envelope);
+  }
+
+  /** Runs tasks of one key in order. */
+  serial<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(key, task);
+  }
+
+  /** Loads a conversation the session may access. */
+  async requireConversation(session: Session, conversationId: string): Promise<Conversation> {
+    const conversation = await this.storage.getConversation(conversationId);
+    if (!conversation) throw new ParleyError('not_found');
+    if (!canAccess(session, conversation)) throw new ParleyError('forbidden');
+    return conversation;
+  }
+
+  /** A conversation with its visitor and assignee names. */
+  async summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary> {
+    const name = visitorName !== undefined ? visitorName : ((await this.storage.getVisitor(conversation.visitorId))?.name ?? null);
+    const assignee = conversation.assigneeId ? await this.agent(conversation.assigneeId) : null;
+    return toSummary(conversation, name, assignee?.name ?? null);
+  }
+
+  /** A visitor with presence. */
+  profile(visitor: Visitor): VisitorProfile {
+    return toVisitorProfile(visitor, this.registry.count(`visitor:${visitor.id}`) > 0);
+  }
+
+  /** An agent by id, cached. */
+  async agent(agentId: string): Promise<Agent | null> {
+    const cached = this.agents.get(agentId);
+    if (cached) return cached;
+    const agent = await this.storage.getAgent(agentId);
+    if (agent) this.agents.set(agentId, agent);
+    return agent;
+  }
+
+  /** The visitor's tabs, agents viewing the conversation, and its assignee. */
+  messageTopics(conversation: Conversation): Topic[] {
+    const topics: Topic[] = [`visitor:${conversation.visitorId}`, `conversation:${conversation.id}`];
+    if (conversation.assigneeId) topics.push(`agent:${conversation.assigneeId}`);
+    return topics;
+  }
+
+  /** `conversation.updated` to every agent. */
+  async announce(conversation: Conversation, visitorName?: string | null): Promise<void> {
+    const summary = await this.summarize(conversation, visitorName);
+    this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame);
+  }
+
+  /** Writes a system message and fans it out to the conversation's participants. */
+  async appendSystem(conversation: Conversation, text: string): Promise<Message> {
+    const { message } = await this.storage.appendMessage({
+      id: nanoid(),
+      conversationId: conversation.id,
+      clientId: `sys_${nanoid()}`,
+      author: 'system',
+      authorId: '',
+      text,
+      at: this.now(),
+    });
+    this.publish(this.messageTopics(conversation), { type: 'chat.message', message } satisfies ServerFrame);
+    return message;
+  }
+
+  /** Signs a visitor token. */
+  issueVisitorToken(visitorId: string, siteId: string): string {
+    return this.signVisitor(visitorId, siteId);
+  }
+
+  // --- bus -----------------------------------------------------------------------------------
+
+  private busOnMessage(envelope: Envelope): void {
+    this.registry.deliver(envelope);
+  }
+}

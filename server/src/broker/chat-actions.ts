@@ -1,0 +1,155 @@
+/**
+ * Chat actions: sending (durable write, then ack, then fan-out), typing, read receipts and
+ * resync. Shared by visitors and agents; the differences are spelled out where they apply.
+ */
+import { nanoid } from 'nanoid';
+import type {
+  ChatReadFrame,
+  ChatSendFrame,
+  ChatSyncFrame,
+  ChatTypingFrame,
+  Message,
+  ServerFrame,
+} from '@parley/protocol';
+import type { Topic } from '../bus/bus.js';
+import type { Conversation } from '../storage/storage.js';
+import type { BrokerContext } from './context.js';
+import { replayMessages } from './replay.js';
+import type { Session } from './session.js';
+
+function ack(session: Session, message: Message, clientId: string): void {
+  session.send({
+    type: 'chat.ack',
+    clientId,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    seq: message.seq,
+    at: message.at,
+  } satisfies ServerFrame);
+}
+
+/** The visitor's newest open conversation, or a new one. Serialised per visitor so two tabs never start two. */
+function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
+  const visitorId = session.subjectId;
+  return ctx.serial(`visitor:${visitorId}`, async () => {
+    const [open] = await ctx.storage.listConversations({ visitorId, status: 'open', limit: 1 });
+    if (open) return open;
+    const conversation = await ctx.storage.createConversation({
+      id: nanoid(),
+      siteId: session.siteId!,
+      visitorId,
+      createdAt: ctx.now(),
+    });
+    return conversation;
+  });
+}
+
+/**
+ * `chat.send`: a retried client id is acked again with its original seq and never written twice.
+ * Otherwise the message is appended durably; only then is it acked, then fanned out to the
+ * visitor's other tabs, to agents viewing or owning the conversation, and announced to agents.
+ * The sending connection gets the ack, which carries everything the `chat.message` would.
+ */
+export async function chatSend(ctx: BrokerContext, session: Session, frame: ChatSendFrame): Promise<void> {
+  const authorId = session.subjectId;
+  const existing = await ctx.storage.findMessageByClientId(authorId, frame.clientId);
+  if (existing) {
+    ack(session, existing, frame.clientId);
+    return;
+  }
+  const targetId = frame.conversationId ?? (await conversationForVisitor(ctx, session)).id;
+
+  await ctx.serial(targetId, async () => {
+    // Read inside the queue: an earlier task may have resolved, reopened or assigned it.
+    let conversation = await ctx.requireConversation(session, targetId);
+    let authorName: string | undefined;
+    let visitorName: string | null | undefined;
+
+    if (session.role === 'visitor') {
+      visitorName = (await ctx.storage.getVisitor(authorId))?.name ?? null;
+      authorName = visitorName ?? undefined;
+      if (conversation.status === 'resolved') {
+        // A visitor writing into a resolved conversation means it is not resolved after all.
+        conversation = await ctx.storage.updateConversation(conversation.id, { status: 'open', resolvedAt: null }, ctx.now());
+        await ctx.appendSystem(conversation, 'The visitor reopened the conversation');
+      }
+    } else {
+      const agent = await ctx.agent(authorId);
+      authorName = agent?.name;
+      if (!conversation.assigneeId) {
+        // Answering a waiting conversation takes it, as in every shared inbox.
+        conversation = await ctx.storage.updateConversation(conversation.id, { assigneeId: authorId }, ctx.now());
+        await ctx.appendSystem(conversation, `${authorName ?? 'An agent'} joined the conversation`);
+      }
+    }
+
+    const result = await ctx.storage.appendMessage({
+      id: nanoid(),
+      conversationId: conversation.id,
+      clientId: frame.clientId,
+      author: session.role,
+      authorId,
+      ...(authorName ? { authorName } : {}),
+      text: frame.text,
+      at: ctx.now(),
+    });
+    ack(session, result.message, frame.clientId);
+    if (result.duplicate) return;
+
+    const message = result.message;
+    ctx.publish(ctx.messageTopics(conversation), { type: 'chat.message', message } satisfies ServerFrame, session.id);
+    // What the append changed, without reading it back (this task owns the conversation now).
+    const after: Conversation = {
+      ...conversation,
+      lastSeq: message.seq,
+      lastMessage: { text: message.text, author: message.author, at: message.at },
+      updatedAt: message.at,
+    };
+    await ctx.announce(after, visitorName);
+  });
+}
+
+/** Topics of "the other side" of a conversation, from the sender's point of view. */
+function otherSide(session: Session, conversation: Conversation): Topic[] {
+  if (session.role === 'agent') return [`visitor:${conversation.visitorId}`, `conversation:${conversation.id}`];
+  const topics: Topic[] = [`conversation:${conversation.id}`];
+  if (conversation.assigneeId) topics.push(`agent:${conversation.assigneeId}`);
+  return topics;
+}
+
+/** `chat.typing`: relayed as is to the other side; never stored. */
+export async function chatTyping(ctx: BrokerContext, session: Session, frame: ChatTypingFrame): Promise<void> {
+  const conversation = await ctx.requireConversation(session, frame.conversationId);
+  const out: ServerFrame = { type: 'chat.typing', conversationId: conversation.id, typing: frame.typing, from: session.role };
+  if (session.role === 'agent') {
+    const name = (await ctx.agent(session.subjectId))?.name;
+    if (name) out.name = name;
+  }
+  ctx.publish(otherSide(session, conversation), out, session.id);
+}
+
+/**
+ * `chat.read`: stores how far the sender's side has read (never backwards, never past the last
+ * message) and tells the other side and the sender's other connections.
+ */
+export async function chatRead(ctx: BrokerContext, session: Session, frame: ChatReadFrame): Promise<void> {
+  const conversation = await ctx.requireConversation(session, frame.conversationId);
+  await ctx.serial(conversation.id, async () => {
+    const current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
+    const seq = Math.min(frame.seq, current.lastSeq);
+    const field = session.role === 'visitor' ? 'visitorReadSeq' : 'agentReadSeq';
+    if (seq <= current[field]) return;
+    // Reading is not activity: keep updatedAt so the inbox order does not jump.
+    const updated = await ctx.storage.updateConversation(current.id, { [field]: seq }, current.updatedAt);
+    const topics = otherSide(session, updated);
+    topics.push(session.role === 'visitor' ? `visitor:${updated.visitorId}` : 'agents');
+    ctx.publish(topics, { type: 'chat.read', conversationId: updated.id, seq, by: session.role } satisfies ServerFrame, session.id);
+    if (session.role === 'agent') await ctx.announce(updated);
+  });
+}
+
+/** `chat.sync`: one batch of the messages after `afterSeq`. */
+export async function chatSync(ctx: BrokerContext, session: Session, frame: ChatSyncFrame): Promise<void> {
+  const conversation = await ctx.requireConversation(session, frame.conversationId);
+  await replayMessages(ctx, session, conversation.id, frame.afterSeq);
+}

@@ -1,0 +1,51 @@
+/**
+ * What broker actions need from the broker: storage, limits, delivery and a few shared lookups.
+ * Actions are plain functions over this context, one file per concern.
+ */
+import type { ConversationSummary, Limits, Message, ServerFrame, VisitorProfile } from '@parley/protocol';
+import type { Topic } from '../bus/bus.js';
+import type { Logger } from '../log.js';
+import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import type { Registry } from './registry.js';
+import type { Session } from './session.js';
+
+/** Broker settings that are not protocol limits. */
+export interface BrokerSettings {
+  /** Conversations per inbox page and in a welcome. */
+  inboxPageSize: number;
+  /** Page views and events in a conversation's detail. */
+  contextPageSize: number;
+  /** Conversations an agent connection follows at once. */
+  maxOpenConversations: number;
+}
+
+/** The broker, as its actions see it. */
+export interface BrokerContext {
+  readonly storage: Storage;
+  readonly limits: Limits;
+  readonly settings: BrokerSettings;
+  readonly registry: Registry;
+  readonly log: Logger;
+  /** The current time in milliseconds. */
+  now(): number;
+  /** Sends a frame to every connection (on any node) subscribed to one of the topics. */
+  publish(topics: Topic[], frame: ServerFrame, except?: string): void;
+  /** Runs a task after every earlier task of the same key (a conversation or visitor id). */
+  serial<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Loads a conversation the session may access; throws `not_found` or `forbidden`. */
+  requireConversation(session: Session, conversationId: string): Promise<Conversation>;
+  /** A conversation with its display names (`visitorName` when the caller already knows it). */
+  summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary>;
+  /** A visitor with its presence on this node. */
+  profile(visitor: Visitor): VisitorProfile;
+  /** An agent by id (cached: agents change rarely). */
+  agent(agentId: string): Promise<Agent | null>;
+  /** Topics that receive a conversation's messages: the visitor's tabs, viewers, the assignee. */
+  messageTopics(conversation: Conversation): Topic[];
+  /** Tells every agent a conversation changed. */
+  announce(conversation: Conversation, visitorName?: string | null): Promise<void>;
+  /** Writes a system message (assigned, resolved, reopened) and fans it out. */
+  appendSystem(conversation: Conversation, text: string): Promise<Message>;
+  /** Signs a visitor token. */
+  issueVisitorToken(visitorId: string, siteId: string): string;
+}

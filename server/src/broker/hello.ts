@@ -1,0 +1,117 @@
+/**
+ * Opening and closing a session: the `welcome`, the replay of missed messages, page view and
+ * device bookkeeping for visitors, and presence for everyone.
+ */
+import {
+  PROTOCOL_VERSION,
+  ParleyError,
+  type HelloFrame,
+  type PageView,
+  type ServerFrame,
+} from '@parley/protocol';
+import type { VisitorPatch } from '../storage/storage.js';
+import { parseUserAgent } from '../user-agent.js';
+import type { BrokerContext } from './context.js';
+import { replayMessages } from './replay.js';
+import type { Session } from './session.js';
+import { toAgentProfile } from './views.js';
+
+/** Handles `hello`: registers the session, sends `welcome`, then replays what it missed. */
+export async function sessionOnHello(ctx: BrokerContext, session: Session, frame: HelloFrame): Promise<void> {
+  if (session.role === 'visitor') await visitorHello(ctx, session, frame);
+  else await agentHello(ctx, session);
+
+  for (const [conversationId, afterSeq] of Object.entries(frame.resume ?? {})) {
+    const conversation = await ctx.storage.getConversation(conversationId);
+    if (!conversation || !canResume(session, conversation.visitorId)) {
+      session.send({
+        type: 'error',
+        code: conversation ? 'forbidden' : 'not_found',
+        message: new ParleyError(conversation ? 'forbidden' : 'not_found').message,
+        ref: conversationId,
+      } satisfies ServerFrame);
+      continue;
+    }
+    await replayMessages(ctx, session, conversationId, afterSeq);
+  }
+}
+
+function canResume(session: Session, visitorId: string): boolean {
+  return session.role === 'agent' || session.subjectId === visitorId;
+}
+
+async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFrame): Promise<void> {
+  const now = ctx.now();
+  const visitor = await ctx.storage.getVisitor(session.subjectId);
+  if (!visitor) throw new ParleyError('unauthorized', 'This visitor no longer exists.');
+
+  const patch: VisitorPatch = { lastSeenAt: now };
+  const device = parseUserAgent(session.userAgent);
+  if (device.browser) patch.browser = device.browser;
+  if (device.os) patch.os = device.os;
+  if (frame.language) patch.language = frame.language;
+  let page: PageView | undefined;
+  if (frame.page) {
+    page = { url: frame.page.url, title: frame.page.title, at: now };
+    patch.currentPage = page;
+    await ctx.storage.addPageView(visitor.id, page);
+  }
+  const updated = await ctx.storage.updateVisitor(visitor.id, patch);
+
+  ctx.registry.join(session, `visitor:${visitor.id}`);
+  ctx.registry.join(session, 'everyone');
+  const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
+  session.send({
+    type: 'welcome',
+    v: PROTOCOL_VERSION,
+    role: 'visitor',
+    visitor: ctx.profile(updated),
+    conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
+    agentsOnline: ctx.registry.agentsOnline(),
+    serverTime: now,
+  } satisfies ServerFrame);
+
+  const update: ServerFrame = page
+    ? { type: 'visitor.updated', visitor: ctx.profile(updated), page }
+    : { type: 'visitor.updated', visitor: ctx.profile(updated) };
+  ctx.publish(['agents'], update);
+}
+
+async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
+  const agent = await ctx.agent(session.subjectId);
+  if (!agent) throw new ParleyError('unauthorized', 'This agent no longer exists.');
+  const before = ctx.registry.agentsOnline();
+  ctx.registry.join(session, `agent:${agent.id}`);
+  ctx.registry.join(session, 'agents');
+  ctx.registry.join(session, 'everyone');
+  const agentsOnline = ctx.registry.agentsOnline();
+
+  const conversations = await ctx.storage.listConversations({ status: 'open', limit: ctx.settings.inboxPageSize });
+  session.send({
+    type: 'welcome',
+    v: PROTOCOL_VERSION,
+    role: 'agent',
+    agent: toAgentProfile(agent),
+    conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
+    agentsOnline,
+    serverTime: ctx.now(),
+  } satisfies ServerFrame);
+  if (agentsOnline !== before) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+}
+
+/**
+ * A session ended (its topics are already left): a visitor whose last tab closed goes offline for
+ * the agents; an agent whose last connection closed changes the presence count.
+ */
+export async function sessionOnLeave(ctx: BrokerContext, session: Session, agentsBefore: number): Promise<void> {
+  if (session.role === 'agent') {
+    const agentsOnline = ctx.registry.agentsOnline();
+    if (agentsOnline !== agentsBefore) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+    return;
+  }
+  if (ctx.registry.count(`visitor:${session.subjectId}`) > 0) return;
+  const visitor = await ctx.storage.getVisitor(session.subjectId);
+  if (!visitor) return;
+  const updated = await ctx.storage.updateVisitor(visitor.id, { lastSeenAt: ctx.now() });
+  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(updated) } satisfies ServerFrame);
+}

@@ -1,0 +1,54 @@
+/**
+ * Stored records -> the shapes that travel in frames. Kept apart so storage rows never leak
+ * fields (secrets, password hashes) onto the wire.
+ */
+import type { AgentProfile, ConversationSummary, VisitorProfile } from '@parley/protocol';
+import type { Agent, Conversation, Visitor } from '../storage/storage.js';
+
+/** A conversation as listed, with the display names the console shows. */
+export function toSummary(
+  conversation: Conversation,
+  visitorName: string | null,
+  assigneeName: string | null,
+): ConversationSummary {
+  return {
+    id: conversation.id,
+    siteId: conversation.siteId,
+    visitorId: conversation.visitorId,
+    status: conversation.status,
+    assigneeId: conversation.assigneeId,
+    assigneeName,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    lastSeq: conversation.lastSeq,
+    lastMessage: conversation.lastMessage,
+    visitorName,
+    visitorReadSeq: conversation.visitorReadSeq,
+    agentReadSeq: conversation.agentReadSeq,
+  };
+}
+
+/** A visitor as agents see them, with presence. */
+export function toVisitorProfile(visitor: Visitor, online: boolean): VisitorProfile {
+  return {
+    id: visitor.id,
+    siteId: visitor.siteId,
+    userId: visitor.userId,
+    name: visitor.name,
+    email: visitor.email,
+    verified: visitor.verified,
+    attributes: visitor.attributes,
+    browser: visitor.browser,
+    os: visitor.os,
+    language: visitor.language,
+    currentPage: visitor.currentPage,
+    online,
+    firstSeenAt: visitor.firstSeenAt,
+    lastSeenAt: visitor.lastSeenAt,
+  };
+}
+
+/** An agent without credentials. */
+export function toAgentProfile(agent: Agent): AgentProfile {
+  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role };
+}

@@ -1,0 +1,47 @@
+/**
+ * The demo host page at `/`: `examples/demo/index.html` with the relay's public origin and the
+ * demo site key filled in, so the snippet on it is exactly the one the README shows. When the
+ * examples folder is absent (an installed relay), a minimal page with the same snippet is used.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+
+const FALLBACK = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley demo</title>
+</head>
+<body>
+<h1>Parley demo</h1>
+<p>The chat button in the corner is the Parley widget. Answer in the <a href="/console/">console</a>.</p>
+<script async src="__PARLEY_ORIGIN__/parley.js" data-site-key="__PARLEY_SITE_KEY__"></script>
+</body>
+</html>
+`;
+
+/** Fills the demo template's placeholders. */
+export function renderDemo(template: string, origin: string, siteKey: string): string {
+  return template.replaceAll('__PARLEY_ORIGIN__', origin).replaceAll('__PARLEY_SITE_KEY__', siteKey);
+}
+
+/** Sends the demo page. */
+export async function sendDemoPage(
+  res: ServerResponse,
+  method: string,
+  demoDir: string,
+  origin: string,
+  siteKey: string,
+): Promise<void> {
+  const template = await readFile(join(demoDir, 'index.html'), 'utf8').catch(() => FALLBACK);
+  const html = renderDemo(template, origin, siteKey);
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(method === 'HEAD' ? undefined : html);
+}

@@ -1,0 +1,40 @@
+/**
+ * Counts failures per key (an IP address) in a sliding window, to slow down password guessing:
+ * after `max` failures within `windowMs` the key is blocked until the oldest one ages out.
+ */
+
+/** A sliding-window failure counter. */
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+  private readonly max: number;
+  private readonly windowMs: number;
+
+  constructor(max: number, windowMs = 60_000) {
+    this.max = max;
+    this.windowMs = windowMs;
+  }
+
+  /** True when the key used up its failures for the window. */
+  blocked(key: string, now: number = Date.now()): boolean {
+    return this.recent(key, now).length >= this.max;
+  }
+
+  /** Records one failure of the key. */
+  fail(key: string, now: number = Date.now()): void {
+    const list = this.recent(key, now);
+    list.push(now);
+    this.failures.set(key, list);
+    // Bound the memory an attacker rotating addresses could make us hold.
+    if (this.failures.size > 10_000) this.prune(now);
+  }
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (list.length === 0) this.failures.delete(key);
+    return list;
+  }
+
+  private prune(now: number): void {
+    for (const key of [...this.failures.keys()]) this.recent(key, now);
+  }
+}

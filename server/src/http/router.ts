@@ -1,0 +1,73 @@
+/**
+ * The relay's HTTP routes: health, the widget's files, the console, the demo page and the JSON
+ * API. Anything that throws answers 500 and is logged; it never takes the relay down.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from '../log.js';
+import type { AssetPaths } from '../paths.js';
+import { sendConsolePage } from './console-page.js';
+import { sendDemoPage } from './demo-page.js';
+import { handleLogin, type LoginApiDeps } from './login-api.js';
+import { sendJson, sendText } from './respond.js';
+import { safeJoin, serveFile } from './static-files.js';
+import { handleVisitors, handleVisitorsPreflight, type VisitorsApiDeps } from './visitors-api.js';
+
+/** What the routes need. */
+export interface HttpDeps extends LoginApiDeps, VisitorsApiDeps {
+  paths: AssetPaths;
+  version: string;
+  demoSiteKey: string;
+  log: Logger;
+  /** The relay's public origin (known once listening). */
+  publicOrigin(): string;
+}
+
+/** Files the widget loads cross-origin from the host page. */
+const CROSS_ORIGIN = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+
+/** Builds the request listener of the relay's HTTP server. */
+export function createRequestListener(deps: HttpDeps): RequestListener {
+  return (req, res) => {
+    route(req, res, deps).catch((error: unknown) => {
+      deps.log.error('request failed', { url: req.url, error });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+      else res.destroy();
+    });
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const method = req.method ?? 'GET';
+  const path = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+
+  if (path === '/api/visitors') {
+    if (method === 'OPTIONS') return handleVisitorsPreflight(req, res);
+    if (method === 'POST') return handleVisitors(req, res, deps);
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST, OPTIONS' });
+  }
+  if (path === '/api/login') {
+    if (method === 'POST') return handleLogin(req, res, deps);
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
+  }
+  if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+
+  if (path === '/healthz') return sendJson(res, 200, { ok: true, version: deps.version });
+  if (path === '/parley.js') return serveFile(res, method, join(deps.paths.widgetDir, 'parley.js'), CROSS_ORIGIN);
+  if (path.startsWith('/widget/')) {
+    return serveFile(res, method, safeJoin(join(deps.paths.widgetDir, 'widget'), path.slice('/widget/'.length)), CROSS_ORIGIN);
+  }
+  if (path === '/console') {
+    res.writeHead(301, { Location: '/console/', 'Content-Length': 0 });
+    return void res.end();
+  }
+  if (path === '/console/' || path === '/console/index.html') return sendConsolePage(res, method, deps.paths.consoleDir);
+  if (path.startsWith('/console/')) {
+    return serveFile(res, method, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)));
+  }
+  if (path === '/' || path === '/index.html') {
+    return sendDemoPage(res, method, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);
+  }
+  if (path.startsWith('/demo/')) return serveFile(res, method, safeJoin(deps.paths.demoDir, path.slice('/demo/'.length)));
+  return sendText(res, 404, 'Not found\n');
+}

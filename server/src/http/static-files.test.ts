@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { cacheControl, contentType, safeJoin } from './static-files.js';
+
+describe('static files', () => {
+  it('keeps paths inside their folder', () => {
+    expect(safeJoin('/srv/dist', 'core.js')).toBe('/srv/dist/core.js');
+    expect(safeJoin('/srv/dist', '../secret')).toBeNull();
+    expect(safeJoin('/srv/dist', '%2e%2e/secret')).toBeNull();
+    expect(safeJoin('/srv/dist', 'a%00b')).toBeNull();
+    expect(safeJoin('/srv/dist', '%E0%A4%A')).toBeNull();
+  });
+
+  it('caches hashed chunks for a year and the rest for five minutes', () => {
+    expect(cacheControl('ui-Bx3_k9-Q.js')).toBe('public, max-age=31536000, immutable');
+    expect(cacheControl('core.js')).toBe('public, max-age=300');
+    expect(cacheControl('parley.js')).toBe('public, max-age=300');
+  });
+
+  it('names JavaScript with its charset', () => {
+    expect(contentType('core.js')).toBe('text/javascript; charset=utf-8');
+    expect(contentType('x.unknown')).toBe('application/octet-stream');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * `POST /api/visitors`: the widget gets (or keeps) its visitor token. Called cross-origin from
+ * the host page, so it answers CORS for that origin, and only for origins the site allows.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ParleyError } from '@parley/protocol';
+import { verifyToken } from '../auth/tokens.js';
+import { applyIdentity, createAnonymousVisitor, type IdentityClaim } from '../broker/identity.js';
+import { isOriginAllowed } from '../origin.js';
+import { issueVisitorToken } from '../session-tokens.js';
+import type { Storage, Visitor } from '../storage/storage.js';
+import { BadRequestError, readJsonObject, sendJson } from './respond.js';
+
+/** What the visitors endpoint needs. */
+export interface VisitorsApiDeps {
+  storage: Storage;
+  secret: string;
+  maxBodyBytes: number;
+  maxFieldLength: number;
+}
+
+function cors(origin: string | undefined): OutgoingHttpHeaders {
+  return origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+}
+
+/** Answers the CORS preflight; the real check happens on the POST, which names the site. */
+export function handleVisitorsPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(204, {
+    ...cors(req.headers.origin),
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '600',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end();
+}
+
+/** Reads `{ siteKey, token?, user? }`; null when its shape is wrong. */
+function parseBody(body: Record<string, unknown>, max: number): { siteKey: string; token?: string; user?: IdentityClaim } | null {
+  const { siteKey, token, user } = body;
+  if (typeof siteKey !== 'string' || siteKey.length === 0 || siteKey.length > 128) return null;
+  if (token !== undefined && token !== null && (typeof token !== 'string' || token.length > 2048)) return null;
+  const out: { siteKey: string; token?: string; user?: IdentityClaim } = { siteKey };
+  if (typeof token === 'string') out.token = token;
+  if (user !== undefined && user !== null) {
+    if (typeof user !== 'object' || Array.isArray(user)) return null;
+    const claim: IdentityClaim = {};
+    for (const key of ['userId', 'userHash', 'name', 'email'] as const) {
+      const value = (user as Record<string, unknown>)[key];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string' || value.length > max) return null;
+      claim[key] = value;
+    }
+    if (claim.userId === undefined) return null;
+    out.user = claim;
+  }
+  return out;
+}
+
+/** Handles `POST /api/visitors`. */
+export async function handleVisitors(req: IncomingMessage, res: ServerResponse, deps: VisitorsApiDeps): Promise<void> {
+  const origin = req.headers.origin;
+  const headers = cors(origin);
+  let input: ReturnType<typeof parseBody>;
+  try {
+    input = parseBody(await readJsonObject(req, deps.maxBodyBytes), deps.maxFieldLength);
+  } catch (error) {
+    if (error instanceof BadRequestError) return sendJson(res, 400, { error: 'bad_request' }, headers);
+    throw error;
+  }
+  if (!input) return sendJson(res, 400, { error: 'bad_request' }, headers);
+
+  const site = await deps.storage.getSiteByKey(input.siteKey);
+  if (!site) return sendJson(res, 404, { error: 'unknown_site' }, headers);
+  if (!isOriginAllowed(site.allowedOrigins, origin)) return sendJson(res, 403, { error: 'origin_not_allowed' }, headers);
+
+  const now = Date.now();
+  let visitor: Visitor | null = null;
+  let token: string | null = null;
+  if (input.token) {
+    const payload = verifyToken(input.token, deps.secret);
+    if (payload && payload.k === 'v' && payload.site === site.id) {
+      visitor = await deps.storage.getVisitor(payload.sub);
+      if (visitor) token = input.token;
+    }
+  }
+  visitor ??= await createAnonymousVisitor(deps.storage, site.id, now);
+
+  if (input.user) {
+    try {
+      const result = await applyIdentity(deps.storage, site, visitor.id, input.user, now);
+      if (result.switched) token = null;
+      visitor = result.visitor;
+    } catch (error) {
+      if (error instanceof ParleyError && error.code === 'identity_invalid') {
+        return sendJson(res, 403, { error: 'identity_invalid' }, headers);
+      }
+      throw error;
+    }
+  }
+  token ??= issueVisitorToken(deps.secret, visitor.id, site.id, now);
+  sendJson(res, 200, { token, visitorId: visitor.id }, headers);
+}

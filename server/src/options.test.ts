@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '@parley/protocol';
+import { OptionsError, parseOptions, resolveOptions } from './options.js';
+
+describe('resolveOptions', () => {
+  it('fills every setting and limit with its default', () => {
+    const options = resolveOptions();
+    expect(options.port).toBe(8080);
+    expect(options.host).toBe('0.0.0.0');
+    expect(options.storage).toBe('sqlite');
+    expect(options.limits).toEqual(DEFAULT_LIMITS);
+  });
+
+  it('keeps given values and ignores undefined ones', () => {
+    const options = resolveOptions({ port: 0, host: undefined, limits: { maxTextLength: 10, maxErrors: undefined } });
+    expect(options.port).toBe(0);
+    expect(options.host).toBe('0.0.0.0');
+    expect(options.limits.maxTextLength).toBe(10);
+    expect(options.limits.maxErrors).toBe(DEFAULT_LIMITS.maxErrors);
+  });
+});
+
+describe('parseOptions', () => {
+  it('reads environment variables', () => {
+    const options = parseOptions([], {
+      PORT: '9000',
+      PARLEY_DATA_DIR: '/tmp/x',
+      PARLEY_STORAGE: 'memory',
+      PARLEY_ALLOWED_ORIGINS: 'https://a.example, https://*.b.example',
+      PARLEY_MAX_TEXT_LENGTH: '100',
+    });
+    expect(options.port).toBe(9000);
+    expect(options.dataDir).toBe('/tmp/x');
+    expect(options.storage).toBe('memory');
+    expect(options.allowedOrigins).toEqual(['https://a.example', 'https://*.b.example']);
+    expect(options.limits.maxTextLength).toBe(100);
+  });
+
+  it('lets a flag beat its environment variable, in both flag spellings', () => {
+    const options = parseOptions(['--port', '0', '--max-frame-bytes=2048', '--synchronous', 'full'], { PORT: '9000' });
+    expect(options.port).toBe(0);
+    expect(options.limits.maxFrameBytes).toBe(2048);
+    expect(options.synchronous).toBe('full');
+  });
+
+  it('refuses unknown flags, bad numbers and bad choices', () => {
+    expect(() => parseOptions(['--prot', '1'], {})).toThrow(OptionsError);
+    expect(() => parseOptions(['--port', 'eighty'], {})).toThrow(/whole number/);
+    expect(() => parseOptions(['--port', '70000'], {})).toThrow(/65535/);
+    expect(() => parseOptions(['--storage', 'mongo'], {})).toThrow(/sqlite, memory/);
+    expect(() => parseOptions(['--port'], {})).toThrow(/needs a value/);
+    expect(() => parseOptions(['--public-url', 'not a url'], {})).toThrow(/not a URL/);
+  });
+
+  it('ignores empty environment variables', () => {
+    expect(parseOptions([], { PORT: '' }).port).toBe(8080);
+  });
+});

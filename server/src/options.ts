@@ -1,0 +1,220 @@
+/**
+ * Every relay setting and limit, with its default, merged in ONE place (`resolveOptions`).
+ * `parseOptions` reads environment variables and command-line flags on top: a flag beats its
+ * environment variable, which beats the default. Each protocol limit is also a setting
+ * (`PARLEY_MAX_TEXT_LENGTH` / `--max-text-length`, and so on for every field of `Limits`).
+ */
+import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+
+/** Which Storage implementation backs the relay. */
+export type StorageKind = 'sqlite' | 'memory';
+
+/** SQLite durability: `normal` survives the process dying, `full` also survives power loss. */
+export type SynchronousMode = 'normal' | 'full';
+
+/** How much the relay writes to its log. */
+export type LogLevel = 'silent' | 'error' | 'info';
+
+/** The relay's settings, fully resolved. */
+export interface RelayOptions {
+  /** TCP port for HTTP and WebSocket; 0 picks a free one. */
+  port: number;
+  /** Interface to bind. */
+  host: string;
+  /** The URL browsers reach the relay at; null means `http://localhost:<port>` once listening. */
+  publicUrl: string | null;
+  /** Where the database and the relay secret live. */
+  dataDir: string;
+  storage: StorageKind;
+  synchronous: SynchronousMode;
+  /** Token signing secret; null means generated once and kept in `<dataDir>/relay-secret`. */
+  secret: string | null;
+  /** Email of the admin agent created on first start. */
+  adminEmail: string;
+  /** Password of that admin; null means generated and printed once. */
+  adminPassword: string | null;
+  /** Key of the demo site created on first start. */
+  demoSiteKey: string;
+  /** Identity-verification secret of the demo site; null means generated and printed once. */
+  demoSiteSecret: string | null;
+  /** Extra origins allowed to embed the demo site. */
+  allowedOrigins: string[];
+  /** Extra origins the console may be served from (agent WebSocket upgrades). */
+  consoleOrigins: string[];
+  /** Limits shared with the widget. */
+  limits: Limits;
+  /** Conversations per inbox page and in an agent's welcome. */
+  inboxPageSize: number;
+  /** Page views and events shown in a conversation's detail. */
+  contextPageSize: number;
+  /** Conversations an agent connection follows at once (opened most recently). */
+  maxOpenConversations: number;
+  /** Failed logins one IP may make per minute before `/api/login` answers 429. */
+  loginFailuresPerMinute: number;
+  /** Largest JSON request body accepted by the HTTP API, in bytes. */
+  maxBodyBytes: number;
+  /** How long an agent token lives, in milliseconds. */
+  agentTokenTtlMs: number;
+  logLevel: LogLevel;
+}
+
+/** Settings a caller may give; everything missing takes its default. */
+export type RelayOptionsInput = Partial<Omit<RelayOptions, 'limits'>> & { limits?: Partial<Limits> };
+
+/** The defaults of every setting that is not a protocol limit. */
+export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  publicUrl: null,
+  dataDir: './data',
+  storage: 'sqlite',
+  synchronous: 'normal',
+  secret: null,
+  adminEmail: 'admin@localhost',
+  adminPassword: null,
+  demoSiteKey: 'demo',
+  demoSiteSecret: null,
+  allowedOrigins: [],
+  consoleOrigins: [],
+  inboxPageSize: 100,
+  contextPageSize: 50,
+  maxOpenConversations: 50,
+  loginFailuresPerMinute: 10,
+  maxBodyBytes: 16 * 1024,
+  agentTokenTtlMs: 12 * 60 * 60 * 1000,
+  logLevel: 'info',
+});
+
+/** A setting that could not be read; the message names the flag and the value. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+/** Merges the given settings over the defaults. The one place defaults are applied. */
+export function resolveOptions(input: RelayOptionsInput = {}): RelayOptions {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const limitsIn = Object.fromEntries(Object.entries(input.limits ?? {}).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_OPTIONS, ...defined, limits: { ...DEFAULT_LIMITS, ...limitsIn } } as RelayOptions;
+}
+
+type Kind = 'int' | 'string' | 'list' | 'enum';
+
+interface Setting {
+  key: keyof Omit<RelayOptions, 'limits'>;
+  env: string;
+  flag: string;
+  kind: Kind;
+  values?: readonly string[];
+}
+
+/** Every non-limit setting with its environment variable and flag. */
+export const SETTINGS: readonly Setting[] = [
+  { key: 'port', env: 'PORT', flag: 'port', kind: 'int' },
+  { key: 'host', env: 'PARLEY_HOST', flag: 'host', kind: 'string' },
+  { key: 'publicUrl', env: 'PARLEY_PUBLIC_URL', flag: 'public-url', kind: 'string' },
+  { key: 'dataDir', env: 'PARLEY_DATA_DIR', flag: 'data-dir', kind: 'string' },
+  { key: 'storage', env: 'PARLEY_STORAGE', flag: 'storage', kind: 'enum', values: ['sqlite', 'memory'] },
+  { key: 'synchronous', env: 'PARLEY_SYNCHRONOUS', flag: 'synchronous', kind: 'enum', values: ['normal', 'full'] },
+  { key: 'secret', env: 'PARLEY_SECRET', flag: 'secret', kind: 'string' },
+  { key: 'adminEmail', env: 'PARLEY_ADMIN_EMAIL', flag: 'admin-email', kind: 'string' },
+  { key: 'adminPassword', env: 'PARLEY_ADMIN_PASSWORD', flag: 'admin-password', kind: 'string' },
+  { key: 'demoSiteKey', env: 'PARLEY_DEMO_SITE_KEY', flag: 'demo-site-key', kind: 'string' },
+  { key: 'demoSiteSecret', env: 'PARLEY_DEMO_SITE_SECRET', flag: 'demo-site-secret', kind: 'string' },
+  { key: 'allowedOrigins', env: 'PARLEY_ALLOWED_ORIGINS', flag: 'allowed-origins', kind: 'list' },
+  { key: 'consoleOrigins', env: 'PARLEY_CONSOLE_ORIGINS', flag: 'console-origins', kind: 'list' },
+  { key: 'logLevel', env: 'PARLEY_LOG_LEVEL', flag: 'log-level', kind: 'enum', values: ['silent', 'error', 'info'] },
+];
+
+/** `maxTextLength` -> `max-text-length`. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The flag and environment variable of each protocol limit. */
+export const LIMIT_SETTINGS: readonly { key: keyof Limits; env: string; flag: string }[] = (
+  Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]
+).map((key) => ({ key, flag: kebab(key), env: `PARLEY_${kebab(key).replace(/-/g, '_').toUpperCase()}` }));
+
+function convert(raw: string, kind: Kind, flag: string, values?: readonly string[]): unknown {
+  switch (kind) {
+    case 'int': {
+      if (!/^\d+$/.test(raw.trim())) throw new OptionsError(`--${flag} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n)) throw new OptionsError(`--${flag} is too large`);
+      return n;
+    }
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'enum':
+      if (!values!.includes(raw)) throw new OptionsError(`--${flag} must be one of ${values!.join(', ')}, got ${JSON.stringify(raw)}`);
+      return raw;
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Splits `--name value` and `--name=value` flags. Throws on a flag without a value; leaves
+ * positional arguments in `rest`.
+ */
+export function readFlags(argv: readonly string[]): { flags: Map<string, string>; rest: string[] } {
+  const flags = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      rest.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new OptionsError(`${arg} needs a value`);
+    flags.set(arg.slice(2), value);
+    i++;
+  }
+  return { flags, rest };
+}
+
+/**
+ * Reads the relay settings from command-line flags (after the command name) and environment
+ * variables. Unknown flags are an error, so a typo never silently falls back to a default.
+ */
+export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>): RelayOptions {
+  const { flags, rest } = readFlags(argv);
+  if (rest.length > 0) throw new OptionsError(`unexpected argument: ${rest[0]}`);
+  const input: Record<string, unknown> = {};
+  const limits: Record<string, unknown> = {};
+  const known = new Set<string>();
+  const pick = (env_: string, flag: string): string | undefined => flags.get(flag) ?? (env[env_] || undefined);
+
+  for (const s of SETTINGS) {
+    known.add(s.flag);
+    const raw = pick(s.env, s.flag);
+    if (raw !== undefined) input[s.key] = convert(raw, s.kind, s.flag, s.values);
+  }
+  for (const s of LIMIT_SETTINGS) {
+    known.add(s.flag);
+    const raw = pick(s.env, s.flag);
+    if (raw !== undefined) limits[s.key] = convert(raw, 'int', s.flag);
+  }
+  for (const flag of flags.keys()) {
+    if (!known.has(flag)) throw new OptionsError(`unknown flag --${flag}`);
+  }
+  const options = resolveOptions({ ...(input as RelayOptionsInput), limits: limits as Partial<Limits> });
+  if (options.port > 65535) throw new OptionsError('--port must be at most 65535');
+  if (options.publicUrl !== null) {
+    try {
+      new URL(options.publicUrl);
+    } catch {
+      throw new OptionsError(`--public-url is not a URL: ${JSON.stringify(options.publicUrl)}`);
+    }
+  }
+  return options;
+}

@@ -1,0 +1,317 @@
+/**
+ * An in-memory Storage: for tests and ephemeral runs (`PARLEY_STORAGE=memory`). It follows the
+ * same contract as the SQLite store (see `storage.contract.ts`), including uniqueness and
+ * references, so code tested against it behaves the same on disk. Every record goes in and out
+ * as a copy: callers can never reach, or mutate, what the store holds.
+ */
+import type { Message, PageView, TrackedEvent } from '@parley/protocol';
+import { conflict, notFound } from './storage-error.js';
+import { definedFields, emailKey, newConversation, type NewConversation } from './records.js';
+import type {
+  Agent,
+  AppendResult,
+  Conversation,
+  ConversationFilter,
+  ConversationPatch,
+  NewMessage,
+  Site,
+  Storage,
+  Visitor,
+  VisitorPatch,
+} from './storage.js';
+
+/** Orders conversations newest `updatedAt` first; ids break ties so paging is stable. */
+function byNewestUpdate(a: Conversation, b: Conversation): number {
+  if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** True when `conversation` passes every field the filter gives. */
+function matchesFilter(conversation: Conversation, filter: ConversationFilter): boolean {
+  if (filter.siteIds !== undefined && !filter.siteIds.includes(conversation.siteId)) return false;
+  if (filter.visitorId !== undefined && conversation.visitorId !== filter.visitorId) return false;
+  if (filter.status !== undefined && conversation.status !== filter.status) return false;
+  if (filter.assigneeId !== undefined && conversation.assigneeId !== filter.assigneeId) return false;
+  if (filter.before !== undefined && !(conversation.updatedAt < filter.before)) return false;
+  return true;
+}
+
+/** Newest first by `at`; among equal times, the later insertion first (as SQLite orders by rowid). */
+function newestFirst<T extends { at: number }>(items: readonly T[], limit: number): T[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => b.item.at - a.item.at || b.index - a.index)
+    .slice(0, Math.max(0, limit))
+    .map(({ item }) => structuredClone(item));
+}
+
+/** The key under which a message is deduplicated. */
+function clientKey(authorId: string, clientId: string): string {
+  return JSON.stringify([authorId, clientId]);
+}
+
+/** A Storage that keeps everything in maps; nothing survives the process. */
+export class MemoryStorage implements Storage {
+  readonly #sites = new Map<string, Site>();
+  readonly #agents = new Map<string, Agent>();
+  readonly #visitors = new Map<string, Visitor>();
+  readonly #pageViews = new Map<string, PageView[]>();
+  readonly #events = new Map<string, TrackedEvent[]>();
+  readonly #conversations = new Map<string, Conversation>();
+  /** Messages of each conversation, in seq order (index = seq - 1). */
+  readonly #messages = new Map<string, Message[]>();
+  /** (authorId, clientId) -> message, for dedupe. */
+  readonly #byClientId = new Map<string, Message>();
+  readonly #meta = new Map<string, string>();
+
+  async migrate(): Promise<void> {
+    // Nothing to create: the maps are the schema.
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release.
+  }
+
+  /** Reads a value of the store's small key-value table, or null. */
+  async getMeta(key: string): Promise<string | null> {
+    return this.#meta.get(key) ?? null;
+  }
+
+  /** Writes a value of the store's small key-value table. */
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#meta.set(key, value);
+  }
+
+  async createSite(site: Site): Promise<Site> {
+    if (this.#sites.has(site.id)) throw conflict(`Site id ${site.id}`);
+    if (this.#findSiteByKey(site.key)) throw conflict(`Site key ${site.key}`);
+    this.#sites.set(site.id, structuredClone(site));
+    return structuredClone(site);
+  }
+
+  async getSite(id: string): Promise<Site | null> {
+    return copyOrNull(this.#sites.get(id));
+  }
+
+  async getSiteByKey(key: string): Promise<Site | null> {
+    return copyOrNull(this.#findSiteByKey(key));
+  }
+
+  async listSites(): Promise<Site[]> {
+    return [...this.#sites.values()].sort((a, b) => a.createdAt - b.createdAt).map((site) => structuredClone(site));
+  }
+
+  async updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site> {
+    const site = this.#sites.get(id);
+    if (!site) throw notFound('site', id);
+    if (patch.key !== undefined && patch.key !== site.key && this.#findSiteByKey(patch.key)) {
+      throw conflict(`Site key ${patch.key}`);
+    }
+    const updated: Site = { ...site, ...definedFields(structuredClone(patch)), id: site.id, createdAt: site.createdAt };
+    this.#sites.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async createAgent(agent: Agent): Promise<Agent> {
+    if (this.#agents.has(agent.id)) throw conflict(`Agent id ${agent.id}`);
+    if (this.#findAgentByEmail(agent.email)) throw conflict(`Agent email ${agent.email}`);
+    this.#agents.set(agent.id, structuredClone(agent));
+    return structuredClone(agent);
+  }
+
+  async getAgent(id: string): Promise<Agent | null> {
+    return copyOrNull(this.#agents.get(id));
+  }
+
+  async getAgentByEmail(email: string): Promise<Agent | null> {
+    return copyOrNull(this.#findAgentByEmail(email));
+  }
+
+  async listAgents(): Promise<Agent[]> {
+    return [...this.#agents.values()].sort((a, b) => a.createdAt - b.createdAt).map((agent) => structuredClone(agent));
+  }
+
+  async updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent> {
+    const agent = this.#agents.get(id);
+    if (!agent) throw notFound('agent', id);
+    if (patch.email !== undefined) {
+      const holder = this.#findAgentByEmail(patch.email);
+      if (holder && holder.id !== id) throw conflict(`Agent email ${patch.email}`);
+    }
+    const updated: Agent = { ...agent, ...definedFields(patch), id: agent.id, createdAt: agent.createdAt };
+    this.#agents.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async createVisitor(visitor: Visitor): Promise<Visitor> {
+    if (this.#visitors.has(visitor.id)) throw conflict(`Visitor id ${visitor.id}`);
+    if (!this.#sites.has(visitor.siteId)) throw notFound('site', visitor.siteId);
+    if (visitor.userId !== null && this.#findVisitorByUserId(visitor.siteId, visitor.userId)) {
+      throw conflict(`User id ${visitor.userId}`);
+    }
+    this.#visitors.set(visitor.id, structuredClone(visitor));
+    return structuredClone(visitor);
+  }
+
+  async getVisitor(id: string): Promise<Visitor | null> {
+    return copyOrNull(this.#visitors.get(id));
+  }
+
+  async findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null> {
+    return copyOrNull(this.#findVisitorByUserId(siteId, userId));
+  }
+
+  async updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
+    const visitor = this.#visitors.get(id);
+    if (!visitor) throw notFound('visitor', id);
+    if (patch.userId !== undefined && patch.userId !== null) {
+      const holder = this.#findVisitorByUserId(visitor.siteId, patch.userId);
+      if (holder && holder.id !== id) throw conflict(`User id ${patch.userId}`);
+    }
+    const updated: Visitor = {
+      ...visitor,
+      ...definedFields(structuredClone(patch)),
+      id: visitor.id,
+      siteId: visitor.siteId,
+      firstSeenAt: visitor.firstSeenAt,
+    };
+    this.#visitors.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async mergeVisitor(fromId: string, intoId: string): Promise<void> {
+    if (fromId === intoId) return;
+    if (!this.#visitors.has(intoId)) throw notFound('visitor', intoId);
+    // A source already merged away is not an error: a retried merge must be harmless.
+    if (!this.#visitors.has(fromId)) return;
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.visitorId === fromId) conversation.visitorId = intoId;
+    }
+    this.#pageViews.set(intoId, [...(this.#pageViews.get(intoId) ?? []), ...(this.#pageViews.get(fromId) ?? [])]);
+    this.#events.set(intoId, [...(this.#events.get(intoId) ?? []), ...(this.#events.get(fromId) ?? [])]);
+    this.#pageViews.delete(fromId);
+    this.#events.delete(fromId);
+    this.#visitors.delete(fromId);
+  }
+
+  async addPageView(visitorId: string, page: PageView): Promise<void> {
+    if (!this.#visitors.has(visitorId)) throw notFound('visitor', visitorId);
+    appendTo(this.#pageViews, visitorId, structuredClone(page));
+  }
+
+  async listPageViews(visitorId: string, limit: number): Promise<PageView[]> {
+    return newestFirst(this.#pageViews.get(visitorId) ?? [], limit);
+  }
+
+  async addEvent(visitorId: string, event: TrackedEvent): Promise<void> {
+    if (!this.#visitors.has(visitorId)) throw notFound('visitor', visitorId);
+    appendTo(this.#events, visitorId, structuredClone(event));
+  }
+
+  async listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]> {
+    return newestFirst(this.#events.get(visitorId) ?? [], limit);
+  }
+
+  async createConversation(input: NewConversation): Promise<Conversation> {
+    if (this.#conversations.has(input.id)) throw conflict(`Conversation id ${input.id}`);
+    if (!this.#sites.has(input.siteId)) throw notFound('site', input.siteId);
+    if (!this.#visitors.has(input.visitorId)) throw notFound('visitor', input.visitorId);
+    const conversation = newConversation(input);
+    this.#conversations.set(conversation.id, conversation);
+    this.#messages.set(conversation.id, []);
+    return structuredClone(conversation);
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    return copyOrNull(this.#conversations.get(id));
+  }
+
+  async listConversations(filter: ConversationFilter): Promise<Conversation[]> {
+    return [...this.#conversations.values()]
+      .filter((conversation) => matchesFilter(conversation, filter))
+      .sort(byNewestUpdate)
+      .slice(0, Math.max(0, filter.limit))
+      .map((conversation) => structuredClone(conversation));
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation> {
+    const conversation = this.#conversations.get(id);
+    if (!conversation) throw notFound('conversation', id);
+    const updated: Conversation = {
+      ...conversation,
+      ...definedFields(patch),
+      updatedAt: Math.max(conversation.updatedAt, at),
+    };
+    this.#conversations.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async appendMessage(input: NewMessage): Promise<AppendResult> {
+    const key = clientKey(input.authorId, input.clientId);
+    const existing = this.#byClientId.get(key);
+    if (existing) return { message: structuredClone(existing), duplicate: true };
+    const conversation = this.#conversations.get(input.conversationId);
+    if (!conversation) throw notFound('conversation', input.conversationId);
+    const messages = this.#messages.get(conversation.id) ?? [];
+    const message: Message = {
+      id: input.id,
+      conversationId: input.conversationId,
+      seq: conversation.lastSeq + 1,
+      clientId: input.clientId,
+      author: input.author,
+      authorId: input.authorId,
+      ...(input.authorName !== undefined ? { authorName: input.authorName } : {}),
+      text: input.text,
+      at: input.at,
+    };
+    messages.push(message);
+    this.#messages.set(conversation.id, messages);
+    this.#byClientId.set(key, message);
+    conversation.lastSeq = message.seq;
+    conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
+    conversation.updatedAt = Math.max(conversation.updatedAt, message.at);
+    if (message.author === 'agent' && conversation.firstResponseAt === null) conversation.firstResponseAt = message.at;
+    return { message: structuredClone(message), duplicate: false };
+  }
+
+  async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
+    return copyOrNull(this.#byClientId.get(clientKey(authorId, clientId)));
+  }
+
+  async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    const messages = this.#messages.get(conversationId) ?? [];
+    // Seq n sits at index n - 1, so the slice starts right after `afterSeq`.
+    const start = Math.max(0, Math.floor(afterSeq));
+    return messages.slice(start, start + Math.max(0, limit)).map((message) => structuredClone(message));
+  }
+
+  #findSiteByKey(key: string): Site | undefined {
+    for (const site of this.#sites.values()) if (site.key === key) return site;
+    return undefined;
+  }
+
+  #findAgentByEmail(email: string): Agent | undefined {
+    const wanted = emailKey(email);
+    for (const agent of this.#agents.values()) if (emailKey(agent.email) === wanted) return agent;
+    return undefined;
+  }
+
+  #findVisitorByUserId(siteId: string, userId: string): Visitor | undefined {
+    for (const visitor of this.#visitors.values()) {
+      if (visitor.siteId === siteId && visitor.userId === userId) return visitor;
+    }
+    return undefined;
+  }
+}
+
+/** A copy of `value`, or null when there is none. */
+function copyOrNull<T>(value: T | undefined): T | null {
+  return value === undefined ? null : structuredClone(value);
+}
+
+/** Pushes `item` onto the list kept under `key`. */
+function appendTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, SchemaTooNewError, migrate, schemaVersion, type Migration } from './migrations.js';
+
+/** The names of the tables and indexes of `db`, sorted. */
+function schemaObjects(db: Database): string[] {
+  const rows = db.prepare("SELECT type || ' ' || name AS object FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY 1").all() as { object: string }[];
+  return rows.map((row) => row.object);
+}
+
+/** The rows of `schema_migrations`. */
+function recorded(db: Database): { version: number; name: string; applied_at: number }[] {
+  return db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+    applied_at: number;
+  }[];
+}
+
+const nextMigration: Migration = {
+  version: MIGRATIONS.length + 1,
+  name: 'agent avatars',
+  sql: 'ALTER TABLE agents ADD COLUMN avatar_url TEXT',
+};
+
+describe('migrate', () => {
+  let dir: string;
+  let db: Database;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-migrations-'));
+    db = new BetterSqlite3(join(dir, 'parley.db'));
+  });
+
+  afterEach(async () => {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('applies every migration to a new database and records each with its time', () => {
+    expect(migrate(db, MIGRATIONS, () => 42)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(recorded(db)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 42 })));
+    expect(schemaObjects(db)).toEqual(expect.arrayContaining(['table meta', 'table messages', 'index messages_author_client']));
+  });
+
+  it('does nothing when run again', () => {
+    migrate(db);
+    const schema = schemaObjects(db);
+    const rows = recorded(db);
+    expect(migrate(db)).toEqual([]);
+    expect(schemaObjects(db)).toEqual(schema);
+    expect(recorded(db)).toEqual(rows);
+  });
+
+  it('upgrades a database at version N by applying only the later migrations', () => {
+    migrate(db, MIGRATIONS);
+    db.prepare("INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at) VALUES ('a', 'A@x', 'a@x', 'A', 'agent', 'h', 1)").run();
+    expect(migrate(db, [...MIGRATIONS, nextMigration])).toEqual([nextMigration.version]);
+    expect(schemaVersion(db)).toBe(nextMigration.version);
+    expect(db.prepare("SELECT email, avatar_url FROM agents WHERE id = 'a'").get()).toEqual({ email: 'A@x', avatar_url: null });
+  });
+
+  it('leaves the database at the last whole version when a migration fails', () => {
+    migrate(db, MIGRATIONS);
+    const broken: Migration = { version: nextMigration.version, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM missing_table' };
+    expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/missing_table/);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaObjects(db)).not.toContain('table half');
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    migrate(db, [...MIGRATIONS, nextMigration]);
+    expect(() => migrate(db, MIGRATIONS)).toThrow(SchemaTooNewError);
+  });
+
+  it('refuses a migration list with a gap', () => {
+    expect(() => migrate(db, [...MIGRATIONS, { ...nextMigration, version: nextMigration.version + 1 }])).toThrow(/expected/);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The SQLite schema as an ordered list of numbered migrations. `migrate` applies the ones a
+ * database has not seen yet, each in its own transaction together with its row in
+ * `schema_migrations`, so a crash mid-upgrade leaves the database at the last whole version.
+ * Never edit a released migration: add the next number.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** One step of the schema. */
+export interface Migration {
+  /** 1, 2, 3, ... with no gaps. */
+  version: number;
+  /** A short description, kept in `schema_migrations` for people reading the database. */
+  name: string;
+  /** SQL run inside the migration's transaction. */
+  sql: string;
+}
+
+/** Every migration of the SQLite store, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE sites (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        allowed_origins TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(allowed_origins)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- email_key is the lower-cased email: lookups are case-insensitive for every alphabet,
+      -- which SQLite's NOCASE (ASCII only) would not give.
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE visitors (
+        id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL REFERENCES sites (id),
+        user_id TEXT,
+        name TEXT,
+        email TEXT,
+        verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+        attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+        browser TEXT,
+        os TEXT,
+        language TEXT,
+        current_page TEXT CHECK (current_page IS NULL OR json_valid(current_page)),
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX visitors_site_user ON visitors (site_id, user_id) WHERE user_id IS NOT NULL;
+
+      CREATE TABLE page_views (
+        id INTEGER PRIMARY KEY,
+        visitor_id TEXT NOT NULL REFERENCES visitors (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX page_views_visitor_at ON page_views (visitor_id, at, id);
+
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        visitor_id TEXT NOT NULL REFERENCES visitors (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        props TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(props)),
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX events_visitor_at ON events (visitor_id, at, id);
+
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL REFERENCES sites (id),
+        visitor_id TEXT NOT NULL REFERENCES visitors (id),
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+        assignee_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_message_text TEXT,
+        last_message_author TEXT CHECK (last_message_author IN ('visitor', 'agent', 'system')),
+        last_message_at INTEGER,
+        first_response_at INTEGER,
+        visitor_read_seq INTEGER NOT NULL DEFAULT 0,
+        agent_read_seq INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      -- One index per inbox question (site and status; status and assignee; visitor; everything),
+      -- each ending in the sort order. Every index holding updated_at is rewritten by every
+      -- append, so there is no index for a question the inbox never asks.
+      CREATE INDEX conversations_updated ON conversations (updated_at, id);
+      CREATE INDEX conversations_site_status ON conversations (site_id, status, updated_at, id);
+      CREATE INDEX conversations_status_assignee ON conversations (status, assignee_id, updated_at, id);
+      CREATE INDEX conversations_visitor ON conversations (visitor_id, updated_at, id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        client_id TEXT NOT NULL,
+        author TEXT NOT NULL CHECK (author IN ('visitor', 'agent', 'system')),
+        author_id TEXT NOT NULL,
+        author_name TEXT,
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_id, seq);
+      CREATE UNIQUE INDEX messages_author_client ON messages (author_id, client_id);
+    `,
+  },
+];
+
+/** Thrown when the database was written by a newer Parley than this one. */
+export class SchemaTooNewError extends Error {
+  constructor(found: number, known: number) {
+    super(`The database is at schema version ${found}, newer than this relay knows (${known}). Upgrade Parley.`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** The highest migration version recorded in `db`, 0 for a new database. */
+export function schemaVersion(db: Database): number {
+  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null } | undefined;
+  return row?.version ?? 0;
+}
+
+/**
+ * Brings `db` up to the newest of `migrations` and returns the versions it applied (none when
+ * the database is current). Each migration runs in an immediate transaction that re-reads the
+ * version first, so two processes starting at once cannot apply the same step twice.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): number[] {
+  assertOrdered(migrations);
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const found = schemaVersion(db);
+  if (found > latest) throw new SchemaTooNewError(found, latest);
+
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applyOne = db.transaction((migration: Migration): boolean => {
+    if (schemaVersion(db) >= migration.version) return false;
+    db.exec(migration.sql);
+    record.run(migration.version, migration.name, now());
+    return true;
+  });
+
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= found) continue;
+    if (applyOne.immediate(migration)) applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** Refuses a list whose versions are not 1, 2, 3, ...: a gap or a swap is a programming error. */
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`Migration at position ${index} has version ${migration.version}, expected ${index + 1}.`);
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Rules about records that every Storage implementation shares, so the drivers cannot drift
+ * apart on defaults or key normalisation.
+ */
+import type { Conversation } from './storage.js';
+
+/** What `createConversation` receives. */
+export type NewConversation = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>;
+
+/** A conversation as it starts: open, unassigned, no messages, nothing read. */
+export function newConversation(input: NewConversation): Conversation {
+  return {
+    id: input.id,
+    siteId: input.siteId,
+    visitorId: input.visitorId,
+    status: 'open',
+    assigneeId: null,
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+    resolvedAt: null,
+    lastSeq: 0,
+    lastMessage: null,
+    firstResponseAt: null,
+    visitorReadSeq: 0,
+    agentReadSeq: 0,
+  };
+}
+
+/**
+ * The lookup key of an agent email. JavaScript's lower-casing is used rather than SQLite's
+ * NOCASE, which folds ASCII only, so every driver matches the same emails.
+ */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The patch without keys whose value is `undefined`: `{ name: undefined }` means "not given",
+ * not "erase", so a stored field is never cleared by accident.
+ */
+export function definedFields<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

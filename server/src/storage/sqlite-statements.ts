@@ -1,0 +1,192 @@
+/**
+ * Every SQL statement of the SQLite store, prepared once per connection. Preparing is the
+ * expensive part of a query in better-sqlite3, so the store never prepares on a hot path.
+ * Parameter objects may carry more fields than a statement names (better-sqlite3 ignores them),
+ * so whole rows are passed to updates that change only some columns. The
+ * conversation list, whose WHERE clause depends on the filter, caches one statement per filter
+ * shape (at most 48).
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { ConversationFilter } from './storage.js';
+import type {
+  AgentRow,
+  ConversationRow,
+  EventRow,
+  MessageRow,
+  PageViewRow,
+  SiteRow,
+  VisitorRow,
+} from './sqlite-rows.js';
+
+/** The prepared statements, by purpose. */
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** Prepares every fixed statement of the store on `db` (whose schema must be migrated). */
+export function prepareStatements(db: Database) {
+  return {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare<[string, string]>(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+
+    insertSite: db.prepare<SiteRow>(
+      `INSERT INTO sites (id, key, name, secret, allowed_origins, created_at)
+       VALUES (@id, @key, @name, @secret, @allowed_origins, @created_at)`,
+    ),
+    siteById: db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE id = ?'),
+    siteByKey: db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE key = ?'),
+    allSites: db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY created_at, rowid'),
+    updateSite: db.prepare<SiteRow>(
+      `UPDATE sites SET key = @key, name = @name, secret = @secret, allowed_origins = @allowed_origins
+       WHERE id = @id`,
+    ),
+
+    insertAgent: db.prepare<AgentRow>(
+      `INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at)
+       VALUES (@id, @email, @email_key, @name, @role, @password_hash, @created_at)`,
+    ),
+    agentById: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?'),
+    agentByEmailKey: db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE email_key = ?'),
+    allAgents: db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY created_at, rowid'),
+    updateAgent: db.prepare<AgentRow>(
+      `UPDATE agents SET email = @email, email_key = @email_key, name = @name, role = @role,
+         password_hash = @password_hash
+       WHERE id = @id`,
+    ),
+
+    insertVisitor: db.prepare<VisitorRow>(
+      `INSERT INTO visitors (id, site_id, user_id, name, email, verified, attributes, browser, os, language,
+         current_page, first_seen_at, last_seen_at)
+       VALUES (@id, @site_id, @user_id, @name, @email, @verified, @attributes, @browser, @os, @language,
+         @current_page, @first_seen_at, @last_seen_at)`,
+    ),
+    visitorById: db.prepare<[string], VisitorRow>('SELECT * FROM visitors WHERE id = ?'),
+    visitorByUserId: db.prepare<[string, string], VisitorRow>('SELECT * FROM visitors WHERE site_id = ? AND user_id = ?'),
+    updateVisitor: db.prepare<VisitorRow>(
+      `UPDATE visitors SET user_id = @user_id, name = @name, email = @email, verified = @verified,
+         attributes = @attributes, browser = @browser, os = @os, language = @language,
+         current_page = @current_page, last_seen_at = @last_seen_at
+       WHERE id = @id`,
+    ),
+    moveConversations: db.prepare<[string, string]>('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?'),
+    movePageViews: db.prepare<[string, string]>('UPDATE page_views SET visitor_id = ? WHERE visitor_id = ?'),
+    moveEvents: db.prepare<[string, string]>('UPDATE events SET visitor_id = ? WHERE visitor_id = ?'),
+    deleteVisitor: db.prepare<[string]>('DELETE FROM visitors WHERE id = ?'),
+
+    insertPageView: db.prepare<[string, string, string, number]>(
+      'INSERT INTO page_views (visitor_id, url, title, at) VALUES (?, ?, ?, ?)',
+    ),
+    newestPageViews: db.prepare<[string, number], PageViewRow>(
+      'SELECT url, title, at FROM page_views WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+    ),
+    insertEvent: db.prepare<[string, string, string, number]>(
+      'INSERT INTO events (visitor_id, name, props, at) VALUES (?, ?, ?, ?)',
+    ),
+    newestEvents: db.prepare<[string, number], EventRow>(
+      'SELECT name, props, at FROM events WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+    ),
+
+    insertConversation: db.prepare<ConversationRow>(
+      `INSERT INTO conversations (id, site_id, visitor_id, status, assignee_id, created_at, updated_at,
+         resolved_at, last_seq, last_message_text, last_message_author, last_message_at, first_response_at,
+         visitor_read_seq, agent_read_seq)
+       VALUES (@id, @site_id, @visitor_id, @status, @assignee_id, @created_at, @updated_at,
+         @resolved_at, @last_seq, @last_message_text, @last_message_author, @last_message_at, @first_response_at,
+         @visitor_read_seq, @agent_read_seq)`,
+    ),
+    conversationById: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    patchConversation: db.prepare<
+      Pick<ConversationRow, 'id' | 'status' | 'assignee_id' | 'resolved_at' | 'visitor_read_seq' | 'agent_read_seq' | 'updated_at'>,
+      ConversationRow
+    >(
+      `UPDATE conversations SET status = @status, assignee_id = @assignee_id, resolved_at = @resolved_at,
+         visitor_read_seq = @visitor_read_seq, agent_read_seq = @agent_read_seq,
+         updated_at = max(updated_at, @updated_at)
+       WHERE id = @id
+       RETURNING *`,
+    ),
+
+    messageByClientId: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
+    // Taking the seq and updating the summary in one statement keeps the append to three
+    // statements: dedupe lookup, this, and the insert.
+    advanceConversation: db.prepare<
+      { id: string; text: string; author: string; at: number },
+      { last_seq: number }
+    >(
+      `UPDATE conversations SET
+         last_seq = last_seq + 1,
+         last_message_text = @text,
+         last_message_author = @author,
+         last_message_at = @at,
+         updated_at = max(updated_at, @at),
+         first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
+       WHERE id = @id
+       RETURNING last_seq`,
+    ),
+    insertMessage: db.prepare<MessageRow>(
+      `INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
+       VALUES (@id, @conversation_id, @seq, @client_id, @author, @author_id, @author_name, @text, @at)`,
+    ),
+    messagesAfter: db.prepare<[string, number, number], MessageRow>(
+      'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+  };
+}
+
+/** Named parameters of a conversation list query. */
+export interface ConversationListParams {
+  site_ids?: string;
+  visitor_id?: string;
+  status?: string;
+  assignee_id?: string;
+  before?: number;
+  limit: number;
+}
+
+/** Builds and caches one list statement per filter shape (which fields are given). */
+export class ConversationListQueries {
+  readonly #db: Database;
+  readonly #byShape = new Map<string, Statement<ConversationListParams, ConversationRow>>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** The statement for `filter` and its parameters. */
+  forFilter(filter: ConversationFilter): { statement: Statement<ConversationListParams, ConversationRow>; params: ConversationListParams } {
+    const where: string[] = [];
+    const params: ConversationListParams = { limit: Math.max(0, Math.floor(filter.limit)) };
+    if (filter.siteIds !== undefined) {
+      // One JSON parameter instead of a variable-length IN list keeps the shape count finite.
+      where.push('site_id IN (SELECT value FROM json_each(@site_ids))');
+      params.site_ids = JSON.stringify(filter.siteIds);
+    }
+    if (filter.visitorId !== undefined) {
+      where.push('visitor_id = @visitor_id');
+      params.visitor_id = filter.visitorId;
+    }
+    if (filter.status !== undefined) {
+      where.push('status = @status');
+      params.status = filter.status;
+    }
+    if (filter.assigneeId === null) {
+      where.push('assignee_id IS NULL');
+    } else if (filter.assigneeId !== undefined) {
+      where.push('assignee_id = @assignee_id');
+      params.assignee_id = filter.assigneeId;
+    }
+    if (filter.before !== undefined) {
+      where.push('updated_at < @before');
+      params.before = filter.before;
+    }
+    const shape = where.join(' AND ');
+    let statement = this.#byShape.get(shape);
+    if (!statement) {
+      statement = this.#db.prepare<ConversationListParams, ConversationRow>(
+        `SELECT * FROM conversations ${shape ? `WHERE ${shape}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`,
+      );
+      this.#byShape.set(shape, statement);
+    }
+    return { statement, params };
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStorage } from './sqlite-storage.js';
+import { describeStorageContract } from './storage.contract.js';
+
+const tempDirs: string[] = [];
+
+/** A fresh temporary directory, removed after the file's tests. */
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-sqlite-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describeStorageContract('SqliteStorage', async () => new SqliteStorage({ dataDir: await tempDir() }));
+
+describe('SqliteStorage', () => {
+  let dataDir: string;
+  let storage: SqliteStorage;
+
+  beforeEach(async () => {
+    dataDir = await tempDir();
+    storage = new SqliteStorage({ dataDir });
+    await storage.migrate();
+  });
+
+  afterEach(async () => {
+    await storage.close();
+  });
+
+  it('runs in WAL mode with foreign keys, a busy timeout and synchronous=NORMAL by default', () => {
+    const pragma = (name: string) => storage.database.pragma(name, { simple: true });
+    expect(pragma('journal_mode')).toBe('wal');
+    expect(pragma('foreign_keys')).toBe(1);
+    expect(pragma('busy_timeout')).toBe(5000);
+    // 1 = NORMAL, 2 = FULL.
+    expect(pragma('synchronous')).toBe(1);
+  });
+
+  it('uses synchronous=FULL when asked', async () => {
+    const full = new SqliteStorage({ dataDir: await tempDir(), synchronous: 'full' });
+    expect(full.database.pragma('synchronous', { simple: true })).toBe(2);
+    await full.close();
+  });
+
+  it('keeps every record across close and reopen', async () => {
+    const site = await storage.createSite({
+      id: 's-1',
+      key: 'demo',
+      name: 'Demo',
+      secret: 'secret',
+      allowedOrigins: ['http://localhost:*'],
+      createdAt: 1,
+    });
+    const visitor = await storage.createVisitor({
+      id: 'v-1',
+      siteId: site.id,
+      userId: 'u-1',
+      name: 'Kim',
+      email: null,
+      verified: true,
+      attributes: { plan: 'pro' },
+      browser: null,
+      os: null,
+      language: 'ko',
+      currentPage: { url: 'http://localhost:3000/', title: 'Home', at: 2 },
+      firstSeenAt: 2,
+      lastSeenAt: 2,
+    });
+    await storage.createConversation({ id: 'c-1', siteId: site.id, visitorId: visitor.id, createdAt: 3 });
+    const { message } = await storage.appendMessage({
+      id: 'm-1',
+      conversationId: 'c-1',
+      clientId: 'k-1',
+      author: 'visitor',
+      authorId: visitor.id,
+      text: 'Hello',
+      at: 4,
+    });
+    await storage.setMeta('installed_at', '1');
+    const conversation = await storage.getConversation('c-1');
+    await storage.close();
+
+    storage = new SqliteStorage({ dataDir });
+    await storage.migrate();
+    expect(await storage.getSiteByKey('demo')).toEqual(site);
+    expect(await storage.findVisitorByUserId(site.id, 'u-1')).toEqual(visitor);
+    expect(await storage.getConversation('c-1')).toEqual(conversation);
+    expect(await storage.listMessages('c-1', 0, 10)).toEqual([message]);
+    expect(await storage.getMeta('installed_at')).toBe('1');
+    const next = await storage.appendMessage({
+      id: 'm-2',
+      conversationId: 'c-1',
+      clientId: 'k-2',
+      author: 'agent',
+      authorId: 'a-1',
+      text: 'Hi',
+      at: 5,
+    });
+    expect(next.message.seq).toBe(2);
+  });
+
+  it('commits an append still queued when the store closes', async () => {
+    await storage.createSite({ id: 's-1', key: 'k', name: 'S', secret: 'x', allowedOrigins: [], createdAt: 1 });
+    await storage.createVisitor({
+      id: 'v-1', siteId: 's-1', userId: null, name: null, email: null, verified: false, attributes: {},
+      browser: null, os: null, language: null, currentPage: null, firstSeenAt: 1, lastSeenAt: 1,
+    });
+    await storage.createConversation({ id: 'c-1', siteId: 's-1', visitorId: 'v-1', createdAt: 1 });
+    const appended = storage.appendMessage({ id: 'm-1', conversationId: 'c-1', clientId: 'k-1', author: 'visitor', authorId: 'v-1', text: 'x', at: 2 });
+    await storage.close();
+    expect((await appended).message.seq).toBe(1);
+    storage = new SqliteStorage({ dataDir });
+    expect(await storage.listMessages('c-1', 0, 10)).toEqual([(await appended).message]);
+  });
+
+  it('rolls a failed append back whole: the seq it took is given to the next message', async () => {
+    await storage.createSite({ id: 's-1', key: 'k', name: 'S', secret: 'x', allowedOrigins: [], createdAt: 1 });
+    await storage.createVisitor({
+      id: 'v-1', siteId: 's-1', userId: null, name: null, email: null, verified: false, attributes: {},
+      browser: null, os: null, language: null, currentPage: null, firstSeenAt: 1, lastSeenAt: 1,
+    });
+    await storage.createConversation({ id: 'c-1', siteId: 's-1', visitorId: 'v-1', createdAt: 1 });
+    const base = { conversationId: 'c-1', author: 'visitor', authorId: 'v-1', text: 'x', at: 2 } as const;
+    await storage.appendMessage({ ...base, id: 'm-1', clientId: 'k-1' });
+    // Same message id, new client id: the insert clashes after the seq was taken.
+    await expect(storage.appendMessage({ ...base, id: 'm-1', clientId: 'k-2' })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await storage.getConversation('c-1'))?.lastSeq).toBe(1);
+    expect((await storage.appendMessage({ ...base, id: 'm-2', clientId: 'k-3' })).message.seq).toBe(2);
+  });
+
+  it('answers every conversation filter from an index, never a table scan', () => {
+    const plans = [
+      "SELECT * FROM conversations WHERE site_id IN (SELECT value FROM json_each('[]')) AND status = 'open' AND assignee_id IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE status = 'open' AND assignee_id = 'a' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50',
+      "SELECT * FROM messages WHERE conversation_id = 'c' AND seq > 0 ORDER BY seq LIMIT 50",
+      "SELECT * FROM messages WHERE author_id = 'a' AND client_id = 'c'",
+      "SELECT * FROM visitors WHERE site_id = 's' AND user_id = 'u'",
+    ].map((sql) => storage.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]);
+    for (const plan of plans) {
+      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (conversations|messages|visitors)\b(?! USING)/.test(detail));
+      expect(scans).toEqual([]);
+    }
+  });
+});
