@@ -1,0 +1,87 @@
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Inbox } from './Inbox.js';
+import { reduce } from './store/reducer.js';
+import { initialState, type ConsoleState } from './store/state.js';
+import { recordingActions } from './test-support/actions.js';
+import { allByRole, byRole, nameOf, press } from './test-support/dom.js';
+import { conversation, ME, welcome } from './test-support/fixtures.js';
+
+let root: HTMLElement;
+const NOW = 100_000;
+
+function state(): ConsoleState {
+  let s = reduce(initialState(), {
+    kind: 'frame',
+    now: 0,
+    frame: welcome([
+      conversation({ id: 'c1', visitorId: 'q9Zx0000', updatedAt: 10_000, lastMessage: { text: 'Where is my order?', author: 'visitor', at: 10_000 } }),
+      conversation({ id: 'c2', visitorName: 'Dana Lee', updatedAt: 90_000, lastMessage: { text: 'Thanks!', author: 'visitor', at: 90_000 } }),
+      conversation({ id: 'c3', assigneeId: ME.id, updatedAt: 50_000, agentReadSeq: 1 }),
+    ]),
+  });
+  s = reduce(s, { kind: 'frame', now: 0, frame: { type: 'inbox.items', view: 'resolved', conversations: [conversation({ id: 'c4', status: 'resolved' })] } });
+  return s;
+}
+
+beforeEach(() => {
+  root = document.createElement('div');
+  document.body.appendChild(root);
+});
+
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+
+describe('Inbox', () => {
+  it('shows every view with its count in a nav named Inbox', () => {
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
+    const nav = byRole(root, 'navigation', 'Inbox');
+    expect(allByRole(nav, 'button').map(nameOf)).toEqual(['Waiting 2', 'Mine 1', 'All open 3', 'Closed 1']);
+    expect(byRole(nav, 'button', 'Waiting 2').getAttribute('aria-current')).toBe('page');
+  });
+
+  it('lists the view newest first, each row named by visitor then last message', () => {
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
+    const rows = allByRole(root, 'button').filter((b) => b.classList.contains('pc-row'));
+    expect(rows.map(nameOf)).toEqual(['Dana Lee Thanks! now Unread', 'Visitor q9Zx Where is my order? 2m Unread']);
+  });
+
+  it('switches views and opens conversations', () => {
+    const actions = recordingActions();
+    render(<Inbox state={state()} actions={actions} now={NOW} />, root);
+    byRole(root, 'button', /^Closed/).click();
+    byRole(root, 'button', /^Dana Lee/).click();
+    expect(actions.calls).toEqual([
+      ['selectView', 'resolved'],
+      ['openConversation', 'c2'],
+    ]);
+  });
+
+  it('moves through the rows with the arrow keys', async () => {
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
+    const first = byRole(root, 'button', /^Dana Lee/);
+    const second = byRole(root, 'button', /^Visitor q9Zx/);
+    expect([first.tabIndex, second.tabIndex]).toEqual([0, -1]);
+    first.focus();
+    await act(() => {
+      press(first, 'ArrowDown');
+    });
+    expect(document.activeElement).toBe(second);
+    press(second, 'Home');
+    expect(document.activeElement).toBe(first);
+  });
+
+  it('updates counts live when a conversation is taken', () => {
+    const before = state();
+    const after = reduce(before, {
+      kind: 'frame',
+      now: 0,
+      frame: { type: 'conversation.updated', conversation: { ...before.conversations.c1!, assigneeId: ME.id, updatedAt: 95_000 } },
+    });
+    render(<Inbox state={after} actions={recordingActions()} now={NOW} />, root);
+    expect(allByRole(byRole(root, 'navigation', 'Inbox'), 'button').map(nameOf)).toEqual(['Waiting 1', 'Mine 2', 'All open 3', 'Closed 1']);
+  });
+});

@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { login, LoginError } from './api.js';
+import { ME } from './test-support/fixtures.js';
+
+let server: Server;
+let base: string;
+let bodies: unknown[];
+
+/** fetch bound to the test server, as the browser binds a relative URL to the page origin. */
+const sameOrigin: typeof fetch = (input, init) => fetch(new URL(String(input), base), init);
+
+beforeEach(async () => {
+  bodies = [];
+  server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { email: string; password: string };
+      bodies.push(body);
+      res.setHeader('Content-Type', 'application/json');
+      if (body.email === 'flood@example.com') {
+        res.statusCode = 429;
+        res.end('{"error":"rate_limited"}');
+      } else if (body.password === 'right') {
+        res.end(JSON.stringify({ token: 'tok.sig', agent: ME }));
+      } else {
+        res.statusCode = 401;
+        res.end('{"error":"invalid_credentials"}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('no address');
+  base = `http://127.0.0.1:${address.port}`;
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('login', () => {
+  it('posts the credentials and returns the token and agent', async () => {
+    await expect(login('me@example.com', 'right', sameOrigin)).resolves.toEqual({ token: 'tok.sig', agent: ME });
+    expect(bodies).toEqual([{ email: 'me@example.com', password: 'right' }]);
+  });
+
+  it('reports wrong credentials', async () => {
+    await expect(login('me@example.com', 'wrong', sameOrigin)).rejects.toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('reports too many attempts', async () => {
+    await expect(login('flood@example.com', 'x', sameOrigin)).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('reports an unreachable relay', async () => {
+    const down: typeof fetch = () => Promise.reject(new TypeError('fetch failed'));
+    await expect(login('me@example.com', 'right', down)).rejects.toBeInstanceOf(LoginError);
+    await expect(login('me@example.com', 'right', down)).rejects.toMatchObject({ code: 'network' });
+  });
+});

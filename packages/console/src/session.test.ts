@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@parley/protocol';
+import { WebSocket } from 'ws';
+import { ConsoleSession, SIGNED_OUT_MESSAGES } from './session.js';
+import type { WebSocketLike } from './socket.js';
+import { initialState } from './store/state.js';
+import { createStore, type Store } from './store/store.js';
+import { fakeAgentToken, startFakeRelay, type FakeRelay } from './test-support/fake-relay.js';
+import { conversation, ME, message, welcome } from './test-support/fixtures.js';
+
+let relay: FakeRelay;
+let session: ConsoleSession;
+let store: Store;
+let signedOut: string[];
+let signedOutMessage: Promise<string>;
+let newWaiting: Promise<string[]>;
+
+function startSession(token = fakeAgentToken(ME.id, Date.now() + 3_600_000)): void {
+  store = createStore(initialState());
+  signedOut = [];
+  let ended: (message: string) => void = () => undefined;
+  signedOutMessage = new Promise((resolve) => {
+    ended = resolve;
+  });
+  let announce: (ids: string[]) => void = () => undefined;
+  newWaiting = new Promise((resolve) => {
+    announce = resolve;
+  });
+  session = new ConsoleSession({
+    token,
+    store,
+    location: { protocol: 'http:', host: relay.host },
+    onSignedOut: (m) => {
+      signedOut.push(m);
+      ended(m);
+    },
+    onNewWaiting: (ids) => announce(ids),
+    createWebSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+    fetchImpl: async () => new Response('{"ok":true}'),
+    backoff: { baseMs: 20, maxMs: 40 },
+  });
+  session.start();
+}
+
+/** Resolves once the store satisfies `check`. */
+function until(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (check()) return resolve();
+    const stop = store.subscribe(() => {
+      if (check()) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+beforeEach(async () => {
+  relay = await startFakeRelay();
+});
+
+afterEach(async () => {
+  session.stop();
+  await relay.close();
+});
+
+describe('ConsoleSession', () => {
+  it('opens with hello and lists every inbox view after the welcome', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    expect(await conn.next('hello')).toEqual({ type: 'hello', v: PROTOCOL_VERSION });
+    conn.send(welcome([conversation()]));
+    const views = [await conn.next('inbox.list'), await conn.next('inbox.list'), await conn.next('inbox.list'), await conn.next('inbox.list')];
+    expect(views.map((f) => f.view)).toEqual(['waiting', 'mine', 'open', 'resolved']);
+    expect(store.getState().connection).toBe('online');
+  });
+
+  it('sends a reply with a client id and clears it from the outbox on ack', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    await until(() => store.getState().connection === 'online');
+    session.sendReply('c1', '  Hello from the console  ');
+    const sent = await conn.next('chat.send');
+    expect(sent).toMatchObject({ conversationId: 'c1', text: 'Hello from the console' });
+    expect(sent.clientId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    conn.send({ type: 'chat.ack', clientId: sent.clientId, conversationId: 'c1', messageId: 'm2', seq: 2, at: 5 });
+    await until(() => store.getState().outbox.length === 0);
+  });
+
+  it('resends an unacked reply with the same client id after reconnecting and resumes opened conversations', async () => {
+    startSession();
+    const first = await relay.nextConnection();
+    first.send(welcome([conversation()]));
+    session.openConversation('c1');
+    await first.next('conversation.open');
+    first.send({ type: 'chat.messages', conversationId: 'c1', messages: [message(1)], complete: true });
+    await until(() => store.getState().messages.c1?.length === 1);
+    session.sendReply('c1', 'Are you still there?');
+    const lost = await first.next('chat.send');
+    first.close(1001);
+    await until(() => store.getState().connection === 'reconnecting');
+    expect(store.getState().outbox[0]!.status).toBe('failed');
+
+    const second = await relay.nextConnection();
+    expect(await second.next('hello')).toEqual({ type: 'hello', v: PROTOCOL_VERSION, resume: { c1: 1 } });
+    second.send(welcome([conversation()]));
+    expect(await second.next('conversation.open')).toEqual({ type: 'conversation.open', conversationId: 'c1' });
+    const resent = await second.next('chat.send');
+    expect(resent).toEqual(lost);
+  });
+
+  it('asks for missing messages when a seq is skipped', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    session.openConversation('c1');
+    conn.send({ type: 'chat.messages', conversationId: 'c1', messages: [message(1)], complete: true });
+    await until(() => store.getState().messages.c1?.length === 1);
+    conn.send({ type: 'chat.message', message: message(4) });
+    expect(await conn.next('chat.sync')).toEqual({ type: 'chat.sync', conversationId: 'c1', afterSeq: 1 });
+  });
+
+  it('reports the messages of the open conversation as read', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation({ lastSeq: 2 })]));
+    session.openConversation('c1');
+    conn.send({ type: 'chat.messages', conversationId: 'c1', messages: [message(1), message(2)], complete: true });
+    expect(await conn.next('chat.read')).toEqual({ type: 'chat.read', conversationId: 'c1', seq: 2 });
+    await until(() => store.getState().conversations.c1!.agentReadSeq === 2);
+  });
+
+  it('announces a conversation that starts waiting', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([]));
+    await until(() => store.getState().connection === 'online');
+    conn.send({ type: 'conversation.updated', conversation: conversation({ id: 'c9' }) });
+    expect(await newWaiting).toEqual(['c9']);
+  });
+
+  it('sends the agent back to sign-in when the relay closes with unauthorized', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.close(4001);
+    expect(await signedOutMessage).toBe(SIGNED_OUT_MESSAGES.expired);
+  });
+
+  it('sends the agent back to sign-in when the relay is up but keeps refusing the socket', async () => {
+    relay.refuseWith(401);
+    startSession();
+    expect(await signedOutMessage).toBe(SIGNED_OUT_MESSAGES.invalid);
+    expect(store.getState().connection).toBe('reconnecting');
+  });
+
+  it('signs out at once with an expired token', () => {
+    startSession(fakeAgentToken(ME.id, Date.now() - 1000));
+    expect(signedOut).toEqual([SIGNED_OUT_MESSAGES.expired]);
+  });
+});

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerFrame } from '@parley/protocol';
+import { conversation, ME, message, visitor, welcome } from '../test-support/fixtures.js';
+import { mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
+import { initialState, type ConsoleState, type PendingMessage } from './state.js';
+
+const frame = (f: ServerFrame, now = 10_000): ConsoleAction => ({ kind: 'frame', frame: f, now });
+
+function run(state: ConsoleState, ...actions: ConsoleAction[]): ConsoleState {
+  return actions.reduce(reduce, state);
+}
+
+function pending(overrides: Partial<PendingMessage> = {}): PendingMessage {
+  return { clientId: 'reply-0001', conversationId: 'c1', text: 'Hi there', createdAt: 5, status: 'sending', ...overrides };
+}
+
+const opened = (): ConsoleState =>
+  run(
+    initialState(),
+    frame(welcome([conversation()])),
+    frame({ type: 'chat.messages', conversationId: 'c1', messages: [message(1)], complete: true }),
+  );
+
+describe('reduce', () => {
+  it('takes the agent, the open conversations and the online state from welcome', () => {
+    const s = run(initialState(), frame(welcome([conversation(), conversation({ id: 'c2' })])));
+    expect(s.me).toEqual(ME);
+    expect(s.connection).toBe('online');
+    expect(Object.keys(s.conversations).sort()).toEqual(['c1', 'c2']);
+  });
+
+  it('drops open conversations a later welcome no longer lists but keeps closed ones', () => {
+    const first = run(
+      initialState(),
+      frame(welcome([conversation(), conversation({ id: 'c2' })])),
+      frame({ type: 'inbox.items', view: 'resolved', conversations: [conversation({ id: 'c3', status: 'resolved' })] }),
+    );
+    const s = run(first, frame(welcome([conversation({ id: 'c2' })])));
+    expect(Object.keys(s.conversations).sort()).toEqual(['c2', 'c3']);
+  });
+
+  it('moves an acked reply from the outbox into the messages with the relay seq', () => {
+    const s = run(
+      opened(),
+      { kind: 'send', message: pending() },
+      frame({ type: 'chat.ack', clientId: 'reply-0001', conversationId: 'c1', messageId: 'm2', seq: 2, at: 4_000 }),
+    );
+    expect(s.outbox).toEqual([]);
+    expect(s.messages.c1!.map((m) => [m.seq, m.text, m.author, m.authorId])).toEqual([
+      [1, 'message 1', 'visitor', 'v1abcdef'],
+      [2, 'Hi there', 'agent', ME.id],
+    ]);
+    expect(s.conversations.c1!.lastMessage).toEqual({ text: 'Hi there', author: 'agent', at: 4_000 });
+  });
+
+  it('shows a message once when the ack and its echo both arrive', () => {
+    const echo = message(2, { author: 'agent', authorId: ME.id, clientId: 'reply-0001', text: 'Hi there' });
+    const s = run(
+      opened(),
+      { kind: 'send', message: pending() },
+      frame({ type: 'chat.message', message: echo }),
+      frame({ type: 'chat.ack', clientId: 'reply-0001', conversationId: 'c1', messageId: 'm2', seq: 2, at: 4_000 }),
+    );
+    expect(s.messages.c1!.map((m) => m.seq)).toEqual([1, 2]);
+    expect(s.outbox).toEqual([]);
+  });
+
+  it('ignores replayed messages it already holds and keeps seq order', () => {
+    const s = run(
+      opened(),
+      frame({ type: 'chat.message', message: message(3) }),
+      frame({ type: 'chat.messages', conversationId: 'c1', messages: [message(1), message(2), message(3)], complete: true }),
+    );
+    expect(s.messages.c1!.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('does not start a history for a conversation that was never opened', () => {
+    const s = run(initialState(), frame(welcome([conversation()])), frame({ type: 'chat.message', message: message(2) }));
+    expect(s.messages.c1).toBeUndefined();
+    expect(s.conversations.c1!.lastMessage?.text).toBe('message 2');
+    expect(s.conversations.c1!.lastSeq).toBe(2);
+  });
+
+  it('marks replies in flight as failed when the connection drops and as sending after the next welcome', () => {
+    const dropped = run(opened(), { kind: 'send', message: pending() }, { kind: 'connection', status: 'reconnecting' });
+    expect(dropped.outbox[0]!.status).toBe('failed');
+    const back = run(dropped, frame(welcome([conversation()])));
+    expect(back.outbox[0]!.status).toBe('sending');
+  });
+
+  it('fails a reply for good on a refusal and only retries it when asked', () => {
+    const refused = run(
+      opened(),
+      { kind: 'send', message: pending() },
+      frame({ type: 'error', code: 'text_too_long', message: 'Too long', ref: 'reply-0001' }),
+    );
+    expect(refused.outbox[0]).toMatchObject({ status: 'failed', permanent: true, error: 'Too long' });
+    expect(run(refused, frame(welcome([conversation()]))).outbox[0]!.status).toBe('failed');
+    expect(run(refused, { kind: 'retry', clientId: 'reply-0001' }).outbox[0]).toMatchObject({ status: 'sending', permanent: false });
+    expect(run(refused, { kind: 'discard', clientId: 'reply-0001' }).outbox).toEqual([]);
+  });
+
+  it('keeps a rate-limited reply retryable', () => {
+    const s = run(opened(), { kind: 'send', message: pending() }, frame({ type: 'error', code: 'rate_limited', message: 'Slow down', ref: 'reply-0001' }));
+    expect(s.outbox[0]).toMatchObject({ status: 'failed', permanent: false });
+  });
+
+  it('shows an error that is not about a reply as a notice', () => {
+    const s = run(opened(), frame({ type: 'error', code: 'forbidden', message: 'Not yours', ref: 'conversation.assign' }));
+    expect(s.notice).toBe('Not yours');
+    expect(run(s, { kind: 'dismiss-notice' }).notice).toBeNull();
+  });
+
+  it('shows visitor typing until it stops, expires or a visitor message arrives', () => {
+    const typing = run(opened(), frame({ type: 'chat.typing', conversationId: 'c1', typing: true, from: 'visitor' }, 100));
+    expect(typing.typing.c1).toBe(100 + TYPING_TTL_MS);
+    expect(run(typing, frame({ type: 'chat.typing', conversationId: 'c1', typing: false, from: 'visitor' })).typing.c1).toBeUndefined();
+    expect(run(typing, frame({ type: 'chat.message', message: message(2) })).typing.c1).toBeUndefined();
+  });
+
+  it('ignores typing frames of other agents', () => {
+    const s = run(opened(), frame({ type: 'chat.typing', conversationId: 'c1', typing: true, from: 'agent' }));
+    expect(s.typing).toEqual({});
+  });
+
+  it('replaces a conversation on conversation.updated', () => {
+    const s = run(opened(), frame({ type: 'conversation.updated', conversation: conversation({ assigneeId: ME.id, updatedAt: 3_000 }) }));
+    expect(s.conversations.c1!.assigneeId).toBe(ME.id);
+  });
+
+  it('loads the messages and the visitor context from conversation.detail, newest pages first', () => {
+    const s = run(
+      initialState(),
+      frame({
+        type: 'conversation.detail',
+        conversation: conversation({ lastSeq: 2 }),
+        messages: [message(2), message(1)],
+        visitor: visitor(),
+        pages: [
+          { url: 'https://shop.test/a', title: 'A', at: 1 },
+          { url: 'https://shop.test/b', title: 'B', at: 2 },
+        ],
+        events: [{ name: 'cart', props: { items: 2 }, at: 3 }],
+        past: [conversation({ id: 'c0', status: 'resolved' })],
+      }),
+    );
+    expect(s.messages.c1!.map((m) => m.seq)).toEqual([1, 2]);
+    expect(s.visitors.v1abcdef!.pages.map((p) => p.title)).toEqual(['B', 'A']);
+    expect(s.visitors.v1abcdef!.past.map((c) => c.id)).toEqual(['c0']);
+  });
+
+  it('adds page views and events from visitor.updated and renames the visitor in the inbox', () => {
+    const s = run(
+      opened(),
+      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), page: { url: 'https://shop.test/c', title: 'C', at: 9 } }),
+      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), event: { name: 'signup', props: {}, at: 10 } }),
+    );
+    expect(s.visitors.v1abcdef!.pages.map((p) => p.title)).toEqual(['C']);
+    expect(s.visitors.v1abcdef!.events.map((e) => e.name)).toEqual(['signup']);
+    expect(s.conversations.c1!.visitorName).toBe('Dana');
+  });
+
+  it('records reads of both sides and the agent read locally', () => {
+    const s = run(opened(), frame({ type: 'chat.read', conversationId: 'c1', seq: 1, by: 'visitor' }), { kind: 'read', conversationId: 'c1', seq: 1 });
+    expect(s.conversations.c1).toMatchObject({ visitorReadSeq: 1, agentReadSeq: 1 });
+  });
+
+  it('remembers which conversations the agent opened', () => {
+    const s = run(opened(), { kind: 'select', conversationId: 'c1' }, { kind: 'select', conversationId: null });
+    expect(s.selectedId).toBeNull();
+    expect(s.opened).toEqual({ c1: true });
+  });
+
+  it('returns the same state for frames that change nothing', () => {
+    const s = opened();
+    expect(reduce(s, frame({ type: 'pong' }))).toBe(s);
+  });
+});
+
+describe('mergeMessages', () => {
+  it('keeps the first copy of a seq', () => {
+    const merged = mergeMessages([message(1, { text: 'original' })], [message(1, { text: 'replay' }), message(2)]);
+    expect(merged.map((m) => m.text)).toEqual(['original', 'message 2']);
+  });
+});

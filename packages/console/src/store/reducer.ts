@@ -1,0 +1,261 @@
+/**
+ * The console's reducer: one pure function from (state, action) to the next state. Relay frames
+ * arrive as `frame` actions; the agent's own actions have their own kinds. Nothing here touches
+ * the network, the DOM or the clock (time comes in with the action).
+ */
+import type {
+  ConversationSummary,
+  ConversationUpdatedFrame,
+  ErrorCode,
+  InboxView,
+  Message,
+  ServerFrame,
+  VisitorProfile,
+} from '@parley/protocol';
+import type { ConnectionStatus, ConsoleState, PendingMessage, VisitorContext } from './state.js';
+
+/** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
+export const TYPING_TTL_MS = 8000;
+
+/** Error codes after which a reply is worth sending again as it is. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'internal']);
+
+/** Everything that can change the console state. */
+export type ConsoleAction =
+  | { kind: 'frame'; frame: ServerFrame; now: number }
+  | { kind: 'connection'; status: ConnectionStatus }
+  | { kind: 'select'; conversationId: string | null }
+  | { kind: 'view'; view: InboxView }
+  | { kind: 'send'; message: PendingMessage }
+  | { kind: 'retry'; clientId: string }
+  | { kind: 'discard'; clientId: string }
+  | { kind: 'read'; conversationId: string; seq: number }
+  | { kind: 'notice'; message: string }
+  | { kind: 'dismiss-notice' };
+
+/** Merges messages into an ascending, seq-unique list (a replayed message replaces nothing). */
+export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return list as Message[];
+  const bySeq = new Map<number, Message>();
+  for (const m of list) bySeq.set(m.seq, m);
+  let changed = false;
+  for (const m of incoming) {
+    if (!bySeq.has(m.seq)) {
+      bySeq.set(m.seq, m);
+      changed = true;
+    }
+  }
+  if (!changed) return list as Message[];
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function withoutAcked(outbox: PendingMessage[], clientIds: ReadonlySet<string>): PendingMessage[] {
+  if (clientIds.size === 0 || !outbox.some((p) => clientIds.has(p.clientId))) return outbox;
+  return outbox.filter((p) => !clientIds.has(p.clientId));
+}
+
+/** Folds one new message into its conversation's summary (last message, seq, time). */
+function summaryWithMessage(c: ConversationSummary, m: Message): ConversationSummary {
+  if (m.seq <= c.lastSeq && c.lastMessage) return c;
+  return {
+    ...c,
+    lastSeq: Math.max(c.lastSeq, m.seq),
+    lastMessage: { text: m.text, author: m.author, at: m.at },
+    updatedAt: Math.max(c.updatedAt, m.at),
+    // An agent's reply means the agents' side has read everything before it.
+    agentReadSeq: m.author === 'agent' ? Math.max(c.agentReadSeq, m.seq) : c.agentReadSeq,
+  };
+}
+
+function addMessages(state: ConsoleState, conversationId: string, incoming: Message[], create: boolean): ConsoleState {
+  const held = state.messages[conversationId];
+  const messages =
+    held || create ? { ...state.messages, [conversationId]: mergeMessages(held ?? [], incoming) } : state.messages;
+  let conversation = state.conversations[conversationId];
+  for (const m of incoming) if (conversation) conversation = summaryWithMessage(conversation, m);
+  const conversations = conversation ? { ...state.conversations, [conversationId]: conversation } : state.conversations;
+  const outbox = withoutAcked(state.outbox, new Set(incoming.map((m) => m.clientId)));
+  let typing = state.typing;
+  if (incoming.some((m) => m.author === 'visitor') && typing[conversationId] !== undefined) {
+    typing = { ...typing };
+    delete typing[conversationId];
+  }
+  return { ...state, messages, conversations, outbox, typing };
+}
+
+function upsertConversations(state: ConsoleState, list: readonly ConversationSummary[]): ConsoleState {
+  if (list.length === 0) return state;
+  const conversations = { ...state.conversations };
+  for (const c of list) {
+    const old = conversations[c.id];
+    // Frames can cross on the wire; never let an older snapshot roll a conversation back.
+    if (old && old.updatedAt > c.updatedAt && old.lastSeq > c.lastSeq) continue;
+    conversations[c.id] = c;
+  }
+  return { ...state, conversations };
+}
+
+function emptyContext(profile: VisitorProfile): VisitorContext {
+  return { profile, pages: [], events: [], past: [] };
+}
+
+function byNewest<T extends { at: number }>(list: readonly T[]): T[] {
+  return [...list].sort((a, b) => b.at - a.at);
+}
+
+function onWelcome(state: ConsoleState, frame: Extract<ServerFrame, { type: 'welcome' }>): ConsoleState {
+  // The welcome lists every open conversation; keep what it cannot (closed ones, those on screen).
+  const conversations: Record<string, ConversationSummary> = {};
+  for (const c of Object.values(state.conversations)) {
+    if (c.status === 'resolved' || state.messages[c.id] || c.id === state.selectedId) conversations[c.id] = c;
+  }
+  const next = upsertConversations({ ...state, conversations }, frame.conversations);
+  return {
+    ...next,
+    me: frame.agent ?? state.me,
+    connection: 'online',
+    agentsOnline: frame.agentsOnline ?? state.agentsOnline,
+    // Connected again: every reply not refused for good goes out again (the session resends them).
+    outbox: state.outbox.map((p) => (p.permanent ? p : { ...p, status: 'sending' })),
+  };
+}
+
+function onConversationUpdated(state: ConsoleState, frame: ConversationUpdatedFrame): ConsoleState {
+  const next = upsertConversations(state, [frame.conversation]);
+  const c = frame.conversation;
+  const ctx = next.visitors[c.visitorId];
+  if (!ctx) return next;
+  // Keep the visitor's "past conversations" list current as well.
+  const past = ctx.past.some((p) => p.id === c.id) ? ctx.past.map((p) => (p.id === c.id ? c : p)) : [c, ...ctx.past];
+  return { ...next, visitors: { ...next.visitors, [c.visitorId]: { ...ctx, past } } };
+}
+
+function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { type: 'visitor.updated' }>): ConsoleState {
+  const { visitor, page, event } = frame;
+  const old = state.visitors[visitor.id] ?? emptyContext(visitor);
+  const pages = page && !old.pages.some((p) => p.at === page.at && p.url === page.url) ? byNewest([page, ...old.pages]) : old.pages;
+  const events = event ? byNewest([event, ...old.events]) : old.events;
+  let conversations = state.conversations;
+  if (visitor.name) {
+    conversations = { ...conversations };
+    for (const c of Object.values(conversations)) {
+      if (c.visitorId === visitor.id && c.visitorName !== visitor.name) conversations[c.id] = { ...c, visitorName: visitor.name };
+    }
+  }
+  return { ...state, conversations, visitors: { ...state.visitors, [visitor.id]: { ...old, profile: visitor, pages, events } } };
+}
+
+function onError(state: ConsoleState, frame: Extract<ServerFrame, { type: 'error' }>): ConsoleState {
+  const pending = frame.ref ? state.outbox.find((p) => p.clientId === frame.ref) : undefined;
+  if (!pending) return { ...state, notice: frame.message };
+  const permanent = !RETRYABLE.has(frame.code);
+  const outbox = state.outbox.map((p) =>
+    p.clientId === frame.ref ? { ...p, status: 'failed' as const, permanent, error: permanent ? frame.message : undefined } : p,
+  );
+  return { ...state, outbox };
+}
+
+function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleState {
+  switch (frame.type) {
+    case 'welcome':
+      return onWelcome(state, frame);
+    case 'chat.ack': {
+      const pending = state.outbox.find((p) => p.clientId === frame.clientId);
+      if (!pending) return state;
+      const message: Message = {
+        id: frame.messageId,
+        conversationId: frame.conversationId,
+        seq: frame.seq,
+        clientId: frame.clientId,
+        author: 'agent',
+        authorId: state.me?.id ?? '',
+        authorName: state.me?.name,
+        text: pending.text,
+        at: frame.at,
+      };
+      return addMessages(state, frame.conversationId, [message], false);
+    }
+    case 'chat.message':
+      return addMessages(state, frame.message.conversationId, [frame.message], false);
+    case 'chat.messages':
+      return addMessages(state, frame.conversationId, frame.messages, true);
+    case 'chat.typing': {
+      if (frame.from !== 'visitor') return state;
+      const typing = { ...state.typing };
+      if (frame.typing) typing[frame.conversationId] = now + TYPING_TTL_MS;
+      else delete typing[frame.conversationId];
+      return { ...state, typing };
+    }
+    case 'chat.read': {
+      const c = state.conversations[frame.conversationId];
+      if (!c) return state;
+      const key = frame.by === 'visitor' ? 'visitorReadSeq' : 'agentReadSeq';
+      if (c[key] >= frame.seq) return state;
+      return { ...state, conversations: { ...state.conversations, [c.id]: { ...c, [key]: frame.seq } } };
+    }
+    case 'conversation.updated':
+      return onConversationUpdated(state, frame);
+    case 'conversation.detail': {
+      const c = frame.conversation;
+      const next = addMessages(upsertConversations(state, [c]), c.id, frame.messages, true);
+      const context: VisitorContext = {
+        profile: frame.visitor,
+        pages: byNewest(frame.pages),
+        events: byNewest(frame.events),
+        past: frame.past,
+      };
+      return { ...next, visitors: { ...next.visitors, [frame.visitor.id]: context } };
+    }
+    case 'visitor.updated':
+      return onVisitorUpdated(state, frame);
+    case 'inbox.items':
+      return upsertConversations(state, frame.conversations);
+    case 'presence':
+      return { ...state, agentsOnline: frame.agentsOnline };
+    case 'error':
+      return onError(state, frame);
+    case 'visitor.identified':
+    case 'pong':
+      return state;
+  }
+}
+
+/** The next console state after `action`. */
+export function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
+  switch (action.kind) {
+    case 'frame':
+      return onFrame(state, action.frame, action.now);
+    case 'connection': {
+      if (action.status === 'online') return { ...state, connection: 'online' };
+      // Not connected: replies in flight may or may not have landed; they are resent (same
+      // clientId, so never twice) once the relay welcomes us again.
+      const outbox = state.outbox.map((p) => (p.status === 'sending' ? { ...p, status: 'failed' as const } : p));
+      return { ...state, connection: action.status, outbox, typing: {} };
+    }
+    case 'select':
+      if (action.conversationId === null) return { ...state, selectedId: null };
+      return { ...state, selectedId: action.conversationId, opened: { ...state.opened, [action.conversationId]: true } };
+    case 'view':
+      return { ...state, view: action.view };
+    case 'send':
+      return { ...state, outbox: [...state.outbox, action.message] };
+    case 'retry':
+      return {
+        ...state,
+        outbox: state.outbox.map((p) =>
+          p.clientId === action.clientId ? { ...p, status: 'sending' as const, permanent: false, error: undefined } : p,
+        ),
+      };
+    case 'discard':
+      return { ...state, outbox: state.outbox.filter((p) => p.clientId !== action.clientId) };
+    case 'read': {
+      const c = state.conversations[action.conversationId];
+      if (!c || c.agentReadSeq >= action.seq) return state;
+      return { ...state, conversations: { ...state.conversations, [c.id]: { ...c, agentReadSeq: action.seq } } };
+    }
+    case 'notice':
+      return { ...state, notice: action.message };
+    case 'dismiss-notice':
+      return { ...state, notice: null };
+  }
+}
