@@ -1,0 +1,60 @@
+/**
+ * The visitor session: a relay-signed visitor token from `POST /api/visitors`. A stored token is
+ * sent back so the relay keeps the same visitor; a `user` with a valid hash maps the visitor to
+ * the host page's user.
+ */
+
+/** The host page's user, as `boot({ user })` or `identify` names them. */
+export interface VisitorUser {
+  userId: string;
+  userHash?: string;
+  name?: string;
+  email?: string;
+}
+
+/** What `POST /api/visitors` answers. */
+export interface VisitorSession {
+  token: string;
+  visitorId: string;
+}
+
+/** Why no session could be had; `fatal` errors are not retried (wrong site or origin). */
+export class SessionError extends Error {
+  /** The relay's error code, or `network` when the relay could not be reached. */
+  readonly code: string;
+  readonly fatal: boolean;
+
+  constructor(code: string, fatal: boolean) {
+    super(`Parley session failed: ${code}`);
+    this.name = 'SessionError';
+    this.code = code;
+    this.fatal = fatal;
+  }
+}
+
+/** Asks the relay at `origin` for a visitor token for `siteKey`. */
+export async function requestSession(
+  origin: string,
+  siteKey: string,
+  token: string | null,
+  user?: VisitorUser,
+): Promise<VisitorSession> {
+  let response: Response;
+  try {
+    response = await fetch(`${origin}/api/visitors`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ siteKey, token: token ?? undefined, user }),
+      // The session is the token in the body; no cookie ever crosses to the relay.
+      credentials: 'omit',
+    });
+  } catch {
+    throw new SessionError('network', false);
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<VisitorSession> & { error?: string };
+  if (response.ok && typeof body.token === 'string' && typeof body.visitorId === 'string') {
+    return { token: body.token, visitorId: body.visitorId };
+  }
+  // 4xx means the site, origin or identity is wrong and retrying cannot fix it; 5xx may pass.
+  throw new SessionError(body.error ?? `http_${response.status}`, response.status >= 400 && response.status < 500);
+}

@@ -1,0 +1,135 @@
+/**
+ * A stand-in relay for the widget's tests: a real HTTP and WebSocket server on port 0 that
+ * speaks just enough of the protocol (session, welcome, ack, replay) and records every frame.
+ * The real relay has its own suites; this one lets the widget's logic run against real sockets.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClientFrame, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+
+/** A frame the stub received, with the connection it came on. */
+export interface Received {
+  connection: number;
+  frame: ClientFrame;
+}
+
+/** A minimal relay for tests. */
+export class StubRelay {
+  readonly received: Received[] = [];
+  readonly messages: Message[] = [];
+  readonly sockets: WebSocket[] = [];
+  /** Tokens the WebSocket upgrade saw, in order. */
+  readonly tokens: string[] = [];
+  sessions = 0;
+  /** When false, `chat.send` is recorded but never acked. */
+  acking = true;
+  /** When true, nothing is answered at all (a half-open link). */
+  mute = false;
+  private readonly _http = createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Headers', 'content-type');
+    if (req.method === 'OPTIONS') return void res.end();
+    this.sessions++;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ token: `token-${this.sessions}`, visitorId: 'v1' }));
+  });
+  private readonly _wss = new WebSocketServer({ server: this._http, path: '/ws' });
+  private readonly _waiters: (() => void)[] = [];
+
+  constructor() {
+    this._wss.on('connection', (ws, req) => {
+      const connection = this.sockets.push(ws) - 1;
+      this.tokens.push(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as ClientFrame;
+        this.received.push({ connection, frame });
+        this._answer(ws, frame);
+        for (const wake of this._waiters.splice(0)) wake();
+      });
+    });
+  }
+
+  /** Starts listening on a free port; returns the relay's origin. */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this._http.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this._http.address() as AddressInfo).port}`;
+  }
+
+  /** Stops everything. */
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    await new Promise<void>((resolve) => this._wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this._http.close(() => resolve()));
+  }
+
+  /** The conversation summary the welcome lists, from the stored messages. */
+  summary(): ConversationSummary | null {
+    if (!this.messages.length) return null;
+    const last = this.messages[this.messages.length - 1]!;
+    return {
+      id: 'c1', siteId: 's1', visitorId: 'v1', status: 'open', assigneeId: null,
+      createdAt: 1, updatedAt: last.at, lastSeq: last.seq, visitorReadSeq: 0, agentReadSeq: 0,
+    };
+  }
+
+  /** Stores an agent message and pushes it to every open connection (unless `silent`). */
+  agentSays(text: string, silent = false): Message {
+    const message = this._append({ clientId: `agent-${this.messages.length + 1}`, text, author: 'agent' });
+    if (!silent) this.broadcast({ type: 'chat.message', message });
+    return message;
+  }
+
+  /** Sends a frame to every open connection. */
+  broadcast(frame: ServerFrame): void {
+    for (const ws of this.sockets) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  /** Resolves once a received frame matches. */
+  async waitFor<T extends ClientFrame['type']>(
+    type: T,
+    match: (frame: Extract<ClientFrame, { type: T }>, connection: number) => boolean = () => true,
+  ): Promise<Extract<ClientFrame, { type: T }>> {
+    for (;;) {
+      const hit = this.received.find(
+        (r) => r.frame.type === type && match(r.frame as Extract<ClientFrame, { type: T }>, r.connection),
+      );
+      if (hit) return hit.frame as Extract<ClientFrame, { type: T }>;
+      await new Promise<void>((resolve) => this._waiters.push(resolve));
+    }
+  }
+
+  private _append(fields: Pick<Message, 'clientId' | 'text' | 'author'>): Message {
+    const seq = this.messages.length + 1;
+    const message: Message = { id: `m${seq}`, conversationId: 'c1', seq, authorId: 'x', at: 1000 + seq, ...fields };
+    this.messages.push(message);
+    return message;
+  }
+
+  private _answer(ws: WebSocket, frame: ClientFrame): void {
+    if (this.mute) return;
+    const send = (out: ServerFrame) => ws.send(JSON.stringify(out));
+    if (frame.type === 'hello') {
+      const summary = this.summary();
+      send({ type: 'welcome', v: 1, role: 'visitor', conversations: summary ? [summary] : [], agentsOnline: 1, serverTime: Date.now() });
+      for (const [conversationId, after] of Object.entries(frame.resume ?? {})) {
+        send({ type: 'chat.messages', conversationId, messages: this.messages.filter((m) => m.seq > after), complete: true });
+      }
+    } else if (frame.type === 'chat.send' && this.acking) {
+      const message =
+        this.messages.find((m) => m.clientId === frame.clientId) ??
+        this._append({ clientId: frame.clientId, text: frame.text, author: 'visitor' });
+      send({ type: 'chat.ack', clientId: frame.clientId, conversationId: 'c1', messageId: message.id, seq: message.seq, at: message.at });
+    } else if (frame.type === 'chat.sync') {
+      send({
+        type: 'chat.messages',
+        conversationId: frame.conversationId,
+        messages: this.messages.filter((m) => m.seq > frame.afterSeq),
+        complete: true,
+      });
+    } else if (frame.type === 'ping') {
+      send({ type: 'pong', t: frame.t });
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The widget's root component: the launcher and, while open, the panel. Owns focus: into the
+ * message box on open, back to the launcher on close when focus was inside the widget.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Widget } from '../core/widget.js';
+import { Launcher } from './Launcher.js';
+import { Panel } from './Panel.js';
+import { useView } from './use-view.js';
+
+/** Props of {@link App}. */
+export interface AppProps {
+  widget: Widget;
+  /** The shadow root, to tell whether focus is inside the widget. */
+  root: ShadowRoot;
+}
+
+/** Launcher plus panel, bound to one widget. */
+export function App({ widget, root }: AppProps) {
+  const view = useView(widget);
+  const [draft, setDraft] = useState('');
+  const launcherRef = useRef<HTMLButtonElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const wasOpen = useRef(view.open);
+  const focusWasInside = useRef(false);
+
+  useEffect(() => {
+    // `close` fires before the panel unmounts, while focus can still be seen inside it.
+    const off = widget.events.on('close', () => {
+      focusWasInside.current = root.activeElement !== null;
+    });
+    return () => void off();
+  }, [widget]);
+
+  // A layout effect: focus moves in the same frame the panel appears.
+  useLayoutEffect(() => {
+    if (view.open === wasOpen.current) return;
+    wasOpen.current = view.open;
+    if (view.open) inputRef.current?.focus();
+    // Closing from the page's code must not steal the page's focus.
+    else if (focusWasInside.current) launcherRef.current?.focus();
+  }, [view.open]);
+
+  const draftOnChange = (text: string) => {
+    setDraft(text);
+    if (text.trim()) widget.typing();
+  };
+  const composerOnSend = (text: string) => {
+    if (widget.send(text)) setDraft('');
+  };
+  const close = () => widget.setOpen(false);
+
+  return (
+    <div class={view.open ? 'root open' : 'root'} lang={view.language}>
+      {view.open && (
+        <Panel
+          view={view}
+          draft={draft}
+          inputRef={inputRef}
+          onDraft={draftOnChange}
+          onSend={composerOnSend}
+          onClose={close}
+        />
+      )}
+      <Launcher
+        open={view.open}
+        unread={view.unread}
+        strings={view.strings}
+        buttonRef={launcherRef}
+        onToggle={() => widget.setOpen(!view.open)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+/** The chat panel: header, connection banner, message log, typing line and composer. */
+import type { Ref } from 'preact';
+import type { WidgetView } from '../core/view.js';
+import { Composer } from './Composer.js';
+import { CloseIcon } from './Icons.js';
+import { MessageList } from './MessageList.js';
+
+/** Props of {@link Panel}. */
+export interface PanelProps {
+  view: WidgetView;
+  draft: string;
+  inputRef: Ref<HTMLTextAreaElement>;
+  onDraft: (text: string) => void;
+  onSend: (text: string) => void;
+  onClose: () => void;
+}
+
+/** The dialog named "Chat"; Escape closes it. */
+export function Panel({ view, draft, inputRef, onDraft, onSend, onClose }: PanelProps) {
+  const t = view.strings;
+  const online = view.agentsOnline > 0;
+  const banner =
+    view.connectivity === 'reconnecting' ? t.reconnecting
+    : view.connectivity === 'offline' ? t.offline
+    : view.connectivity === 'unavailable' ? t.unavailable
+    : '';
+  const panelOnKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    onClose();
+  };
+  return (
+    <section id="parley-panel" class="panel" role="dialog" aria-label={t.chat} onKeyDown={panelOnKeyDown}>
+      <div class="header">
+        <div class="heading">
+          <h2 class="title">{t.title}</h2>
+          <p class="subtitle">
+            <span class={online ? 'dot on' : 'dot'} aria-hidden="true" />
+            {view.agentsOnline === 0 ? t.away : t.replyTime}
+          </p>
+        </div>
+        <button type="button" class="icon-button" aria-label={t.closeChat} onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </div>
+      <div class="banner" role="status">
+        {banner}
+      </div>
+      <MessageList messages={view.messages} strings={t} />
+      <div class="typing" role="status">
+        {view.agentTyping ? t.agentTyping : ''}
+      </div>
+      <Composer
+        draft={draft}
+        maxLength={view.maxTextLength}
+        strings={t}
+        inputRef={inputRef}
+        onDraft={onDraft}
+        onSend={onSend}
+      />
+    </section>
+  );
+}
