@@ -1,0 +1,180 @@
+// `npm run bench`: durable chat throughput and memory per idle connection of the built Parley
+// relay, each beside a bare `ws` relay measured in the same run. Prints a table and a final
+// JSON line. It reports figures; it never passes or fails on them.
+//
+// Processes: the relay under test runs alone in a child process; 1-2 load-generator children
+// drive it over loopback; this process only orchestrates.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './bench/args.mjs';
+import { spawnChild, stopChild, tempDir, removeDir } from './bench/processes.mjs';
+import { summarize } from './bench/stats.mjs';
+import { BUDGET_LINES, memoryTable, throughputTable } from './bench/report.mjs';
+import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const relayScript = fileURLToPath(new URL('./bench/relay-child.mjs', import.meta.url));
+const loaderScript = fileURLToPath(new URL('./bench/loader-child.mjs', import.meta.url));
+const opts = parseArgs(process.argv.slice(2));
+const log = (line) => console.error(`[bench] ${line}`);
+
+function ensureBuilt() {
+  if (opts.relay) {
+    if (!existsSync(opts.relay)) throw new Error(`--relay ${opts.relay} does not exist`);
+    return;
+  }
+  if (existsSync(join(root, 'server/dist/index.js'))) return;
+  log('server/dist/index.js is missing: building the relay (PARLEY_TARGETS=server npx rollup -c)');
+  execFileSync('npx', ['rollup', '-c'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_TARGETS: 'server' } });
+}
+
+/** Splits `total` into `parts` near-equal whole shares. */
+const shares = (total, parts) => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+
+async function startRelay(kind, profileDir) {
+  const dataDir = kind === 'parley' ? tempDir('parley-bench-') : '';
+  const execArgv = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const relay = await spawnChild(relayScript, [kind, dataDir, ...(opts.relay ? [opts.relay] : [])], execArgv);
+  return {
+    ...relay,
+    origin: relay.ready.origin,
+    async stop() {
+      await stopChild(relay);
+      if (dataDir) removeDir(dataDir);
+    },
+  };
+}
+
+/** One throughput run against a fresh relay of `kind`. */
+async function throughput(kind, loaders, profileDir) {
+  const relay = await startRelay(kind, profileDir);
+  try {
+    const roomShares = shares(opts.rooms, loaders.length);
+    const agentShares = shares(opts.agents, loaders.length);
+    log(`${kind}: setting up ${opts.rooms} rooms and ${opts.agents} agent connections`);
+    await Promise.all(loaders.map((l, i) => l.call('setup', { kind, origin: relay.origin, rooms: roomShares[i], agents: agentShares[i] })));
+
+    log(`${kind}: running ${opts.warmup} s warm-up + ${opts.duration} s measured`);
+    const warmupMs = opts.warmup * 1000;
+    const durationMs = opts.duration * 1000;
+    const runs = Promise.all(loaders.map((l) => l.call('run', { warmupMs, durationMs })));
+    // The relay's CPU over the same window, read from the relay itself.
+    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs));
+    const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs + durationMs));
+    const [results, before, after] = await Promise.all([runs, cpuStart, cpuEnd]);
+    await Promise.all(loaders.map((l) => l.call('closeAll')));
+
+    const seconds = opts.duration;
+    const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+    const relayCpuMs = (after.user - before.user + after.system - before.system) / 1000;
+    return {
+      ackedPerSecond: Math.round(sum('acks') / seconds),
+      deliveredPerSecond: Math.round(sum('delivered') / seconds),
+      ack: summarize(results.flatMap((r) => r.ackLatency)),
+      delivery: summarize(results.flatMap((r) => r.deliveryLatency)),
+      relayCpuPct: Math.round(relayCpuMs / (10 * seconds)),
+      // CPU per message does not depend on how much of a core the relay got on a busy machine.
+      relayCpuUsPerMessage: sum('acks') ? Math.round((relayCpuMs * 1000) / sum('acks')) : null,
+      loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
+      errors: sum('errors'),
+      firstError: results.find((r) => r.firstError)?.firstError ?? null,
+    };
+  } finally {
+    await relay.stop();
+  }
+}
+
+/** Memory per idle connection against a fresh relay of `kind`. */
+async function memory(kind, loader) {
+  const relay = await startRelay(kind);
+  try {
+    log(`${kind}: opening ${opts.idle} idle visitor connections`);
+    await loader.call('idlePrepare', { kind, origin: relay.origin, count: opts.idle });
+    const before = await relay.call('memory');
+    await loader.call('idleOpen', { kind, origin: relay.origin });
+    const after = await relay.call('memory');
+    await loader.call('closeAll');
+    const n = after.connections - before.connections;
+    const perConn = (key) => Math.round(((after[key] - before[key]) / n / 1024) * 100) / 100;
+    return {
+      connections: n,
+      rssKiB: perConn('rss'),
+      heapKiB: perConn('heapUsed'),
+      externalKiB: Math.round(((after.external + after.arrayBuffers - before.external - before.arrayBuffers) / n / 1024) * 100) / 100,
+    };
+  } finally {
+    await relay.stop();
+  }
+}
+
+async function main() {
+  ensureBuilt();
+  const cores = cpus().length;
+  const started = Date.now();
+  const loadBefore = loadavg()[0];
+  const profileDir = opts.cpuProf ? tempDir('parley-bench-profile-') : null;
+  const loaders = await Promise.all(Array.from({ length: opts.loaders }, (_, i) => spawnChild(loaderScript, [String(i)])));
+
+  const parley = await throughput('parley', loaders, profileDir);
+  const bare = await throughput('bare', loaders, null);
+  const parleyMemory = await memory('parley', loaders[0]);
+  const bareMemory = await memory('bare', loaders[0]);
+  await Promise.all(loaders.map((l) => stopChild(l)));
+
+  const machine =
+    `Machine: ${cores} CPU cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, loopback only. ` +
+    `The relay runs alone in one process; ${opts.loaders} load-generator process(es) share the same ${cores} cores, ` +
+    'so the figures include client-side contention.\n' +
+    `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end ` +
+    `(above ${cores} means other work competed for the cores and the msg/s and latencies are understated).`;
+  console.log('');
+  console.log(machine);
+  console.log('');
+  console.log(throughputTable(opts, parley, bare));
+  if (parley.firstError) console.log(`first refused send (Parley): ${parley.firstError.slice(0, 200)}`);
+  console.log('');
+  console.log(memoryTable(opts, parleyMemory, bareMemory));
+  console.log('');
+  for (const line of BUDGET_LINES) console.log(line);
+
+  let profile = null;
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      // Copied out of the run's temporary folder so it survives for a closer look (e.g. in DevTools).
+      const kept = join(tmpdir(), 'parley-bench-relay.cpuprofile');
+      copyFileSync(join(profileDir, file), kept);
+      profile = summarizeProfile(kept);
+      console.log('');
+      console.log(formatProfile(profile));
+      console.log(`(profile kept at ${kept})`);
+    }
+  }
+  console.log('');
+  const { firstError: _p, ...parleyOut } = parley;
+  const { firstError: _b, ...bareOut } = bare;
+  console.log(
+    JSON.stringify({
+      bench: 'parley-relay',
+      cores,
+      loadAverage: { start: loadBefore, end: loadavg()[0] },
+      node: process.version,
+      options: opts,
+      throughput: { parley: parleyOut, bare: bareOut, ratio: parley.ackedPerSecond && bare.ackedPerSecond ? Math.round((parley.ackedPerSecond / bare.ackedPerSecond) * 1000) / 1000 : null },
+      memoryPerIdleConnectionKiB: { parley: parleyMemory, bare: bareMemory },
+      profile: profile && { top: profile.top.slice(0, 10), areas: profile.areas },
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error('[bench] failed:', error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+// A relay in its own process: `node relay-child.mjs parley <dataDir> [module]` (the built Parley
+// relay, SQLite, synchronous=normal, rate limits raised) or `node relay-child.mjs bare` (the baseline).
+// Started with --expose-gc so `memory` can report usage after a full collection.
+import { serve } from './rpc.mjs';
+import { startBareRelay } from './bare-relay.mjs';
+import { ADMIN_PASSWORD } from './parley-client.mjs';
+
+import { pathToFileURL } from 'node:url';
+
+const [kind, dataDir, relayModule] = process.argv.slice(2);
+
+async function startParley() {
+  const { startRelay } = await import(relayModule ? pathToFileURL(relayModule).href : '../../server/dist/index.js');
+  const relay = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    storage: 'sqlite',
+    synchronous: 'normal',
+    secret: 'bench-secret-bench-secret-bench-secret',
+    adminPassword: ADMIN_PASSWORD,
+    demoSiteSecret: 'bench-site-secret',
+    logLevel: 'error',
+    // One agent connection follows its whole share of rooms, however many there are.
+    maxOpenConversations: 1_000_000,
+    // The bench measures the relay's capacity, not its per-connection abuse limits.
+    limits: { framesPerSecond: 100_000, frameBurst: 100_000 },
+  });
+  return { port: relay.port, connections: () => relay.connections(), close: () => relay.close() };
+}
+
+const relay = kind === 'parley' ? await startParley() : await startBareRelay();
+
+serve({
+  memory() {
+    // Several passes: weak references and finalizers free more on the second one.
+    for (let i = 0; i < 3; i++) globalThis.gc();
+    return { ...process.memoryUsage(), connections: relay.connections() };
+  },
+  cpu() {
+    return process.cpuUsage();
+  },
+  async stop() {
+    await relay.close();
+    // Exit on the next turn so the answer is sent first; a normal exit writes --cpu-prof output.
+    setTimeout(() => process.exit(0), 20);
+  },
+});
+process.send({ event: 'ready', port: relay.port, origin: `http://127.0.0.1:${relay.port}` });

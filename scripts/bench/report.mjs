@@ -1,0 +1,53 @@
+// Prints the bench's figures as a readable table; the caller adds the final JSON line.
+
+const fmt = (v, digits = 2) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : String(v));
+const ratio = (a, b) => (a && b ? fmt(a / b, 2) : '-');
+/** Messages per second at 100% of one core, from the CPU each message cost. */
+const capacity = (r) => (r?.relayCpuUsPerMessage ? Math.round(1e6 / r.relayCpuUsPerMessage) : null);
+const pad = (cells, widths) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+
+function table(title, headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [title, pad(headers, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths))].join('\n');
+}
+
+/** The throughput table: Parley beside the bare `ws` relay. */
+export function throughputTable(opts, parley, bare) {
+  const lat = (r, key, p) => fmt(r?.[key]?.[p]);
+  const row = (label, p, b, r = ratio(p, b)) => [label, fmt(p), fmt(b), r];
+  return table(
+    `Durable chat throughput: ${opts.rooms} rooms x 1 message in flight, ${opts.agents} agent connections, ` +
+      `${opts.warmup} s warm-up + ${opts.duration} s measured`,
+    ['', 'Parley (SQLite, sync=normal)', 'bare ws (no persistence)', 'Parley/bare'],
+    [
+      row('messages/s persisted+acked', parley?.ackedPerSecond, bare?.ackedPerSecond),
+      row('deliveries/s to agents', parley?.deliveredPerSecond, bare?.deliveredPerSecond),
+      ['ack latency p50 ms', lat(parley, 'ack', 'p50'), lat(bare, 'ack', 'p50'), ratio(parley?.ack.p50, bare?.ack.p50)],
+      ['ack latency p95 ms', lat(parley, 'ack', 'p95'), lat(bare, 'ack', 'p95'), ratio(parley?.ack.p95, bare?.ack.p95)],
+      ['ack latency p99 ms', lat(parley, 'ack', 'p99'), lat(bare, 'ack', 'p99'), ratio(parley?.ack.p99, bare?.ack.p99)],
+      ['delivery latency p50 ms', lat(parley, 'delivery', 'p50'), lat(bare, 'delivery', 'p50'), ratio(parley?.delivery.p50, bare?.delivery.p50)],
+      ['delivery latency p99 ms', lat(parley, 'delivery', 'p99'), lat(bare, 'delivery', 'p99'), ratio(parley?.delivery.p99, bare?.delivery.p99)],
+      row('relay CPU, % of one core', parley?.relayCpuPct, bare?.relayCpuPct, ''),
+      row('relay CPU us per message', parley?.relayCpuUsPerMessage, bare?.relayCpuUsPerMessage),
+      row('=> msg/s one relay core could do', capacity(parley), capacity(bare)),
+      row('load generators CPU, % of one core', parley?.loaderCpuPct, bare?.loaderCpuPct, ''),
+      row('refused sends (error frames)', parley?.errors, bare?.errors, ''),
+    ],
+  );
+}
+
+/** The memory table: per idle connection, after forced GC. */
+export function memoryTable(opts, parley, bare) {
+  const row = (label, key) => [label, fmt(parley?.[key]), fmt(bare?.[key]), ratio(parley?.[key], bare?.[key])];
+  return table(
+    `Memory per idle visitor connection: ${opts.idle} connections, relay GC forced before each reading`,
+    ['KiB per connection', 'Parley', 'bare ws', 'Parley/bare'],
+    [row('rss delta / N', 'rssKiB'), row('heapUsed delta / N', 'heapKiB'), row('external+arrayBuffers delta / N', 'externalKiB')],
+  );
+}
+
+/** The budgets of ARCHITECTURE.md the figures are read against. */
+export const BUDGET_LINES = [
+  'Budgets (ARCHITECTURE.md): >= 15,000 msg/s persisted+acked (stretch 0.8x bare ws), ack p99 <= 30 ms,',
+  '  <= 10 KiB per idle connection. Figures only; nothing here passes or fails.',
+];
