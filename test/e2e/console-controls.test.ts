@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONSOLE_TIMEOUT_MS,
+  conversationRow,
+  gotoConsole,
+  inboxNav,
+  inboxTab,
+  openConversation,
+  signIn,
+  signInConsole,
+  visitorRegion,
+  type InboxTabName,
+} from './harness/console-app.js';
+import { useE2E } from './harness/e2e-env.js';
+import { hostPage } from './harness/host-page.js';
+import { unique } from './harness/unique.js';
+import { openWidget, sendFromWidget, visitorMessage, WIDGET_TIMEOUT_MS } from './harness/widget.js';
+
+const e2e = useE2E();
+
+const TABS: InboxTabName[] = ['Waiting', 'Mine', 'All open', 'Closed'];
+
+describe('console controls by accessible name', () => {
+  it('signs in through the Email, Password and Sign in controls and refuses a wrong password', async () => {
+    const env = e2e();
+    const context = await env.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await gotoConsole(page, env.relay);
+    expect(await page.title()).toBe('Parley console');
+    await page.getByRole('textbox', { name: 'Email' }).fill(env.relay.adminEmail);
+    await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').or(page.getByText(/invalid|incorrect|wrong/i)).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    expect(await inboxNav(page).count()).toBe(0);
+
+    await signIn(page, env.relay.adminEmail, env.relay.adminPassword);
+    for (const tab of TABS) {
+      await expect.poll(() => inboxTab(page, tab).textContent()).toMatch(/\d/);
+    }
+    const sound = page.getByRole('button', { name: 'Sound' });
+    expect(await sound.getAttribute('aria-pressed')).toMatch(/^(true|false)$/);
+    const before = await sound.getAttribute('aria-pressed');
+    await sound.click();
+    await expect.poll(() => sound.getAttribute('aria-pressed')).not.toBe(before);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await context.close();
+  });
+
+  it('assigns, resolves and reopens a conversation and shows the visitor\'s context', async () => {
+    const env = e2e();
+    const agent = await signInConsole(env.browser, env.relay);
+    const page = agent.page;
+    const visitor = await env.visitor();
+    await visitor.page.goto(env.host.page('/help', hostPage(env.relay.origin, { title: 'Help center - Acme' })));
+    await openWidget(visitor.page);
+    const question = unique('My parcel is late');
+    await sendFromWidget(visitor.page, question);
+    await expect.poll(() => visitorMessage(visitor.page, question).getAttribute('data-status'), { timeout: WIDGET_TIMEOUT_MS }).toBe('sent');
+
+    await inboxTab(page, 'Waiting').click();
+    await conversationRow(page, question).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    // Later the row's last message is the timeline's ("... joined"), so follow the visitor's name.
+    const visitorName = /Visitor \S{4}/.exec((await conversationRow(page, question).textContent()) ?? '')?.[0];
+    expect(visitorName).toBeDefined();
+    await openConversation(page, question);
+    expect(await page.getByRole('textbox', { name: 'Reply' }).isEditable()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Send', exact: true }).count()).toBe(1);
+
+    const context = visitorRegion(page);
+    await context.getByText(/Help center - Acme|\/help/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await context.getByText(/^Visitor \S{4}$/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    // Anonymous: nothing claims an identity, so nothing is marked Verified.
+    expect(await context.getByText('Verified', { exact: true }).count()).toBe(0);
+    await context.getByText(/Chrom/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await context.getByText(/Linux/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await context.getByText(/\ben\b|en-US|English/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Assigned to you').waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await inboxTab(page, 'Mine').click();
+    await conversationRow(page, visitorName!).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await inboxTab(page, 'Closed').click();
+    await conversationRow(page, visitorName!).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await inboxTab(page, 'All open').click();
+    await conversationRow(page, visitorName!).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+  });
+});

@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONSOLE_TIMEOUT_MS, openConversation, replyFromConsole, signInConsole, visitorRegion } from './harness/console-app.js';
+import { useE2E } from './harness/e2e-env.js';
+import { ROOT } from './harness/paths.js';
+import { unique } from './harness/unique.js';
+import { openWidget, sendFromWidget, visitorMessage, WIDGET_TIMEOUT_MS } from './harness/widget.js';
+
+const e2e = useE2E();
+
+describe('examples/script-tag (queue form)', () => {
+  it('boots from the queue, identifies, tracks and hears agent messages through on(message)', async () => {
+    const env = e2e();
+    const example = await readFile(join(ROOT, 'examples/script-tag/index.html'), 'utf8');
+    expect(example).toContain('http://localhost:8080/parley.js');
+    const url = env.host.page('/example', example.replaceAll('http://localhost:8080', env.relay.origin));
+
+    const agent = await signInConsole(env.browser, env.relay);
+    const { page } = await env.visitor();
+    await page.goto(url);
+    await openWidget(page);
+    const question = unique('Sent from the script-tag example');
+    await sendFromWidget(page, question);
+    await expect.poll(() => visitorMessage(page, question).getAttribute('data-status'), { timeout: WIDGET_TIMEOUT_MS }).toBe('sent');
+
+    await openConversation(agent.page, question);
+    const context = visitorRegion(agent.page);
+    await context.getByText('Grace Example').first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await context.getByText(/viewed_pricing/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+
+    const answer = unique('Welcome, Grace.');
+    await replyFromConsole(agent.page, answer);
+    await expect.poll(() => page.locator('#last-message').textContent(), { timeout: WIDGET_TIMEOUT_MS }).toBe(`agent: ${answer}`);
+  });
+});

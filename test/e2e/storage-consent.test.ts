@@ -1,0 +1,52 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness/e2e-env.js';
+import { DEMO_SITE_KEY, hostPage } from './harness/host-page.js';
+import { openWidget, waitForLauncher, WIDGET_TIMEOUT_MS } from './harness/widget.js';
+
+const e2e = useE2E();
+
+/** Everything the host page's origin holds: cookies and both web storages. */
+function hostStorage(page: Page): Promise<{ cookie: string; local: string[]; session: string[] }> {
+  return page.evaluate(() => ({
+    cookie: document.cookie,
+    local: Object.keys(localStorage),
+    session: Object.keys(sessionStorage),
+  }));
+}
+
+/** Cookies of every origin in the context, the relay's included. */
+async function cookieNames(context: BrowserContext): Promise<string[]> {
+  return (await context.cookies()).map((cookie) => `${cookie.domain}:${cookie.name}`);
+}
+
+describe('storage before the first interaction', () => {
+  it('writes no cookie and no storage until the visitor opens the widget, then keeps its token', async () => {
+    const env = e2e();
+    const { context, page } = await env.visitor();
+    await page.goto(env.host.page('/landing', hostPage(env.relay.origin)));
+    await waitForLauncher(page);
+    // Give the booted widget every chance to write: wait until it has talked to the relay.
+    await page.waitForFunction(
+      (relay) => performance.getEntriesByType('resource').some((entry) => entry.name.startsWith(`${relay}/widget/`)),
+      env.relay.origin,
+      { timeout: WIDGET_TIMEOUT_MS },
+    );
+
+    expect(await hostStorage(page)).toEqual({ cookie: '', local: [], session: [] });
+    expect(await cookieNames(context)).toEqual([]);
+
+    // Reloading is not an interaction either.
+    await page.reload();
+    await waitForLauncher(page);
+    expect(await hostStorage(page)).toEqual({ cookie: '', local: [], session: [] });
+
+    await openWidget(page);
+    const tokenKey = `parley:${DEMO_SITE_KEY}:token`;
+    await page.waitForFunction((key) => localStorage.getItem(key) !== null, tokenKey, { timeout: WIDGET_TIMEOUT_MS });
+    const after = await hostStorage(page);
+    expect(after.local).toContain(tokenKey);
+    expect(after.local.every((key) => key.startsWith(`parley:${DEMO_SITE_KEY}:`))).toBe(true);
+    expect(after.cookie).toBe('');
+  });
+});
