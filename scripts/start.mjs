@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: builds every bundle when one is missing or older than its sources, then runs
+// `npm start`: installs dependencies when missing, builds every bundle when one is missing or older than its sources, then runs
 // `parley start` with the given arguments, passing SIGINT/SIGTERM on so the relay shuts down
 // gracefully.
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,6 +37,10 @@ function needsBuild() {
   const sources = Math.max(statSync(join(root, 'rollup.config.mjs')).mtimeMs, ...sourceDirs.map(newest));
   return sources > built;
 }
+
+// A fresh clone has no node_modules yet: install them first (needs nothing but npm).
+const ensure = spawnSync(process.execPath, [join(root, 'scripts/ensure-deps.mjs')], { cwd: root, stdio: 'inherit' });
+if (ensure.status !== 0) process.exit(ensure.status ?? 1);
 
 if (needsBuild()) {
   console.error('Building Parley (npx rollup -c)...');

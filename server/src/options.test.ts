@@ -56,3 +56,19 @@ describe('parseOptions', () => {
     expect(parseOptions([], { PORT: '' }).port).toBe(8080);
   });
 });
+
+describe('SETTINGS', () => {
+  it('gives every non-limit option an environment variable and a flag', async () => {
+    const { SETTINGS, DEFAULT_OPTIONS } = await import('./options.js');
+    expect(SETTINGS.map((s) => s.key).sort()).toEqual(Object.keys(DEFAULT_OPTIONS).sort());
+  });
+
+  it('lists every setting and limit in the README settings table', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { SETTINGS, LIMIT_SETTINGS } = await import('./options.js');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const s of SETTINGS) expect(readme, s.env).toContain(`| \`${s.env}\` | \`--${s.flag}\` |`);
+    const protocol = await readFile(new URL('../../packages/protocol/README.md', import.meta.url), 'utf8');
+    for (const l of LIMIT_SETTINGS) expect(protocol, l.key).toContain(`| \`${l.key}\` |`);
+  });
+});

@@ -126,6 +126,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'allowedOrigins', env: 'PARLEY_ALLOWED_ORIGINS', flag: 'allowed-origins', kind: 'list' },
   { key: 'consoleOrigins', env: 'PARLEY_CONSOLE_ORIGINS', flag: 'console-origins', kind: 'list' },
   { key: 'logLevel', env: 'PARLEY_LOG_LEVEL', flag: 'log-level', kind: 'enum', values: ['silent', 'error', 'info'] },
+  { key: 'inboxPageSize', env: 'PARLEY_INBOX_PAGE_SIZE', flag: 'inbox-page-size', kind: 'int' },
+  { key: 'contextPageSize', env: 'PARLEY_CONTEXT_PAGE_SIZE', flag: 'context-page-size', kind: 'int' },
+  { key: 'maxOpenConversations', env: 'PARLEY_MAX_OPEN_CONVERSATIONS', flag: 'max-open-conversations', kind: 'int' },
+  { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
+  { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
+  { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */
