@@ -61,7 +61,7 @@
     log('Chat closed');
   });
   Parley('on', 'message', function (message) {
-    var who = message && message.author === 'agent' ? 'Agent' : 'You';
+    var who = { agent: 'Agent', visitor: 'You', system: 'Update' }[message && message.author] || 'Message';
     log(who + ': ' + (message && message.text));
   });
   Parley('on', 'unread', function (count) {
