@@ -27,6 +27,12 @@ describe('relay HTTP', () => {
     expect(await res.json()).toEqual({ ok: true, version: '0.1.0' });
   });
 
+  it('answers the browser icon request with an empty 204 instead of a 404', async () => {
+    const res = await fetch(`${relay.url}/favicon.ico`);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
+
   it('serves the loader and widget chunks cross-origin with their cache policy', async () => {
     const loader = await fetch(`${relay.url}/parley.js`);
     expect(loader.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

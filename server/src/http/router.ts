@@ -53,6 +53,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
 
   if (path === '/healthz') return sendJson(res, 200, { ok: true, version: deps.version });
+  // Browsers ask every origin for an icon; an empty answer keeps a 404 out of their consoles.
+  if (path === '/favicon.ico') {
+    res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' });
+    return void res.end();
+  }
   if (path === '/parley.js') return serveFile(res, method, join(deps.paths.widgetDir, 'parley.js'), CROSS_ORIGIN);
   if (path.startsWith('/widget/')) {
     return serveFile(res, method, safeJoin(join(deps.paths.widgetDir, 'widget'), path.slice('/widget/'.length)), CROSS_ORIGIN);
