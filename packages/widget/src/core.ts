@@ -6,7 +6,9 @@ import { Api } from './core/api.js';
 import type { CommandCall } from './core/api.js';
 import { mountUi } from './ui/mount.js';
 
-export type { BootOptions, IdentifyOptions, PublicMessage } from './core/widget.js';
+export type { BootOptions } from './core/boot-options.js';
+export type { IdentifyOptions } from './core/visitor-reports.js';
+export type { PublicMessage } from './core/widget-events.js';
 export type { PublicEvent, CommandCall } from './core/api.js';
 
 /** What the loader hands over. */

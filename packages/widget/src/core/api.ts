@@ -7,8 +7,10 @@ import type { Attributes } from '@parley/protocol';
 import { Emitter } from './emitter.js';
 import type { Listener } from './emitter.js';
 import type { VisitorUser } from './session.js';
+import type { BootOptions } from './boot-options.js';
+import type { IdentifyOptions } from './visitor-reports.js';
 import { Widget } from './widget.js';
-import type { BootOptions, IdentifyOptions, WidgetEvents } from './widget.js';
+import type { WidgetEvents } from './widget-events.js';
 
 /** The public events a host page can listen to. */
 export type PublicEvent = 'ready' | 'open' | 'close' | 'message' | 'unread';
@@ -77,7 +79,7 @@ export class Api {
       case 'close':
         return widget.setOpen(false);
       case 'toggle':
-        return widget.setOpen(!widget.view.open);
+        return widget.toggle();
       case 'send':
         return typeof a === 'string' ? widget.send(a) : false;
       case 'identify':

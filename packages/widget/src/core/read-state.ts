@@ -48,13 +48,18 @@ export class ReadState {
   /** Takes another tab's positions, keeping whichever is further. Returns true when any moved. */
   merge(raw: string | null): boolean {
     let moved = false;
-    for (const [id, seq] of Object.entries(parse(raw))) {
-      if (seq > this.get(id)) {
-        this._read[id] = seq;
-        moved = true;
-      }
-    }
+    for (const [id, seq] of Object.entries(parse(raw))) if (this.raise(id, seq)) moved = true;
     return moved;
+  }
+
+  /**
+   * Takes a position learnt elsewhere (another tab, the relay) if it is further. Memory only:
+   * the source already keeps it. Returns true when it moved.
+   */
+  raise(conversationId: string, seq: number): boolean {
+    if (seq <= this.get(conversationId)) return false;
+    this._read[conversationId] = seq;
+    return true;
   }
 
   /** Writes the positions to the `state` slot. */

@@ -23,16 +23,29 @@ export class StubRelay {
   /** Tokens the WebSocket upgrade saw, in order. */
   readonly tokens: string[] = [];
   sessions = 0;
+  /** Session requests received, answered or not. */
+  sessionRequests = 0;
+  /** The status session requests get; anything but 200 answers `{ error: "unavailable" }`. */
+  sessionStatus = 200;
   /** When false, `chat.send` is recorded but never acked. */
   acking = true;
   /** When true, nothing is answered at all (a half-open link). */
   mute = false;
-  private readonly _http = createServer((req, res) => {
+  /** While set, session requests are answered only once it resolves. */
+  private _sessionHold: Promise<void> | null = null;
+  private readonly _http = createServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
     res.setHeader('Access-Control-Allow-Headers', 'content-type');
     if (req.method === 'OPTIONS') return void res.end();
-    this.sessions++;
+    this.sessionRequests++;
+    this._wake();
+    await this._sessionHold;
     res.setHeader('Content-Type', 'application/json');
+    if (this.sessionStatus !== 200) {
+      res.statusCode = this.sessionStatus;
+      return void res.end(JSON.stringify({ error: 'unavailable' }));
+    }
+    this.sessions++;
     res.end(JSON.stringify({ token: `token-${this.sessions}`, visitorId: 'v1' }));
   });
   private readonly _wss = new WebSocketServer({ server: this._http, path: '/ws' });
@@ -46,7 +59,7 @@ export class StubRelay {
         const frame = JSON.parse(String(data)) as ClientFrame;
         this.received.push({ connection, frame });
         this._answer(ws, frame);
-        for (const wake of this._waiters.splice(0)) wake();
+        this._wake();
       });
     });
   }
@@ -86,6 +99,21 @@ export class StubRelay {
     for (const ws of this.sockets) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
 
+  /** Holds every session answer until the returned function is called. */
+  holdSessions(): () => void {
+    let release = () => undefined as void;
+    this._sessionHold = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this._sessionHold = null;
+      release();
+    };
+  }
+
+  /** Resolves once `count` session requests have arrived. */
+  async sessionRequested(count = 1): Promise<void> {
+    while (this.sessionRequests < count) await new Promise<void>((resolve) => this._waiters.push(resolve));
+  }
+
   /** Resolves once a received frame matches. */
   async waitFor<T extends ClientFrame['type']>(
     type: T,
@@ -98,6 +126,10 @@ export class StubRelay {
       if (hit) return hit.frame as Extract<ClientFrame, { type: T }>;
       await new Promise<void>((resolve) => this._waiters.push(resolve));
     }
+  }
+
+  private _wake(): void {
+    for (const wake of this._waiters.splice(0)) wake();
   }
 
   private _append(fields: Pick<Message, 'clientId' | 'text' | 'author'>): Message {

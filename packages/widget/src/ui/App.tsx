@@ -67,7 +67,7 @@ export function App({ widget, root }: AppProps) {
         unread={view.unread}
         strings={view.strings}
         buttonRef={launcherRef}
-        onToggle={() => widget.setOpen(!view.open)}
+        onToggle={() => widget.toggle()}
       />
     </div>
   );
