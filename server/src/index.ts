@@ -84,8 +84,16 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let onRequest: ((req: IncomingMessage, res: import('node:http').ServerResponse) => void) | null = null;
   let onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
-  const server = createServer((req, res) => void ready.then(() => onRequest!(req, res)));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void ready.then(() => onUpgrade!(req, socket, head)));
+  // Once ready, requests and upgrades go straight to their handlers: no promise per upgrade in
+  // a reconnect storm of tens of thousands of sockets.
+  const server = createServer((req, res) => {
+    if (onRequest) onRequest(req, res);
+    else void ready.then(() => onRequest!(req, res));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (onUpgrade) onUpgrade(req, socket, head);
+    else void ready.then(() => onUpgrade!(req, socket, head));
+  });
   server.on('clientError', (_error, socket) => socket.destroy());
 
   let port: number;

@@ -3,9 +3,15 @@
  * validation, the per-connection rate limit, error counting, liveness for the heartbeat, and
  * cutting a slow consumer. Frames of one connection are handled one at a time, in order; a
  * failure in one frame becomes an `error` frame and never reaches another connection.
+ *
+ * Memory: an idle relay holds one of these per visitor, so a connection allocates no closure,
+ * promise or timer of its own once `hello` is handled. Socket events arrive through listeners
+ * shared by all sockets, the end of a connection is reported through a callback of the deps,
+ * and the heartbeat reads liveness from the TCP socket's byte count.
  */
-import { nanoid } from 'nanoid';
-import type { WebSocket, RawData } from 'ws';
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { RawData, WebSocket } from 'ws';
 import {
   ERROR_CATALOG,
   PROTOCOL_VERSION,
@@ -19,24 +25,39 @@ import {
 import type { Broker } from '../broker/broker.js';
 import type { PeerIdentity, PeerLink, Session } from '../broker/session.js';
 import type { Logger } from '../log.js';
+import { ClientSocket } from './client-socket.js';
 import type { HeartbeatPeer } from './heartbeat.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** What a connection needs from the relay. */
+/** What a connection needs from the relay (one object shared by every connection). */
 export interface ConnectionDeps {
   broker: Broker;
   limits: Limits;
   log: Logger;
+  /** Called once per connection, after its socket closed and the broker forgot the session. */
+  forget(connection: Connection): void;
 }
 
 /** How long a socket closed by the relay may take to finish the closing handshake. */
 const CLOSE_GRACE_MS = 2000;
 
+/** The `tail` of a connection with no frame in flight (shared: no promise kept per idle socket). */
+const IDLE: Promise<void> = Promise.resolve();
+
 /** A client connection. */
 export class Connection implements PeerLink, HeartbeatPeer {
-  readonly id = nanoid();
-  lastSeen = Date.now();
-  private readonly ws: WebSocket;
+  /**
+   * Unique across relay nodes (the bus compares it). Made by one `toString` so it is a single
+   * flat string: ids built by concatenation (nanoid, `randomUUID`) stay a chain of string
+   * pieces worth several hundred bytes per connection.
+   */
+  readonly id: string = randomBytes(15).toString('base64url');
+  /** Heartbeat bookkeeping (see `HeartbeatPeer`). */
+  heardBytes = 0;
+  /** Heartbeat bookkeeping (see `HeartbeatPeer`). */
+  quietTicks = 0;
+  private readonly ws: ClientSocket;
+  private readonly socket: Socket;
   private readonly deps: ConnectionDeps;
   private readonly session: Session;
   private readonly bucket: TokenBucket;
@@ -45,28 +66,28 @@ export class Connection implements PeerLink, HeartbeatPeer {
   private errors = 0;
   private limited = false;
   private closing = false;
-  private tail: Promise<void> = Promise.resolve();
-  /** Resolves once the socket closed and the broker forgot the session. */
-  readonly closed: Promise<void>;
+  private tail: Promise<void> = IDLE;
 
-  constructor(ws: WebSocket, identity: PeerIdentity, deps: ConnectionDeps) {
+  /**
+   * @param ws the upgraded WebSocket.
+   * @param socket its TCP socket, read for the byte count the heartbeat watches.
+   */
+  constructor(ws: ClientSocket, socket: Socket, identity: PeerIdentity, deps: ConnectionDeps) {
     this.ws = ws;
+    this.socket = socket;
     this.deps = deps;
     this.session = deps.broker.connect(this, identity);
     this.bucket = new TokenBucket(deps.limits.framesPerSecond, deps.limits.frameBurst);
-    this.helloTimer = setTimeout(() => this.closeWith('hello_timeout'), deps.limits.helloTimeoutMs);
-    this.closed = new Promise((resolve) => {
-      ws.on('close', () => {
-        this.socketOnClose();
-        // Frames already being handled finish first (their acks are lost, their writes are not).
-        void this.tail.then(() => deps.broker.disconnect(this.session)).catch((error: unknown) => {
-          deps.log.error('disconnect failed', { error });
-        }).then(resolve);
-      });
-    });
-    ws.on('message', (data, isBinary) => this.socketOnMessage(data, isBinary));
-    ws.on('pong', () => this.socketOnPong());
-    ws.on('error', (error) => this.socketOnError(error));
+    this.helloTimer = setTimeout(timerOnHelloTimeout, deps.limits.helloTimeoutMs, this);
+    ws.connection = this;
+    ws.on('message', socketOnMessage);
+    ws.on('error', socketOnError);
+    ws.on('close', socketOnClose);
+  }
+
+  /** Bytes received from the client so far (frames and pongs): the heartbeat's sign of life. */
+  get bytesRead(): number {
+    return this.socket.bytesRead;
   }
 
   /** Sends a frame; cuts the connection when the client stopped reading. */
@@ -101,13 +122,13 @@ export class Connection implements PeerLink, HeartbeatPeer {
     }
     this.closing = true;
     // A peer that never answers the close frame must not hold the socket open.
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    setTimeout(timerOnCloseGrace, CLOSE_GRACE_MS, this).unref();
   }
 
-  private socketOnMessage(data: RawData, isBinary: boolean): void {
-    this.lastSeen = Date.now();
+  /** Handles one frame from the socket (called by the shared `message` listener). */
+  receive(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
-    if (!this.bucket.take(this.lastSeen)) {
+    if (!this.bucket.take()) {
       if (this.bucket.flooded) return this.closeWith('flood');
       // One refusal per episode: answering every dropped frame would amplify the flood.
       if (!this.limited) this.refuse('rate_limited', ERROR_CATALOG.rate_limited.message);
@@ -132,24 +153,47 @@ export class Connection implements PeerLink, HeartbeatPeer {
         return this.closeWith('version_mismatch', `The relay speaks protocol ${PROTOCOL_VERSION}, the client ${frame.v}.`);
       }
       this.helloSeen = true;
-      if (this.helloTimer) clearTimeout(this.helloTimer);
-      this.helloTimer = null;
+      this.clearHelloTimer();
       this.enqueue(frame, () => this.deps.broker.hello(this.session, frame));
       return;
     }
     this.enqueue(frame, () => this.deps.broker.handle(this.session, frame));
   }
 
+  /** Logs a socket error (called by the shared `error` listener). */
+  socketFailed(error: Error): void {
+    // ws reports protocol violations here (then closes, e.g. 1009 for an oversize frame).
+    this.deps.log.info('socket error', { id: this.id, message: error.message });
+  }
+
+  /**
+   * The socket closed (called by the shared `close` listener): frames already being handled
+   * finish first (their acks are lost, their writes are not), then the broker forgets the
+   * session and the relay the connection.
+   */
+  socketClosed(): void {
+    this.closing = true;
+    this.clearHelloTimer();
+    void this.tail
+      .then(() => this.deps.broker.disconnect(this.session))
+      .catch((error: unknown) => this.deps.log.error('disconnect failed', { error }))
+      .then(() => this.deps.forget(this));
+  }
+
   /** Runs a frame's handler after the previous ones, turning failures into error frames. */
   private enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
-    this.tail = this.tail.then(async () => {
-      if (this.closing) return;
-      try {
-        await handler();
-      } catch (error) {
-        this.frameOnError(frame, error);
+    const task: Promise<void> = this.tail.then(async () => {
+      if (!this.closing) {
+        try {
+          await handler();
+        } catch (error) {
+          this.frameOnError(frame, error);
+        }
       }
+      // Nothing queued behind this frame: let its settled promise go (idle sockets keep none).
+      if (this.tail === task) this.tail = IDLE;
     });
+    this.tail = task;
   }
 
   private frameOnError(frame: ClientFrame, error: unknown): void {
@@ -171,20 +215,36 @@ export class Connection implements PeerLink, HeartbeatPeer {
     if (this.errors >= this.deps.limits.maxErrors) this.closeWith('too_many_errors');
   }
 
-  private socketOnPong(): void {
-    this.lastSeen = Date.now();
-  }
-
-  private socketOnError(error: Error): void {
-    // ws reports protocol violations here (then closes, e.g. 1009 for an oversize frame).
-    this.deps.log.info('socket error', { id: this.id, message: error.message });
-  }
-
-  private socketOnClose(): void {
-    this.closing = true;
+  private clearHelloTimer(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
   }
+}
+
+// Listeners shared by every socket: `ws` calls them with the socket as `this`.
+
+function socketOnMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf(this)?.receive(data, isBinary);
+}
+
+function socketOnError(this: WebSocket, error: Error): void {
+  connectionOf(this)?.socketFailed(error);
+}
+
+function socketOnClose(this: WebSocket): void {
+  connectionOf(this)?.socketClosed();
+}
+
+function connectionOf(ws: WebSocket): Connection | null {
+  return ws instanceof ClientSocket ? ws.connection : null;
+}
+
+function timerOnHelloTimeout(connection: Connection): void {
+  connection.closeWith('hello_timeout');
+}
+
+function timerOnCloseGrace(connection: Connection): void {
+  connection.terminate();
 }
 
 /** Best effort at naming a refused frame: its clientId, else its type. */

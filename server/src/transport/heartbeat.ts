@@ -2,24 +2,41 @@
  * The heartbeat: one timer for every connection (not one per connection, which would cost
  * memory at tens of thousands of sockets). Each tick pings every peer; a peer that sent
  * nothing, not even a pong, for two intervals is dead and is terminated.
+ *
+ * Liveness is read from the count of bytes the peer's TCP socket has received rather than
+ * stamped by a `pong` and `message` listener: the count moves for frames and pongs alike, and
+ * watching it costs no listener, closure or timestamp per socket.
  */
 
 /** What the heartbeat needs from a connection. */
 export interface HeartbeatPeer {
-  /** When the peer last sent anything (a frame or a pong), in ms. */
-  readonly lastSeen: number;
+  /** Bytes received from the peer so far (frames, pongs, everything). */
+  readonly bytesRead: number;
+  /** The heartbeat's bookkeeping: `bytesRead` at the last tick. Starts at 0. */
+  heardBytes: number;
+  /** The heartbeat's bookkeeping: ticks in a row without a byte from the peer. Starts at 0. */
+  quietTicks: number;
   ping(): void;
   terminate(): void;
 }
 
+/** Ticks without a byte from the peer after which it is considered dead. */
+const DEAD_AFTER_TICKS = 2;
+
 /** Pings live peers and drops dead ones. */
 export class Heartbeat {
-  private readonly peers = new Set<HeartbeatPeer>();
+  private readonly peers: Iterable<HeartbeatPeer>;
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
 
-  constructor(intervalMs: number) {
+  /**
+   * @param intervalMs time between ticks; 0 or less disables the heartbeat.
+   * @param peers the live collection of peers to watch (owned by the caller, read at each tick,
+   *   so the relay keeps one set of its connections rather than two).
+   */
+  constructor(intervalMs: number, peers: Iterable<HeartbeatPeer>) {
     this.intervalMs = intervalMs;
+    this.peers = peers;
   }
 
   /** Starts ticking (idempotent). */
@@ -35,25 +52,18 @@ export class Heartbeat {
     this.timer = null;
   }
 
-  /** Starts watching a peer. */
-  add(peer: HeartbeatPeer): void {
-    this.peers.add(peer);
-  }
-
-  /** Stops watching a peer (it closed). */
-  delete(peer: HeartbeatPeer): void {
-    this.peers.delete(peer);
-  }
-
   private timerOnTick(): void {
-    const deadline = Date.now() - 2 * this.intervalMs;
     for (const peer of this.peers) {
-      if (peer.lastSeen < deadline) {
-        this.peers.delete(peer);
+      const read = peer.bytesRead;
+      if (read !== peer.heardBytes) {
+        peer.heardBytes = read;
+        peer.quietTicks = 0;
+      } else if (++peer.quietTicks >= DEAD_AFTER_TICKS) {
+        // Terminating leads to `close`, which removes the peer from the collection.
         peer.terminate();
-      } else {
-        peer.ping();
+        continue;
       }
+      peer.ping();
     }
   }
 }

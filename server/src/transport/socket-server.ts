@@ -2,15 +2,22 @@
  * The WebSocket side of the relay: takes HTTP upgrades, refuses bad ones with an HTTP status
  * before a WebSocket exists, and runs accepted sockets as `Connection`s with one shared
  * heartbeat. Closing it ends every connection with 1001 after their frames in flight finish.
+ *
+ * Nothing made while deciding an upgrade outlives it: the upgrade request, its headers and
+ * the `head` buffer are referenced only by callbacks that run once, so an idle connection
+ * keeps just its `ws` socket, its `Connection` and the broker's session.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type Server } from 'ws';
 import type { Limits } from '@parley/protocol';
 import type { Broker } from '../broker/broker.js';
+import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
-import { Connection } from './connection.js';
+import { ClientSocket } from './client-socket.js';
+import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
 import { authorizeUpgrade, type UpgradeAuthDeps } from './upgrade-auth.js';
 
@@ -26,21 +33,34 @@ const SHUTDOWN_WAIT_MS = 3000;
 
 /** Accepts and runs client WebSockets. */
 export class SocketServer {
-  private readonly wss: WebSocketServer;
+  private readonly wss: Server<typeof ClientSocket>;
+  /** Open connections; the heartbeat walks this same set. */
   private readonly connections = new Set<Connection>();
   private readonly heartbeat: Heartbeat;
   private readonly deps: SocketServerDeps;
+  /** Shared by every connection. */
+  private readonly connectionDeps: ConnectionDeps;
   private closing = false;
+  /** Set while a shutdown waits for the last connection to go. */
+  private drained: (() => void) | null = null;
 
   constructor(deps: SocketServerDeps) {
     this.deps = deps;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxFrameBytes,
+      // Compression would keep zlib state per socket (up to hundreds of KiB each).
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: ClientSocket,
     });
-    this.heartbeat = new Heartbeat(deps.limits.heartbeatMs);
+    this.connectionDeps = {
+      broker: deps.broker,
+      limits: deps.limits,
+      log: deps.log,
+      forget: (connection) => this.connectionOnForget(connection),
+    };
+    this.heartbeat = new Heartbeat(deps.limits.heartbeatMs, this.connections);
     this.heartbeat.start();
   }
 
@@ -52,21 +72,15 @@ export class SocketServer {
   /** The HTTP server's `upgrade` handler. */
   serverOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The socket may die while the token is checked; that must not become an uncaught error.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', socketOnUpgradeError);
     if (this.closing) return refuse(socket, 503, 'Shutting down');
+    // Node's HTTP servers hand over a net.Socket (TLS included); the heartbeat reads its byte count.
+    if (!(socket instanceof Socket)) return refuse(socket, 500, 'Unsupported transport');
     authorizeUpgrade(req, this.deps).then(
       (decision) => {
         if (!decision.ok) return refuse(socket, decision.status, decision.reason);
         if (socket.destroyed || this.closing) return socket.destroy();
-        this.wss.handleUpgrade(req, socket, head, (ws) => {
-          const connection = new Connection(ws, decision.identity, this.deps);
-          this.connections.add(connection);
-          this.heartbeat.add(connection);
-          void connection.closed.then(() => {
-            this.connections.delete(connection);
-            this.heartbeat.delete(connection);
-          });
-        });
+        this.accept(req, socket, head, decision.identity);
       },
       (error: unknown) => {
         this.deps.log.error('upgrade check failed', { error });
@@ -81,18 +95,38 @@ export class SocketServer {
     this.heartbeat.stop();
     const all = [...this.connections];
     for (const connection of all) connection.closeWith('shutting_down');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(all.map((c) => c.closed)),
-      new Promise<void>((resolve) => {
+    if (this.connections.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
         timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+      });
+      clearTimeout(timer);
+      this.drained = null;
+    }
     for (const connection of all) connection.terminate();
     await Promise.all(all.map((c) => c.idle()));
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+
+  /** Completes an authorized upgrade and starts its connection. */
+  private accept(req: IncomingMessage, socket: Socket, head: Buffer, identity: PeerIdentity): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here `ws` handles socket errors.
+      socket.off('error', socketOnUpgradeError);
+      this.connections.add(new Connection(ws, socket, identity, this.connectionDeps));
+    });
+  }
+
+  private connectionOnForget(connection: Connection): void {
+    this.connections.delete(connection);
+    if (this.connections.size === 0) this.drained?.();
+  }
+}
+
+/** Shared by every pending upgrade, so that no closure holds the request while it waits. */
+function socketOnUpgradeError(this: Duplex): void {
+  this.destroy();
 }
 
 /** Answers an upgrade with an HTTP error and closes the socket. */
