@@ -83,7 +83,7 @@ describe('relay killed with SIGKILL', () => {
       running.process.kill('SIGKILL');
       await exited(running.process);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged message exactly once, with gap-free seqs', async () => {
