@@ -4,7 +4,8 @@ import { MemoryBus } from '../bus/memory-bus.js';
 import type { Logger } from '../log.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { Broker } from './broker.js';
-import { createAnonymousVisitor } from './identity.js';
+import { applyIdentity, createAnonymousVisitor } from './identity.js';
+import { createHmac } from 'node:crypto';
 import type { PeerIdentity, Session } from './session.js';
 
 const quiet: Logger = { info: () => undefined, error: () => undefined };
@@ -34,7 +35,7 @@ async function setup() {
     return join({ role: 'visitor', visitorId: v.id, siteId: site.id, token: 't' });
   };
   const agent = () => join({ role: 'agent', agentId: 'agent1', token: 't' });
-  return { storage, broker, visitor, agent };
+  return { storage, broker, visitor, agent, site };
 }
 
 describe('Broker', () => {
@@ -78,6 +79,65 @@ describe('Broker', () => {
     const [conversation] = await storage.listConversations({ visitorId: owner.session.subjectId, limit: 1 });
     await expect(broker.handle(other.session, { type: 'chat.read', conversationId: conversation!.id, seq: 1 })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(broker.handle(other.session, { type: 'chat.sync', conversationId: 'missing', afterSeq: 0 })).rejects.toBeInstanceOf(ParleyError);
+  });
+
+  it('reopens a resolved conversation when its visitor writes again, each time', async () => {
+    const { broker, storage, visitor, agent } = await setup();
+    const v = await visitor();
+    const a = await agent();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'reopen-msg-1', text: 'hi' });
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    const conversationId = conversation!.id;
+    for (const round of [2, 3]) {
+      await broker.handle(a.session, { type: 'conversation.resolve', conversationId });
+      expect((await storage.getConversation(conversationId))?.status).toBe('resolved');
+      await broker.handle(v.session, { type: 'chat.send', clientId: `reopen-msg-${round}`, conversationId, text: 'still there?' });
+      expect((await storage.getConversation(conversationId))?.status).toBe('open');
+    }
+    const texts = (await storage.listMessages(conversationId, 0, 20)).map((m) => m.text);
+    expect(texts.filter((t) => t === 'The visitor reopened the conversation')).toHaveLength(2);
+  });
+
+  it('acks a retry with the first seq, storing it once and reopening nothing', async () => {
+    const { broker, storage, visitor, agent } = await setup();
+    const v = await visitor();
+    const a = await agent();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'retry-msg-1', text: 'first' });
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    const conversationId = conversation!.id;
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'retry-msg-2', conversationId, text: 'second' });
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'retry-msg-2', conversationId, text: 'second' });
+    await broker.handle(a.session, { type: 'conversation.resolve', conversationId });
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'retry-msg-2', conversationId, text: 'second' });
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'retry-msg-1', text: 'first' });
+    const acks = v.frames.filter((f) => f.type === 'chat.ack');
+    expect(acks.map((f) => f.type === 'chat.ack' && [f.clientId, f.seq])).toEqual([
+      ['retry-msg-1', 1],
+      ['retry-msg-2', 2],
+      ['retry-msg-2', 2],
+      ['retry-msg-2', 2],
+      ['retry-msg-1', 1],
+    ]);
+    expect((await storage.getConversation(conversationId))?.status).toBe('resolved');
+    expect((await storage.listConversations({ visitorId: v.session.subjectId, limit: 10 })).map((c) => c.id)).toEqual([conversationId]);
+    expect((await storage.listMessages(conversationId, 0, 10)).filter((m) => m.author === 'visitor')).toHaveLength(2);
+  });
+
+  it('refuses the old visitor once a sign-in over HTTP merged its conversations into a known user', async () => {
+    const { broker, storage, visitor, site } = await setup();
+    const v = await visitor();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'merge-msg-1', text: 'before sign-in' });
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    const known = await createAnonymousVisitor(storage, site.id, 1);
+    await storage.updateVisitor(known.id, { userId: 'user-7', verified: true });
+    const userHash = createHmac('sha256', site.secret).update('user-7').digest('hex');
+    // What POST /api/visitors does: straight on the store, not through the broker.
+    const result = await applyIdentity(storage, site, v.session.subjectId, { userId: 'user-7', userHash }, 2);
+    expect(result).toMatchObject({ switched: true, visitor: { id: known.id } });
+    const send = { type: 'chat.send', clientId: 'merge-msg-2', conversationId: conversation!.id, text: 'after' } as const;
+    await expect(broker.handle(v.session, send)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(broker.handle(v.session, { type: 'chat.typing', conversationId: conversation!.id, typing: true })).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await storage.listMessages(conversation!.id, 0, 10)).map((m) => m.text)).toEqual(['before sign-in']);
   });
 
   it('counts agents online and tells everyone when it changes', async () => {

@@ -21,9 +21,12 @@ import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.j
 import { canAccess } from './access.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
+import { ConversationCache } from './conversation-cache.js';
+import { VisitorNameCache } from './visitor-name-cache.js';
 import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { newMessageId } from './message-id.js';
 import { Registry } from './registry.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
@@ -52,6 +55,8 @@ export class Broker implements BrokerContext {
   private readonly bus: Bus;
   private readonly queue = new KeyedQueue();
   private readonly agents = new Map<string, Agent>();
+  private readonly conversations: ConversationCache;
+  private readonly visitorNames: VisitorNameCache;
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
@@ -65,6 +70,8 @@ export class Broker implements BrokerContext {
     this.log = deps.log;
     this.clock = deps.now ?? Date.now;
     this.signVisitor = deps.issueVisitorToken;
+    this.conversations = new ConversationCache(deps.storage, deps.settings.conversationCacheSize);
+    this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -137,9 +144,11 @@ export class Broker implements BrokerContext {
     this.shuttingDown = true;
   }
 
-  /** Stops listening to the bus. */
+  /** Stops listening to the bus and to the store. */
   close(): void {
     this.unsubscribe();
+    this.conversations.close();
+    this.visitorNames.close();
   }
 
   // --- BrokerContext -------------------------------------------------------------------------
@@ -160,9 +169,9 @@ export class Broker implements BrokerContext {
     return this.queue.run(key, task);
   }
 
-  /** Loads a conversation the session may access. */
+  /** Loads a conversation the session may access (from the cache when it holds it). */
   async requireConversation(session: Session, conversationId: string): Promise<Conversation> {
-    const conversation = await this.storage.getConversation(conversationId);
+    const conversation = await this.conversations.load(conversationId);
     if (!conversation) throw new ParleyError('not_found');
     if (!canAccess(session, conversation)) throw new ParleyError('forbidden');
     return conversation;
@@ -170,9 +179,14 @@ export class Broker implements BrokerContext {
 
   /** A conversation with its visitor and assignee names. */
   async summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary> {
-    const name = visitorName !== undefined ? visitorName : ((await this.storage.getVisitor(conversation.visitorId))?.name ?? null);
+    const name = visitorName !== undefined ? visitorName : ((await this.visitorName(conversation.visitorId)) ?? null);
     const assignee = conversation.assigneeId ? await this.agent(conversation.assigneeId) : null;
     return toSummary(conversation, name, assignee?.name ?? null);
+  }
+
+  /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */
+  visitorName(visitorId: string): Promise<string | null | undefined> {
+    return this.visitorNames.load(visitorId);
   }
 
   /** A visitor with presence. */
@@ -205,7 +219,7 @@ export class Broker implements BrokerContext {
   /** Writes a system message and fans it out to the conversation's participants. */
   async appendSystem(conversation: Conversation, text: string): Promise<Message> {
     const { message } = await this.storage.appendMessage({
-      id: nanoid(),
+      id: newMessageId(),
       conversationId: conversation.id,
       clientId: `sys_${nanoid()}`,
       author: 'system',

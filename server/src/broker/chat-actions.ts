@@ -14,6 +14,7 @@ import type {
 import type { Topic } from '../bus/bus.js';
 import type { Conversation } from '../storage/storage.js';
 import type { BrokerContext } from './context.js';
+import { newMessageId } from './message-id.js';
 import { replayMessages } from './replay.js';
 import type { Session } from './session.js';
 
@@ -49,14 +50,15 @@ function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<C
  * Otherwise the message is appended durably; only then is it acked, then fanned out to the
  * visitor's other tabs, to agents viewing or owning the conversation, and announced to agents.
  * The sending connection gets the ack, which carries everything the `chat.message` would.
+ *
+ * The common case costs no store read before the append: the conversation comes from the
+ * broker's cache, and the append itself answers a retry (it dedupes on author and client id in
+ * its own transaction). A retry is looked up first only where the send would change something
+ * before appending (start, reopen or take a conversation), so a retry never does that twice.
  */
 export async function chatSend(ctx: BrokerContext, session: Session, frame: ChatSendFrame): Promise<void> {
   const authorId = session.subjectId;
-  const existing = await ctx.storage.findMessageByClientId(authorId, frame.clientId);
-  if (existing) {
-    ack(session, existing, frame.clientId);
-    return;
-  }
+  if (frame.conversationId === undefined && (await ackRetry(ctx, session, frame))) return;
   const targetId = frame.conversationId ?? (await conversationForVisitor(ctx, session)).id;
 
   await ctx.serial(targetId, async () => {
@@ -66,9 +68,10 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
     let visitorName: string | null | undefined;
 
     if (session.role === 'visitor') {
-      visitorName = (await ctx.storage.getVisitor(authorId))?.name ?? null;
+      visitorName = (await ctx.visitorName(authorId)) ?? null;
       authorName = visitorName ?? undefined;
       if (conversation.status === 'resolved') {
+        if (await ackRetry(ctx, session, frame)) return;
         // A visitor writing into a resolved conversation means it is not resolved after all.
         conversation = await ctx.storage.updateConversation(conversation.id, { status: 'open', resolvedAt: null }, ctx.now());
         await ctx.appendSystem(conversation, 'The visitor reopened the conversation');
@@ -77,6 +80,7 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
       const agent = await ctx.agent(authorId);
       authorName = agent?.name;
       if (!conversation.assigneeId) {
+        if (await ackRetry(ctx, session, frame)) return;
         // Answering a waiting conversation takes it, as in every shared inbox.
         conversation = await ctx.storage.updateConversation(conversation.id, { assigneeId: authorId }, ctx.now());
         await ctx.appendSystem(conversation, `${authorName ?? 'An agent'} joined the conversation`);
@@ -84,7 +88,7 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
     }
 
     const result = await ctx.storage.appendMessage({
-      id: nanoid(),
+      id: newMessageId(),
       conversationId: conversation.id,
       clientId: frame.clientId,
       author: session.role,
@@ -103,10 +107,17 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
       ...conversation,
       lastSeq: message.seq,
       lastMessage: { text: message.text, author: message.author, at: message.at },
-      updatedAt: message.at,
+      updatedAt: Math.max(conversation.updatedAt, message.at),
     };
     await ctx.announce(after, visitorName);
   });
+}
+
+/** Acks a send whose client id is already stored; false when it is new. */
+async function ackRetry(ctx: BrokerContext, session: Session, frame: ChatSendFrame): Promise<boolean> {
+  const existing = await ctx.storage.findMessageByClientId(session.subjectId, frame.clientId);
+  if (existing) ack(session, existing, frame.clientId);
+  return existing !== null;
 }
 
 /** Topics of "the other side" of a conversation, from the sender's point of view. */

@@ -17,6 +17,10 @@ export interface BrokerSettings {
   contextPageSize: number;
   /** Conversations an agent connection follows at once. */
   maxOpenConversations: number;
+  /** Conversations the broker keeps in memory (see `conversation-cache.ts`); default 10,000. */
+  conversationCacheSize?: number;
+  /** Visitor names the broker keeps in memory (see `visitor-name-cache.ts`); default 10,000. */
+  visitorCacheSize?: number;
 }
 
 /** The broker, as its actions see it. */
@@ -32,10 +36,15 @@ export interface BrokerContext {
   publish(topics: Topic[], frame: ServerFrame, except?: string): void;
   /** Runs a task after every earlier task of the same key (a conversation or visitor id). */
   serial<T>(key: string, task: () => Promise<T>): Promise<T>;
-  /** Loads a conversation the session may access; throws `not_found` or `forbidden`. */
+  /**
+   * Loads a conversation the session may access; throws `not_found` or `forbidden`. It may come
+   * from a cache kept in step with every write, frozen: change it only by spreading it.
+   */
   requireConversation(session: Session, conversationId: string): Promise<Conversation>;
   /** A conversation with its display names (`visitorName` when the caller already knows it). */
   summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary>;
+  /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */
+  visitorName(visitorId: string): Promise<string | null | undefined>;
   /** A visitor with its presence on this node. */
   profile(visitor: Visitor): VisitorProfile;
   /** An agent by id (cached: agents change rarely). */

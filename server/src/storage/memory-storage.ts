@@ -5,6 +5,7 @@
  * as a copy: callers can never reach, or mutate, what the store holds.
  */
 import type { Message, PageView, TrackedEvent } from '@parley/protocol';
+import { ChangeFeed } from './change-feed.js';
 import { conflict, notFound } from './storage-error.js';
 import { definedFields, emailKey, newConversation, type NewConversation } from './records.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   NewMessage,
   Site,
   Storage,
+  StorageChange,
   Visitor,
   VisitorPatch,
 } from './storage.js';
@@ -63,6 +65,7 @@ export class MemoryStorage implements Storage {
   /** (authorId, clientId) -> message, for dedupe. */
   readonly #byClientId = new Map<string, Message>();
   readonly #meta = new Map<string, string>();
+  readonly #changes = new ChangeFeed();
 
   async migrate(): Promise<void> {
     // Nothing to create: the maps are the schema.
@@ -150,6 +153,7 @@ export class MemoryStorage implements Storage {
       throw conflict(`User id ${visitor.userId}`);
     }
     this.#visitors.set(visitor.id, structuredClone(visitor));
+    this.#visitorChanged(visitor);
     return structuredClone(visitor);
   }
 
@@ -176,6 +180,7 @@ export class MemoryStorage implements Storage {
       firstSeenAt: visitor.firstSeenAt,
     };
     this.#visitors.set(id, updated);
+    this.#visitorChanged(updated);
     return structuredClone(updated);
   }
 
@@ -192,6 +197,7 @@ export class MemoryStorage implements Storage {
     this.#pageViews.delete(fromId);
     this.#events.delete(fromId);
     this.#visitors.delete(fromId);
+    this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
   }
 
   async addPageView(visitorId: string, page: PageView): Promise<void> {
@@ -219,6 +225,7 @@ export class MemoryStorage implements Storage {
     const conversation = newConversation(input);
     this.#conversations.set(conversation.id, conversation);
     this.#messages.set(conversation.id, []);
+    this.#conversationChanged(conversation);
     return structuredClone(conversation);
   }
 
@@ -243,6 +250,7 @@ export class MemoryStorage implements Storage {
       updatedAt: Math.max(conversation.updatedAt, at),
     };
     this.#conversations.set(id, updated);
+    this.#conversationChanged(updated);
     return structuredClone(updated);
   }
 
@@ -271,6 +279,7 @@ export class MemoryStorage implements Storage {
     conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
     conversation.updatedAt = Math.max(conversation.updatedAt, message.at);
     if (message.author === 'agent' && conversation.firstResponseAt === null) conversation.firstResponseAt = message.at;
+    this.#conversationChanged(conversation);
     return { message: structuredClone(message), duplicate: false };
   }
 
@@ -283,6 +292,20 @@ export class MemoryStorage implements Storage {
     // Seq n sits at index n - 1, so the slice starts right after `afterSeq`.
     const start = Math.max(0, Math.floor(afterSeq));
     return messages.slice(start, start + Math.max(0, limit)).map((message) => structuredClone(message));
+  }
+
+  watch(listener: (change: StorageChange) => void): () => void {
+    return this.#changes.watch(listener);
+  }
+
+  /** Reports a conversation's new state to watchers, as a copy like everything handed out. */
+  #conversationChanged(conversation: Conversation): void {
+    if (this.#changes.active) this.#changes.emit({ kind: 'conversation', conversation: structuredClone(conversation) });
+  }
+
+  /** Reports a visitor's new state to watchers, as a copy. */
+  #visitorChanged(visitor: Visitor): void {
+    if (this.#changes.active) this.#changes.emit({ kind: 'visitor', visitor: structuredClone(visitor) });
   }
 
   #findSiteByKey(key: string): Site | undefined {

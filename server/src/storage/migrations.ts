@@ -123,6 +123,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX messages_author_client ON messages (author_id, client_id);
     `,
   },
+  {
+    version: 2,
+    name: 'conversation indexes appends leave alone',
+    // Every append moves updated_at, and SQLite rewrites each index holding a changed column.
+    // A visitor has a handful of conversations and a site query can sort its matches, so
+    // these two indexes drop updated_at: an append then rewrites two indexes instead of four.
+    // The inbox views (status and assignee; everything) keep their sorted indexes.
+    sql: `
+      DROP INDEX conversations_site_status;
+      DROP INDEX conversations_visitor;
+      CREATE INDEX conversations_site_status ON conversations (site_id, status);
+      CREATE INDEX conversations_visitor ON conversations (visitor_id);
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

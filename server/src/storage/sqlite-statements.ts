@@ -108,11 +108,9 @@ export function prepareStatements(db: Database) {
 
     messageByClientId: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
     // Taking the seq and updating the summary in one statement keeps the append to three
-    // statements: dedupe lookup, this, and the insert.
-    advanceConversation: db.prepare<
-      { id: string; text: string; author: string; at: number },
-      { last_seq: number }
-    >(
+    // statements: dedupe lookup, this, and the insert. It returns the whole row so that the
+    // store can report the conversation's new state without reading it again.
+    advanceConversation: db.prepare<{ id: string; text: string; author: string; at: number }, ConversationRow>(
       `UPDATE conversations SET
          last_seq = last_seq + 1,
          last_message_text = @text,
@@ -121,7 +119,7 @@ export function prepareStatements(db: Database) {
          updated_at = max(updated_at, @at),
          first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
        WHERE id = @id
-       RETURNING last_seq`,
+       RETURNING *`,
     ),
     insertMessage: db.prepare<MessageRow>(
       `INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)

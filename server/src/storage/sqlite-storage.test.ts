@@ -135,11 +135,42 @@ describe('SqliteStorage', () => {
     expect((await storage.appendMessage({ ...base, id: 'm-2', clientId: 'k-3' })).message.seq).toBe(2);
   });
 
+  it('moves WAL checkpoints to a worker once it carried the given number of appends', async () => {
+    const busy = new SqliteStorage({ dataDir: await tempDir(), backgroundCheckpointsAfter: 2 });
+    await busy.migrate();
+    await busy.createSite({ id: 's-1', key: 'k', name: 'S', secret: 'x', allowedOrigins: [], createdAt: 1 });
+    await busy.createVisitor({
+      id: 'v-1', siteId: 's-1', userId: null, name: null, email: null, verified: false, attributes: {},
+      browser: null, os: null, language: null, currentPage: null, firstSeenAt: 1, lastSeenAt: 1,
+    });
+    await busy.createConversation({ id: 'c-1', siteId: 's-1', visitorId: 'v-1', createdAt: 1 });
+    const checkpointsInline = () => busy.database.pragma('wal_autocheckpoint', { simple: true });
+    const base = { conversationId: 'c-1', author: 'visitor', authorId: 'v-1', text: 'x', at: 2 } as const;
+    await busy.appendMessage({ ...base, id: 'm-1', clientId: 'k-1' });
+    expect(checkpointsInline()).toBe(1000);
+    await busy.appendMessage({ ...base, id: 'm-2', clientId: 'k-2' });
+    expect(checkpointsInline()).toBe(0);
+    await busy.close();
+    const reopened = new SqliteStorage({ dataDir: join(busy.database.name, '..') });
+    expect((await reopened.listMessages('c-1', 0, 10)).map((m) => m.seq)).toEqual([1, 2]);
+    await reopened.close();
+  });
+
+  it('rewrites only the conversation indexes the inbox sorts by when a message is appended', () => {
+    const sorted = (storage.database.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversations'").all() as { name: string; sql: string | null }[])
+      .filter((index) => index.sql?.includes('updated_at'))
+      .map((index) => index.name)
+      .sort();
+    expect(sorted).toEqual(['conversations_status_assignee', 'conversations_updated']);
+  });
+
   it('answers every conversation filter from an index, never a table scan', () => {
     const plans = [
       "SELECT * FROM conversations WHERE site_id IN (SELECT value FROM json_each('[]')) AND status = 'open' AND assignee_id IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50",
       "SELECT * FROM conversations WHERE status = 'open' AND assignee_id = 'a' ORDER BY updated_at DESC, id DESC LIMIT 50",
       "SELECT * FROM conversations WHERE visitor_id = 'v' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' AND status = 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
+      "SELECT * FROM conversations WHERE status = 'resolved' ORDER BY updated_at DESC, id DESC LIMIT 50",
       'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50',
       "SELECT * FROM messages WHERE conversation_id = 'c' AND seq > 0 ORDER BY seq LIMIT 50",
       "SELECT * FROM messages WHERE author_id = 'a' AND client_id = 'c'",

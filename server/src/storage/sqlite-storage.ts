@@ -11,6 +11,12 @@
  * IMMEDIATE transactions so that several processes sharing the file cannot interleave them.
  * Appends are group-committed (`group-commit.ts`): those made in one turn of the event loop
  * share a transaction, each in its own savepoint, and each resolves only after the commit.
+ * Calls on conversations and messages commit the queued appends first, so they observe every
+ * append made before them; calls on other tables never meet an append and leave the queue alone,
+ * so a visitor lookup between two sends does not split their batch. Once the store carries
+ * traffic, WAL checkpoints run in a worker thread instead of inside commits
+ * (`wal-checkpointer.ts`), and every committed change to conversations and visitors is reported
+ * to `watch` listeners (the broker's caches).
  */
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -29,11 +35,14 @@ import {
   siteToRow,
   visitorFromRow,
   visitorToRow,
+  type ConversationRow,
   type MessageRow,
 } from './sqlite-rows.js';
 import { ConversationListQueries, prepareStatements, type Statements } from './sqlite-statements.js';
+import { ChangeFeed } from './change-feed.js';
 import { GroupCommit, type Settled } from './group-commit.js';
 import { StorageError, notFound } from './storage-error.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type {
   Agent,
   AppendResult,
@@ -43,9 +52,13 @@ import type {
   NewMessage,
   Site,
   Storage,
+  StorageChange,
   Visitor,
   VisitorPatch,
 } from './storage.js';
+
+/** What the WAL file is cut back to when it restarts, once checkpoints run in the worker. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** The database file's name inside the data directory. */
 export const DATABASE_FILE = 'parley.db';
@@ -58,6 +71,13 @@ export interface SqliteStorageOptions {
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process's lock before failing, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Committed appends after which WAL checkpoints move from inside commits (SQLite's default) to
+   * a worker thread (`wal-checkpointer.ts`); null never moves them. Default 1000: a store that
+   * carries chat traffic moves at once, a short-lived one (a CLI command, a test) never pays for
+   * a thread.
+   */
+  backgroundCheckpointsAfter?: number | null;
 }
 
 /** Turns a driver error into a StorageError when it is a constraint the contract names. */
@@ -90,17 +110,39 @@ export class SqliteStorage implements Storage {
   #listQueries: ConversationListQueries | null = null;
   /** Appends queued in this turn of the event loop, committed together. */
   readonly #appends: GroupCommit<NewMessage, AppendResult>;
+  readonly #changes = new ChangeFeed();
+  #checkpointer: WalCheckpointer | null = null;
+  readonly #checkpointerFile: string;
+  readonly #synchronous: 'normal' | 'full';
+  /** Appends still to commit before the checkpointer starts (null: it never starts). */
+  #appendsBeforeCheckpointer: number | null;
 
   constructor(options: SqliteStorageOptions) {
+    const file = join(options.dataDir, DATABASE_FILE);
     // `timeout` is SQLite's busy_timeout: how long to wait for another process's write lock.
-    this.#db = new BetterSqlite3(join(options.dataDir, DATABASE_FILE), { timeout: options.busyTimeoutMs ?? 5_000 });
+    this.#db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5_000 });
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.#db.pragma('foreign_keys = ON');
-    // Each append runs in its own savepoint inside the batch's transaction, so one refused
-    // message (unknown conversation, clashing id) rolls back alone.
+    this.#checkpointerFile = file;
+    this.#synchronous = options.synchronous ?? 'normal';
+    const after = options.backgroundCheckpointsAfter === undefined ? 1_000 : options.backgroundCheckpointsAfter;
+    this.#appendsBeforeCheckpointer = after === null ? null : Math.max(0, after);
+    // A batch first runs every append straight in one transaction. Should one be refused
+    // (unknown conversation, clashing id), that whole attempt rolls back and the batch runs again
+    // with each append in its own savepoint, so the refused one rolls back alone. Savepoints cost
+    // two statements per append, and refusals are rare.
+    const appendAll = this.#db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
+      inputs.map((input) => {
+        try {
+          return { ok: true, value: this.#appendInTransaction(input) };
+        } catch (error) {
+          throw new AppendRefused(error);
+        }
+      }),
+    );
     const appendOne = this.#db.transaction((input: NewMessage) => this.#appendInTransaction(input));
-    const appendBatch = this.#db.transaction((inputs: NewMessage[]): Settled<AppendResult>[] =>
+    const appendEach = this.#db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
       inputs.map((input) => {
         try {
           return { ok: true, value: appendOne(input) };
@@ -109,7 +151,15 @@ export class SqliteStorage implements Storage {
         }
       }),
     );
-    this.#appends = new GroupCommit((inputs) => appendBatch.immediate(inputs));
+    const commitBatch = (inputs: NewMessage[]): Settled<Appended>[] => {
+      try {
+        return appendAll.immediate(inputs);
+      } catch (error) {
+        if (!(error instanceof AppendRefused)) throw error;
+        return appendEach.immediate(inputs);
+      }
+    };
+    this.#appends = new GroupCommit((inputs) => this.#reportAppends(commitBatch(inputs)));
   }
 
   /** The underlying connection, for diagnostics and tests (pragmas, schema checks). */
@@ -118,14 +168,23 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * The prepared statements; every method goes through here. Statements are prepared on first
-   * use, after `migrate` has created their tables. Queued appends are committed first, so each
-   * call sees every append made before it, as if appends were not batched.
+   * The prepared statements, for tables appends never touch (sites, agents, visitors, page
+   * views, events, meta). Statements are prepared on first use, after `migrate` has created
+   * their tables.
    */
   get #sql(): Statements {
-    this.#appends.flush();
     this.#statements ??= prepareStatements(this.#db);
     return this.#statements;
+  }
+
+  /**
+   * The prepared statements, after committing the queued appends: every call on conversations
+   * and messages goes through here, so it sees every append made before it, as if appends were
+   * not batched.
+   */
+  get #afterAppends(): Statements {
+    this.#appends.flush();
+    return this.#sql;
   }
 
   async migrate(): Promise<void> {
@@ -136,7 +195,35 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (!this.#db.open) return;
     this.#appends.flush();
-    this.#db.close();
+    // The worker's connection goes first, so that closing the last one checkpoints the WAL whole.
+    await this.#checkpointer?.stop();
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Moves WAL checkpoints to the worker thread: this connection stops checkpointing on its own. */
+  #startCheckpointer(): void {
+    this.#appendsBeforeCheckpointer = null;
+    this.#db.pragma('wal_autocheckpoint = 0');
+    // A restarted WAL is cut back to this size, so one burst does not keep a huge file around.
+    this.#db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    this.#checkpointer = new WalCheckpointer({
+      file: this.#checkpointerFile,
+      synchronous: this.#synchronous,
+      onRestartDue: () => this.#checkpointNow(),
+    });
+  }
+
+  /**
+   * Copies what the background checkpointer left of the WAL, on this connection, so that the
+   * next write restarts the WAL from its beginning (see `wal-checkpointer.ts`).
+   */
+  #checkpointNow(): void {
+    if (!this.#db.open) return;
+    try {
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy: the worker asks again while the WAL stays large.
+    }
   }
 
   /** Reads a value of the store's small key-value table, or null. */
@@ -207,7 +294,7 @@ export class SqliteStorage implements Storage {
 
   async createVisitor(visitor: Visitor): Promise<Visitor> {
     guarded('site', () => this.#sql.insertVisitor.run(visitorToRow(visitor)));
-    return this.#requireVisitor(visitor.id);
+    return this.#visitorChanged(this.#requireVisitor(visitor.id));
   }
 
   async getVisitor(id: string): Promise<Visitor | null> {
@@ -221,7 +308,7 @@ export class SqliteStorage implements Storage {
   }
 
   async updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
-    return this.#immediate(() => {
+    const committed = this.#immediate(() => {
       const visitor = this.#requireVisitor(id);
       const updated: Visitor = {
         ...visitor,
@@ -233,19 +320,23 @@ export class SqliteStorage implements Storage {
       guarded('visitor', () => this.#sql.updateVisitor.run(visitorToRow(updated)));
       return this.#requireVisitor(id);
     });
+    return this.#visitorChanged(committed);
   }
 
   async mergeVisitor(fromId: string, intoId: string): Promise<void> {
     if (fromId === intoId) return;
-    this.#immediate(() => {
+    const sql = this.#afterAppends;
+    const merged = this.#immediate(() => {
       this.#requireVisitor(intoId);
       // A source already merged away is not an error: a retried merge must be harmless.
-      if (!this.#sql.visitorById.get(fromId)) return;
-      this.#sql.moveConversations.run(intoId, fromId);
-      this.#sql.movePageViews.run(intoId, fromId);
-      this.#sql.moveEvents.run(intoId, fromId);
-      this.#sql.deleteVisitor.run(fromId);
+      if (!sql.visitorById.get(fromId)) return false;
+      sql.moveConversations.run(intoId, fromId);
+      sql.movePageViews.run(intoId, fromId);
+      sql.moveEvents.run(intoId, fromId);
+      sql.deleteVisitor.run(fromId);
+      return true;
     });
+    if (merged) this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
   }
 
   async addPageView(visitorId: string, page: PageView): Promise<void> {
@@ -265,12 +356,14 @@ export class SqliteStorage implements Storage {
   }
 
   async createConversation(input: NewConversation): Promise<Conversation> {
-    guarded('site or visitor', () => this.#sql.insertConversation.run(conversationToRow(newConversation(input))));
-    return this.#requireConversation(input.id);
+    guarded('site or visitor', () => this.#afterAppends.insertConversation.run(conversationToRow(newConversation(input))));
+    const conversation = this.#requireConversation(input.id);
+    this.#conversationChanged(conversation);
+    return conversation;
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
-    const row = this.#sql.conversationById.get(id);
+    const row = this.#afterAppends.conversationById.get(id);
     return row ? conversationFromRow(row) : null;
   }
 
@@ -282,7 +375,8 @@ export class SqliteStorage implements Storage {
   }
 
   async updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation> {
-    return this.#immediate(() => {
+    this.#appends.flush();
+    const updated = this.#immediate(() => {
       const conversation = this.#requireConversation(id);
       const merged = { ...conversation, ...definedFields(patch) };
       const row = this.#sql.patchConversation.get({
@@ -297,6 +391,8 @@ export class SqliteStorage implements Storage {
       if (!row) throw notFound('conversation', id);
       return conversationFromRow(row);
     });
+    this.#conversationChanged(updated);
+    return updated;
   }
 
   async appendMessage(input: NewMessage): Promise<AppendResult> {
@@ -304,9 +400,9 @@ export class SqliteStorage implements Storage {
   }
 
   /** Dedupe, take the next seq, insert: the body of the append transaction. */
-  #appendInTransaction(input: NewMessage): AppendResult {
+  #appendInTransaction(input: NewMessage): Appended {
     const existing = this.#sql.messageByClientId.get(input.authorId, input.clientId);
-    if (existing) return { message: messageFromRow(existing), duplicate: true };
+    if (existing) return { result: { message: messageFromRow(existing), duplicate: true }, conversation: null };
     const advanced = this.#sql.advanceConversation.get({
       id: input.conversationId,
       text: input.text,
@@ -327,16 +423,46 @@ export class SqliteStorage implements Storage {
     };
     // A clash here (a reused message id) rolls back the seq taken above with the transaction.
     guarded('conversation', () => this.#sql.insertMessage.run(row));
-    return { message: messageFromRow(row), duplicate: false };
+    return { result: { message: messageFromRow(row), duplicate: false }, conversation: advanced };
+  }
+
+  /** Runs after a batch of appends COMMITTED: reports what changed, hands back each result. */
+  #reportAppends(outcomes: Settled<Appended>[]): Settled<AppendResult>[] {
+    if (this.#appendsBeforeCheckpointer !== null) {
+      this.#appendsBeforeCheckpointer -= outcomes.length;
+      if (this.#appendsBeforeCheckpointer <= 0) this.#startCheckpointer();
+    }
+    const report = this.#changes.active;
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) return outcome;
+      const { result, conversation } = outcome.value;
+      if (report && conversation) this.#changes.emit({ kind: 'conversation', conversation: conversationFromRow(conversation) });
+      return { ok: true, value: result };
+    });
   }
 
   async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
-    const row = this.#sql.messageByClientId.get(authorId, clientId);
+    const row = this.#afterAppends.messageByClientId.get(authorId, clientId);
     return row ? messageFromRow(row) : null;
   }
 
   async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    return this.#sql.messagesAfter.all(conversationId, afterSeq, clampLimit(limit)).map(messageFromRow);
+    return this.#afterAppends.messagesAfter.all(conversationId, afterSeq, clampLimit(limit)).map(messageFromRow);
+  }
+
+  watch(listener: (change: StorageChange) => void): () => void {
+    return this.#changes.watch(listener);
+  }
+
+  /** Reports a committed visitor state to watchers (a copy: the caller gets `visitor`); returns `visitor`. */
+  #visitorChanged(visitor: Visitor): Visitor {
+    if (this.#changes.active) this.#changes.emit({ kind: 'visitor', visitor: structuredClone(visitor) });
+    return visitor;
+  }
+
+  /** Reports a committed conversation state to watchers (a copy: the caller gets `conversation`). */
+  #conversationChanged(conversation: Conversation): void {
+    if (this.#changes.active) this.#changes.emit({ kind: 'conversation', conversation: structuredClone(conversation) });
   }
 
   /** Runs `work` in an IMMEDIATE transaction: it takes the write lock before its first read. */
@@ -367,6 +493,19 @@ export class SqliteStorage implements Storage {
     if (!row) throw notFound('conversation', id);
     return conversationFromRow(row);
   }
+}
+
+/** Thrown inside a batch's straight attempt when one append is refused (see the constructor). */
+class AppendRefused extends Error {
+  constructor(cause: unknown) {
+    super('An append of the batch was refused.', { cause });
+  }
+}
+
+/** One append inside a batch: its result, and the conversation's row after it (null for a duplicate). */
+interface Appended {
+  result: AppendResult;
+  conversation: ConversationRow | null;
 }
 
 /** A LIMIT SQLite reads as intended: never negative (which would mean "no limit"). */

@@ -117,6 +117,19 @@ export interface ConversationFilter {
   limit: number;
 }
 
+/**
+ * A committed change to conversations or visitors that a copy kept outside the store (the
+ * broker's caches) must follow. Reported by `Storage.watch` only after the write committed, never for a write
+ * that failed or changed nothing (a deduplicated append).
+ */
+export type StorageChange =
+  /** A conversation was created, patched or received a message: its state after the commit. */
+  | { kind: 'conversation'; conversation: Conversation }
+  /** A visitor was created or updated: its state after the commit. */
+  | { kind: 'visitor'; visitor: Visitor }
+  /** Every conversation of visitor `fromId` now belongs to `intoId`, and `fromId` is gone. */
+  | { kind: 'visitor-merged'; fromId: string; intoId: string };
+
 /** The relay's durable store. */
 export interface Storage {
   /** Creates or upgrades the schema. Safe to call on every start. */
@@ -171,4 +184,11 @@ export interface Storage {
   findMessageByClientId(authorId: string, clientId: string): Promise<Message | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+
+  /**
+   * Calls `listener` synchronously after each committed change to conversations or visitors made through
+   * THIS store object, before the promise of the write that made it settles. Writes by another
+   * process on the same database are not seen. Returns the function that stops the calls.
+   */
+  watch(listener: (change: StorageChange) => void): () => void;
 }
