@@ -3,14 +3,18 @@
  * site and admin, and serves HTTP and WebSocket on one port. Used by `parley start`, by tests
  * (port 0, a temporary data dir) and by anyone embedding the relay.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { bootstrap, type FirstStart } from './bootstrap.js';
 import { Broker } from './broker/broker.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import { serverOnClientError } from './edge/client-error.js';
+import { ConnectionGate } from './edge/connection-gate.js';
+import { KeyedRateLimiter } from './edge/rate-limiter.js';
 import { FailureLimiter } from './http/failure-limiter.js';
+import { prepareLoginDecoy } from './http/login-api.js';
 import { createRequestListener } from './http/router.js';
 import { createLogger, type Logger } from './log.js';
 import { resolveOptions, type RelayOptions, type RelayOptionsInput } from './options.js';
@@ -59,6 +63,29 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** HTTP connections allowed beside the WebSocket cap (`server.maxConnections`). */
+const HTTP_HEADROOM = 512;
+/** Largest request head (request line and headers): room for cookies of a shared host name. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * The HTTP server's own limits: a client that trickles its headers or body is cut off
+ * (slowloris), oversize headers get 431. The timeouts are checked every second at most, so
+ * they hold within about a second of what is configured.
+ */
+function httpServerOptions(options: RelayOptions): ServerOptions {
+  const requestTimeout = options.requestTimeoutMs;
+  // Node requires the headers deadline to fit inside the whole-request one (0 disables both).
+  const headersTimeout = requestTimeout > 0 ? Math.min(options.headersTimeoutMs, requestTimeout) : options.headersTimeoutMs;
+  const shortest = Math.min(...[headersTimeout, requestTimeout].filter((ms) => ms > 0), 30_000);
+  return {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(shortest / 2))),
+  };
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -86,15 +113,19 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   let onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   // Once ready, requests and upgrades go straight to their handlers: no promise per upgrade in
   // a reconnect storm of tens of thousands of sockets.
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions(options), (req, res) => {
     if (onRequest) onRequest(req, res);
     else void ready.then(() => onRequest!(req, res));
   });
+  // A hard ceiling on descriptors: the WebSocket cap plus room for HTTP; Node drops sockets past it.
+  server.maxConnections = options.maxConnections + HTTP_HEADROOM;
+  const gate = new ConnectionGate(options);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!gate.admit(req, socket)) return;
     if (onUpgrade) onUpgrade(req, socket, head);
     else void ready.then(() => onUpgrade!(req, socket, head));
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', serverOnClientError);
 
   let port: number;
   try {
@@ -131,10 +162,14 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     log,
     publicOrigin: () => publicOrigin,
     limiter: new FailureLimiter(options.loginFailuresPerMinute),
+    visitorLimiter: new KeyedRateLimiter(options.visitorCreationsPerMinute),
+    trustProxyHops: options.trustProxyHops,
+    consoleOrigins: () => consoleOrigins,
     maxBodyBytes: options.maxBodyBytes,
     maxFieldLength: options.limits.maxFieldLength,
     agentTokenTtlMs: options.agentTokenTtlMs,
   });
+  await prepareLoginDecoy();
   markReady();
 
   let closing: Promise<void> | null = null;

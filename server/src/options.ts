@@ -55,6 +55,21 @@ export interface RelayOptions {
   maxBodyBytes: number;
   /** How long an agent token lives, in milliseconds. */
   agentTokenTtlMs: number;
+  /** New visitors one client address may create per minute (`POST /api/visitors` without a valid token). */
+  visitorCreationsPerMinute: number;
+  /** WebSocket connections open at once, in all; more are answered 503 before the upgrade. */
+  maxConnections: number;
+  /** WebSocket connections open at once from one client address (an IPv6 /64); more get 429. */
+  maxConnectionsPerIp: number;
+  /** Time a client has to send a request's headers, in milliseconds. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request (headers and body), in milliseconds. */
+  requestTimeoutMs: number;
+  /**
+   * Reverse proxies in front of the relay that append to `X-Forwarded-For`; 0 ignores that
+   * header and limits by the socket's address.
+   */
+  trustProxyHops: number;
   logLevel: LogLevel;
 }
 
@@ -82,6 +97,13 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
+  visitorCreationsPerMinute: 60,
+  // The process may hold 20,000 descriptors here; the rest is headroom for HTTP, the database and logs.
+  maxConnections: 19_000,
+  maxConnectionsPerIp: 200,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  trustProxyHops: 0,
   logLevel: 'info',
 });
 
@@ -132,6 +154,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },
+  { key: 'visitorCreationsPerMinute', env: 'PARLEY_VISITOR_CREATIONS_PER_MINUTE', flag: 'visitor-creations-per-minute', kind: 'int' },
+  { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', flag: 'max-connections', kind: 'int' },
+  { key: 'maxConnectionsPerIp', env: 'PARLEY_MAX_CONNECTIONS_PER_IP', flag: 'max-connections-per-ip', kind: 'int' },
+  { key: 'headersTimeoutMs', env: 'PARLEY_HEADERS_TIMEOUT_MS', flag: 'headers-timeout-ms', kind: 'int' },
+  { key: 'requestTimeoutMs', env: 'PARLEY_REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', kind: 'int' },
+  { key: 'trustProxyHops', env: 'PARLEY_TRUST_PROXY_HOPS', flag: 'trust-proxy-hops', kind: 'int' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */

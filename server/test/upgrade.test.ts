@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { PAGE_ORIGIN, TestClient, adminToken, startTestRelay, upgradeStatus, visitorToken, type TestRelay } from './relay-harness.js';
 
 describe('WebSocket upgrade', () => {
@@ -40,5 +41,46 @@ describe('WebSocket upgrade', () => {
     expect((await agent.hello()).role).toBe('agent');
     visitor.close();
     agent.close();
+  });
+});
+
+/** Opens a visitor WebSocket from a given loopback address; resolves with it or the HTTP status it got. */
+function openFrom(relay: TestRelay, token: string, localAddress: string): Promise<WebSocket | number> {
+  const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/ws?token=${encodeURIComponent(token)}`, { origin: PAGE_ORIGIN, localAddress });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('WebSocket connection caps', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay({ maxConnectionsPerIp: 3, maxConnections: 5 });
+  });
+  afterAll(() => relay.stop());
+
+  it('answers 429 past the per-address cap and 503 past the total, before any WebSocket exists, and frees slots on close', async () => {
+    const { token } = await visitorToken(relay);
+    const first = await Promise.all([1, 2, 3].map(() => openFrom(relay, token, '127.0.0.1')));
+    expect(first.every((ws) => ws instanceof WebSocket)).toBe(true);
+    expect(await openFrom(relay, token, '127.0.0.1')).toBe(429);
+    // Another address still gets in, up to the total.
+    const second = await Promise.all([1, 2].map(() => openFrom(relay, token, '127.0.0.2')));
+    expect(second.every((ws) => ws instanceof WebSocket)).toBe(true);
+    expect(await openFrom(relay, token, '127.0.0.3')).toBe(503);
+    expect(relay.connections()).toBe(5);
+
+    (first[0] as WebSocket).close();
+    await vi.waitFor(async () => {
+      const again = await openFrom(relay, token, '127.0.0.1');
+      expect(again).toBeInstanceOf(WebSocket);
+      (again as WebSocket).close();
+    }, { timeout: 5000, interval: 50 });
+    for (const ws of [...first, ...second]) (ws as WebSocket).close();
   });
 });

@@ -5,10 +5,15 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 
-/** The console's Content-Security-Policy. */
+/**
+ * The console's Content-Security-Policy: only its own files, and never inside a frame, nor
+ * with a `<base>` or plugin an injection could bring.
+ */
 export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:";
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; " +
+  "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
 /**
  * The console page. The stylesheet link is added only when the console build emitted
@@ -39,9 +44,7 @@ export function sendConsolePage(res: ServerResponse, method: string, consoleDir:
     'Content-Length': Buffer.byteLength(html),
     'Content-Security-Policy': CONSOLE_CSP,
     'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'same-origin',
+    ...CONSOLE_SECURITY_HEADERS,
   });
   res.end(method === 'HEAD' ? undefined : html);
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
 const FALLBACK = `<!doctype html>
 <html lang="en">
@@ -41,7 +42,7 @@ export async function sendDemoPage(
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
+    ...HTML_SECURITY_HEADERS,
   });
   res.end(method === 'HEAD' ? undefined : html);
 }

@@ -9,4 +9,12 @@ describe('FailureLimiter', () => {
     expect(limiter.blocked('other', 300)).toBe(false);
     expect(limiter.blocked('ip', 1001)).toBe(false);
   });
+
+  it('takes back a forgiven failure', () => {
+    const limiter = new FailureLimiter(2, 1000);
+    limiter.fail('ip', 0);
+    limiter.fail('ip', 1);
+    limiter.forgive('ip', 2);
+    expect(limiter.blocked('ip', 3)).toBe(false);
+  });
 });

@@ -28,6 +28,14 @@ export class FailureLimiter {
     if (this.failures.size > 10_000) this.prune(now);
   }
 
+  /** Takes back the key's latest failure (an attempt counted up front that succeeded). */
+  forgive(key: string, now: number = Date.now()): void {
+    const list = this.recent(key, now);
+    list.pop();
+    if (list.length === 0) this.failures.delete(key);
+    else this.failures.set(key, list);
+  }
+
   private recent(key: string, now: number): number[] {
     const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (list.length === 0) this.failures.delete(key);

@@ -30,27 +30,76 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 
 /** A request body that could not be read as the JSON object an endpoint expects. */
 export class BadRequestError extends Error {
-  constructor(message: string) {
+  /** The HTTP status to answer: 400, 413 (too large) or 415 (not JSON). */
+  readonly status: 400 | 413 | 415;
+  /** The stable code sent as `{ error }`. */
+  readonly code: 'bad_request' | 'payload_too_large' | 'unsupported_media_type';
+
+  constructor(message: string, status: 400 | 413 | 415 = 400) {
     super(message);
     this.name = 'BadRequestError';
+    this.status = status;
+    this.code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
   }
 }
 
-/** Reads a JSON object body of at most `maxBytes`; throws `BadRequestError` otherwise. */
-export async function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BadRequestError('body too large');
-    chunks.push(chunk);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BadRequestError('body is not JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadRequestError('body must be an object');
-  return data as Record<string, unknown>;
+/** Answers a `BadRequestError`; an over-large body also closes the connection (its rest is never read). */
+export function sendBadRequest(res: ServerResponse, error: BadRequestError, headers: OutgoingHttpHeaders = {}): void {
+  sendJson(res, error.status, { error: error.code }, error.status === 413 ? { ...headers, Connection: 'close' } : headers);
+}
+
+/**
+ * True for `application/json` (any parameters). Requiring it also means a cross-origin page
+ * cannot post to the API without a CORS preflight, which only `/api/visitors` answers.
+ */
+export function isJsonContentType(value: string | undefined): boolean {
+  return value !== undefined && /^application\/json\s*(?:;|$)/i.test(value.trim());
+}
+
+/**
+ * Reads a JSON object body of at most `maxBytes`; throws `BadRequestError` otherwise. The
+ * limit holds while the body streams in: a declared `Content-Length` over it is refused
+ * before reading anything, and an undeclared (chunked) body stops being read at the limit.
+ */
+export function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+  if (!isJsonContentType(req.headers['content-type'])) return Promise.reject(new BadRequestError('not JSON', 415));
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) return Promise.reject(new BadRequestError('body too large', 413));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', reqOnData);
+      req.off('end', reqOnEnd);
+      req.off('error', reqOnError);
+    };
+    function reqOnData(chunk: Buffer): void {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        // Stop reading: the answer carries `Connection: close`, so the rest is never wanted.
+        req.pause();
+        return reject(new BadRequestError('body too large', 413));
+      }
+      chunks.push(chunk);
+    }
+    function reqOnEnd(): void {
+      cleanup();
+      let data: unknown;
+      try {
+        data = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reject(new BadRequestError('body is not JSON'));
+      }
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) return reject(new BadRequestError('body must be an object'));
+      resolve(data as Record<string, unknown>);
+    }
+    function reqOnError(): void {
+      cleanup();
+      reject(new BadRequestError('body not received'));
+    }
+    req.on('data', reqOnData);
+    req.on('end', reqOnEnd);
+    req.on('error', reqOnError);
+  });
 }

@@ -4,12 +4,14 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import type { AssetPaths } from '../paths.js';
-import { sendConsolePage } from './console-page.js';
+import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage } from './demo-page.js';
 import { handleLogin, type LoginApiDeps } from './login-api.js';
 import { sendJson, sendText } from './respond.js';
+import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { safeJoin, serveFile } from './static-files.js';
 import { handleVisitors, handleVisitorsPreflight, type VisitorsApiDeps } from './visitors-api.js';
 
@@ -26,11 +28,15 @@ export interface HttpDeps extends LoginApiDeps, VisitorsApiDeps {
 /** Files the widget loads cross-origin from the host page. */
 const CROSS_ORIGIN = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
 
+/** The console's own files get its policy too, in case one is ever an HTML page. */
+const CONSOLE_FILE_HEADERS = { ...CONSOLE_SECURITY_HEADERS, 'Content-Security-Policy': CONSOLE_CSP };
+
 /** Builds the request listener of the relay's HTTP server. */
 export function createRequestListener(deps: HttpDeps): RequestListener {
   return (req, res) => {
     route(req, res, deps).catch((error: unknown) => {
-      deps.log.error('request failed', { url: req.url, error });
+      // The query string may carry a token: only the path is ever logged.
+      deps.log.error('request failed', { method: req.method, url: redactUrl(req.url), error });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
       else res.destroy();
     });
@@ -39,7 +45,12 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
   const method = req.method ?? 'GET';
-  const path = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+  let path: string;
+  try {
+    path = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+  } catch {
+    return sendText(res, 400, 'Bad request\n');
+  }
 
   if (path === '/api/visitors') {
     if (method === 'OPTIONS') return handleVisitorsPreflight(req, res);
@@ -68,7 +79,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
   if (path === '/console/' || path === '/console/index.html') return sendConsolePage(res, method, deps.paths.consoleDir);
   if (path.startsWith('/console/')) {
-    return serveFile(res, method, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)));
+    return serveFile(res, method, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)), CONSOLE_FILE_HEADERS);
   }
   if (path === '/' || path === '/index.html') {
     return sendDemoPage(res, method, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);

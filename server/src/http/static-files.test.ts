@@ -8,6 +8,12 @@ describe('static files', () => {
     expect(safeJoin('/srv/dist', '%2e%2e/secret')).toBeNull();
     expect(safeJoin('/srv/dist', 'a%00b')).toBeNull();
     expect(safeJoin('/srv/dist', '%E0%A4%A')).toBeNull();
+    expect(safeJoin('/srv/dist', '..%5csecret')).toBeNull();
+  });
+
+  it('never serves hidden files or folders', () => {
+    expect(safeJoin('/srv/dist', '.env')).toBeNull();
+    expect(safeJoin('/srv/dist', 'a/%2egit/config')).toBeNull();
   });
 
   it('caches hashed chunks for a year and the rest for five minutes', () => {

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { sendText } from './respond.js';
+import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -41,7 +42,10 @@ export function cacheControl(name: string): string {
   return isHashedName(name) ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
 }
 
-/** Resolves `relative` inside `root`; null when it would leave it or is not a plain path. */
+/**
+ * Resolves `relative` (still percent-encoded) inside `root`; null when it would leave it, is
+ * not a plain path (NUL, backslash, bad encoding) or names a hidden file (`.env`, `.git/`).
+ */
 export function safeJoin(root: string, relative: string): string | null {
   let decoded: string;
   try {
@@ -50,6 +54,7 @@ export function safeJoin(root: string, relative: string): string | null {
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  if (decoded.split('/').some((segment) => segment.startsWith('.'))) return null;
   const full = normalize(join(root, decoded));
   return full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
@@ -63,11 +68,13 @@ export async function serveFile(
 ): Promise<void> {
   const info = file ? await stat(file).catch(() => null) : null;
   if (!file || !info || !info.isFile()) return sendText(res, 404, 'Not found\n', headers);
+  const type = contentType(file);
   res.writeHead(200, {
-    'Content-Type': contentType(file),
+    'Content-Type': type,
     'Content-Length': info.size,
     'Cache-Control': cacheControl(file),
     'X-Content-Type-Options': 'nosniff',
+    ...(type.startsWith('text/html') ? HTML_SECURITY_HEADERS : {}),
     ...headers,
   });
   if (method === 'HEAD') return void res.end();

@@ -1,15 +1,19 @@
 /**
  * `POST /api/visitors`: the widget gets (or keeps) its visitor token. Called cross-origin from
  * the host page, so it answers CORS for that origin, and only for origins the site allows.
+ * Creating a visitor writes a row, so new visitors are rate limited per client address; a
+ * request that brings a valid token of the same site creates nothing and is never limited.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ParleyError } from '@parley/protocol';
 import { verifyToken } from '../auth/tokens.js';
 import { applyIdentity, createAnonymousVisitor, type IdentityClaim } from '../broker/identity.js';
+import { clientKey } from '../edge/client-ip.js';
+import type { KeyedRateLimiter } from '../edge/rate-limiter.js';
 import { isOriginAllowed } from '../origin.js';
 import { issueVisitorToken } from '../session-tokens.js';
 import type { Storage, Visitor } from '../storage/storage.js';
-import { BadRequestError, readJsonObject, sendJson } from './respond.js';
+import { BadRequestError, readJsonObject, sendBadRequest, sendJson } from './respond.js';
 
 /** What the visitors endpoint needs. */
 export interface VisitorsApiDeps {
@@ -17,6 +21,10 @@ export interface VisitorsApiDeps {
   secret: string;
   maxBodyBytes: number;
   maxFieldLength: number;
+  /** New visitors per client address. */
+  visitorLimiter: KeyedRateLimiter;
+  /** See `RelayOptions.trustProxyHops`. */
+  trustProxyHops: number;
 }
 
 function cors(origin: string | undefined): OutgoingHttpHeaders {
@@ -65,7 +73,7 @@ export async function handleVisitors(req: IncomingMessage, res: ServerResponse, 
   try {
     input = parseBody(await readJsonObject(req, deps.maxBodyBytes), deps.maxFieldLength);
   } catch (error) {
-    if (error instanceof BadRequestError) return sendJson(res, 400, { error: 'bad_request' }, headers);
+    if (error instanceof BadRequestError) return sendBadRequest(res, error, headers);
     throw error;
   }
   if (!input) return sendJson(res, 400, { error: 'bad_request' }, headers);
@@ -84,7 +92,13 @@ export async function handleVisitors(req: IncomingMessage, res: ServerResponse, 
       if (visitor) token = input.token;
     }
   }
-  visitor ??= await createAnonymousVisitor(deps.storage, site.id, now);
+  if (!visitor) {
+    const waitMs = deps.visitorLimiter.take(clientKey(req, deps.trustProxyHops), now);
+    if (waitMs > 0) {
+      return sendJson(res, 429, { error: 'too_many_requests' }, { ...headers, 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+    }
+    visitor = await createAnonymousVisitor(deps.storage, site.id, now);
+  }
 
   if (input.user) {
     try {

@@ -55,6 +55,9 @@ export async function requestSession(
   if (response.ok && typeof body.token === 'string' && typeof body.visitorId === 'string') {
     return { token: body.token, visitorId: body.visitorId };
   }
-  // 4xx means the site, origin or identity is wrong and retrying cannot fix it; 5xx may pass.
-  throw new SessionError(body.error ?? `http_${response.status}`, response.status >= 400 && response.status < 500);
+  // 4xx means the site, origin or identity is wrong and retrying cannot fix it; 5xx, a rate
+  // limit (429) and a request timeout (408) pass with time, so those are retried with backoff.
+  const status = response.status;
+  const fatal = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  throw new SessionError(body.error ?? `http_${status}`, fatal);
 }

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StubRelay } from '../testing/stub-relay.js';
+import { requestSession, SessionError } from './session.js';
+
+describe('requestSession', () => {
+  const relay = new StubRelay();
+  let origin = '';
+  beforeAll(async () => {
+    origin = await relay.start();
+  });
+  afterAll(() => relay.close());
+
+  async function failure(status: number): Promise<SessionError> {
+    relay.sessionStatus = status;
+    const error = await requestSession(origin, 'demo', null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionError);
+    return error as SessionError;
+  }
+
+  it('returns the token and visitor id the relay issues', async () => {
+    relay.sessionStatus = 200;
+    await expect(requestSession(origin, 'demo', null)).resolves.toEqual({ token: expect.stringMatching(/^token-/), visitorId: 'v1' });
+  });
+
+  it('gives up on a refusal that retrying cannot fix (wrong site or origin)', async () => {
+    expect((await failure(403)).fatal).toBe(true);
+    expect((await failure(404)).fatal).toBe(true);
+  });
+
+  it('retries after a rate limit, a request timeout or a relay error', async () => {
+    for (const status of [429, 408, 503]) {
+      const error = await failure(status);
+      expect(error.fatal, String(status)).toBe(false);
+      expect(error.code).toBe('unavailable');
+    }
+  });
+
+  it('reports an unreachable relay as a network error to retry', async () => {
+    const error = await requestSession('http://127.0.0.1:9', 'demo', null).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'network', fatal: false });
+  });
+});
