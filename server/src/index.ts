@@ -147,6 +147,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
       inboxPageSize: options.inboxPageSize,
       contextPageSize: options.contextPageSize,
       maxOpenConversations: options.maxOpenConversations,
+      announceWindowMs: options.announceWindowMs,
     },
     log,
     issueVisitorToken: (visitorId, siteId) => issueVisitorToken(secret, visitorId, siteId),

@@ -5,6 +5,7 @@
  * (`PARLEY_MAX_TEXT_LENGTH` / `--max-text-length`, and so on for every field of `Limits`).
  */
 import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+import { DEFAULT_ANNOUNCE_WINDOW_MS } from './broker/announce-throttle.js';
 
 /** Which Storage implementation backs the relay. */
 export type StorageKind = 'sqlite' | 'memory';
@@ -49,6 +50,11 @@ export interface RelayOptions {
   contextPageSize: number;
   /** Conversations an agent connection follows at once (opened most recently). */
   maxOpenConversations: number;
+  /**
+   * Inbox summaries for ongoing message activity reach agents at most once per this window per
+   * conversation (the latest state always arrives); status changes go out at once. 0: every message.
+   */
+  announceWindowMs: number;
   /** Failed logins one IP may make per minute before `/api/login` answers 429. */
   loginFailuresPerMinute: number;
   /** Largest JSON request body accepted by the HTTP API, in bytes. */
@@ -94,6 +100,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   inboxPageSize: 100,
   contextPageSize: 50,
   maxOpenConversations: 50,
+  announceWindowMs: DEFAULT_ANNOUNCE_WINDOW_MS,
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
@@ -151,6 +158,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'inboxPageSize', env: 'PARLEY_INBOX_PAGE_SIZE', flag: 'inbox-page-size', kind: 'int' },
   { key: 'contextPageSize', env: 'PARLEY_CONTEXT_PAGE_SIZE', flag: 'context-page-size', kind: 'int' },
   { key: 'maxOpenConversations', env: 'PARLEY_MAX_OPEN_CONVERSATIONS', flag: 'max-open-conversations', kind: 'int' },
+  { key: 'announceWindowMs', env: 'PARLEY_ANNOUNCE_WINDOW_MS', flag: 'announce-window-ms', kind: 'int' },
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },

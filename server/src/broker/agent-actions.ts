@@ -50,12 +50,13 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
 
 /** Subscribes an agent connection to a conversation, dropping the oldest beyond the cap. */
 function follow(ctx: BrokerContext, session: Session, conversationId: string): void {
-  const at = session.opened.indexOf(conversationId);
-  if (at >= 0) session.opened.splice(at, 1);
-  session.opened.push(conversationId);
+  const opened = (session.opened ??= []);
+  const at = opened.indexOf(conversationId);
+  if (at >= 0) opened.splice(at, 1);
+  opened.push(conversationId);
   ctx.registry.join(session, `conversation:${conversationId}`);
-  while (session.opened.length > ctx.settings.maxOpenConversations) {
-    ctx.registry.leave(session, `conversation:${session.opened.shift()!}`);
+  while (opened.length > ctx.settings.maxOpenConversations) {
+    ctx.registry.leave(session, `conversation:${opened.shift()!}`);
   }
 }
 

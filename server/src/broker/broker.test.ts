@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIMITS, PROTOCOL_VERSION, ParleyError, type ServerFrame } from '@parley/protocol';
 import { MemoryBus } from '../bus/memory-bus.js';
 import type { Logger } from '../log.js';
@@ -10,7 +10,7 @@ import type { PeerIdentity, Session } from './session.js';
 
 const quiet: Logger = { info: () => undefined, error: () => undefined };
 
-async function setup() {
+async function setup(announceWindowMs?: number) {
   const storage = new MemoryStorage();
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
@@ -19,14 +19,14 @@ async function setup() {
     storage,
     bus: new MemoryBus(),
     limits: DEFAULT_LIMITS,
-    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 2 },
+    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 2, ...(announceWindowMs === undefined ? {} : { announceWindowMs }) },
     log: quiet,
     issueVisitorToken: (visitorId) => `token-${visitorId}`,
   });
   let n = 0;
   const join = async (identity: PeerIdentity): Promise<{ session: Session; frames: ServerFrame[] }> => {
     const frames: ServerFrame[] = [];
-    const session = broker.connect({ id: `c${++n}`, send: (f) => frames.push(f) }, identity);
+    const session = broker.connect({ id: `c${++n}`, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, identity);
     await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
     return { session, frames };
   };
@@ -54,7 +54,7 @@ describe('Broker', () => {
     const tab1 = await visitor();
     const tab2 = await (async () => {
       const frames: ServerFrame[] = [];
-      const session = broker.connect({ id: 'tab2', send: (f) => frames.push(f) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1', token: 't' });
+      const session = broker.connect({ id: 'tab2', sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1', token: 't' });
       await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
       return { session, frames };
     })();
@@ -161,5 +161,75 @@ describe('Broker', () => {
     }
     expect(a.session.opened).toEqual(ids.slice(1));
     expect(broker.registry.count(`conversation:${ids[0]}`)).toBe(0);
+  });
+});
+
+describe('Broker inbox announcements', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  type Frames = ServerFrame[];
+  const updates = (frames: Frames) =>
+    frames.flatMap((f) => (f.type === 'conversation.updated' ? [[f.conversation.lastSeq, f.conversation.status] as const] : []));
+
+  it('rings at once for a new conversation, then coalesces messages and delivers the final state', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { broker, visitor, agent, storage } = await setup(200);
+    const a = await agent();
+    const v = await visitor();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'coalesce-msg-1', text: 'hello' });
+    expect(updates(a.frames)).toEqual([[1, 'open']]);
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    const conversationId = conversation!.id;
+    await broker.handle(a.session, { type: 'conversation.open', conversationId });
+    for (let i = 2; i <= 6; i++) {
+      await broker.handle(v.session, { type: 'chat.send', clientId: `coalesce-msg-${i}`, conversationId, text: `m${i}` });
+    }
+    // The agent viewing it has every message at once; the inbox summary waits for the window.
+    expect(a.frames.filter((f) => f.type === 'chat.message')).toHaveLength(5);
+    expect(updates(a.frames)).toEqual([
+      [1, 'open'],
+      [2, 'open'],
+    ]);
+    vi.advanceTimersByTime(200);
+    expect(updates(a.frames).at(-1)).toEqual([6, 'open']);
+    expect(updates(a.frames)).toHaveLength(3);
+    broker.close();
+  });
+
+  it('announces resolve and reopen at once, never followed by an older summary', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { broker, visitor, agent, storage } = await setup(200);
+    const a = await agent();
+    const v = await visitor();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'status-msg-1', text: 'hello' });
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    const conversationId = conversation!.id;
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'status-msg-2', conversationId, text: 'two' });
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'status-msg-3', conversationId, text: 'three' });
+    await broker.handle(a.session, { type: 'conversation.resolve', conversationId });
+    expect(updates(a.frames).at(-1)).toEqual([4, 'resolved']);
+    vi.advanceTimersByTime(1000);
+    expect(updates(a.frames).at(-1)).toEqual([4, 'resolved']);
+
+    // The visitor writing again reopens it: agents see that at once too.
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'status-msg-4', conversationId, text: 'back' });
+    expect(updates(a.frames).at(-1)).toEqual([6, 'open']);
+    broker.close();
+  });
+
+  it('announces an agent taking a waiting conversation at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { broker, visitor, agent, storage } = await setup(200);
+    const a = await agent();
+    const v = await visitor();
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'take-msg-1', text: 'hello' });
+    await broker.handle(v.session, { type: 'chat.send', clientId: 'take-msg-2', text: 'anyone?' });
+    const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+    await broker.handle(a.session, { type: 'chat.send', clientId: 'take-reply-1', conversationId: conversation!.id, text: 'hi' });
+    const last = a.frames.filter((f) => f.type === 'conversation.updated').at(-1);
+    expect(last).toMatchObject({ conversation: { assigneeId: 'agent1', lastSeq: 4 } });
+    broker.close();
   });
 });

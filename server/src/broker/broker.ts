@@ -19,6 +19,7 @@ import type { Bus, Envelope, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import { canAccess } from './access.js';
+import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -57,6 +58,7 @@ export class Broker implements BrokerContext {
   private readonly agents = new Map<string, Agent>();
   private readonly conversations: ConversationCache;
   private readonly visitorNames: VisitorNameCache;
+  private readonly announcements: AnnounceThrottle;
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
@@ -72,6 +74,9 @@ export class Broker implements BrokerContext {
     this.signVisitor = deps.issueVisitorToken;
     this.conversations = new ConversationCache(deps.storage, deps.settings.conversationCacheSize);
     this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
+    this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, (summary) =>
+      this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
+    );
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -147,6 +152,7 @@ export class Broker implements BrokerContext {
   /** Stops listening to the bus and to the store. */
   close(): void {
     this.unsubscribe();
+    this.announcements.close();
     this.conversations.close();
     this.visitorNames.close();
   }
@@ -210,10 +216,14 @@ export class Broker implements BrokerContext {
     return topics;
   }
 
-  /** `conversation.updated` to every agent. */
+  /** `conversation.updated` to every agent, at once. */
   async announce(conversation: Conversation, visitorName?: string | null): Promise<void> {
-    const summary = await this.summarize(conversation, visitorName);
-    this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame);
+    this.announcements.now(await this.summarize(conversation, visitorName));
+  }
+
+  /** `conversation.updated` to every agent after a message, coalesced per conversation. */
+  async announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void> {
+    this.announcements.offer(await this.summarize(conversation, visitorName));
   }
 
   /** Writes a system message and fans it out to the conversation's participants. */

@@ -48,7 +48,8 @@ function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<C
 /**
  * `chat.send`: a retried client id is acked again with its original seq and never written twice.
  * Otherwise the message is appended durably; only then is it acked, then fanned out to the
- * visitor's other tabs, to agents viewing or owning the conversation, and announced to agents.
+ * visitor's other tabs, to agents viewing or owning the conversation, and announced to agents
+ * (at once for a new, reopened or taken conversation, else coalesced: see `announce-throttle.ts`).
  * The sending connection gets the ack, which carries everything the `chat.message` would.
  *
  * The common case costs no store read before the append: the conversation comes from the
@@ -66,6 +67,8 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
     let conversation = await ctx.requireConversation(session, targetId);
     let authorName: string | undefined;
     let visitorName: string | null | undefined;
+    // Reopened or taken by this send: agents must see the new state at once.
+    let changed = false;
 
     if (session.role === 'visitor') {
       visitorName = (await ctx.visitorName(authorId)) ?? null;
@@ -74,6 +77,7 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
         if (await ackRetry(ctx, session, frame)) return;
         // A visitor writing into a resolved conversation means it is not resolved after all.
         conversation = await ctx.storage.updateConversation(conversation.id, { status: 'open', resolvedAt: null }, ctx.now());
+        changed = true;
         await ctx.appendSystem(conversation, 'The visitor reopened the conversation');
       }
     } else {
@@ -83,6 +87,7 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
         if (await ackRetry(ctx, session, frame)) return;
         // Answering a waiting conversation takes it, as in every shared inbox.
         conversation = await ctx.storage.updateConversation(conversation.id, { assigneeId: authorId }, ctx.now());
+        changed = true;
         await ctx.appendSystem(conversation, `${authorName ?? 'An agent'} joined the conversation`);
       }
     }
@@ -109,7 +114,9 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
       lastMessage: { text: message.text, author: message.author, at: message.at },
       updatedAt: Math.max(conversation.updatedAt, message.at),
     };
-    await ctx.announce(after, visitorName);
+    // A new conversation (its first message) rings the agents' inboxes: never held back.
+    if (changed || message.seq === 1) await ctx.announce(after, visitorName);
+    else await ctx.announceActivity(after, visitorName);
   });
 }
 

@@ -21,6 +21,11 @@ export interface BrokerSettings {
   conversationCacheSize?: number;
   /** Visitor names the broker keeps in memory (see `visitor-name-cache.ts`); default 10,000. */
   visitorCacheSize?: number;
+  /**
+   * Shortest time between two inbox announcements of one conversation after messages (see
+   * `announce-throttle.ts`); default 200 ms; 0 announces every message.
+   */
+  announceWindowMs?: number;
 }
 
 /** The broker, as its actions see it. */
@@ -51,8 +56,13 @@ export interface BrokerContext {
   agent(agentId: string): Promise<Agent | null>;
   /** Topics that receive a conversation's messages: the visitor's tabs, viewers, the assignee. */
   messageTopics(conversation: Conversation): Topic[];
-  /** Tells every agent a conversation changed. */
+  /** Tells every agent at once that a conversation changed (new, status, assignee, read). */
   announce(conversation: Conversation, visitorName?: string | null): Promise<void>;
+  /**
+   * Tells every agent a conversation has a new message: at most once per window per
+   * conversation, the latest summary always last.
+   */
+  announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void>;
   /** Writes a system message (assigned, resolved, reopened) and fans it out. */
   appendSystem(conversation: Conversation, text: string): Promise<Message>;
   /** Signs a visitor token. */

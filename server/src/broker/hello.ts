@@ -47,6 +47,8 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
 
   const patch: VisitorPatch = { lastSeenAt: now };
   const device = parseUserAgent(session.userAgent);
+  // Read once: an idle tab need not keep a header of a few hundred bytes.
+  session.userAgent = undefined;
   if (device.browser) patch.browser = device.browser;
   if (device.os) patch.os = device.os;
   if (frame.language) patch.language = frame.language;

@@ -1,53 +1,72 @@
 /**
  * The local registry: which connections of this relay node receive which topics, and who is
  * online here. The broker delivers bus envelopes through it.
+ *
+ * Memory: most connections are idle visitor tabs, each alone on its `visitor:<id>` topic. Those
+ * topics live in their own map keyed by the visitor id string the session already holds, and a
+ * topic with one member keeps the session itself; a Set is made only at the second member.
  */
 import type { Envelope, Topic } from '../bus/bus.js';
 import type { Session } from './session.js';
 
+/** The sessions of one topic: the session itself while it is alone. */
+type Members = Session | Set<Session>;
+
+const VISITOR_PREFIX = 'visitor:';
+
 /** Connections of this node by topic. */
 export class Registry {
-  private readonly byTopic = new Map<Topic, Set<Session>>();
+  /** Every topic but `visitor:<id>`. */
+  private readonly byTopic = new Map<Topic, Members>();
+  /** `visitor:<id>` topics, keyed by the visitor id. */
+  private readonly byVisitor = new Map<string, Members>();
   /** Distinct `agent:<id>` topics with members, kept as a count so presence is O(1). */
   private agents = 0;
 
-  /** Subscribes a session to a topic. */
+  /** Subscribes a session to a topic (a session is on one `visitor:<id>` topic at most). */
   join(session: Session, topic: Topic): void {
-    let set = this.byTopic.get(topic);
-    if (!set) {
-      this.byTopic.set(topic, (set = new Set()));
-      if (topic.startsWith('agent:')) this.agents++;
-    }
-    set.add(session);
-    session.topics.add(topic);
+    if (topic.startsWith(VISITOR_PREFIX)) return this.joinVisitor(session, topic);
+    if (session.topics.includes(topic)) return;
+    if (!add(this.byTopic, topic, session) && topic.startsWith('agent:')) this.agents++;
+    session.topics.push(topic);
   }
 
   /** Unsubscribes a session from a topic. */
   leave(session: Session, topic: Topic): void {
-    const set = this.byTopic.get(topic);
-    if (set) {
-      set.delete(session);
-      if (set.size === 0) {
-        this.byTopic.delete(topic);
-        if (topic.startsWith('agent:')) this.agents--;
+    if (topic.startsWith(VISITOR_PREFIX)) {
+      if (session.visitorKey !== null && topic.slice(VISITOR_PREFIX.length) === session.visitorKey) {
+        remove(this.byVisitor, session.visitorKey, session);
+        session.visitorKey = null;
       }
+      return;
     }
-    session.topics.delete(topic);
+    const at = session.topics.indexOf(topic);
+    if (at < 0) return;
+    session.topics.splice(at, 1);
+    if (!remove(this.byTopic, topic, session) && topic.startsWith('agent:')) this.agents--;
   }
 
   /** Unsubscribes a session from everything (it disconnected). */
   leaveAll(session: Session): void {
-    for (const topic of [...session.topics]) this.leave(session, topic);
+    if (session.visitorKey !== null) {
+      remove(this.byVisitor, session.visitorKey, session);
+      session.visitorKey = null;
+    }
+    while (session.topics.length > 0) this.leave(session, session.topics[session.topics.length - 1]!);
   }
 
-  /** The sessions subscribed to a topic. */
-  members(topic: Topic): ReadonlySet<Session> {
-    return this.byTopic.get(topic) ?? EMPTY;
+  /** The sessions subscribed to a topic (a snapshot: safe to change subscriptions while reading). */
+  members(topic: Topic): Session[] {
+    const members = this.lookup(topic);
+    if (members === undefined) return [];
+    return members instanceof Set ? [...members] : [members];
   }
 
   /** How many sessions are subscribed to a topic. */
   count(topic: Topic): number {
-    return this.byTopic.get(topic)?.size ?? 0;
+    const members = this.lookup(topic);
+    if (members === undefined) return 0;
+    return members instanceof Set ? members.size : 1;
   }
 
   /** Number of distinct agents with at least one connection here. */
@@ -55,23 +74,82 @@ export class Registry {
     return this.agents;
   }
 
-  /** Sends an envelope's frame once to every session subscribed to any of its topics. */
+  /**
+   * Sends an envelope's frame once to every session subscribed to any of its topics. The frame
+   * is serialised once, on the first recipient, and the same string goes to all of them.
+   */
   deliver(envelope: Envelope): void {
-    if (envelope.topics.length === 1) {
-      for (const session of this.members(envelope.topics[0]!)) {
-        if (session.id !== envelope.except) session.send(envelope.frame);
+    const { topics, except } = envelope;
+    let text: string | undefined;
+    if (topics.length === 1) {
+      const members = this.lookup(topics[0]!);
+      if (members === undefined) return;
+      if (!(members instanceof Set)) {
+        if (members.id !== except) members.sendText(JSON.stringify(envelope.frame));
+        return;
+      }
+      for (const session of members) {
+        if (session.id !== except) session.sendText((text ??= JSON.stringify(envelope.frame)));
       }
       return;
     }
-    const seen = new Set<Session>();
-    for (const topic of envelope.topics) {
-      for (const session of this.members(topic)) {
-        if (seen.has(session) || session.id === envelope.except) continue;
-        seen.add(session);
-        session.send(envelope.frame);
+    let seen: Set<Session> | undefined;
+    let first: Session | undefined;
+    for (const topic of topics) {
+      const members = this.lookup(topic);
+      if (members === undefined) continue;
+      for (const session of members instanceof Set ? members : [members]) {
+        if (session.id === except || session === first || seen?.has(session)) continue;
+        // Most envelopes reach one or two sessions: a Set only once there is a second one.
+        if (first === undefined) first = session;
+        else (seen ??= new Set([first])).add(session);
+        session.sendText((text ??= JSON.stringify(envelope.frame)));
       }
     }
   }
+
+  private joinVisitor(session: Session, topic: Topic): void {
+    const visitorId = topic.slice(VISITOR_PREFIX.length);
+    // Key by the session's own id string when it is the same visitor, so no new string is kept.
+    const key = visitorId === session.subjectId ? session.subjectId : visitorId;
+    if (session.visitorKey === key) return;
+    if (session.visitorKey !== null) remove(this.byVisitor, session.visitorKey, session);
+    add(this.byVisitor, key, session);
+    session.visitorKey = key;
+  }
+
+  private lookup(topic: Topic): Members | undefined {
+    if (topic.startsWith(VISITOR_PREFIX)) return this.byVisitor.get(topic.slice(VISITOR_PREFIX.length));
+    return this.byTopic.get(topic);
+  }
 }
 
-const EMPTY: ReadonlySet<Session> = new Set();
+/** Adds a member; true when the key already had members. */
+function add<K>(map: Map<K, Members>, key: K, session: Session): boolean {
+  const members = map.get(key);
+  if (members === undefined) {
+    map.set(key, session);
+    return false;
+  }
+  if (members instanceof Set) members.add(session);
+  else if (members !== session) map.set(key, new Set([members, session]));
+  return true;
+}
+
+/** Removes a member; true when the key still has members. */
+function remove<K>(map: Map<K, Members>, key: K, session: Session): boolean {
+  const members = map.get(key);
+  if (members === undefined) return false;
+  if (members instanceof Set) {
+    members.delete(session);
+    if (members.size > 1) return true;
+    // Back to one member: keep the session itself again.
+    const [last] = members;
+    if (last === undefined) map.delete(key);
+    else map.set(key, last);
+    return last !== undefined;
+  }
+  if (members !== session) return true;
+  map.delete(key);
+  return false;
+}

@@ -1,6 +1,11 @@
 /**
  * A Session is the broker's view of one client connection: who is on the other end and how to
  * send them a frame. The transport creates the link; the broker owns the rest.
+ *
+ * Memory: an idle relay holds one Session per visitor tab, so it keeps only what the broker
+ * reads again later. The upgrade's token is not kept (a new one is signed when a frame must
+ * carry one), the user agent is dropped once `hello` has read it, topics are a small array and
+ * the list of opened conversations exists for agents only.
  */
 import type { ServerFrame } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
@@ -9,14 +14,17 @@ import type { Topic } from '../bus/bus.js';
 export interface PeerLink {
   /** Unique connection id. */
   readonly id: string;
-  /** Queues a frame to the client (the transport cuts slow consumers). */
-  send(frame: ServerFrame): void;
+  /**
+   * Queues a frame already serialised as JSON text (the transport cuts slow consumers). A
+   * fan-out serialises a frame once and hands the same string to every recipient.
+   */
+  sendText(text: string): void;
 }
 
 /** Who a connection authenticated as during the upgrade. */
 export type PeerIdentity =
-  | { role: 'visitor'; visitorId: string; siteId: string; token: string; userAgent?: string }
-  | { role: 'agent'; agentId: string; token: string };
+  | { role: 'visitor'; visitorId: string; siteId: string; token?: string; userAgent?: string }
+  | { role: 'agent'; agentId: string; token?: string };
 
 /** One connection as the broker tracks it. */
 export class Session {
@@ -26,22 +34,26 @@ export class Session {
   subjectId: string;
   /** The visitor's site; null for agents (who work across sites). */
   readonly siteId: string | null;
-  /** The token the connection authenticated with (replaced when identify issues a new one). */
-  token: string;
-  readonly userAgent: string | undefined;
+  /** The visitor's User-Agent header until `hello` has read it (then undefined). */
+  userAgent: string | undefined;
   /** True once `hello` was handled; frames before it are not dispatched. */
   ready = false;
-  /** Topics this connection receives. */
-  readonly topics = new Set<Topic>();
-  /** Agent: conversations opened, oldest first (capped; the oldest is dropped). */
-  readonly opened: string[] = [];
+  /**
+   * Shared topics this connection receives (`agents`, `everyone`, `agent:*`, `conversation:*`).
+   * A handful at most, so an array beats a Set. The visitor's own topic is kept apart, in
+   * `visitorKey`, so that a visitor tab holds no topic string of its own.
+   */
+  readonly topics: Topic[] = [];
+  /** The visitor id this session is registered under for its `visitor:<id>` topic, if any. */
+  visitorKey: string | null = null;
+  /** Agent: conversations opened, oldest first (capped; the oldest is dropped). Made on first use. */
+  opened: string[] | undefined;
   private readonly link: PeerLink;
 
   constructor(link: PeerLink, identity: PeerIdentity) {
     this.link = link;
     this.id = link.id;
     this.role = identity.role;
-    this.token = identity.token;
     if (identity.role === 'visitor') {
       this.subjectId = identity.visitorId;
       this.siteId = identity.siteId;
@@ -55,6 +67,11 @@ export class Session {
 
   /** Sends one frame to this connection. */
   send(frame: ServerFrame): void {
-    this.link.send(frame);
+    this.link.sendText(JSON.stringify(frame));
+  }
+
+  /** Sends a frame another recipient may share, already serialised. */
+  sendText(text: string): void {
+    this.link.sendText(text);
   }
 }

@@ -52,14 +52,14 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
   const visitor = result.visitor;
 
   if (!result.switched) {
-    session.send(await identified(ctx, visitor, session.token));
+    // Sessions keep no token; a fresh one for the same visitor is as good as the one it used.
+    session.send(await identified(ctx, visitor, ctx.issueVisitorToken(visitor.id, site.id)));
   } else {
     const token = ctx.issueVisitorToken(visitor.id, site.id);
     const tabs = [...ctx.registry.members(`visitor:${before}`)];
     for (const tab of tabs) {
       ctx.registry.leave(tab, `visitor:${before}`);
       tab.subjectId = visitor.id;
-      tab.token = token;
       ctx.registry.join(tab, `visitor:${visitor.id}`);
     }
     // Every tab of the old visitor now acts as the known user and must keep the new token.

@@ -66,6 +66,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
   private errors = 0;
   private limited = false;
   private closing = false;
+  /** True while the socket holds this turn's writes (see `corkUntilTickEnd`). */
+  private corked = false;
   private tail: Promise<void> = IDLE;
 
   /**
@@ -92,8 +94,36 @@ export class Connection implements PeerLink, HeartbeatPeer {
 
   /** Sends a frame; cuts the connection when the client stopped reading. */
   send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /**
+   * Sends a frame serialised as JSON text (the same string may go to many connections); cuts
+   * the connection when the client stopped reading. Frames sent in one turn of the event loop
+   * leave in one write (see `corkUntilTickEnd`).
+   */
+  sendText(text: string): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(frame));
+    if (!this.corked) corkUntilTickEnd(this);
+    this.ws.send(text);
+  }
+
+  /** Holds this connection's writes until `uncork` (see `corkUntilTickEnd`). */
+  cork(): void {
+    this.corked = true;
+    this.socket.cork();
+  }
+
+  /**
+   * Writes what was held since `cork`, in one system call, then cuts the connection if the
+   * client stopped reading. Measured here, after the write, rather than per frame: while corked,
+   * a healthy socket's buffer holds the whole turn's frames too.
+   */
+  uncork(): void {
+    this.corked = false;
+    // A destroyed socket drops what it held, like any write after a terminate.
+    if (this.socket.destroyed) return;
+    this.socket.uncork();
     if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) this.closeWith('slow_consumer');
   }
 
@@ -219,6 +249,28 @@ export class Connection implements PeerLink, HeartbeatPeer {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
   }
+}
+
+// Write batching. A group commit resolves many sends in one turn of the event loop, and each
+// fans out to the same few agent connections: written one by one, every frame is a system call
+// of its own. The first frame of a turn corks the socket and the end of the turn (after the
+// microtasks that produced the frames) uncorks every corked socket, so each connection gets
+// one write per turn. Latency is unchanged: nothing waits for I/O or a timer.
+
+/** Connections corked during the current turn. */
+let corkedConnections: Connection[] = [];
+
+/** Corks a connection until the current turn of the event loop ends. */
+function corkUntilTickEnd(connection: Connection): void {
+  connection.cork();
+  if (corkedConnections.length === 0) process.nextTick(tickOnEnd);
+  corkedConnections.push(connection);
+}
+
+function tickOnEnd(): void {
+  const due = corkedConnections;
+  corkedConnections = [];
+  for (const connection of due) connection.uncork();
 }
 
 // Listeners shared by every socket: `ws` calls them with the socket as `this`.
