@@ -65,6 +65,33 @@ describe('migrate', () => {
     expect(db.prepare("SELECT email, avatar_url FROM agents WHERE id = 'a'").get()).toEqual({ email: 'A@x', avatar_url: null });
   });
 
+  it('upgrades a database at the previous version with rows in every table and keeps them all', () => {
+    const previous = MIGRATIONS.slice(0, -1);
+    migrate(db, previous);
+    db.exec(`
+      INSERT INTO meta (key, value) VALUES ('installed_at', '1');
+      INSERT INTO sites (id, key, name, secret, allowed_origins, created_at) VALUES ('s-1', 'demo', 'Demo', 'x', '["http://localhost:*"]', 1);
+      INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at) VALUES ('a-1', 'A@x', 'a@x', 'A', 'agent', 'h', 1);
+      INSERT INTO visitors (id, site_id, user_id, name, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 'u-1', 'Kim', 2, 3);
+      INSERT INTO page_views (visitor_id, url, title, at) VALUES ('v-1', 'http://localhost/', 'Home', 2);
+      INSERT INTO events (visitor_id, name, props, at) VALUES ('v-1', 'signup', '{"plan":"pro"}', 3);
+      INSERT INTO conversations (id, site_id, visitor_id, assignee_id, created_at, updated_at, last_seq, last_message_text, last_message_author, last_message_at)
+        VALUES ('c-1', 's-1', 'v-1', 'a-1', 4, 6, 2, 'Hi', 'agent', 6);
+      INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
+        VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', NULL, 'Hello', 5), ('m-2', 'c-1', 2, 'k-2', 'agent', 'a-1', 'A', 'Hi', 6);
+    `);
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
+    const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
+    const contents = () => Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT ${columns.get(table)!.join(', ')} FROM ${table} ORDER BY 1, 2`).all()]));
+    const before = contents();
+
+    expect(migrate(db)).toEqual([MIGRATIONS.length]);
+    expect(contents()).toEqual(before);
+    expect(Object.values(before).every((rows) => rows.length > 0)).toBe(true);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('leaves the database at the last whole version when a migration fails', () => {
     migrate(db, MIGRATIONS);
     const broken: Migration = { version: nextMigration.version, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM missing_table' };

@@ -1,25 +1,17 @@
 /**
- * The embedded default Storage: one SQLite file (`<dataDir>/parley.db`) through better-sqlite3.
- *
- * Durability: the database runs in WAL mode. With `synchronous=NORMAL` (the default) a committed
- * transaction survives the process being killed, because its pages are already in the WAL file
- * the operating system holds; only a power loss or kernel crash can drop the newest commits.
- * `synchronous=FULL` fsyncs the WAL on every commit and survives those too, at some throughput.
+ * The embedded default Storage: one SQLite file (`<dataDir>/parley.db`) through better-sqlite3,
+ * in WAL mode (`open-sqlite-database.ts` says what survives what).
  *
  * better-sqlite3 is synchronous, so each method runs to completion before the next starts:
  * concurrent calls from one process are serialised for free. Writes that read first run in
  * IMMEDIATE transactions so that several processes sharing the file cannot interleave them.
- * Appends are group-committed (`group-commit.ts`): those made in one turn of the event loop
- * share a transaction, each in its own savepoint, and each resolves only after the commit.
- * Calls on conversations and messages commit the queued appends first, so they observe every
- * append made before them; calls on other tables never meet an append and leave the queue alone,
- * so a visitor lookup between two sends does not split their batch. Once the store carries
- * traffic, WAL checkpoints run in a worker thread instead of inside commits
- * (`wal-checkpointer.ts`), and every committed change to conversations and visitors is reported
- * to `watch` listeners (the broker's caches).
+ * Appends are group-committed (`sqlite-append-batch.ts`). Calls on conversations and messages
+ * commit the queued appends first, so they observe every append made before them; calls on other
+ * tables never meet an append and leave the queue alone, so a visitor lookup between two sends
+ * does not split their batch. Once the store carries traffic, WAL checkpoints run in a worker
+ * thread instead of inside commits (`checkpoint-handoff.ts`), and every committed change to
+ * conversations and visitors is reported to `watch` listeners (the broker's caches).
  */
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import type { Message, PageView, TrackedEvent } from '@parley/protocol';
 import { migrate } from './migrations.js';
@@ -36,13 +28,14 @@ import {
   visitorFromRow,
   visitorToRow,
   type ConversationRow,
-  type MessageRow,
 } from './sqlite-rows.js';
 import { ConversationListQueries, prepareStatements, type Statements } from './sqlite-statements.js';
 import { ChangeFeed } from './change-feed.js';
-import { GroupCommit, type Settled } from './group-commit.js';
-import { StorageError, notFound } from './storage-error.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
+import { CheckpointHandoff } from './checkpoint-handoff.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SqliteAppendBatch } from './sqlite-append-batch.js';
+import { notFound } from './storage-error.js';
+import { guarded } from './translate-sqlite-error.js';
 import type {
   Agent,
   AppendResult,
@@ -57,11 +50,7 @@ import type {
   VisitorPatch,
 } from './storage.js';
 
-/** What the WAL file is cut back to when it restarts, once checkpoints run in the worker. */
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
-
-/** The database file's name inside the data directory. */
-export const DATABASE_FILE = 'parley.db';
+export { DATABASE_FILE } from './open-sqlite-database.js';
 
 /** How to open the SQLite store. */
 export interface SqliteStorageOptions {
@@ -80,86 +69,30 @@ export interface SqliteStorageOptions {
   backgroundCheckpointsAfter?: number | null;
 }
 
-/** Turns a driver error into a StorageError when it is a constraint the contract names. */
-function translateError(error: unknown, missing: string): unknown {
-  if (!(error instanceof BetterSqlite3.SqliteError)) return error;
-  switch (error.code) {
-    case 'SQLITE_CONSTRAINT_UNIQUE':
-    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-      return new StorageError('conflict', `A unique key is already taken (${error.message}).`);
-    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
-      return new StorageError('not_found', `No such ${missing}.`);
-    default:
-      return error;
-  }
-}
-
-/** Runs `write`, turning constraint failures into StorageErrors (`missing` names the referenced record). */
-function guarded<T>(missing: string, write: () => T): T {
-  try {
-    return write();
-  } catch (error) {
-    throw translateError(error, missing);
-  }
-}
-
 /** A Storage on one SQLite file. */
 export class SqliteStorage implements Storage {
   readonly #db: Database;
   #statements: Statements | null = null;
   #listQueries: ConversationListQueries | null = null;
   /** Appends queued in this turn of the event loop, committed together. */
-  readonly #appends: GroupCommit<NewMessage, AppendResult>;
+  readonly #appends: SqliteAppendBatch;
   readonly #changes = new ChangeFeed();
-  #checkpointer: WalCheckpointer | null = null;
-  readonly #checkpointerFile: string;
-  readonly #synchronous: 'normal' | 'full';
-  /** Appends still to commit before the checkpointer starts (null: it never starts). */
-  #appendsBeforeCheckpointer: number | null;
+  readonly #checkpoints: CheckpointHandoff;
 
   constructor(options: SqliteStorageOptions) {
-    const file = join(options.dataDir, DATABASE_FILE);
-    // `timeout` is SQLite's busy_timeout: how long to wait for another process's write lock.
-    this.#db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.#db.pragma('foreign_keys = ON');
-    this.#checkpointerFile = file;
-    this.#synchronous = options.synchronous ?? 'normal';
-    const after = options.backgroundCheckpointsAfter === undefined ? 1_000 : options.backgroundCheckpointsAfter;
-    this.#appendsBeforeCheckpointer = after === null ? null : Math.max(0, after);
-    // A batch first runs every append straight in one transaction. Should one be refused
-    // (unknown conversation, clashing id), that whole attempt rolls back and the batch runs again
-    // with each append in its own savepoint, so the refused one rolls back alone. Savepoints cost
-    // two statements per append, and refusals are rare.
-    const appendAll = this.#db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
-      inputs.map((input) => {
-        try {
-          return { ok: true, value: this.#appendInTransaction(input) };
-        } catch (error) {
-          throw new AppendRefused(error);
-        }
-      }),
-    );
-    const appendOne = this.#db.transaction((input: NewMessage) => this.#appendInTransaction(input));
-    const appendEach = this.#db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
-      inputs.map((input) => {
-        try {
-          return { ok: true, value: appendOne(input) };
-        } catch (error) {
-          return { ok: false, error: translateError(error, 'conversation') };
-        }
-      }),
-    );
-    const commitBatch = (inputs: NewMessage[]): Settled<Appended>[] => {
-      try {
-        return appendAll.immediate(inputs);
-      } catch (error) {
-        if (!(error instanceof AppendRefused)) throw error;
-        return appendEach.immediate(inputs);
-      }
-    };
-    this.#appends = new GroupCommit((inputs) => this.#reportAppends(commitBatch(inputs)));
+    const synchronous = options.synchronous ?? 'normal';
+    this.#db = openSqliteDatabase({ dataDir: options.dataDir, synchronous, busyTimeoutMs: options.busyTimeoutMs ?? 5_000 });
+    this.#checkpoints = new CheckpointHandoff({
+      db: this.#db,
+      file: this.#db.name,
+      synchronous,
+      after: options.backgroundCheckpointsAfter === undefined ? 1_000 : options.backgroundCheckpointsAfter,
+    });
+    this.#appends = new SqliteAppendBatch({
+      db: this.#db,
+      statements: () => this.#sql,
+      onCommit: (appended, conversations) => this.#appendsCommitted(appended, conversations),
+    });
   }
 
   /** The underlying connection, for diagnostics and tests (pragmas, schema checks). */
@@ -196,34 +129,8 @@ export class SqliteStorage implements Storage {
     if (!this.#db.open) return;
     this.#appends.flush();
     // The worker's connection goes first, so that closing the last one checkpoints the WAL whole.
-    await this.#checkpointer?.stop();
+    await this.#checkpoints.stop();
     if (this.#db.open) this.#db.close();
-  }
-
-  /** Moves WAL checkpoints to the worker thread: this connection stops checkpointing on its own. */
-  #startCheckpointer(): void {
-    this.#appendsBeforeCheckpointer = null;
-    this.#db.pragma('wal_autocheckpoint = 0');
-    // A restarted WAL is cut back to this size, so one burst does not keep a huge file around.
-    this.#db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    this.#checkpointer = new WalCheckpointer({
-      file: this.#checkpointerFile,
-      synchronous: this.#synchronous,
-      onRestartDue: () => this.#checkpointNow(),
-    });
-  }
-
-  /**
-   * Copies what the background checkpointer left of the WAL, on this connection, so that the
-   * next write restarts the WAL from its beginning (see `wal-checkpointer.ts`).
-   */
-  #checkpointNow(): void {
-    if (!this.#db.open) return;
-    try {
-      this.#db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy: the worker asks again while the WAL stays large.
-    }
   }
 
   /** Reads a value of the store's small key-value table, or null. */
@@ -399,46 +306,11 @@ export class SqliteStorage implements Storage {
     return this.#appends.submit(input);
   }
 
-  /** Dedupe, take the next seq, insert: the body of the append transaction. */
-  #appendInTransaction(input: NewMessage): Appended {
-    const existing = this.#sql.messageByClientId.get(input.authorId, input.clientId);
-    if (existing) return { result: { message: messageFromRow(existing), duplicate: true }, conversation: null };
-    const advanced = this.#sql.advanceConversation.get({
-      id: input.conversationId,
-      text: input.text,
-      author: input.author,
-      at: input.at,
-    });
-    if (!advanced) throw notFound('conversation', input.conversationId);
-    const row: MessageRow = {
-      id: input.id,
-      conversation_id: input.conversationId,
-      seq: advanced.last_seq,
-      client_id: input.clientId,
-      author: input.author,
-      author_id: input.authorId,
-      author_name: input.authorName ?? null,
-      text: input.text,
-      at: input.at,
-    };
-    // A clash here (a reused message id) rolls back the seq taken above with the transaction.
-    guarded('conversation', () => this.#sql.insertMessage.run(row));
-    return { result: { message: messageFromRow(row), duplicate: false }, conversation: advanced };
-  }
-
-  /** Runs after a batch of appends COMMITTED: reports what changed, hands back each result. */
-  #reportAppends(outcomes: Settled<Appended>[]): Settled<AppendResult>[] {
-    if (this.#appendsBeforeCheckpointer !== null) {
-      this.#appendsBeforeCheckpointer -= outcomes.length;
-      if (this.#appendsBeforeCheckpointer <= 0) this.#startCheckpointer();
-    }
-    const report = this.#changes.active;
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) return outcome;
-      const { result, conversation } = outcome.value;
-      if (report && conversation) this.#changes.emit({ kind: 'conversation', conversation: conversationFromRow(conversation) });
-      return { ok: true, value: result };
-    });
+  /** Runs after a batch of appends COMMITTED, before any of its callers learns its outcome. */
+  #appendsCommitted(appended: number, conversations: ConversationRow[]): void {
+    this.#checkpoints.countAppends(appended);
+    if (!this.#changes.active) return;
+    for (const row of conversations) this.#changes.emit({ kind: 'conversation', conversation: conversationFromRow(row) });
   }
 
   async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
@@ -493,19 +365,6 @@ export class SqliteStorage implements Storage {
     if (!row) throw notFound('conversation', id);
     return conversationFromRow(row);
   }
-}
-
-/** Thrown inside a batch's straight attempt when one append is refused (see the constructor). */
-class AppendRefused extends Error {
-  constructor(cause: unknown) {
-    super('An append of the batch was refused.', { cause });
-  }
-}
-
-/** One append inside a batch: its result, and the conversation's row after it (null for a duplicate). */
-interface Appended {
-  result: AppendResult;
-  conversation: ConversationRow | null;
 }
 
 /** A LIMIT SQLite reads as intended: never negative (which would mean "no limit"). */

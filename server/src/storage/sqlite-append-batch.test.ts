@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from './migrations.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SqliteAppendBatch } from './sqlite-append-batch.js';
+import type { ConversationRow } from './sqlite-rows.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
+import type { NewMessage } from './storage.js';
+
+describe('SqliteAppendBatch', () => {
+  let dir: string;
+  let db: Database;
+  let commits: { appended: number; conversations: ConversationRow[] }[];
+  let batch: SqliteAppendBatch;
+  let counter = 0;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-append-batch-'));
+    db = openSqliteDatabase({ dataDir: dir, synchronous: 'normal', busyTimeoutMs: 1_000 });
+    migrate(db);
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'k', 'S', 'x', 1);
+      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1);
+      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-1', 1, 1);
+    `);
+    let statements: Statements | null = null;
+    commits = [];
+    batch = new SqliteAppendBatch({
+      db,
+      statements: () => (statements ??= prepareStatements(db)),
+      onCommit: (appended, conversations) => commits.push({ appended, conversations }),
+    });
+  });
+
+  afterEach(async () => {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A new visitor message to `conversationId` with a fresh id and client id. */
+  function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
+    counter += 1;
+    return { id: `m-${counter}`, conversationId, clientId: `k-${counter}`, author: 'visitor', authorId: 'v-1', text: `text ${counter}`, at: 10 + counter, ...overrides };
+  }
+
+  it('commits the appends of one turn in one transaction, each taking the next seq of its conversation', async () => {
+    const results = await Promise.all([batch.submit(aMessage('c-1')), batch.submit(aMessage('c-2')), batch.submit(aMessage('c-1'))]);
+    expect(results.map((r) => [r.message.conversationId, r.message.seq, r.duplicate])).toEqual([['c-1', 1, false], ['c-2', 1, false], ['c-1', 2, false]]);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.appended).toBe(3);
+    expect(commits[0]!.conversations.map((row) => [row.id, row.last_seq])).toEqual([['c-1', 1], ['c-2', 1], ['c-1', 2]]);
+  });
+
+  it('settles an append only once another connection can read it', async () => {
+    const reader = new BetterSqlite3(db.name, { readonly: true });
+    const { message } = await batch.submit(aMessage('c-1'));
+    expect(reader.prepare('SELECT id, seq FROM messages').all()).toEqual([{ id: message.id, seq: 1 }]);
+    reader.close();
+  });
+
+  it('rejects a refused append alone and commits the rest of its batch without a gap in seq', async () => {
+    const [first, refused, clash, last] = await Promise.allSettled([
+      batch.submit(aMessage('c-1')),
+      batch.submit(aMessage('nope')),
+      batch.submit(aMessage('c-1', { id: 'm-taken' })),
+      batch.submit(aMessage('c-1', { id: 'm-taken' })),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { message: { seq: 1 } } });
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    expect(clash).toMatchObject({ status: 'fulfilled', value: { message: { seq: 2 } } });
+    expect(last).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    expect(db.prepare("SELECT last_seq FROM conversations WHERE id = 'c-1'").get()).toEqual({ last_seq: 2 });
+    expect(commits).toEqual([{ appended: 4, conversations: [expect.objectContaining({ last_seq: 1 }), expect.objectContaining({ last_seq: 2 })] }]);
+  });
+
+  it('answers a retried client id with the stored message and reports no change for it', async () => {
+    const input = aMessage('c-1');
+    const first = await batch.submit(input);
+    const retry = await batch.submit({ ...input, id: 'm-other', text: 'changed' });
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+    expect(commits.at(-1)).toEqual({ appended: 1, conversations: [] });
+  });
+
+  it('commits the queued appends at once when flushed', () => {
+    void batch.submit(aMessage('c-1'));
+    batch.flush();
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 1 });
+  });
+});
