@@ -7,13 +7,13 @@
  * Times are milliseconds since the epoch.
  */
 import type {
-  Attributes,
   Author,
   ConversationStatus,
   Message,
   PageView,
   Role,
   TrackedEvent,
+  VisitorProfile,
 } from '@parley/protocol';
 
 /** A website that embeds the widget. */
@@ -44,21 +44,7 @@ export interface Agent {
 }
 
 /** A visitor as stored (the profile shown to agents adds presence). */
-export interface Visitor {
-  id: string;
-  siteId: string;
-  userId: string | null;
-  name: string | null;
-  email: string | null;
-  verified: boolean;
-  attributes: Attributes;
-  browser: string | null;
-  os: string | null;
-  language: string | null;
-  currentPage: PageView | null;
-  firstSeenAt: number;
-  lastSeenAt: number;
-}
+export type Visitor = Omit<VisitorProfile, 'online'>;
 
 /** Fields of a visitor that can be changed. */
 export type VisitorPatch = Partial<Omit<Visitor, 'id' | 'siteId' | 'firstSeenAt'>>;
