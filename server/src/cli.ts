@@ -1,30 +1,17 @@
 /**
  * The `parley` command: `parley start` runs the relay, `parley agent add` creates an agent
- * account, `parley help` explains both. Settings come from flags and environment variables
- * (see `options.ts`).
+ * account, `parley site ...` manages the sites that embed the widget, `parley help` explains
+ * them all. Settings come from flags and environment variables (see `options.ts`); the
+ * store-editing commands live in `cli/`, one file per command group.
  */
-import { nanoid } from 'nanoid';
-import { ROLES, type Role } from '@parley/protocol';
-import { hashPassword } from './auth/password.js';
-import { generateSecret } from './bootstrap.js';
+import { agentAdd } from './cli/agent-commands.js';
+import { processIo, type CliEnv, type CliIo } from './cli/cli-io.js';
+import { runSiteCommand } from './cli/site-commands.js';
 import { startRelay } from './index.js';
-import { LIMIT_SETTINGS, OptionsError, SETTINGS, parseOptions, readFlags } from './options.js';
-import { openStorage } from './storage/open-storage.js';
-import { isStorageError } from './storage/storage-error.js';
+import { LIMIT_SETTINGS, OptionsError, SETTINGS, parseOptions } from './options.js';
 import { RELAY_VERSION } from './version.js';
 
-type Env = Record<string, string | undefined>;
-
-/** Where the command writes; a parameter so tests can capture it. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export type { CliIo } from './cli/cli-io.js';
 
 /** The help text. */
 export function helpText(): string {
@@ -36,7 +23,17 @@ export function helpText(): string {
     '  parley start [flags]         run the relay (HTTP and WebSocket on one port)',
     '  parley agent add --email E --name N --role agent|supervisor|admin [--password P] [flags]',
     '                               add an agent account (prints a generated password when none is given)',
+    '  parley site add --name N --origins https://shop.example,https://*.shop.example [--key K] [flags]',
+    '                               add a site; prints its key, its identity secret (once) and the script tag',
+    '  parley site list [flags]     list sites: key, name, allowed origins',
+    '  parley site origins --key K [--add O,O] [--remove O,O] [flags]',
+    '                               change the origins allowed to embed a site',
+    '  parley site rotate-secret --key K [flags]',
+    '                               replace a site\'s identity secret (prints the new one once)',
     '  parley help                  show this text',
+    '',
+    'Origins are scheme://host[:port], with a * port (http://localhost:*) or a *. first label',
+    '(https://*.shop.example). The commands above take --data-dir, --storage and --public-url too.',
     '',
     'Settings (a flag beats its environment variable):',
     ...rows.map(([flag, env]) => `  ${flag!.padEnd(26)} ${env}`),
@@ -44,7 +41,7 @@ export function helpText(): string {
 }
 
 /** `parley start`: runs until SIGINT or SIGTERM, then closes gracefully. */
-async function start(argv: string[], env: Env, io: CliIo): Promise<number> {
+async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
   const options = parseOptions(argv, env);
   const relay = await startRelay(options);
   io.out(`Parley relay listening on ${relay.url}`);
@@ -69,54 +66,13 @@ async function start(argv: string[], env: Env, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** `parley agent add`. */
-async function agentAdd(argv: string[], env: Env, io: CliIo): Promise<number> {
-  const { flags } = readFlags(argv);
-  const take = (name: string): string | undefined => {
-    const value = flags.get(name);
-    flags.delete(name);
-    return value;
-  };
-  const email = take('email');
-  const name = take('name');
-  const role = take('role') ?? 'agent';
-  const given = take('password');
-  if (!email || !name) throw new OptionsError('agent add needs --email and --name');
-  if (!(ROLES as readonly string[]).includes(role)) throw new OptionsError(`--role must be one of ${ROLES.join(', ')}`);
-  const rest = [...flags].flatMap(([flag, value]) => [`--${flag}`, value]);
-  const options = parseOptions(rest, env);
-  if (options.storage === 'memory') throw new OptionsError('agent add needs a durable store (PARLEY_STORAGE=sqlite)');
-
-  const storage = await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous });
-  try {
-    const password = given ?? generateSecret(12);
-    await storage.createAgent({
-      id: nanoid(),
-      email,
-      name,
-      role: role as Role,
-      passwordHash: await hashPassword(password),
-      createdAt: Date.now(),
-    });
-    io.out(`Added ${role} ${name} <${email}>${given ? '' : ` with password ${password} (shown once)`}`);
-    return 0;
-  } catch (error) {
-    if (isStorageError(error, 'conflict')) {
-      io.err(`An agent with email ${email} already exists.`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await storage.close();
-  }
-}
-
 /** Runs the command line; resolves with the exit code. */
-export async function runCli(argv: string[], env: Env = process.env, io: CliIo = processIo): Promise<number> {
+export async function runCli(argv: string[], env: CliEnv = process.env, io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'start') return await start(rest, env, io);
     if (command === 'agent' && rest[0] === 'add') return await agentAdd(rest.slice(1), env, io);
+    if (command === 'site') return await runSiteCommand(rest, env, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(helpText());
       return 0;

@@ -1,0 +1,43 @@
+/** `parley agent add`: creates an agent account in the relay's store. */
+import { nanoid } from 'nanoid';
+import { ROLES, type Role } from '@parley/protocol';
+import { hashPassword } from '../auth/password.js';
+import { generateSecret } from '../bootstrap.js';
+import { OptionsError } from '../options.js';
+import { isStorageError } from '../storage/storage-error.js';
+import type { CliEnv, CliIo } from './cli-io.js';
+import { CommandFlags, openCommandStore } from './command-store.js';
+
+/** `parley agent add --email E --name N [--role R] [--password P]`; resolves with the exit code. */
+export async function agentAdd(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+  const flags = new CommandFlags(argv);
+  const email = flags.take('email');
+  const name = flags.take('name');
+  const role = flags.take('role') ?? 'agent';
+  const given = flags.take('password');
+  if (!email || !name) throw new OptionsError('agent add needs --email and --name');
+  if (!(ROLES as readonly string[]).includes(role)) throw new OptionsError(`--role must be one of ${ROLES.join(', ')}`);
+
+  const { storage } = await openCommandStore('agent add', flags, env);
+  try {
+    const password = given ?? generateSecret(12);
+    await storage.createAgent({
+      id: nanoid(),
+      email,
+      name,
+      role: role as Role,
+      passwordHash: await hashPassword(password),
+      createdAt: Date.now(),
+    });
+    io.out(`Added ${role} ${name} <${email}>${given ? '' : ` with password ${password} (shown once)`}`);
+    return 0;
+  } catch (error) {
+    if (isStorageError(error, 'conflict')) {
+      io.err(`An agent with email ${email} already exists.`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}
