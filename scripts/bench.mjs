@@ -1,6 +1,7 @@
-// `npm run bench`: durable chat throughput and memory per idle connection of the built Parley
-// relay, each beside a bare `ws` relay measured in the same run. Prints a table and a final
-// JSON line. It reports figures; it never passes or fails on them.
+// `npm run bench`: durable chat throughput, memory per idle connection and delivery latency with
+// 10k connected of the built Parley relay, each beside a bare `ws` relay measured in the same
+// run. Prints tables and a final JSON line. It reports figures; it never passes or fails on them.
+// `--only throughput,memory,delivery` picks parts.
 //
 // Processes: the relay under test runs alone in a child process; 1-2 load-generator children
 // drive it over loopback; this process only orchestrates.
@@ -12,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from './bench/args.mjs';
 import { spawnChild, stopChild, tempDir, removeDir } from './bench/processes.mjs';
 import { summarize } from './bench/stats.mjs';
-import { BUDGET_LINES, memoryTable, throughputTable } from './bench/report.mjs';
+import { BUDGET_LINES, deliveryTable, memoryTable, throughputTable } from './bench/report.mjs';
+import { DELIVERY_LOADERS, delivery } from './bench/delivery.mjs';
 import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -116,28 +118,42 @@ async function main() {
   const started = Date.now();
   const loadBefore = loadavg()[0];
   const profileDir = opts.cpuProf ? tempDir('parley-bench-profile-') : null;
-  const loaders = await Promise.all(Array.from({ length: opts.loaders }, (_, i) => spawnChild(loaderScript, [String(i)])));
+  const runs = (part) => opts.only.includes(part);
+  const loaderCount = Math.max(runs('throughput') ? opts.loaders : 1, runs('delivery') ? DELIVERY_LOADERS : 1);
+  const loaders = await Promise.all(Array.from({ length: loaderCount }, (_, i) => spawnChild(loaderScript, [String(i)])));
 
-  const parley = await throughput('parley', loaders, profileDir);
-  const bare = await throughput('bare', loaders, null);
-  const parleyMemory = await memory('parley', loaders[0]);
-  const bareMemory = await memory('bare', loaders[0]);
+  const parley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), profileDir) : null;
+  const bare = runs('throughput') ? await throughput('bare', loaders.slice(0, opts.loaders), null) : null;
+  const parleyMemory = runs('memory') ? await memory('parley', loaders[0]) : null;
+  const bareMemory = runs('memory') ? await memory('bare', loaders[0]) : null;
+  const deliveryLoaders = loaders.slice(0, DELIVERY_LOADERS);
+  const parleyDelivery = runs('delivery') ? await delivery('parley', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
+  const bareDelivery = runs('delivery') ? await delivery('bare', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
   await Promise.all(loaders.map((l) => stopChild(l)));
 
   const machine =
     `Machine: ${cores} CPU cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, loopback only. ` +
-    `The relay runs alone in one process; ${opts.loaders} load-generator process(es) share the same ${cores} cores, ` +
+    `The relay runs alone in one process; ${loaderCount} load-generator process(es) share the same ${cores} cores, ` +
     'so the figures include client-side contention.\n' +
     `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end ` +
     `(above ${cores} means other work competed for the cores and the msg/s and latencies are understated).`;
   console.log('');
   console.log(machine);
   console.log('');
-  console.log(throughputTable(opts, parley, bare));
-  if (parley.firstError) console.log(`first refused send (Parley): ${parley.firstError.slice(0, 200)}`);
-  console.log('');
-  console.log(memoryTable(opts, parleyMemory, bareMemory));
-  console.log('');
+  if (parley && bare) {
+    console.log(throughputTable(opts, parley, bare));
+    if (parley.firstError) console.log(`first refused send (Parley): ${parley.firstError.slice(0, 200)}`);
+    console.log('');
+  }
+  if (parleyMemory && bareMemory) {
+    console.log(memoryTable(opts, parleyMemory, bareMemory));
+    console.log('');
+  }
+  if (parleyDelivery && bareDelivery) {
+    console.log(deliveryTable(opts, parleyDelivery, bareDelivery));
+    if (parleyDelivery.firstError) console.log(`first error frame (Parley): ${parleyDelivery.firstError.slice(0, 200)}`);
+    console.log('');
+  }
   for (const line of BUDGET_LINES) console.log(line);
 
   let profile = null;
@@ -154,8 +170,12 @@ async function main() {
     }
   }
   console.log('');
-  const { firstError: _p, ...parleyOut } = parley;
-  const { firstError: _b, ...bareOut } = bare;
+  /** A result without its first error text (printed above, not part of the figures). */
+  const figures = (r) => {
+    if (!r) return null;
+    const { firstError: _, ...rest } = r;
+    return rest;
+  };
   console.log(
     JSON.stringify({
       bench: 'parley-relay',
@@ -163,8 +183,13 @@ async function main() {
       loadAverage: { start: loadBefore, end: loadavg()[0] },
       node: process.version,
       options: opts,
-      throughput: { parley: parleyOut, bare: bareOut, ratio: parley.ackedPerSecond && bare.ackedPerSecond ? Math.round((parley.ackedPerSecond / bare.ackedPerSecond) * 1000) / 1000 : null },
-      memoryPerIdleConnectionKiB: { parley: parleyMemory, bare: bareMemory },
+      throughput: parley && {
+        parley: figures(parley),
+        bare: figures(bare),
+        ratio: parley.ackedPerSecond && bare.ackedPerSecond ? Math.round((parley.ackedPerSecond / bare.ackedPerSecond) * 1000) / 1000 : null,
+      },
+      memoryPerIdleConnectionKiB: parleyMemory && { parley: parleyMemory, bare: bareMemory },
+      delivery: parleyDelivery && { parley: figures(parleyDelivery), bare: figures(bareDelivery) },
       profile: profile && { top: profile.top.slice(0, 10), areas: profile.areas },
       seconds: Math.round((Date.now() - started) / 100) / 10,
     }),

@@ -1,8 +1,10 @@
 // A load generator process. The bench tells it which relay to reach and what to do:
-// `setup` (rooms and agents), `run` (the timed workload), `idlePrepare`/`idleOpen` (idle
-// connections for the memory figure), `closeAll`, `stop`.
+// `setup` (rooms and agents), `run` (the timed workload, one message in flight per room),
+// `runDelivery` (the open-loop delivery-latency workload over the same setup),
+// `idlePrepare`/`idleOpen` (idle connections for the memory figure), `closeAll`, `stop`.
 import { serve } from './rpc.mjs';
 import { bareTarget, parleyTarget } from './targets.mjs';
+import { runDelivery } from './delivery-workload.mjs';
 import { runWorkload } from './workload.mjs';
 
 const tag = process.argv[2] ?? '0';
@@ -13,13 +15,18 @@ let idleCredentials = [];
 const targetFor = (kind, origin) => (kind === 'parley' ? parleyTarget(origin) : bareTarget(origin));
 
 serve({
-  /** Opens `rooms` visitor connections with one conversation each, and `agents` agent connections sharing them. */
-  async setup({ kind, origin, rooms, agents }) {
+  /**
+   * Opens `rooms` visitor connections with one conversation each, `idle` more visitor
+   * connections that only say `hello` (the widget loaded, nobody chatting), and `agents` agent
+   * connections sharing the rooms.
+   */
+  async setup({ kind, origin, rooms, agents, idle = 0 }) {
     const target = targetFor(kind, origin);
     const credentials = await target.prepareVisitors(rooms, tag);
     const visitors = await target.connectVisitors(credentials);
     sockets.push(...visitors);
     const conversationIds = await target.startConversations(visitors, tag);
+    if (idle > 0) sockets.push(...(await target.connectVisitors(await target.prepareVisitors(idle, `idle${tag}`))));
     const agentSockets = await target.openAgents(agents);
     sockets.push(...agentSockets);
     // Round robin: agent k follows conversations k, k+K, k+2K, ...
@@ -30,6 +37,11 @@ serve({
   run({ warmupMs, durationMs }) {
     if (!state) throw new Error('run before setup');
     return runWorkload({ ...state, tag, warmupMs, durationMs });
+  },
+  /** Sends `rate` messages per second over the rooms of `setup`, open loop. */
+  runDelivery({ rate, warmupMs, durationMs }) {
+    if (!state) throw new Error('runDelivery before setup');
+    return runDelivery({ ...state, tag, rate, warmupMs, durationMs });
   },
   /** Gets credentials for `count` idle visitors (done before the relay's baseline memory is taken). */
   async idlePrepare({ kind, origin, count }) {

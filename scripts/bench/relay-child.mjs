@@ -43,6 +43,10 @@ serve({
   cpu() {
     return process.cpuUsage();
   },
+  /** Open WebSocket connections, without the forced GC of `memory`. */
+  connections() {
+    return relay.connections();
+  },
   async stop() {
     await relay.close();
     // Exit on the next turn so the answer is sent first; a normal exit writes --cpu-prof output.

@@ -1,9 +1,9 @@
 // How a load generator reaches each relay under test. Both targets offer the same steps, so the
 // workload code is identical: prepare visitors (credentials), connect them, start one
 // conversation each, and open agent connections that follow a share of the conversations.
-import { ADMIN_PASSWORD, PROTOCOL_VERSION, connect, pool, postJson, waitFor } from './parley-client.mjs';
+import { ADMIN_PASSWORD, PROTOCOL_VERSION, connectPaced, pool, postJson, waitFor } from './parley-client.mjs';
 
-/** HTTP calls and upgrades in flight at once while setting up. */
+/** HTTP calls and upgrades in flight at once while setting up (per load generator). */
 const SETUP_CONCURRENCY = 64;
 
 /** The Parley relay: tokens over HTTP, `hello`, a first message creates each conversation. */
@@ -19,7 +19,7 @@ export function parleyTarget(origin) {
     /** Opens each visitor's socket and waits for its `welcome`. */
     connectVisitors(tokens) {
       return pool(tokens, SETUP_CONCURRENCY, async (token) => {
-        const ws = await connect(wsUrl + encodeURIComponent(token), origin);
+        const ws = await connectPaced(wsUrl + encodeURIComponent(token), origin);
         const welcome = waitFor(ws, (f) => f.type === 'welcome');
         ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION }));
         await welcome;
@@ -40,7 +40,7 @@ export function parleyTarget(origin) {
       const { token } = await postJson(origin, '/api/login', { email: 'admin@localhost', password: ADMIN_PASSWORD });
       return Promise.all(
         Array.from({ length: count }, async () => {
-          const ws = await connect(wsUrl + encodeURIComponent(token), origin);
+          const ws = await connectPaced(wsUrl + encodeURIComponent(token), origin);
           const welcome = waitFor(ws, (f) => f.type === 'welcome');
           ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION }));
           await welcome;
@@ -69,7 +69,7 @@ export function bareTarget(origin) {
     },
     connectVisitors(roomIds) {
       return pool(roomIds, SETUP_CONCURRENCY, async (roomId) => {
-        const ws = await connect(`${wsBase}?room=${roomId}`, origin);
+        const ws = await connectPaced(`${wsBase}?room=${roomId}`, origin);
         ws.roomId = roomId;
         return ws;
       });
@@ -78,7 +78,7 @@ export function bareTarget(origin) {
       return sockets.map((ws) => ws.roomId);
     },
     openAgents(count) {
-      return Promise.all(Array.from({ length: count }, () => connect(wsBase, origin)));
+      return Promise.all(Array.from({ length: count }, () => connectPaced(wsBase, origin)));
     },
     async follow(agent, conversationIds) {
       for (const conversationId of conversationIds) agent.send(JSON.stringify({ type: 'conversation.open', conversationId }));

@@ -1,0 +1,77 @@
+// The delivery-latency scenario of ARCHITECTURE.md: 10,000 connected (5,000 rooms = 5,000
+// chatting visitor connections, 50 agent connections each following 100 conversations, and
+// idle visitor connections, widget loaded but nobody chatting, for the rest) while an open-loop
+// sender pushes 2,000 chat.send per second. Always spread over two load-generator processes (a
+// process may hold 20,000 files here). Sockets connect from 127.0.0.1 with kernel-chosen ports:
+// pinning a source address (127.0.0.2, ...) makes every connect bind() first, which searches the
+// port range past the previous run's TIME_WAIT sockets and slowed 5,000 connects from 2 s to 20 s.
+import { summarize } from './stats.mjs';
+
+/** Load-generator processes the scenario uses. */
+export const DELIVERY_LOADERS = 2;
+
+/** Splits `total` into `parts` near-equal whole shares. */
+const shares = (total, parts) => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+
+/**
+ * One delivery run against a fresh relay of `kind`.
+ * @param {'parley' | 'bare'} kind
+ * @param {{ call(cmd: string, args?: object): Promise<any> }[]} loaders exactly DELIVERY_LOADERS
+ * @param {{ deliveryRooms: number, deliveryAgents: number, deliveryConnected: number, deliveryRate: number,
+ *   deliveryWarmup: number, deliveryDuration: number }} opts
+ * @param {(kind: string) => Promise<{ origin: string, call(cmd: string): Promise<any>, stop(): Promise<void> }>} startRelay
+ * @param {(line: string) => void} log
+ */
+export async function delivery(kind, loaders, opts, startRelay, log) {
+  const relay = await startRelay(kind);
+  try {
+    const roomShares = shares(opts.deliveryRooms, loaders.length);
+    const agentShares = shares(opts.deliveryAgents, loaders.length);
+    const rateShares = roomShares.map((rooms) => (opts.deliveryRate * rooms) / opts.deliveryRooms);
+    const idleShares = shares(opts.deliveryConnected - opts.deliveryRooms - opts.deliveryAgents, loaders.length);
+    log(
+      `${kind}: connecting ${opts.deliveryRooms} chatting visitors + ${opts.deliveryAgents} agents + ` +
+        `${opts.deliveryConnected - opts.deliveryRooms - opts.deliveryAgents} idle visitors from ${loaders.length} load generators`,
+    );
+    const setupStart = Date.now();
+    await Promise.all(
+      loaders.map((l, i) => l.call('setup', { kind, origin: relay.origin, rooms: roomShares[i], agents: agentShares[i], idle: idleShares[i] })),
+    );
+    const setupSeconds = Math.round((Date.now() - setupStart) / 100) / 10;
+    const held = await relay.call('connections');
+    log(`${kind}: ${held} connections held after ${setupSeconds} s; sending ${opts.deliveryRate} msg/s for ${opts.deliveryWarmup} s warm-up + ${opts.deliveryDuration} s measured`);
+
+    const warmupMs = opts.deliveryWarmup * 1000;
+    const durationMs = opts.deliveryDuration * 1000;
+    const runs = Promise.all(loaders.map((l, i) => l.call('runDelivery', { rate: rateShares[i], warmupMs, durationMs })));
+    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs));
+    const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs + durationMs));
+    const [results, before, after] = await Promise.all([runs, cpuStart, cpuEnd]);
+    await Promise.all(loaders.map((l) => l.call('closeAll')));
+
+    const seconds = opts.deliveryDuration;
+    const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+    const relayCpuMs = (after.user - before.user + after.system - before.system) / 1000;
+    return {
+      connections: held,
+      setupSeconds,
+      targetRate: opts.deliveryRate,
+      sentPerSecond: Math.round(sum('measured') / seconds),
+      deliveredPerSecond: Math.round((sum('measured') - sum('undelivered')) / seconds),
+      delivery: summarize(results.flatMap((r) => r.deliveryLatency)),
+      ack: summarize(results.flatMap((r) => r.ackLatency)),
+      senderLag: summarize(results.flatMap((r) => r.lag)),
+      measured: sum('measured'),
+      socketsClosed: sum('closed'),
+      unacked: sum('unacked'),
+      undelivered: sum('undelivered'),
+      errors: sum('errors'),
+      agentFramesPerSecond: Math.round(sum('agentFrames') / seconds),
+      relayCpuPct: Math.round(relayCpuMs / (10 * seconds)),
+      loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
+      firstError: results.find((r) => r.firstError)?.firstError ?? null,
+    };
+  } finally {
+    await relay.stop();
+  }
+}
