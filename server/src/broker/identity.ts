@@ -8,6 +8,7 @@ import { nanoid } from 'nanoid';
 import { ParleyError, type Attributes } from '@parley/protocol';
 import { verifyUserHash } from '../auth/user-hash.js';
 import type { Site, Storage, Visitor, VisitorPatch } from '../storage/storage.js';
+import { newVisitor } from '../storage/records.js';
 
 /** What a host page may say about its user. */
 export interface IdentityClaim {
@@ -27,21 +28,7 @@ export interface IdentityResult {
 
 /** Creates a new anonymous visitor of a site. */
 export function createAnonymousVisitor(storage: Storage, siteId: string, now: number): Promise<Visitor> {
-  return storage.createVisitor({
-    id: nanoid(),
-    siteId,
-    userId: null,
-    name: null,
-    email: null,
-    verified: false,
-    attributes: {},
-    browser: null,
-    os: null,
-    language: null,
-    currentPage: null,
-    firstSeenAt: now,
-    lastSeenAt: now,
-  });
+  return storage.createVisitor(newVisitor(nanoid(), siteId, now));
 }
 
 function labels(claim: IdentityClaim): VisitorPatch {

@@ -2,7 +2,7 @@
  * Rules about records that every Storage implementation shares, so the drivers cannot drift
  * apart on defaults or key normalisation.
  */
-import type { Conversation } from './storage.js';
+import type { Conversation, Visitor } from './storage.js';
 
 /** What `createConversation` receives. */
 export type NewConversation = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>;
@@ -23,6 +23,25 @@ export function newConversation(input: NewConversation): Conversation {
     firstResponseAt: null,
     visitorReadSeq: 0,
     agentReadSeq: 0,
+  };
+}
+
+/** A visitor as first seen: anonymous, unverified, nothing known yet. */
+export function newVisitor(id: string, siteId: string, at: number): Visitor {
+  return {
+    id,
+    siteId,
+    userId: null,
+    name: null,
+    email: null,
+    verified: false,
+    attributes: {},
+    browser: null,
+    os: null,
+    language: null,
+    currentPage: null,
+    firstSeenAt: at,
+    lastSeenAt: at,
   };
 }
 

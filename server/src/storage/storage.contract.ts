@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Author } from '@parley/protocol';
 import { isStorageError } from './storage-error.js';
 import type { Agent, Conversation, NewMessage, Site, Storage, StorageChange, Visitor } from './storage.js';
+import { newVisitor } from './records.js';
 
 /** A site with unique id and key; fields may be overridden. */
 function aSite(overrides: Partial<Site> = {}): Site {
@@ -39,22 +40,7 @@ function anAgent(overrides: Partial<Agent> = {}): Agent {
 
 /** An anonymous visitor of `siteId`; fields may be overridden. */
 function aVisitor(siteId: string, overrides: Partial<Visitor> = {}): Visitor {
-  return {
-    id: randomUUID(),
-    siteId,
-    userId: null,
-    name: null,
-    email: null,
-    verified: false,
-    attributes: {},
-    browser: null,
-    os: null,
-    language: null,
-    currentPage: null,
-    firstSeenAt: 1_000,
-    lastSeenAt: 1_000,
-    ...overrides,
-  };
+  return { ...newVisitor(randomUUID(), siteId, 1_000), ...overrides };
 }
 
 /** A new message of `conversationId`; fields may be overridden. */
