@@ -51,8 +51,9 @@ export interface RelayOptions {
   /** Conversations an agent connection follows at once (opened most recently). */
   maxOpenConversations: number;
   /**
-   * Inbox summaries for ongoing message activity reach agents at most once per this window per
-   * conversation (the latest state always arrives); status changes go out at once. 0: every message.
+   * Inbox summaries for ongoing message activity reach agents batched, one `inbox.updates` frame
+   * per window with each conversation's latest state; new conversations and status changes go out
+   * at once. 0: every message at once.
    */
   announceWindowMs: number;
   /** Failed logins one IP may make per minute before `/api/login` answers 429. */

@@ -140,6 +140,15 @@ describe('ConsoleSession', () => {
     expect(await newWaiting).toEqual(['c9']);
   });
 
+  it('announces a conversation that starts waiting through inbox.updates', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation({ id: 'c1', assigneeId: ME.id })]));
+    await until(() => store.getState().connection === 'online');
+    conn.send({ type: 'inbox.updates', conversations: [conversation({ id: 'c1', assigneeId: ME.id, lastSeq: 2, updatedAt: 3_000 }), conversation({ id: 'c9' })] });
+    expect(await newWaiting).toEqual(['c9']);
+  });
+
   it('sends the agent back to sign-in when the relay closes with unauthorized', async () => {
     startSession();
     const conn = await relay.nextConnection();

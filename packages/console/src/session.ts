@@ -226,11 +226,13 @@ export class ConsoleSession implements ConsoleActions {
       case 'welcome':
         this.afterWelcome(after);
         break;
-      case 'conversation.updated': {
+      case 'conversation.updated':
+      case 'inbox.updates': {
         const fresh = newlyWaiting(before, after);
         if (fresh.length) this.options.onNewWaiting?.(fresh);
-        const id = frame.conversation.id;
-        if (id === after.selectedId && behindSummary(after, id)) this.catchUpLater(id);
+        const ids = frame.type === 'inbox.updates' ? frame.conversations.map((c) => c.id) : [frame.conversation.id];
+        const id = after.selectedId;
+        if (id !== null && ids.includes(id) && behindSummary(after, id)) this.catchUpLater(id);
         break;
       }
       case 'error': {

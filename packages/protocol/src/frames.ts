@@ -218,6 +218,16 @@ export interface ConversationUpdatedFrame {
   conversation: ConversationSummary;
 }
 
+/**
+ * Agent: the latest summaries of conversations that had ordinary activity (new messages) during
+ * the last announcement window, batched across conversations so a busy inbox costs one frame per
+ * window instead of one per message. Apply each as a `conversation.updated`.
+ */
+export interface InboxUpdatesFrame {
+  type: 'inbox.updates';
+  conversations: ConversationSummary[];
+}
+
 /** Agent: everything about one conversation, answering `conversation.open`. */
 export interface ConversationDetailFrame {
   type: 'conversation.detail';
@@ -283,6 +293,7 @@ export type ServerFrame =
   | ChatTypingOutFrame
   | ChatReadOutFrame
   | ConversationUpdatedFrame
+  | InboxUpdatesFrame
   | ConversationDetailFrame
   | VisitorUpdatedFrame
   | VisitorIdentifiedFrame

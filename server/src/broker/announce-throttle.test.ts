@@ -21,13 +21,18 @@ function summary(id: string, lastSeq: number, status: ConversationSummary['statu
 }
 
 describe('AnnounceThrottle', () => {
-  let sent: ConversationSummary[];
+  /** What reached the agents, in order: `now:a1` for one summary, `batch:a2,b1` for a batch. */
+  let sent: string[];
   let throttle: AnnounceThrottle;
+  const sink = {
+    now: (s: ConversationSummary) => sent.push(`now:${s.id}${s.lastSeq}${s.status === 'open' ? '' : `/${s.status}`}`),
+    batch: (list: ConversationSummary[]) => sent.push(`batch:${list.map((s) => `${s.id}${s.lastSeq}`).join(',')}`),
+  };
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     sent = [];
-    throttle = new AnnounceThrottle(200, (s) => sent.push(s));
+    throttle = new AnnounceThrottle(200, sink);
   });
 
   afterEach(() => {
@@ -35,59 +40,69 @@ describe('AnnounceThrottle', () => {
     vi.useRealTimers();
   });
 
-  it('announces the first activity of a conversation at once', () => {
+  it('holds activity until the end of the window', () => {
     throttle.offer(summary('a', 1));
-    expect(sent.map((s) => s.lastSeq)).toEqual([1]);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(199);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual(['batch:a1']);
   });
 
-  it('holds later activity in the window and delivers the latest summary at its end', () => {
-    for (let seq = 1; seq <= 6; seq++) throttle.offer(summary('a', seq));
-    expect(sent.map((s) => s.lastSeq)).toEqual([1]);
+  it('sends many conversations’ activity in one window as one batch of their latest summaries', () => {
+    for (let seq = 1; seq <= 3; seq++) {
+      for (const id of ['a', 'b', 'c', 'd']) throttle.offer(summary(id, seq));
+    }
+    throttle.offer(summary('b', 4));
     vi.advanceTimersByTime(200);
-    expect(sent.map((s) => s.lastSeq)).toEqual([1, 6]);
-    // Quiet from now on: nothing more arrives, and the final state is the last one sent.
-    vi.advanceTimersByTime(1000);
-    expect(sent.map((s) => s.lastSeq)).toEqual([1, 6]);
+    expect(sent).toEqual(['batch:a3,c3,d3,b4']);
   });
 
-  it('keeps a busy conversation to one announcement per window', () => {
+  it('sends nothing more once activity stops, and starts a fresh batch with the next activity', () => {
     throttle.offer(summary('a', 1));
-    for (let seq = 2; seq <= 41; seq++) {
-      throttle.offer(summary('a', seq));
+    vi.advanceTimersByTime(1000);
+    throttle.offer(summary('b', 1));
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual(['batch:a1', 'batch:b1']);
+  });
+
+  it('keeps steady activity to one batch per window', () => {
+    for (let i = 1; i <= 40; i++) {
+      throttle.offer(summary(`c${i % 7}`, i));
       vi.advanceTimersByTime(25);
     }
-    // 40 messages over 1 s: the first at once, then one per 200 ms window.
-    expect(sent.length).toBeLessThanOrEqual(7);
     vi.advanceTimersByTime(200);
-    expect(sent.at(-1)?.lastSeq).toBe(41);
-  });
-
-  it('throttles each conversation on its own', () => {
-    throttle.offer(summary('a', 1));
-    throttle.offer(summary('b', 1));
-    throttle.offer(summary('a', 2));
-    expect(sent.map((s) => `${s.id}${s.lastSeq}`)).toEqual(['a1', 'b1']);
-    vi.advanceTimersByTime(200);
-    expect(sent.map((s) => `${s.id}${s.lastSeq}`)).toEqual(['a1', 'b1', 'a2']);
+    // 40 messages over 1 s across 7 conversations: one batch per 200 ms window.
+    expect(sent.length).toBeLessThanOrEqual(6);
+    expect(sent.every((s) => s.startsWith('batch:'))).toBe(true);
   });
 
   it('sends a status change at once and drops the older summary still waiting', () => {
     throttle.offer(summary('a', 1));
-    throttle.offer(summary('a', 2));
-    throttle.now(summary('a', 3, 'resolved'));
-    expect(sent.map((s) => [s.lastSeq, s.status])).toEqual([
-      [1, 'open'],
-      [3, 'resolved'],
-    ]);
+    throttle.offer(summary('b', 1));
+    throttle.now(summary('a', 2, 'resolved'));
+    expect(sent).toEqual(['now:a2/resolved']);
     vi.advanceTimersByTime(1000);
-    expect(sent.at(-1)?.status).toBe('resolved');
-    expect(sent).toHaveLength(2);
+    expect(sent).toEqual(['now:a2/resolved', 'batch:b1']);
   });
 
-  it('announces everything at once with a window of 0', () => {
-    const all: number[] = [];
-    const direct = new AnnounceThrottle(0, (s) => all.push(s.lastSeq));
+  it('sends no batch when every waiting summary was replaced by an immediate one', () => {
+    throttle.offer(summary('a', 1));
+    throttle.now(summary('a', 2));
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual(['now:a2']);
+  });
+
+  it('drops what waits on close', () => {
+    throttle.offer(summary('a', 1));
+    throttle.close();
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual([]);
+  });
+
+  it('announces everything at once, one by one, with a window of 0', () => {
+    const direct = new AnnounceThrottle(0, sink);
     for (let seq = 1; seq <= 3; seq++) direct.offer(summary('a', seq));
-    expect(all).toEqual([1, 2, 3]);
+    expect(sent).toEqual(['now:a1', 'now:a2', 'now:a3']);
   });
 });

@@ -1,53 +1,59 @@
 /**
- * Coalesces inbox announcements (`conversation.updated` to every agent) of busy conversations.
- * Agents need the summary to keep the inbox live, not one copy per message: a conversation is
- * announced at once the first time in a window, then at most once more per window with the
- * latest summary (the trailing edge), so the final state always arrives. Changes agents must see
- * at once (new, resolved, reopened, assigned) go through `now`, which also drops the older
- * summary still waiting, so a stale one never lands after it.
+ * Batches inbox announcements of ordinary activity across conversations. Agents need each
+ * summary to keep the inbox live, not one frame per message: with thousands of conversations
+ * each getting a message every few seconds, a per-conversation throttle merges nothing and every
+ * message costs one frame per agent connection. So activity summaries wait (the latest per
+ * conversation) and, once per window, all of them leave together in one batch: one
+ * `inbox.updates` frame per agent connection per window, however many conversations moved.
  *
- * One timer serves every conversation: a window is a tick of it, not a timer per conversation.
+ * Changes agents must see at once (new, resolved, reopened, assigned) go through `now`, which
+ * also drops the older summary still waiting, so a stale one never lands after it.
+ *
+ * One timer serves every conversation, armed only while something waits.
  */
 import type { ConversationSummary } from '@parley/protocol';
 
-/** Default window between two announcements of one busy conversation. */
+/** Default window between two batches of activity announcements. */
 export const DEFAULT_ANNOUNCE_WINDOW_MS = 200;
 
-/** Rate-limits `conversation.updated` per conversation, keeping the trailing edge. */
+/** Where the throttle hands its announcements. */
+export interface AnnounceSink {
+  /** One summary agents must see at once (`conversation.updated`). */
+  now(summary: ConversationSummary): void;
+  /** The latest activity summaries of a window, one per conversation, never empty (`inbox.updates`). */
+  batch(summaries: ConversationSummary[]): void;
+}
+
+/** Collects activity summaries and announces them in one batch per window. */
 export class AnnounceThrottle {
   private readonly windowMs: number;
-  private readonly emit: (summary: ConversationSummary) => void;
+  private readonly sink: AnnounceSink;
   /** Latest summary per conversation waiting for the end of the window. */
   private pending = new Map<string, ConversationSummary>();
-  /** Conversations announced during the current window. */
-  private recent = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   /**
-   * @param windowMs the window; 0 or less announces every summary at once.
-   * @param emit publishes one summary to the agents.
+   * @param windowMs the window; 0 or less announces every summary at once, one by one.
+   * @param sink publishes announcements to the agents.
    */
-  constructor(windowMs: number, emit: (summary: ConversationSummary) => void) {
+  constructor(windowMs: number, sink: AnnounceSink) {
     this.windowMs = windowMs;
-    this.emit = emit;
+    this.sink = sink;
   }
 
-  /** A summary after ordinary activity (a message): announced now or at the end of the window. */
+  /** A summary after ordinary activity (a message): announced with the window's batch. */
   offer(summary: ConversationSummary): void {
-    if (this.windowMs <= 0) return this.emit(summary);
-    if (this.recent.has(summary.id)) {
-      this.pending.set(summary.id, summary);
-      return;
-    }
-    this.recent.add(summary.id);
+    if (this.windowMs <= 0) return this.sink.now(summary);
+    // Re-inserting keeps the batch in order of latest activity, which is how the inbox sorts.
+    this.pending.delete(summary.id);
+    this.pending.set(summary.id, summary);
     this.arm();
-    this.emit(summary);
   }
 
   /** A summary agents must see at once; it replaces any summary of the conversation waiting. */
   now(summary: ConversationSummary): void {
     this.pending.delete(summary.id);
-    this.emit(summary);
+    this.sink.now(summary);
   }
 
   /** Drops what is waiting and stops the timer (the broker is closing). */
@@ -55,7 +61,16 @@ export class AnnounceThrottle {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending.clear();
-    this.recent.clear();
+  }
+
+  /** End of a window: announce everything that waited, in one batch. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0) return;
+    const due = [...this.pending.values()];
+    this.pending = new Map();
+    this.sink.batch(due);
   }
 
   private arm(): void {
@@ -63,16 +78,6 @@ export class AnnounceThrottle {
     this.timer = setTimeout(timerOnWindow, this.windowMs, this);
     // Nothing here is worth keeping a process alive for.
     this.timer.unref();
-  }
-
-  /** End of a window: announce what waited; those conversations start the next window busy. */
-  flush(): void {
-    this.timer = null;
-    const due = this.pending;
-    this.pending = new Map();
-    this.recent = new Set(due.keys());
-    if (this.recent.size > 0) this.arm();
-    for (const summary of due.values()) this.emit(summary);
   }
 }
 

@@ -172,8 +172,10 @@ describe('Broker inbox announcements', () => {
   type Frames = ServerFrame[];
   const updates = (frames: Frames) =>
     frames.flatMap((f) => (f.type === 'conversation.updated' ? [[f.conversation.lastSeq, f.conversation.status] as const] : []));
+  const batches = (frames: Frames) =>
+    frames.flatMap((f) => (f.type === 'inbox.updates' ? [f.conversations.map((c) => [c.id, c.lastSeq] as const)] : []));
 
-  it('rings at once for a new conversation, then coalesces messages and delivers the final state', async () => {
+  it('rings at once for a new conversation, then batches its messages and delivers the final state', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { broker, visitor, agent, storage } = await setup(200);
     const a = await agent();
@@ -188,13 +190,36 @@ describe('Broker inbox announcements', () => {
     }
     // The agent viewing it has every message at once; the inbox summary waits for the window.
     expect(a.frames.filter((f) => f.type === 'chat.message')).toHaveLength(5);
-    expect(updates(a.frames)).toEqual([
-      [1, 'open'],
-      [2, 'open'],
-    ]);
+    expect(batches(a.frames)).toEqual([]);
     vi.advanceTimersByTime(200);
-    expect(updates(a.frames).at(-1)).toEqual([6, 'open']);
-    expect(updates(a.frames)).toHaveLength(3);
+    expect(batches(a.frames)).toEqual([[[conversationId, 6]]]);
+    expect(updates(a.frames)).toEqual([[1, 'open']]);
+    broker.close();
+  });
+
+  it('sends many conversations’ activity in one window as ONE inbox.updates per agent connection', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { broker, visitor, agent, storage } = await setup(200);
+    const agents = [await agent(), await agent(), await agent()];
+    const visitors = [await visitor(), await visitor(), await visitor(), await visitor()];
+    const ids: string[] = [];
+    for (const [i, v] of visitors.entries()) {
+      await broker.handle(v.session, { type: 'chat.send', clientId: `batch-first-${i}`, text: 'hello' });
+      const [conversation] = await storage.listConversations({ visitorId: v.session.subjectId, limit: 1 });
+      ids.push(conversation!.id);
+    }
+    // New conversations ring at once, one conversation.updated each.
+    for (const a of agents) expect(updates(a.frames)).toHaveLength(4);
+    for (let round = 2; round <= 3; round++) {
+      for (const [i, v] of visitors.entries()) {
+        await broker.handle(v.session, { type: 'chat.send', clientId: `batch-${round}-${i}`, conversationId: ids[i]!, text: `r${round}` });
+      }
+    }
+    vi.advanceTimersByTime(200);
+    for (const a of agents) {
+      expect(batches(a.frames)).toEqual([ids.map((id) => [id, 3])]);
+      expect(updates(a.frames)).toHaveLength(4);
+    }
     broker.close();
   });
 
@@ -212,6 +237,8 @@ describe('Broker inbox announcements', () => {
     expect(updates(a.frames).at(-1)).toEqual([4, 'resolved']);
     vi.advanceTimersByTime(1000);
     expect(updates(a.frames).at(-1)).toEqual([4, 'resolved']);
+    // The activity summaries that waited were replaced by the resolve: no batch brings them back.
+    expect(batches(a.frames)).toEqual([]);
 
     // The visitor writing again reopens it: agents see that at once too.
     await broker.handle(v.session, { type: 'chat.send', clientId: 'status-msg-4', conversationId, text: 'back' });

@@ -74,9 +74,12 @@ export class Broker implements BrokerContext {
     this.signVisitor = deps.issueVisitorToken;
     this.conversations = new ConversationCache(deps.storage, deps.settings.conversationCacheSize);
     this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
-    this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, (summary) =>
-      this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
-    );
+    // Agents serve every site (see `access.ts`), so one batch to `agents` is the batch of every
+    // site; the registry serialises it once and sends the same string to each agent connection.
+    this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
+      now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
+      batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
+    });
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -221,7 +224,7 @@ export class Broker implements BrokerContext {
     this.announcements.now(await this.summarize(conversation, visitorName));
   }
 
-  /** `conversation.updated` to every agent after a message, coalesced per conversation. */
+  /** The summary to every agent after a message, in the window's `inbox.updates` batch. */
   async announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void> {
     this.announcements.offer(await this.summarize(conversation, visitorName));
   }

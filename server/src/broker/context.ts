@@ -22,8 +22,8 @@ export interface BrokerSettings {
   /** Visitor names the broker keeps in memory (see `visitor-name-cache.ts`); default 10,000. */
   visitorCacheSize?: number;
   /**
-   * Shortest time between two inbox announcements of one conversation after messages (see
-   * `announce-throttle.ts`); default 200 ms; 0 announces every message.
+   * Window over which inbox announcements after messages are batched into one `inbox.updates`
+   * (see `announce-throttle.ts`); default 200 ms; 0 announces every message at once.
    */
   announceWindowMs?: number;
 }
@@ -59,8 +59,8 @@ export interface BrokerContext {
   /** Tells every agent at once that a conversation changed (new, status, assignee, read). */
   announce(conversation: Conversation, visitorName?: string | null): Promise<void>;
   /**
-   * Tells every agent a conversation has a new message: at most once per window per
-   * conversation, the latest summary always last.
+   * Tells every agent a conversation has a new message: its latest summary joins the window's
+   * one `inbox.updates` batch.
    */
   announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void>;
   /** Writes a system message (assigned, resolved, reopened) and fans it out. */

@@ -128,6 +128,32 @@ describe('reduce', () => {
     expect(s.conversations.c1!.assigneeId).toBe(ME.id);
   });
 
+  it('applies every summary of inbox.updates as a conversation.updated, never rolling one back', () => {
+    const before = run(opened(), frame(welcome([conversation({ lastSeq: 5, updatedAt: 5_000 }), conversation({ id: 'c2' })])));
+    const summaries = [
+      conversation({ id: 'c2', lastSeq: 7, updatedAt: 7_000 }),
+      conversation({ id: 'c3', lastSeq: 1, updatedAt: 6_000 }),
+      // Older than what the console holds: a crossed frame, ignored.
+      conversation({ lastSeq: 4, updatedAt: 4_000 }),
+    ];
+    const s = run(before, frame({ type: 'inbox.updates', conversations: summaries }));
+    expect(s.conversations.c2!.lastSeq).toBe(7);
+    expect(s.conversations.c3!.lastSeq).toBe(1);
+    expect(s.conversations.c1!.lastSeq).toBe(5);
+    const oneByOne = run(before, ...summaries.map((c) => frame({ type: 'conversation.updated', conversation: c })));
+    expect(s).toEqual(oneByOne);
+  });
+
+  it('keeps the visitor’s past conversations current from inbox.updates', () => {
+    const withVisitor = run(
+      initialState(),
+      frame({ type: 'conversation.detail', conversation: conversation(), messages: [], visitor: visitor(), pages: [], events: [], past: [conversation()] }),
+    );
+    const s = run(withVisitor, frame({ type: 'inbox.updates', conversations: [conversation({ lastSeq: 9, updatedAt: 9_000 })] }));
+    const visitorId = conversation().visitorId;
+    expect(s.visitors[visitorId]!.past.map((p) => p.lastSeq)).toEqual([9]);
+  });
+
   it('loads the messages and the visitor context from conversation.detail, newest pages first', () => {
     const s = run(
       initialState(),

@@ -5,7 +5,6 @@
  */
 import type {
   ConversationSummary,
-  ConversationUpdatedFrame,
   ErrorCode,
   InboxView,
   Message,
@@ -120,9 +119,9 @@ function onWelcome(state: ConsoleState, frame: Extract<ServerFrame, { type: 'wel
   };
 }
 
-function onConversationUpdated(state: ConsoleState, frame: ConversationUpdatedFrame): ConsoleState {
-  const next = upsertConversations(state, [frame.conversation]);
-  const c = frame.conversation;
+/** One summary from `conversation.updated`, or one of an `inbox.updates` batch. */
+function onConversationUpdated(state: ConsoleState, c: ConversationSummary): ConsoleState {
+  const next = upsertConversations(state, [c]);
   const ctx = next.visitors[c.visitorId];
   if (!ctx) return next;
   // Keep the visitor's "past conversations" list current as well.
@@ -194,7 +193,9 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
       return { ...state, conversations: { ...state.conversations, [c.id]: { ...c, [key]: frame.seq } } };
     }
     case 'conversation.updated':
-      return onConversationUpdated(state, frame);
+      return onConversationUpdated(state, frame.conversation);
+    case 'inbox.updates':
+      return frame.conversations.reduce(onConversationUpdated, state);
     case 'conversation.detail': {
       const c = frame.conversation;
       const next = addMessages(upsertConversations(state, [c]), c.id, frame.messages, true);
