@@ -32,9 +32,9 @@ async function setup(announceWindowMs?: number) {
   };
   const visitor = async () => {
     const v = await createAnonymousVisitor(storage, site.id, 1);
-    return join({ role: 'visitor', visitorId: v.id, siteId: site.id, token: 't' });
+    return join({ role: 'visitor', visitorId: v.id, siteId: site.id });
   };
-  const agent = () => join({ role: 'agent', agentId: 'agent1', token: 't' });
+  const agent = () => join({ role: 'agent', agentId: 'agent1' });
   return { storage, broker, visitor, agent, site };
 }
 
@@ -54,7 +54,7 @@ describe('Broker', () => {
     const tab1 = await visitor();
     const tab2 = await (async () => {
       const frames: ServerFrame[] = [];
-      const session = broker.connect({ id: 'tab2', sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1', token: 't' });
+      const session = broker.connect({ id: 'tab2', sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1' });
       await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
       return { session, frames };
     })();

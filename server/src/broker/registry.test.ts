@@ -4,7 +4,7 @@ import { Registry } from './registry.js';
 import { Session } from './session.js';
 
 function session(id: string, frames: ServerFrame[]): Session {
-  return new Session({ id, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id, token: 't' });
+  return new Session({ id, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id });
 }
 
 describe('Registry', () => {
@@ -26,7 +26,7 @@ describe('Registry', () => {
   it('counts distinct agents and forgets a session that left', () => {
     const registry = new Registry();
     const s1 = session('a', []);
-    const s2 = new Session({ id: 'a2', sendText: () => undefined }, { role: 'agent', agentId: 'a', token: 't' });
+    const s2 = new Session({ id: 'a2', sendText: () => undefined }, { role: 'agent', agentId: 'a' });
     registry.join(s1, 'agent:a');
     registry.join(s2, 'agent:a');
     expect(registry.agentsOnline()).toBe(1);

@@ -23,8 +23,8 @@ export interface PeerLink {
 
 /** Who a connection authenticated as during the upgrade. */
 export type PeerIdentity =
-  | { role: 'visitor'; visitorId: string; siteId: string; token?: string; userAgent?: string }
-  | { role: 'agent'; agentId: string; token?: string };
+  | { role: 'visitor'; visitorId: string; siteId: string; expiresAt?: number; userAgent?: string }
+  | { role: 'agent'; agentId: string; expiresAt?: number };
 
 /** One connection as the broker tracks it. */
 export class Session {

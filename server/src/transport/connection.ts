@@ -56,6 +56,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
   heardBytes = 0;
   /** Heartbeat bookkeeping (see `HeartbeatPeer`). */
   quietTicks = 0;
+  /** When the connection's token expires; the heartbeat closes it then (see `HeartbeatPeer`). */
+  readonly expiresAt: number | undefined;
   private readonly ws: ClientSocket;
   private readonly socket: Socket;
   private readonly deps: ConnectionDeps;
@@ -78,6 +80,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
     this.ws = ws;
     this.socket = socket;
     this.deps = deps;
+    this.expiresAt = identity.expiresAt;
     this.session = deps.broker.connect(this, identity);
     this.bucket = new TokenBucket(deps.limits.framesPerSecond, deps.limits.frameBurst);
     this.helloTimer = setTimeout(timerOnHelloTimeout, deps.limits.helloTimeoutMs, this);
@@ -133,6 +136,11 @@ export class Connection implements PeerLink, HeartbeatPeer {
   }
 
   /** Drops the socket at once (a dead peer, or one that did not finish closing). */
+  /** The token expired while connected: the client must sign in again (close 4001). */
+  expire(): void {
+    this.closeWith('unauthorized', 'The session expired; sign in again.');
+  }
+
   terminate(): void {
     this.ws.terminate();
   }

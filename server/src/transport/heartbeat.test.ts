@@ -8,9 +8,15 @@ class FakePeer implements HeartbeatPeer {
   quietTicks = 0;
   pings = 0;
   terminated = false;
+  expiresAt: number | undefined = undefined;
+  expired = false;
 
   ping(): void {
     this.pings++;
+  }
+
+  expire(): void {
+    this.expired = true;
   }
 
   terminate(): void {
@@ -69,5 +75,25 @@ describe('Heartbeat', () => {
     heartbeat.start();
     vi.advanceTimersByTime(10_000);
     expect(peer.pings).toBe(0);
+  });
+
+  it('closes a peer whose token has expired at the next tick, and only that peer', () => {
+    let now = 1_000;
+    const expiring = Object.assign(new FakePeer(), { expiresAt: 1_150 });
+    const lasting = Object.assign(new FakePeer(), { expiresAt: 10_000 });
+    const heartbeat = new Heartbeat(100, new Set([expiring, lasting]), () => now);
+    heartbeat.start();
+    now += 100;
+    vi.advanceTimersByTime(100);
+    expect(expiring.expired).toBe(false);
+    expiring.bytesRead += 6;
+    lasting.bytesRead += 6;
+    now += 100;
+    vi.advanceTimersByTime(100);
+    heartbeat.stop();
+    expect(expiring.expired).toBe(true);
+    expect(expiring.pings).toBe(1);
+    expect(lasting.expired).toBe(false);
+    expect(lasting.pings).toBe(2);
   });
 });

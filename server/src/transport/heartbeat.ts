@@ -6,6 +6,9 @@
  * Liveness is read from the count of bytes the peer's TCP socket has received rather than
  * stamped by a `pong` and `message` listener: the count moves for frames and pongs alike, and
  * watching it costs no listener, closure or timestamp per socket.
+ *
+ * The same sweep ends connections whose token has expired (an agent's console session lasts
+ * `agentTokenTtlMs`), within one interval of the expiry, without a timer per connection.
  */
 
 /** What the heartbeat needs from a connection. */
@@ -16,8 +19,12 @@ export interface HeartbeatPeer {
   heardBytes: number;
   /** The heartbeat's bookkeeping: ticks in a row without a byte from the peer. Starts at 0. */
   quietTicks: number;
+  /** When the token the peer connected with expires (ms since the epoch), if it does. */
+  readonly expiresAt: number | undefined;
   ping(): void;
   terminate(): void;
+  /** Closes the connection because its token expired (close 4001, `unauthorized`). */
+  expire(): void;
 }
 
 /** Ticks without a byte from the peer after which it is considered dead. */
@@ -33,10 +40,14 @@ export class Heartbeat {
    * @param intervalMs time between ticks; 0 or less disables the heartbeat.
    * @param peers the live collection of peers to watch (owned by the caller, read at each tick,
    *   so the relay keeps one set of its connections rather than two).
+   * @param now the clock token expiries are compared with.
    */
-  constructor(intervalMs: number, peers: Iterable<HeartbeatPeer>) {
+  private readonly now: () => number;
+
+  constructor(intervalMs: number, peers: Iterable<HeartbeatPeer>, now: () => number = Date.now) {
     this.intervalMs = intervalMs;
     this.peers = peers;
+    this.now = now;
   }
 
   /** Starts ticking (idempotent). */
@@ -53,7 +64,12 @@ export class Heartbeat {
   }
 
   private timerOnTick(): void {
+    const now = this.now();
     for (const peer of this.peers) {
+      if (peer.expiresAt !== undefined && peer.expiresAt <= now) {
+        peer.expire();
+        continue;
+      }
       const read = peer.bytesRead;
       if (read !== peer.heardBytes) {
         peer.heardBytes = read;

@@ -29,16 +29,13 @@ export async function authorizeUpgrade(req: IncomingMessage, deps: UpgradeAuthDe
   const given = url.searchParams.get('token');
   const payload = verifyToken(given, deps.secret);
   if (!payload || given === null) return { ok: false, status: 401, reason: 'Missing, invalid or expired token' };
-  // The session keeps the token as long as the socket lives: keep a copy of its own, not a
-  // slice that would hold the whole request URL too.
-  const token = ownCopy(given);
   const origin = req.headers.origin;
 
   if (payload.k === 'a') {
     const agent = await deps.storage.getAgent(payload.sub);
     if (!agent) return { ok: false, status: 401, reason: 'Unknown agent' };
     if (!isOriginAllowed(deps.consoleOrigins(), origin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-    return { ok: true, identity: { role: 'agent', agentId: agent.id, token } };
+    return { ok: true, identity: { role: 'agent', agentId: agent.id, expiresAt: payload.exp } };
   }
 
   const site = await deps.storage.getSite(payload.site);
@@ -46,13 +43,9 @@ export async function authorizeUpgrade(req: IncomingMessage, deps: UpgradeAuthDe
   // A visitor merged into a known user no longer exists: the client must get a new token.
   if (!site || !visitor || visitor.siteId !== site.id) return { ok: false, status: 401, reason: 'Unknown visitor' };
   if (!isOriginAllowed(site.allowedOrigins, origin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-  const identity: PeerIdentity = { role: 'visitor', visitorId: visitor.id, siteId: site.id, token };
+  const identity: PeerIdentity = { role: 'visitor', visitorId: visitor.id, siteId: site.id };
+  if (payload.exp !== undefined) identity.expiresAt = payload.exp;
   const userAgent = req.headers['user-agent'];
   if (userAgent) identity.userAgent = userAgent;
   return { ok: true, identity };
-}
-
-/** A flat copy of an ASCII string (a verified token is base64url and dots). */
-function ownCopy(ascii: string): string {
-  return Buffer.from(ascii, 'latin1').toString('latin1');
 }
