@@ -1,12 +1,12 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AgentFrame, ServerFrame } from '@parley/protocol';
 import { App } from './App.js';
 import { STORAGE_KEYS } from './local-store.js';
 import { SIGNED_OUT_MESSAGES } from './session.js';
 import type { WebSocketLike } from './socket.js';
-import { byRole, nameOf, typeInto } from './test-support/dom.js';
+import { byRole, nameOf, typeInto, useRenderRoot } from './test-support/dom.js';
 import { conversation, ME, welcome } from './test-support/fixtures.js';
 
 /** An in-memory stand-in for the browser WebSocket: the test plays the relay. */
@@ -38,7 +38,7 @@ function agentToken(expMs: number): string {
   return `${btoa(json).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
 }
 
-let root: HTMLElement;
+const root = useRenderRoot();
 let sockets: FakeWebSocket[];
 
 function mount(): void {
@@ -52,7 +52,7 @@ function mount(): void {
         }}
         login={async () => ({ token: agentToken(Date.now() + 3_600_000), agent: ME })}
       />,
-      root,
+      root(),
     );
   });
 }
@@ -60,24 +60,17 @@ function mount(): void {
 beforeEach(() => {
   localStorage.clear();
   sockets = [];
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
 });
 
 describe('App', () => {
   it('signs in, connects and shows the inbox with live counts and the tab title', async () => {
     mount();
     await act(() => {
-      typeInto(byRole(root, 'textbox', 'Email') as HTMLInputElement, 'me@example.com');
-      typeInto(byRole(root, 'textbox', 'Password') as HTMLInputElement, 'secret');
+      typeInto(byRole(root(), 'textbox', 'Email') as HTMLInputElement, 'me@example.com');
+      typeInto(byRole(root(), 'textbox', 'Password') as HTMLInputElement, 'secret');
     });
     await act(async () => {
-      byRole(root, 'button', 'Sign in').click();
+      byRole(root(), 'button', 'Sign in').click();
       await Promise.resolve();
     });
     expect(localStorage.getItem(STORAGE_KEYS.token)).toMatch(/\.sig$/);
@@ -86,35 +79,35 @@ describe('App', () => {
     await act(() => ws.accept());
     expect(ws.sent[0]).toEqual({ type: 'hello', v: 1 });
     await act(() => ws.receive(welcome([conversation({ id: 'c1', visitorName: 'Dana Lee' })])));
-    expect(byRole(root, 'status').textContent).toContain('Connected');
-    expect(nameOf(byRole(byRole(root, 'navigation', 'Inbox'), 'button', /^Waiting/))).toBe('Waiting 1');
+    expect(byRole(root(), 'status').textContent).toContain('Connected');
+    expect(nameOf(byRole(byRole(root(), 'navigation', 'Inbox'), 'button', /^Waiting/))).toBe('Waiting 1');
     expect(document.title).toBe('(1) Parley console');
 
     await act(() => ws.receive({ type: 'conversation.updated', conversation: conversation({ id: 'c2', updatedAt: 9_000 }) }));
-    expect(nameOf(byRole(byRole(root, 'navigation', 'Inbox'), 'button', /^Waiting/))).toBe('Waiting 2');
+    expect(nameOf(byRole(byRole(root(), 'navigation', 'Inbox'), 'button', /^Waiting/))).toBe('Waiting 2');
     expect(document.title).toBe('(2) Parley console');
 
-    await act(() => byRole(root, 'button', /^Dana Lee/).click());
+    await act(() => byRole(root(), 'button', /^Dana Lee/).click());
     expect(ws.sent.at(-1)).toEqual({ type: 'conversation.open', conversationId: 'c1' });
     expect(document.title).toBe('(1) Parley console');
-    expect(byRole(root, 'log', 'Messages')).toBeTruthy();
+    expect(byRole(root(), 'log', 'Messages')).toBeTruthy();
   });
 
   it('toggles and remembers the sound preference', async () => {
     localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() + 3_600_000));
     mount();
-    const sound = byRole(root, 'button', 'Sound');
+    const sound = byRole(root(), 'button', 'Sound');
     expect(sound.getAttribute('aria-pressed')).toBe('true');
     await act(() => sound.click());
-    expect(byRole(root, 'button', 'Sound').getAttribute('aria-pressed')).toBe('false');
+    expect(byRole(root(), 'button', 'Sound').getAttribute('aria-pressed')).toBe('false');
     expect(localStorage.getItem(STORAGE_KEYS.sound)).toBe('off');
   });
 
   it('signs out back to the sign-in form and forgets the token', async () => {
     localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() + 3_600_000));
     mount();
-    await act(() => byRole(root, 'button', 'Sign out').click());
-    expect(byRole(root, 'button', 'Sign in')).toBeTruthy();
+    await act(() => byRole(root(), 'button', 'Sign out').click());
+    expect(byRole(root(), 'button', 'Sign in')).toBeTruthy();
     expect(localStorage.getItem(STORAGE_KEYS.token)).toBeNull();
   });
 
@@ -122,7 +115,7 @@ describe('App', () => {
     localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() - 1000));
     mount();
     await act(async () => undefined);
-    expect(byRole(root, 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
+    expect(byRole(root(), 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
     expect(sockets).toHaveLength(0);
   });
 
@@ -134,7 +127,7 @@ describe('App', () => {
     await act(() => {
       ws.onclose?.(new CloseEvent('close', { code: 4001 }));
     });
-    expect(byRole(root, 'button', 'Sign in')).toBeTruthy();
-    expect(byRole(root, 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
+    expect(byRole(root(), 'button', 'Sign in')).toBeTruthy();
+    expect(byRole(root(), 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
   });
 });

@@ -1,14 +1,14 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConversationView } from './ConversationView.js';
 import { reduce, type ConsoleAction } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
-import { allByRole, byRole, press, typeInto } from './test-support/dom.js';
+import { allByRole, byRole, press, typeInto, useRenderRoot } from './test-support/dom.js';
 import { conversation, ME, message, welcome } from './test-support/fixtures.js';
 
-let root: HTMLElement;
+const root = useRenderRoot();
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 function opened(extra: ConsoleAction[] = [], summary = conversation({ lastSeq: 3 })): ConsoleState {
@@ -37,27 +37,20 @@ function show(state: ConsoleState, actions = recordingActions()) {
   act(() => {
     render(
     <ConversationView state={state} actions={actions} drafts={new Map()} now={5_000} detailsOpen={false} onToggleDetails={() => undefined} onEscape={() => undefined} />,
-      root,
+      root(),
     );
   });
   return actions;
 }
 
 beforeEach(() => {
-  root = document.createElement('div');
-  document.body.appendChild(root);
   delete (window as unknown as { __pwned?: number }).__pwned;
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
 });
 
 describe('ConversationView', () => {
   it('renders messages as text in a log named Messages', () => {
     show(opened());
-    const log = byRole(root, 'log', 'Messages');
+    const log = byRole(root(), 'log', 'Messages');
     expect(log.getAttribute('aria-live')).toBe('polite');
     expect(log.querySelector('img')).toBeNull();
     expect(log.querySelector('[data-seq="1"] .pc-msg-text')!.textContent).toBe(HOSTILE);
@@ -66,7 +59,7 @@ describe('ConversationView', () => {
 
   it('shows authors, system messages apart, and the status of the agent’s own replies', () => {
     show(opened());
-    const log = byRole(root, 'log', 'Messages');
+    const log = byRole(root(), 'log', 'Messages');
     expect(log.querySelector('[data-seq="1"] .pc-msg-author')!.textContent).toBe('Visitor v1ab');
     expect(log.querySelector('[data-seq="2"]')!.classList.contains('pc-msg--system')).toBe(true);
     const own = log.querySelector('[data-seq="3"]')!;
@@ -81,8 +74,8 @@ describe('ConversationView', () => {
       { kind: 'frame', now: 0, frame: { type: 'error', code: 'text_too_long', message: 'Too long for the relay', ref: 'pending-0002' } },
     ]);
     const actions = show(state);
-    expect(root.querySelector('[data-client-id="pending-0001"]')!.getAttribute('data-status')).toBe('sending');
-    const failed = root.querySelector('[data-client-id="pending-0002"]')!;
+    expect(root().querySelector('[data-client-id="pending-0001"]')!.getAttribute('data-status')).toBe('sending');
+    const failed = root().querySelector('[data-client-id="pending-0002"]')!;
     expect(failed.getAttribute('data-status')).toBe('failed');
     byRole(failed, 'button', 'Retry').click();
     expect(actions.calls).toEqual([['retryReply', 'pending-0002']]);
@@ -90,20 +83,20 @@ describe('ConversationView', () => {
 
   it('offers Assign to me and Resolve on a waiting conversation, Reopen on a resolved one', () => {
     const actions = show(opened());
-    expect(allByRole(root, 'button', /^(Assign to me|Resolve|Reopen)$/).map((b) => b.textContent)).toEqual(['Assign to me', 'Resolve']);
-    byRole(root, 'button', 'Assign to me').click();
-    byRole(root, 'button', 'Resolve').click();
+    expect(allByRole(root(), 'button', /^(Assign to me|Resolve|Reopen)$/).map((b) => b.textContent)).toEqual(['Assign to me', 'Resolve']);
+    byRole(root(), 'button', 'Assign to me').click();
+    byRole(root(), 'button', 'Resolve').click();
     expect(actions.calls).toEqual([
       ['assignToMe', 'c1'],
       ['resolve', 'c1'],
     ]);
     show(opened([], conversation({ lastSeq: 3, status: 'resolved', assigneeId: ME.id })));
-    expect(allByRole(root, 'button', /^(Assign to me|Resolve|Reopen)$/).map((b) => b.textContent)).toEqual(['Reopen']);
+    expect(allByRole(root(), 'button', /^(Assign to me|Resolve|Reopen)$/).map((b) => b.textContent)).toEqual(['Reopen']);
   });
 
   it('sends the reply on Enter and keeps Shift+Enter for a new line', async () => {
     const actions = show(opened());
-    const reply = byRole(root, 'textbox', 'Reply') as HTMLTextAreaElement;
+    const reply = byRole(root(), 'textbox', 'Reply') as HTMLTextAreaElement;
     await act(() => typeInto(reply, 'first line'));
     const shifted = press(reply, 'Enter', { shiftKey: true });
     expect(shifted.defaultPrevented).toBe(false);
@@ -116,19 +109,19 @@ describe('ConversationView', () => {
 
   it('sends with the Send button and reports typing', async () => {
     const actions = show(opened());
-    const reply = byRole(root, 'textbox', 'Reply') as HTMLTextAreaElement;
+    const reply = byRole(root(), 'textbox', 'Reply') as HTMLTextAreaElement;
     await act(() => typeInto(reply, 'Hello'));
-    await act(() => byRole(root, 'button', 'Send').click());
+    await act(() => byRole(root(), 'button', 'Send').click());
     expect(actions.calls.map((c) => c[0])).toEqual(['typingInput', 'sendReply']);
   });
 
   it('says when the visitor is typing', () => {
     show(opened([{ kind: 'frame', now: 4_000, frame: { type: 'chat.typing', conversationId: 'c1', typing: true, from: 'visitor' } }]));
-    expect(root.querySelector('.pc-typing')!.textContent).toBe('Visitor is typing…');
+    expect(root().querySelector('.pc-typing')!.textContent).toBe('Visitor is typing…');
   });
 
   it('puts focus in the reply box when a conversation opens', () => {
     show(opened());
-    expect(document.activeElement).toBe(byRole(root, 'textbox', 'Reply'));
+    expect(document.activeElement).toBe(byRole(root(), 'textbox', 'Reply'));
   });
 });

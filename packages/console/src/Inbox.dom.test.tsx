@@ -1,14 +1,14 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Inbox } from './Inbox.js';
 import { reduce } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
-import { allByRole, byRole, nameOf, press } from './test-support/dom.js';
+import { allByRole, byRole, nameOf, press, useRenderRoot } from './test-support/dom.js';
 import { conversation, ME, welcome } from './test-support/fixtures.js';
 
-let root: HTMLElement;
+const root = useRenderRoot();
 const NOW = 100_000;
 
 function state(): ConsoleState {
@@ -25,35 +25,26 @@ function state(): ConsoleState {
   return s;
 }
 
-beforeEach(() => {
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
 
 describe('Inbox', () => {
   it('shows every view with its count in a nav named Inbox', () => {
-    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
-    const nav = byRole(root, 'navigation', 'Inbox');
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root());
+    const nav = byRole(root(), 'navigation', 'Inbox');
     expect(allByRole(nav, 'button').map(nameOf)).toEqual(['Waiting 2', 'Mine 1', 'All open 3', 'Closed 1']);
     expect(byRole(nav, 'button', 'Waiting 2').getAttribute('aria-current')).toBe('page');
   });
 
   it('lists the view newest first, each row named by visitor then last message', () => {
-    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
-    const rows = allByRole(root, 'button').filter((b) => b.classList.contains('pc-row'));
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root());
+    const rows = allByRole(root(), 'button').filter((b) => b.classList.contains('pc-row'));
     expect(rows.map(nameOf)).toEqual(['Dana Lee Thanks! now Unread', 'Visitor q9Zx Where is my order? 2m Unread']);
   });
 
   it('switches views and opens conversations', () => {
     const actions = recordingActions();
-    render(<Inbox state={state()} actions={actions} now={NOW} />, root);
-    byRole(root, 'button', /^Closed/).click();
-    byRole(root, 'button', /^Dana Lee/).click();
+    render(<Inbox state={state()} actions={actions} now={NOW} />, root());
+    byRole(root(), 'button', /^Closed/).click();
+    byRole(root(), 'button', /^Dana Lee/).click();
     expect(actions.calls).toEqual([
       ['selectView', 'resolved'],
       ['openConversation', 'c2'],
@@ -61,9 +52,9 @@ describe('Inbox', () => {
   });
 
   it('moves through the rows with the arrow keys', async () => {
-    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root);
-    const first = byRole(root, 'button', /^Dana Lee/);
-    const second = byRole(root, 'button', /^Visitor q9Zx/);
+    render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root());
+    const first = byRole(root(), 'button', /^Dana Lee/);
+    const second = byRole(root(), 'button', /^Visitor q9Zx/);
     expect([first.tabIndex, second.tabIndex]).toEqual([0, -1]);
     first.focus();
     await act(() => {
@@ -81,7 +72,7 @@ describe('Inbox', () => {
       now: 0,
       frame: { type: 'conversation.updated', conversation: { ...before.conversations.c1!, assigneeId: ME.id, updatedAt: 95_000 } },
     });
-    render(<Inbox state={after} actions={recordingActions()} now={NOW} />, root);
-    expect(allByRole(byRole(root, 'navigation', 'Inbox'), 'button').map(nameOf)).toEqual(['Waiting 1', 'Mine 2', 'All open 3', 'Closed 1']);
+    render(<Inbox state={after} actions={recordingActions()} now={NOW} />, root());
+    expect(allByRole(byRole(root(), 'navigation', 'Inbox'), 'button').map(nameOf)).toEqual(['Waiting 1', 'Mine 2', 'All open 3', 'Closed 1']);
   });
 });

@@ -1,14 +1,14 @@
 import { render } from 'preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VisitorProfile } from '@parley/protocol';
 import { reduce } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
-import { allByRole, byRole } from './test-support/dom.js';
+import { allByRole, byRole, useRenderRoot } from './test-support/dom.js';
 import { conversation, visitor } from './test-support/fixtures.js';
 import { VisitorPanel } from './VisitorPanel.js';
 
-let root: HTMLElement;
+const root = useRenderRoot();
 
 function withVisitor(profile: VisitorProfile): ConsoleState {
   const s = reduce(initialState(), {
@@ -30,15 +30,6 @@ function withVisitor(profile: VisitorProfile): ConsoleState {
   return reduce(s, { kind: 'select', conversationId: 'c1' });
 }
 
-beforeEach(() => {
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
 
 describe('VisitorPanel', () => {
   it('shows identity, verification and presence in a region named Visitor', () => {
@@ -49,9 +40,9 @@ describe('VisitorPanel', () => {
         now={3_000}
         open={false}
       />,
-      root,
+      root(),
     );
-    const region = byRole(root, 'region', 'Visitor');
+    const region = byRole(root(), 'region', 'Visitor');
     expect(region.textContent).toContain('Dana Lee');
     expect(region.textContent).toContain('dana@example.com');
     expect(region.textContent).toContain('Verified');
@@ -64,28 +55,28 @@ describe('VisitorPanel', () => {
   });
 
   it('marks an unproven identity as not verified', () => {
-    render(<VisitorPanel state={withVisitor(visitor({ userId: 'u-1', verified: false }))} actions={recordingActions()} now={3_000} open={false} />, root);
-    expect(byRole(root, 'region', 'Visitor').textContent).toContain('Not verified');
+    render(<VisitorPanel state={withVisitor(visitor({ userId: 'u-1', verified: false }))} actions={recordingActions()} now={3_000} open={false} />, root());
+    expect(byRole(root(), 'region', 'Visitor').textContent).toContain('Not verified');
   });
 
   it('links web pages safely and never links other schemes', () => {
     const profile = visitor({ currentPage: { url: 'https://shop.test/cart', title: 'Cart', at: 2_000 } });
-    render(<VisitorPanel state={withVisitor(profile)} actions={recordingActions()} now={3_000} open={false} />, root);
-    const links = allByRole(root, 'link', 'Cart') as HTMLAnchorElement[];
+    render(<VisitorPanel state={withVisitor(profile)} actions={recordingActions()} now={3_000} open={false} />, root());
+    const links = allByRole(root(), 'link', 'Cart') as HTMLAnchorElement[];
     expect(links).toHaveLength(2);
     for (const a of links) {
       expect(a.getAttribute('rel')).toBe('noopener noreferrer');
       expect(a.getAttribute('target')).toBe('_blank');
     }
-    expect(allByRole(root, 'link', 'Trap')).toHaveLength(0);
-    const pages = byRole(root, 'region', 'Pages visited');
+    expect(allByRole(root(), 'link', 'Trap')).toHaveLength(0);
+    const pages = byRole(root(), 'region', 'Pages visited');
     expect([...pages.querySelectorAll('li')].map((li) => li.firstElementChild!.textContent)).toEqual(['Cart', 'Trap']);
   });
 
   it('opens a past conversation', () => {
     const actions = recordingActions();
-    render(<VisitorPanel state={withVisitor(visitor())} actions={actions} now={3_000} open={false} />, root);
-    byRole(root, 'button', /^Refund please/).click();
+    render(<VisitorPanel state={withVisitor(visitor())} actions={actions} now={3_000} open={false} />, root());
+    byRole(root(), 'button', /^Refund please/).click();
     expect(actions.calls).toEqual([['openConversation', 'c0']]);
   });
 });

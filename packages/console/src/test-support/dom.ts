@@ -1,3 +1,6 @@
+import { render } from 'preact';
+import { afterEach, beforeEach } from 'vitest';
+
 /**
  * Just enough accessible-name lookup for happy-dom component tests: find controls the way an
  * agent's screen reader (and the end-to-end tests) name them.
@@ -78,4 +81,21 @@ export function press(el: Element, key: string, init: KeyboardEventInit = {}): K
   const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
   el.dispatchEvent(event);
   return event;
+}
+
+/**
+ * A fresh element in the document for each test of the calling file, unmounted and removed
+ * after it. Returns the accessor for the current test's element.
+ */
+export function useRenderRoot(): () => HTMLElement {
+  let root: HTMLElement;
+  beforeEach(() => {
+    root = document.createElement('div');
+    document.body.appendChild(root);
+  });
+  afterEach(() => {
+    render(null, root);
+    root.remove();
+  });
+  return () => root;
 }
