@@ -54,7 +54,7 @@ const targets = {
   ],
   console: [
     {
-      input: { console: 'packages/console/src/main.tsx' },
+      input: { console: 'packages/console/src/main.tsx', viewer: 'packages/console/src/viewer/viewer.ts' },
       output: {
         dir: 'packages/console/dist',
         format: 'es',

@@ -21,6 +21,8 @@ export const ERROR_CATALOG = {
   unauthorized: { close: 4001, message: 'The token is missing, invalid or expired.' },
   slow_consumer: { close: 4009, message: 'The connection fell too far behind; reconnect to resume.' },
   shutting_down: { close: 1001, message: 'The relay is restarting; reconnect to resume.' },
+  cobrowse_no_consent: { close: null, message: 'The visitor is not sharing this page; nothing was forwarded.' },
+  cobrowse_no_control: { close: null, message: 'The visitor has not allowed remote control.' },
   internal: { close: null, message: 'The relay could not complete the action; nothing was lost, retry.' },
 } as const;
 

@@ -12,6 +12,7 @@ import type {
   VisitorProfile,
 } from './model.js';
 import type { ErrorCode } from './errors.js';
+import type { AgentCobrowseFrame, CobrowseStatus, ServerCobrowseFrame, VisitorCobrowseFrame } from './cobrowse.js';
 
 /** Where a client was in each conversation: conversation id -> last seq it holds. */
 export type ResumePoints = Record<string, number>;
@@ -26,6 +27,11 @@ export interface HelloFrame {
   page?: { url: string; title: string; referrer?: string };
   /** Visitor only: the browser's language (BCP 47). */
   language?: string;
+  /**
+   * Visitor only: this tab's id, once the visitor agreed to co-browse in it (kept in the tab's
+   * sessionStorage). A tab that was sharing resumes sharing after a full page load.
+   */
+  tab?: string;
 }
 
 /** Sends a chat message. A visitor may omit `conversationId`: the relay uses the open one or starts one. */
@@ -131,6 +137,7 @@ export type VisitorFrame =
   | VisitorIdentifyFrame
   | VisitorPageFrame
   | VisitorTrackFrame
+  | VisitorCobrowseFrame
   | PingFrame;
 
 /** Every frame an agent may send. */
@@ -144,6 +151,7 @@ export type AgentFrame =
   | ConversationAssignFrame
   | ConversationStatusFrame
   | InboxListFrame
+  | AgentCobrowseFrame
   | PingFrame;
 
 /** Every frame a client may send. */
@@ -238,6 +246,8 @@ export interface ConversationDetailFrame {
   events: TrackedEvent[];
   /** The visitor's other conversations, newest first. */
   past: ConversationSummary[];
+  /** The conversation's co-browse state. */
+  cobrowse: CobrowseStatus;
 }
 
 /** Agent: a visitor's profile changed (page, identity, presence). */
@@ -300,6 +310,7 @@ export type ServerFrame =
   | InboxItemsFrame
   | PresenceFrame
   | ErrorFrame
+  | ServerCobrowseFrame
   | PongFrame;
 
 /** The `type` tags of relay frames. */

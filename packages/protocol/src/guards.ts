@@ -7,35 +7,17 @@ import type { AgentFrame, ClientFrame, InboxView, VisitorFrame } from './frames.
 import { INBOX_VIEWS } from './frames.js';
 import type { Limits } from './limits.js';
 import type { Attributes } from './model.js';
+import { parseAgentCobrowse, parseVisitorCobrowse } from './cobrowse-guards.js';
+import { CLIENT_ID, ENTITY_ID, checkId as id, fail, isObject, type Json } from './guard-primitives.js';
 
-type Json = Record<string, unknown>;
-
-/** Client ids are nanoid-like: 8 to 64 URL-safe characters. */
-const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
-/** Conversation, visitor and agent ids the relay issues. */
-const ENTITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Event names and attribute keys. */
 const KEY = /^[A-Za-z0-9_.:$ -]{1,64}$/;
-
-function fail(message: string): never {
-  throw new ParleyError('bad_frame', message);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function str(frame: Json, key: string, max: number, optional = false): string | undefined {
   const value = frame[key];
   if (value === undefined && optional) return undefined;
   if (typeof value !== 'string') fail(`${key} must be a string`);
   if (value.length > max) fail(`${key} is longer than ${max} characters`);
-  return value;
-}
-
-function id(frame: Json, key: string, pattern = ENTITY_ID): string {
-  const value = frame[key];
-  if (typeof value !== 'string' || !pattern.test(value)) fail(`${key} is not a valid id`);
   return value;
 }
 
@@ -109,6 +91,7 @@ function parseHello(f: Json, limits: Limits): ClientFrame {
     };
   }
   if (f.language !== undefined) out.language = str(f, 'language', 35);
+  if (f.tab !== undefined) out.tab = id(f, 'tab', CLIENT_ID);
   return out as unknown as ClientFrame;
 }
 
@@ -123,10 +106,12 @@ function parseInboxView(value: unknown): InboxView {
 const VISITOR_TYPES = new Set<string>([
   'hello', 'chat.send', 'chat.typing', 'chat.read', 'chat.sync',
   'visitor.identify', 'visitor.page', 'visitor.track', 'ping',
+  'cobrowse.consent', 'cobrowse.end', 'cobrowse.events',
 ]);
 const AGENT_TYPES = new Set<string>([
   'hello', 'chat.send', 'chat.typing', 'chat.read', 'chat.sync', 'conversation.open',
   'conversation.assign', 'conversation.resolve', 'conversation.reopen', 'inbox.list', 'ping',
+  'cobrowse.request', 'cobrowse.end', 'cobrowse.join', 'cobrowse.leave', 'cobrowse.pointer', 'cobrowse.control',
 ]);
 
 /**
@@ -150,6 +135,9 @@ export function parseClientFrame(raw: string, role: 'visitor' | 'agent', limits:
   const allowed = role === 'visitor' ? VISITOR_TYPES : AGENT_TYPES;
   if (!allowed.has(type)) throw new ParleyError('unknown_type', `unknown frame type for a ${role}: ${type.slice(0, 40)}`);
 
+  if (type.startsWith('cobrowse.')) {
+    return role === 'visitor' ? parseVisitorCobrowse(type, data, limits) : parseAgentCobrowse(type, data, limits);
+  }
   switch (type) {
     case 'hello':
       return parseHello(data, limits);

@@ -28,6 +28,16 @@ export interface Limits {
   maxBufferedBytes: number;
   /** How long the `hello` frame may take after the upgrade, in milliseconds. */
   helloTimeoutMs: number;
+  /** Co-browse frames (page events, pointer, control) a connection may send per second, sustained. */
+  cobrowseFramesPerSecond: number;
+  /** Co-browse frames a connection may send in a burst (a full snapshot split into parts). */
+  cobrowseFrameBurst: number;
+  /** Bytes of page data the relay keeps per sharing session for agents who join late. */
+  cobrowseCheckpointBytes: number;
+  /** How long a consent outlives its sharing tab's connection (a full page load), in milliseconds. */
+  cobrowseResumeMs: number;
+  /** How long a co-browse request waits for the visitor's answer, in milliseconds. */
+  cobrowseRequestMs: number;
 }
 
 /** The default limits. */
@@ -44,4 +54,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   heartbeatMs: 25_000,
   maxBufferedBytes: 1024 * 1024,
   helloTimeoutMs: 10_000,
+  cobrowseFramesPerSecond: 60,
+  cobrowseFrameBurst: 300,
+  cobrowseCheckpointBytes: 8 * 1024 * 1024,
+  cobrowseResumeMs: 60_000,
+  cobrowseRequestMs: 120_000,
 });
