@@ -52,6 +52,21 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--public-url', 'not a url'], {})).toThrow(/not a URL/);
   });
 
+  it('reads the co-browse limits like every other limit', () => {
+    const options = parseOptions(['--cobrowse-resume-ms', '5000', '--cobrowse-frame-burst=50'], {
+      PARLEY_COBROWSE_FRAMES_PER_SECOND: '30',
+      PARLEY_COBROWSE_CHECKPOINT_BYTES: '1048576',
+      PARLEY_COBROWSE_REQUEST_MS: '90000',
+    });
+    expect(options.limits).toMatchObject({
+      cobrowseFramesPerSecond: 30,
+      cobrowseFrameBurst: 50,
+      cobrowseCheckpointBytes: 1048576,
+      cobrowseResumeMs: 5000,
+      cobrowseRequestMs: 90000,
+    });
+  });
+
   it('ignores empty environment variables', () => {
     expect(parseOptions([], { PORT: '' }).port).toBe(8080);
   });

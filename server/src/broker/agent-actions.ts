@@ -13,6 +13,7 @@ import {
 } from '@parley/protocol';
 import type { Agent, Conversation, ConversationFilter } from '../storage/storage.js';
 import { hasRole } from './access.js';
+import { cobrowseOnResolve } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
 import type { Session } from './session.js';
 
@@ -36,7 +37,7 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
   ]);
   const past = await Promise.all(others.filter((c) => c.id !== conversation.id).map((c) => ctx.summarize(c)));
 
-  follow(ctx, session, conversation.id);
+  followConversation(ctx, session, conversation.id);
   session.send({
     type: 'conversation.detail',
     conversation: await ctx.summarize(conversation),
@@ -45,11 +46,12 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
     pages,
     events,
     past,
+    cobrowse: ctx.cobrowse.agentStatus(conversation.id),
   } satisfies ServerFrame);
 }
 
 /** Subscribes an agent connection to a conversation, dropping the oldest beyond the cap. */
-function follow(ctx: BrokerContext, session: Session, conversationId: string): void {
+export function followConversation(ctx: BrokerContext, session: Session, conversationId: string): void {
   const opened = (session.opened ??= []);
   const at = opened.indexOf(conversationId);
   if (at >= 0) opened.splice(at, 1);
@@ -101,6 +103,8 @@ export async function conversationSetStatus(ctx: BrokerContext, session: Session
       status === 'resolved' ? { status, resolvedAt: now } : { status, resolvedAt: null },
       now,
     );
+    // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
+    if (status === 'resolved') await cobrowseOnResolve(ctx, updated, me.name);
     await ctx.appendSystem(updated, status === 'resolved' ? `${me.name} resolved the conversation` : `${me.name} reopened the conversation`);
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
   });

@@ -26,7 +26,7 @@ async function setup(announceWindowMs?: number) {
   let n = 0;
   const join = async (identity: PeerIdentity): Promise<{ session: Session; frames: ServerFrame[] }> => {
     const frames: ServerFrame[] = [];
-    const session = broker.connect({ id: `c${++n}`, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, identity);
+    const session = broker.connect({ id: `c${++n}`, bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, identity);
     await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
     return { session, frames };
   };
@@ -54,7 +54,7 @@ describe('Broker', () => {
     const tab1 = await visitor();
     const tab2 = await (async () => {
       const frames: ServerFrame[] = [];
-      const session = broker.connect({ id: 'tab2', sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1' });
+      const session = broker.connect({ id: 'tab2', bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1' });
       await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
       return { session, frames };
     })();

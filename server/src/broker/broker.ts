@@ -22,6 +22,18 @@ import { canAccess } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
+import {
+  cobrowseConsent,
+  cobrowseControl,
+  cobrowseEnd,
+  cobrowseEvents,
+  cobrowseJoin,
+  cobrowseLeave,
+  cobrowsePointer,
+  cobrowseRequest,
+} from './cobrowse/cobrowse-actions.js';
+import { CobrowseHub } from './cobrowse/hub.js';
+import { cobrowseOnLeave } from './cobrowse/lifecycle.js';
 import { ConversationCache } from './conversation-cache.js';
 import { VisitorNameCache } from './visitor-name-cache.js';
 import type { BrokerContext, BrokerSettings } from './context.js';
@@ -53,6 +65,7 @@ export class Broker implements BrokerContext {
   readonly settings: BrokerSettings;
   readonly registry = new Registry();
   readonly log: Logger;
+  readonly cobrowse: CobrowseHub;
   private readonly bus: Bus;
   private readonly queue = new KeyedQueue();
   private readonly agents = new Map<string, Agent>();
@@ -80,6 +93,7 @@ export class Broker implements BrokerContext {
       now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
       batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
     });
+    this.cobrowse = new CobrowseHub(this);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -110,6 +124,8 @@ export class Broker implements BrokerContext {
         return chatRead(this, session, frame);
       case 'chat.sync':
         return chatSync(this, session, frame);
+      case 'cobrowse.end':
+        return cobrowseEnd(this, session, frame);
     }
     if (session.role === 'visitor') {
       switch (frame.type) {
@@ -119,6 +135,10 @@ export class Broker implements BrokerContext {
           return visitorPage(this, session, frame);
         case 'visitor.track':
           return visitorTrack(this, session, frame);
+        case 'cobrowse.consent':
+          return cobrowseConsent(this, session, frame);
+        case 'cobrowse.events':
+          return cobrowseEvents(this, session, frame);
       }
     } else {
       switch (frame.type) {
@@ -131,6 +151,16 @@ export class Broker implements BrokerContext {
           return conversationSetStatus(this, session, frame);
         case 'inbox.list':
           return inboxList(this, session, frame);
+        case 'cobrowse.request':
+          return cobrowseRequest(this, session, frame);
+        case 'cobrowse.join':
+          return cobrowseJoin(this, session, frame);
+        case 'cobrowse.leave':
+          return cobrowseLeave(this, session, frame);
+        case 'cobrowse.pointer':
+          return cobrowsePointer(this, session, frame);
+        case 'cobrowse.control':
+          return cobrowseControl(this, session, frame);
       }
     }
     // The guards only let a role's own frame types through, so this is a guard/broker mismatch.
@@ -144,7 +174,9 @@ export class Broker implements BrokerContext {
     const agentsBefore = this.registry.agentsOnline();
     this.registry.leaveAll(session);
     // During shutdown nobody is left to tell, and the store is about to close.
-    if (wasReady && !this.shuttingDown) await sessionOnLeave(this, session, agentsBefore);
+    if (!wasReady || this.shuttingDown) return;
+    await cobrowseOnLeave(this, session);
+    await sessionOnLeave(this, session, agentsBefore);
   }
 
   /** The relay is stopping: disconnects no longer update presence or the store. */
@@ -152,8 +184,9 @@ export class Broker implements BrokerContext {
     this.shuttingDown = true;
   }
 
-  /** Stops listening to the bus and to the store. */
+  /** Stops listening to the bus and to the store, and every co-browse timer. */
   close(): void {
+    this.cobrowse.close();
     this.unsubscribe();
     this.announcements.close();
     this.conversations.close();

@@ -6,6 +6,7 @@ import type { ConversationSummary, Limits, Message, ServerFrame, VisitorProfile 
 import type { Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import type { CobrowseHub } from './cobrowse/hub.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
 
@@ -35,6 +36,8 @@ export interface BrokerContext {
   readonly settings: BrokerSettings;
   readonly registry: Registry;
   readonly log: Logger;
+  /** Co-browse sessions of this node (in memory; see `cobrowse/hub.ts`). */
+  readonly cobrowse: CobrowseHub;
   /** The current time in milliseconds. */
   now(): number;
   /** Sends a frame to every connection (on any node) subscribed to one of the topics. */

@@ -11,6 +11,7 @@ import {
 } from '@parley/protocol';
 import type { VisitorPatch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
+import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
 import { replayMessages } from './replay.js';
 import type { Session } from './session.js';
@@ -60,6 +61,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   }
   const updated = await ctx.storage.updateVisitor(visitor.id, patch);
 
+  if (frame.tab !== undefined) session.tab = frame.tab;
   ctx.registry.join(session, `visitor:${visitor.id}`);
   ctx.registry.join(session, 'everyone');
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
@@ -72,6 +74,8 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     agentsOnline: ctx.registry.agentsOnline(),
     serverTime: now,
   } satisfies ServerFrame);
+  // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
+  await cobrowseOnHello(ctx, session);
 
   const update: ServerFrame = page
     ? { type: 'visitor.updated', visitor: ctx.profile(updated), page }

@@ -19,6 +19,8 @@ export interface PeerLink {
    * fan-out serialises a frame once and hands the same string to every recipient.
    */
   sendText(text: string): void;
+  /** Bytes queued to the peer and not yet written to the network (co-browse paces by it). */
+  readonly bufferedAmount: number;
 }
 
 /** Who a connection authenticated as during the upgrade. */
@@ -48,6 +50,8 @@ export class Session {
   visitorKey: string | null = null;
   /** Agent: conversations opened, oldest first (capped; the oldest is dropped). Made on first use. */
   opened: string[] | undefined;
+  /** Visitor: the tab's co-browse id (`hello.tab`, or the tab that consented), else null. */
+  tab: string | null = null;
   private readonly link: PeerLink;
 
   constructor(link: PeerLink, identity: PeerIdentity) {
@@ -73,5 +77,10 @@ export class Session {
   /** Sends a frame another recipient may share, already serialised. */
   sendText(text: string): void {
     this.link.sendText(text);
+  }
+
+  /** Bytes queued to this connection and not yet written to the network. */
+  get bufferedAmount(): number {
+    return this.link.bufferedAmount;
   }
 }

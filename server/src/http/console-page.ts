@@ -9,10 +9,11 @@ import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 
 /**
  * The console's Content-Security-Policy: only its own files, and never inside a frame, nor
- * with a `<base>` or plugin an injection could bring.
+ * with a `<base>` or plugin an injection could bring. It may frame its own pages (the co-browse
+ * viewer, `viewer-page.ts`).
  */
 export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
 /**

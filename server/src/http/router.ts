@@ -13,6 +13,7 @@ import { handleLogin, type LoginApiDeps } from './login-api.js';
 import { sendJson, sendText } from './respond.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { safeJoin, serveFile } from './static-files.js';
+import { sendViewerPage } from './viewer-page.js';
 import { handleVisitors, handleVisitorsPreflight, type VisitorsApiDeps } from './visitors-api.js';
 
 /** What the routes need. */
@@ -78,6 +79,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     return void res.end();
   }
   if (path === '/console/' || path === '/console/index.html') return sendConsolePage(res, method, deps.paths.consoleDir);
+  if (path === '/console/viewer.html') return sendViewerPage(res, method);
   if (path.startsWith('/console/')) {
     return serveFile(res, method, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)), CONSOLE_FILE_HEADERS);
   }

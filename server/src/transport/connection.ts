@@ -1,7 +1,8 @@
 /**
  * One client WebSocket after a successful upgrade: the hello deadline and version check, frame
- * validation, the per-connection rate limit, error counting, liveness for the heartbeat, and
- * cutting a slow consumer. Frames of one connection are handled one at a time, in order; a
+ * validation, the per-connection rate limits (one for chat and everything else, one for
+ * co-browse page data, pointer and control, so a sharing tab never starves chat and chat never
+ * trips on page data), error counting, liveness for the heartbeat, and cutting a slow consumer. Frames of one connection are handled one at a time, in order; a
  * failure in one frame becomes an `error` frame and never reaches another connection.
  *
  * Memory: an idle relay holds one of these per visitor, so a connection allocates no closure,
@@ -13,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import {
+  COBROWSE_STREAM_TYPES,
   ERROR_CATALOG,
   PROTOCOL_VERSION,
   ParleyError,
@@ -63,6 +65,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
   private readonly deps: ConnectionDeps;
   private readonly session: Session;
   private readonly bucket: TokenBucket;
+  /** The co-browse budget; made on the first co-browse frame (most connections never send one). */
+  private cobrowseBucket: TokenBucket | null = null;
   private helloTimer: NodeJS.Timeout | null;
   private helloSeen = false;
   private errors = 0;
@@ -93,6 +97,11 @@ export class Connection implements PeerLink, HeartbeatPeer {
   /** Bytes received from the client so far (frames and pongs): the heartbeat's sign of life. */
   get bytesRead(): number {
     return this.socket.bytesRead;
+  }
+
+  /** Bytes queued to the client and not yet written to the network (held writes included). */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
   }
 
   /** Sends a frame; cuts the connection when the client stopped reading. */
@@ -166,24 +175,26 @@ export class Connection implements PeerLink, HeartbeatPeer {
   /** Handles one frame from the socket (called by the shared `message` listener). */
   receive(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
-    if (!this.bucket.take()) {
-      if (this.bucket.flooded) return this.closeWith('flood');
-      // One refusal per episode: answering every dropped frame would amplify the flood.
-      if (!this.limited) this.refuse('rate_limited', ERROR_CATALOG.rate_limited.message);
-      this.limited = true;
+    if (isBinary) {
+      if (this.charge(this.bucket)) this.refuse('bad_frame', 'Frames must be JSON text.');
       return;
     }
-    this.limited = false;
-    if (isBinary) return this.refuse('bad_frame', 'Frames must be JSON text.');
-
     const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    // Chosen before parsing, so a flood is refused without the cost of parsing it.
+    const stream = isCobrowseStream(raw);
+    if (!this.charge(stream ? (this.cobrowseBucket ??= newCobrowseBucket(this.deps.limits)) : this.bucket)) return;
+
     let frame: ClientFrame;
     try {
       frame = parseClientFrame(raw, this.session.role, this.deps.limits);
     } catch (error) {
+      // Invalid frames count against the chat budget, whatever type they claimed.
+      if (stream && !this.charge(this.bucket)) return;
       const code = error instanceof ParleyError ? error.code : 'bad_frame';
       return this.refuse(code, error instanceof Error ? error.message : String(error), refOf(raw));
     }
+    // A frame that only looked like page data (a repeated "type" key, say) pays the chat budget too.
+    if (stream && !COBROWSE_STREAM_TYPES.has(frame.type) && !this.charge(this.bucket)) return;
 
     if (!this.helloSeen) {
       if (frame.type !== 'hello') return this.closeWith('hello_required');
@@ -238,17 +249,39 @@ export class Connection implements PeerLink, HeartbeatPeer {
     const ref = frame.type === 'chat.send' ? frame.clientId : frame.type;
     if (error instanceof ParleyError) {
       if (error.close !== null) return this.closeWith(error.code, error.message);
-      return this.refuse(error.code, error.message, ref);
+      // Page data still in flight when sharing ends is refused, but is no misbehaviour: a split
+      // snapshot of a hundred parts must not close the visitor's connection.
+      const counted = !(frame.type === 'cobrowse.events' && error.code === 'cobrowse_no_consent');
+      return this.refuse(error.code, error.message, ref, counted);
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);
   }
 
+  /**
+   * Takes a token from a rate budget. Over it, the frame is dropped: the first one of an episode
+   * is answered with `rate_limited` (answering each would amplify a flood), and a client that
+   * keeps going a whole burst over is closed as a flood.
+   */
+  private charge(bucket: TokenBucket): boolean {
+    if (bucket.take()) {
+      this.limited = false;
+      return true;
+    }
+    if (bucket.flooded) {
+      this.closeWith('flood');
+      return false;
+    }
+    if (!this.limited) this.refuse('rate_limited', ERROR_CATALOG.rate_limited.message);
+    this.limited = true;
+    return false;
+  }
+
   /** Answers a refused frame; too many refusals close the connection. */
-  private refuse(code: ErrorCode, message: string, ref?: string): void {
+  private refuse(code: ErrorCode, message: string, ref?: string, counted = true): void {
     const frame: ServerFrame = ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref };
     this.send(frame);
-    if (code === 'rate_limited') return;
+    if (code === 'rate_limited' || !counted) return;
     this.errors++;
     if (this.errors >= this.deps.limits.maxErrors) this.closeWith('too_many_errors');
   }
@@ -305,6 +338,24 @@ function timerOnHelloTimeout(connection: Connection): void {
 
 function timerOnCloseGrace(connection: Connection): void {
   connection.terminate();
+}
+
+/** The start every client writes a frame with (`JSON.stringify` keeps `type` first). */
+const TYPE_PREFIX = '{"type":"';
+
+/**
+ * True when the text looks like a co-browse stream frame (page data, pointer, control), judged
+ * from its opening without parsing. A frame written another way pays the chat budget, which is
+ * only stricter.
+ */
+function isCobrowseStream(raw: string): boolean {
+  if (!raw.startsWith('{"type":"cobrowse.')) return false;
+  const end = raw.indexOf('"', TYPE_PREFIX.length);
+  return end > 0 && COBROWSE_STREAM_TYPES.has(raw.slice(TYPE_PREFIX.length, end));
+}
+
+function newCobrowseBucket(limits: Limits): TokenBucket {
+  return new TokenBucket(limits.cobrowseFramesPerSecond, limits.cobrowseFrameBurst);
 }
 
 /** Best effort at naming a refused frame: its clientId, else its type. */

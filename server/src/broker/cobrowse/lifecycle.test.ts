@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { cobrowseBroker, lastState, systemTexts } from './test-broker.js';
+
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('co-browse lifecycle', () => {
+  it('ends sharing when the sharing tab does not come back in time', async () => {
+    const { broker, storage, agent, first, conversationId } = await cobrowseBroker({ cobrowseResumeMs: 30 });
+    const a = await agent();
+    await broker.handle(a.session, { type: 'cobrowse.request', conversationId, scope: 'view' });
+    await broker.handle(first.session, { type: 'cobrowse.consent', conversationId, requestId: lastState(first)!.requestId!, granted: true, tab: 'tab-one-0001' });
+    await broker.handle(a.session, { type: 'cobrowse.join', conversationId });
+    await broker.disconnect(first.session);
+    await until(async () => (await systemTexts(storage, conversationId)).includes('Screen sharing ended: the visitor left'));
+    expect(lastState(a)).toMatchObject({ view: 'off', live: false });
+    expect(broker.cobrowse.size).toBe(0);
+    broker.close();
+  });
+
+  it('lets a watching agent go when its connection closes', async () => {
+    const { broker, agent, first, conversationId } = await cobrowseBroker();
+    const a = await agent();
+    await broker.handle(a.session, { type: 'cobrowse.request', conversationId, scope: 'view' });
+    await broker.handle(first.session, { type: 'cobrowse.consent', conversationId, requestId: lastState(first)!.requestId!, granted: true, tab: 'tab-one-0001' });
+    await broker.handle(a.session, { type: 'cobrowse.join', conversationId });
+    expect(broker.cobrowse.get(conversationId)!.watchers.size).toBe(1);
+    await broker.disconnect(a.session);
+    expect(broker.cobrowse.get(conversationId)!.watchers.size).toBe(0);
+    expect(broker.cobrowse.ofSession(a.session)).toEqual([]);
+    broker.close();
+  });
+
+  it('clears every co-browse timer when the broker closes', async () => {
+    const { broker, storage, agent, conversationId } = await cobrowseBroker({ cobrowseRequestMs: 20 });
+    const a = await agent();
+    await broker.handle(a.session, { type: 'cobrowse.request', conversationId, scope: 'view' });
+    broker.close();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await systemTexts(storage, conversationId)).toEqual(["Ann asked to see the visitor's page"]);
+  });
+});
