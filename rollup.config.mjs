@@ -42,6 +42,9 @@ const targets = {
     },
     {
       input: { core: 'packages/widget/src/core.ts' },
+      // The lazy chunks share the core's modules (protocol, nanoid): core.js exports them too,
+      // instead of becoming a facade over a second file the page would have to fetch.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         dir: 'packages/widget/dist/widget',
         format: 'es',

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Prints the gzip size (level 9) of every built browser file (widget loader, core and chunks;
 // console) and the total a page loads before the visitor opens the widget: the loader, the core
-// and everything the core imports statically. Exits 1 when a budget is exceeded or a bundle is
+// and everything the core imports statically. The co-browse chunk (loaded with `import()` only
+// after the visitor consents) is measured on its own, with what it imports beyond the core, and
+// never counts towards that total. Exits 1 when a budget is exceeded or a bundle is
 // missing. Run `npm run build` (or `PARLEY_TARGETS=widget npx rollup -c`) first.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,6 +20,7 @@ const coreFile = join(widgetDist, 'widget/core.js');
 const BUDGETS = {
   loader: 2048,
   initial: 20480,
+  cobrowse: 30720,
 };
 
 /** Gzip size of a file at level 9, what a well-configured server sends. */
@@ -79,6 +82,8 @@ if (!existsSync(consoleDist)) console.log('  (packages/console/dist is not built
 
 const loader = sizes.get(loaderFile);
 const closure = initialClosure(coreFile);
+const isCobrowseChunk = (file) => /^cobrowse-[\w-]+\.js$/.test(relative(join(widgetDist, 'widget'), file));
+const cobrowseFiles = listFiles(join(widgetDist, 'widget')).filter(isCobrowseChunk);
 const initial = loader + closure.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
 
 console.log('');
@@ -90,6 +95,25 @@ const check = (label, size, budget) => {
 };
 check('loader (parley.js)', loader, BUDGETS.loader);
 check(`before the widget opens (loader + ${closure.map((f) => relative(widgetDist, f)).join(' + ')})`, initial, BUDGETS.initial);
+if (closure.some(isCobrowseChunk)) {
+  failed = true;
+  console.log('  FAIL the core imports the co-browse chunk statically; it must load with import() only');
+}
+if (cobrowseFiles.length === 0) {
+  failed = true;
+  console.log('  FAIL no co-browse chunk (widget/cobrowse-*.js) was built');
+}
+for (const chunk of cobrowseFiles) {
+  // What consent adds: the chunk and whatever it imports that the page has not loaded yet.
+  const extra = initialClosure(chunk).filter((file) => !closure.includes(file));
+  const size = extra.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
+  check(`co-browse chunk (${extra.map((f) => relative(widgetDist, f)).join(' + ')})`, size, BUDGETS.cobrowse);
+}
+const viewerFile = join(consoleDist, 'viewer.js');
+if (existsSync(viewerFile)) {
+  const size = sizes.get(viewerFile) ?? gzipSize(viewerFile);
+  console.log(`  info co-browse viewer (console/dist/viewer.js, no budget)      ${kb(size)}  (${size} B)`);
+}
 
 if (failed) {
   console.error('\nsize: over budget');

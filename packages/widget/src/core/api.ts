@@ -12,10 +12,18 @@ import type { IdentifyOptions } from './visitor-reports.js';
 import { Widget } from './widget.js';
 import type { WidgetEvents } from './widget-events.js';
 
-/** The public events a host page can listen to. */
-export type PublicEvent = 'ready' | 'open' | 'close' | 'message' | 'unread';
+/**
+ * The public events a host page can listen to with `Parley('on', event, listener)`:
+ * - `ready`: the widget is connected (heard even when the listener comes later);
+ * - `open`, `close`: the panel opened or closed;
+ * - `message` (`PublicMessage`): a message arrived or was sent;
+ * - `unread` (number): the unread count changed;
+ * - `cobrowse` (`CobrowseEvent`: `{ sharing, control }`): this page started or stopped being
+ *   shared with an agent, or the agent's remote control was allowed or taken back.
+ */
+export type PublicEvent = 'ready' | 'open' | 'close' | 'message' | 'unread' | 'cobrowse';
 
-const PUBLIC_EVENTS: readonly PublicEvent[] = ['ready', 'open', 'close', 'message', 'unread'];
+const PUBLIC_EVENTS: readonly PublicEvent[] = ['ready', 'open', 'close', 'message', 'unread', 'cobrowse'];
 
 /** Attaches the UI to a booted widget; returns the function that removes it. */
 export type UiMounter = (widget: Widget) => () => void;
@@ -103,6 +111,8 @@ export class Api {
     if (language) options.language = language;
     if (value.persist === true) options.persist = true;
     if (user) options.user = user;
+    const unmask = isObject(value.cobrowse) && value.cobrowse.unmask;
+    if (Array.isArray(unmask)) options.cobrowse = { unmask: unmask.filter((s): s is string => !!str(s)) };
     const current = this._widget;
     if (current && current.options.siteKey === options.siteKey) {
       // Booting again (after sign-in, say) keeps the session and just names the user.

@@ -10,4 +10,16 @@ export interface BootOptions {
   persist?: boolean;
   /** The host page's signed-in user. */
   user?: VisitorUser;
+  /** Co-browse settings. */
+  cobrowse?: CobrowseOptions;
+}
+
+/** Options of co-browse (`boot({ cobrowse })`). */
+export interface CobrowseOptions {
+  /**
+   * CSS selectors of fields whose values agents may see (and, with remote control, type into).
+   * Every other input, textarea and select shows agents a fixed mask; password and hidden inputs
+   * always do, whatever these say.
+   */
+  unmask?: string[];
 }

@@ -4,6 +4,8 @@
  */
 import { PROTOCOL_VERSION } from '@parley/protocol';
 import type { HelloFrame } from '@parley/protocol';
+import { cobrowseOnDisconnect } from './cobrowse.js';
+import { readTab } from './cobrowse-tab.js';
 import type { WidgetContext } from './context.js';
 import { startResume } from './conversation-sync.js';
 import { currentPage } from './page-tracker.js';
@@ -15,11 +17,14 @@ export function socketUrl(ctx: WidgetContext): string {
   return `${ctx.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(ctx.token ?? '')}`;
 }
 
-/** The hello of a new connection: the page, the language and where to resume. */
+/** The hello of a new connection: the page, the language, where to resume and the co-browse tab. */
 export function buildHello(ctx: WidgetContext): HelloFrame {
   const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, page: currentPage(), language: navigator.language };
   const resume = startResume(ctx);
   if (resume) hello.resume = resume;
+  // A tab that shared before (this page load or an earlier one) says so, to resume sharing.
+  const tab = readTab(ctx.options.siteKey);
+  if (tab) hello.tab = tab;
   ctx.outbox.connectionStarted();
   return hello;
 }
@@ -29,6 +34,7 @@ export function socketOnState(ctx: WidgetContext, state: ConnectionState): void 
   if (state === 'closed' || state === 'stopped') {
     ctx.outbox.connectionLost();
     ctx.agentTyping.update(false);
+    cobrowseOnDisconnect(ctx);
   }
   setConnectivity(ctx, socketConnectivity(ctx));
 }

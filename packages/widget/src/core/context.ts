@@ -5,6 +5,7 @@
 import type { ConversationSummary } from '@parley/protocol';
 import type { AgentTyping } from './agent-typing.js';
 import type { BootOptions } from './boot-options.js';
+import type { CobrowseState } from './cobrowse.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { Emitter } from './emitter.js';
 import type { GatedStorage } from './gated-storage.js';
@@ -30,6 +31,7 @@ export interface WidgetContext {
   readonly read: ReadState;
   readonly agentTyping: AgentTyping;
   readonly reports: VisitorReports;
+  readonly cobrowse: CobrowseState;
   /** The visitor's conversations as the relay last described them. */
   readonly summaries: Map<string, ConversationSummary>;
   /** Conversations whose full history is loading: their messages are not announced as new. */
@@ -44,6 +46,8 @@ export interface WidgetContext {
   /** The conversation on screen. */
   active: string | null;
   open: boolean;
+  /** The UI's overlay element in its shadow root, once mounted (co-browse draws the agent's pointer there). */
+  layer: HTMLElement | null;
   /** Agents online, or -1 while the relay has not said. */
   agentsOnline: number;
   connectivity: Connectivity;

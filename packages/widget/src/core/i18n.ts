@@ -30,6 +30,19 @@ const en = {
   charactersLeft: (n: number) => `${n} characters left`,
   tooLong: (n: number) => `${n} characters too many`,
   empty: 'Ask us anything. We are happy to help.',
+  someAgent: 'An agent',
+  askView: (agent: string) => `${agent} wants to see this page`,
+  askViewBody: 'They will see this page and what you do on it, not your other tabs or apps. What you type into fields stays hidden. You can stop sharing at any time.',
+  askControl: (agent: string) => `${agent} asks to control this page`,
+  askControlBody: 'They can click, scroll and type into fields on this page. You can take back control at any time.',
+  share: 'Share this page',
+  allowControl: 'Allow control',
+  notNow: 'Not now',
+  sharing: 'Screen sharing',
+  viewing: (agent: string) => `${agent} is viewing this page`,
+  controlling: (agent: string) => `${agent} is controlling this page`,
+  stopSharing: 'Stop sharing',
+  stopControl: 'Stop control',
 };
 
 /** The strings of one language. */
@@ -59,6 +72,19 @@ const ko: Strings = {
   charactersLeft: (n) => `${n}자 남음`,
   tooLong: (n) => `${n}자 초과`,
   empty: '무엇이든 물어보세요. 기꺼이 도와드리겠습니다.',
+  someAgent: '상담원',
+  askView: (agent) => `${agent}님이 이 페이지를 보려고 합니다`,
+  askViewBody: '이 페이지와 페이지에서 하는 동작을 볼 수 있으며, 다른 탭이나 앱은 볼 수 없습니다. 입력란에 입력한 내용은 가려집니다. 언제든지 공유를 중지할 수 있습니다.',
+  askControl: (agent) => `${agent}님이 이 페이지 제어를 요청합니다`,
+  askControlBody: '이 페이지에서 클릭, 스크롤, 입력란 입력을 할 수 있습니다. 언제든지 제어를 되찾을 수 있습니다.',
+  share: '이 페이지 공유',
+  allowControl: '제어 허용',
+  notNow: '나중에',
+  sharing: '화면 공유',
+  viewing: (agent) => `${agent}님이 이 페이지를 보고 있습니다`,
+  controlling: (agent) => `${agent}님이 이 페이지를 제어하고 있습니다`,
+  stopSharing: '공유 중지',
+  stopControl: '제어 중지',
 };
 
 const TABLE: Record<Language, Strings> = { en, ko };

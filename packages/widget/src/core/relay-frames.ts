@@ -11,6 +11,7 @@ import type {
   VisitorIdentifiedFrame,
   WelcomeFrame,
 } from '@parley/protocol';
+import { socketOnCobrowseAgent, socketOnCobrowseSnapshot, socketOnCobrowseState } from './cobrowse.js';
 import type { WidgetContext } from './context.js';
 import { receive, receiveReplay, takeConversations } from './conversation-sync.js';
 import { flushOutbox, refuseEntry, settleAck } from './delivery.js';
@@ -37,6 +38,13 @@ export function socketOnFrame(ctx: WidgetContext, frame: ServerFrame): void {
       return socketOnIdentified(ctx, frame);
     case 'presence':
       return socketOnPresence(ctx, frame);
+    case 'cobrowse.state':
+      return socketOnCobrowseState(ctx, frame.status);
+    case 'cobrowse.snapshot':
+      return socketOnCobrowseSnapshot(ctx, frame);
+    case 'cobrowse.pointer':
+    case 'cobrowse.control':
+      return socketOnCobrowseAgent(ctx, frame);
     case 'error':
       return refuseEntry(ctx, frame);
     default:

@@ -3,6 +3,7 @@
  * page's `unread` listeners) when it changed.
  */
 import { DEFAULT_LIMITS } from '@parley/protocol';
+import { cobrowseView } from './cobrowse.js';
 import type { WidgetContext } from './context.js';
 import type { Emitter } from './emitter.js';
 import { strings } from './i18n.js';
@@ -25,6 +26,7 @@ export function buildView(ctx: WidgetContext): WidgetView {
     language: ctx.language,
     strings: strings(ctx.language),
     maxTextLength: DEFAULT_LIMITS.maxTextLength,
+    cobrowse: cobrowseView(ctx),
   };
 }
 

@@ -3,6 +3,7 @@
  * into the session, socket or stores.
  */
 import type { Author, Message } from '@parley/protocol';
+import type { CobrowseView } from './cobrowse.js';
 import type { Language, Strings } from './i18n.js';
 import type { Outbox } from './outbox.js';
 
@@ -36,6 +37,8 @@ export interface WidgetView {
   language: Language;
   strings: Strings;
   maxTextLength: number;
+  /** A co-browse question for the visitor, or this page being shared; null when neither. */
+  cobrowse: CobrowseView | null;
 }
 
 /** The message list: stored messages in seq order, then the outbox, without doubles. */

@@ -11,6 +11,15 @@ export interface PublicMessage {
   at: number;
 }
 
+/**
+ * The `cobrowse` event: whether this page is being shared with an agent, and whether the agent
+ * may control it. Emitted when either changes.
+ */
+export interface CobrowseEvent {
+  sharing: boolean;
+  control: boolean;
+}
+
 /** The public events, plus `change` for the UI. */
 export interface WidgetEvents extends Record<string, unknown> {
   ready: undefined;
@@ -18,6 +27,7 @@ export interface WidgetEvents extends Record<string, unknown> {
   close: undefined;
   message: PublicMessage;
   unread: number;
+  cobrowse: CobrowseEvent;
   change: undefined;
 }
 

@@ -4,10 +4,11 @@
  * `relay-frames.ts`, other tabs' writes to `tab-sync.ts`; each concern lives in its own file.
  */
 import { DEFAULT_LIMITS } from '@parley/protocol';
-import type { Attributes, ClientFrame } from '@parley/protocol';
+import type { Attributes, ClientFrame, CobrowseScope } from '@parley/protocol';
 import { AgentTyping } from './agent-typing.js';
 import type { BootOptions } from './boot-options.js';
 import { watchBrowserSignals } from './browser-signals.js';
+import { answerCobrowse, cobrowseView, endCobrowse, newCobrowseState, stopCobrowse } from './cobrowse.js';
 import { buildHello, socketOnState, socketUrl } from './connection.js';
 import type { WidgetContext } from './context.js';
 import { ConversationStore } from './conversation-store.js';
@@ -17,7 +18,7 @@ import { GatedStorage } from './gated-storage.js';
 import { pickLanguage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { PageTracker } from './page-tracker.js';
-import { markRead } from './read-receipts.js';
+import { setPanel } from './panel.js';
 import { ReadState } from './read-state.js';
 import { socketOnFrame } from './relay-frames.js';
 import { refreshSession, socketBeforeReconnect, socketOnFatal } from './session-refresh.js';
@@ -73,6 +74,7 @@ export class Widget {
       read: new ReadState(storage),
       agentTyping: new AgentTyping(changed),
       reports: new VisitorReports((frame) => ctx.socket.send(frame)),
+      cobrowse: newCobrowseState(),
       summaries: new Map(),
       historyLoads: new Set(),
       syncing: new Set(),
@@ -81,6 +83,7 @@ export class Widget {
       visitorId: '',
       active: null,
       open: false,
+      layer: null,
       agentsOnline: -1,
       connectivity: 'connecting',
       ready: false,
@@ -125,6 +128,7 @@ export class Widget {
     this._typing.stop();
     for (const unwatch of this._unwatch.splice(0)) unwatch();
     ctx.agentTyping.stop();
+    stopCobrowse(ctx);
     if (forget) ctx.storage.clear();
     this.events.clear();
   }
@@ -133,15 +137,9 @@ export class Widget {
   setOpen(open: boolean): void {
     const ctx = this._ctx;
     if (open === ctx.open) return;
-    ctx.open = open;
-    if (open) {
-      allowStorage(ctx);
-      markRead(ctx);
-    } else {
-      this._typing.stop();
-    }
-    this.events.emit(open ? 'open' : 'close', undefined);
-    ctx.changed();
+    if (open) allowStorage(ctx);
+    else this._typing.stop();
+    setPanel(ctx, open);
   }
 
   /**
@@ -165,6 +163,23 @@ export class Widget {
   /** The visitor typed in the composer. */
   typing(): void {
     this._typing.input();
+  }
+
+  /** The visitor answered the co-browse prompt on screen (share the page, or allow control). */
+  answerCobrowse(granted: boolean): void {
+    const asked = cobrowseView(this._ctx);
+    if (asked?.ask) answerCobrowse(this._ctx, asked.conversationId, granted);
+  }
+
+  /** The visitor stops sharing the page (`view`) or takes back control (`control`). */
+  endCobrowse(scope: CobrowseScope): void {
+    const shared = cobrowseView(this._ctx);
+    if (shared?.sharing) endCobrowse(this._ctx, shared.conversationId, scope);
+  }
+
+  /** The UI's overlay element, where co-browse draws the agent's pointer (null: unmounted). */
+  attachLayer(layer: HTMLElement | null): void {
+    this._ctx.layer = layer;
   }
 
   /** Names the host page's user (verified when `userHash` is right). */

@@ -1,5 +1,5 @@
 /**
- * Shared set-up for the widget's behaviour tests: a fresh stub relay and clean localStorage per
+ * Shared set-up for the widget's behaviour tests: a fresh stub relay and clean storage per
  * test, widgets booted against it over Node's `ws`, and helpers that await the view instead of
  * sleeping.
  */
@@ -27,6 +27,7 @@ export function useWidgetHarness(): WidgetHarness {
   const widgets: Widget[] = [];
   beforeEach(async () => {
     localStorage.clear();
+    sessionStorage.clear();
     relay = new StubRelay();
     origin = await relay.start();
   });

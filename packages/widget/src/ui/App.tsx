@@ -4,6 +4,8 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Widget } from '../core/widget.js';
+import { CobrowseIndicator } from './CobrowseIndicator.js';
+import { CobrowsePrompt } from './CobrowsePrompt.js';
 import { Launcher } from './Launcher.js';
 import { Panel } from './Panel.js';
 import { useView } from './use-view.js';
@@ -21,6 +23,7 @@ export function App({ widget, root }: AppProps) {
   const [draft, setDraft] = useState('');
   const launcherRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const promptRef = useRef<HTMLDivElement>(null);
   const wasOpen = useRef(view.open);
   const focusWasInside = useRef(false);
 
@@ -36,7 +39,8 @@ export function App({ widget, root }: AppProps) {
   useLayoutEffect(() => {
     if (view.open === wasOpen.current) return;
     wasOpen.current = view.open;
-    if (view.open) inputRef.current?.focus();
+    // A co-browse request opens the panel: its prompt is what needs reading first.
+    if (view.open) (promptRef.current ?? inputRef.current)?.focus();
     // Closing from the page's code must not steal the page's focus.
     else if (focusWasInside.current) launcherRef.current?.focus();
   }, [view.open]);
@@ -49,9 +53,23 @@ export function App({ widget, root }: AppProps) {
     if (widget.send(text)) setDraft('');
   };
   const close = () => widget.setOpen(false);
+  const cobrowse = view.cobrowse;
+  const answer = (granted: boolean) => {
+    widget.answerCobrowse(granted);
+    // The prompt and its buttons go away: keep focus in the panel.
+    inputRef.current?.focus();
+  };
 
   return (
     <div class={view.open ? 'root open' : 'root'} lang={view.language}>
+      {cobrowse?.sharing && (
+        <CobrowseIndicator
+          cobrowse={cobrowse}
+          strings={view.strings}
+          onStop={() => widget.endCobrowse('view')}
+          onStopControl={() => widget.endCobrowse('control')}
+        />
+      )}
       {view.open && (
         <Panel
           view={view}
@@ -60,6 +78,11 @@ export function App({ widget, root }: AppProps) {
           onDraft={draftOnChange}
           onSend={composerOnSend}
           onClose={close}
+          prompt={
+            cobrowse?.ask && (
+              <CobrowsePrompt cobrowse={cobrowse} strings={view.strings} promptRef={promptRef} onAnswer={answer} />
+            )
+          }
         />
       )}
       <Launcher

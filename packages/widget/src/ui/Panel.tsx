@@ -1,5 +1,5 @@
 /** The chat panel: header, connection banner, message log, typing line and composer. */
-import type { Ref } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import type { WidgetView } from '../core/view.js';
 import { Composer } from './Composer.js';
 import { CloseIcon } from './Icons.js';
@@ -13,10 +13,12 @@ export interface PanelProps {
   onDraft: (text: string) => void;
   onSend: (text: string) => void;
   onClose: () => void;
+  /** A question for the visitor shown above the messages (the co-browse prompt). */
+  prompt?: ComponentChildren;
 }
 
 /** The dialog named "Chat"; Escape closes it. */
-export function Panel({ view, draft, inputRef, onDraft, onSend, onClose }: PanelProps) {
+export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt }: PanelProps) {
   const t = view.strings;
   const online = view.agentsOnline > 0;
   const banner =
@@ -46,6 +48,7 @@ export function Panel({ view, draft, inputRef, onDraft, onSend, onClose }: Panel
       <div class="banner" role="status">
         {banner}
       </div>
+      {prompt}
       <MessageList messages={view.messages} strings={t} />
       <div class="typing" role="status">
         {view.agentTyping ? t.agentTyping : ''}

@@ -15,9 +15,18 @@ export const HOST_ID = 'parley-widget';
 export function mountUi(widget: Widget): () => void {
   const host = document.createElement('div');
   host.id = HOST_ID;
+  // Co-browse never records the widget itself (its block selector names this attribute).
+  host.setAttribute('data-parley-widget', '');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root, WIDGET_CSS);
   render(<App widget={widget} root={root} />, root);
+  // The agent's pointer layer, created now (after Preact's first render, which would remove it):
+  // rrweb watches this shadow root, but never records nodes under an element it did not see.
+  const layer = document.createElement('div');
+  layer.className = 'cb-layer';
+  layer.setAttribute('aria-hidden', 'true');
+  root.appendChild(layer);
+  widget.attachLayer(layer);
   let removed = false;
   const attach = () => {
     if (!removed) document.body.appendChild(host);
@@ -27,6 +36,7 @@ export function mountUi(widget: Widget): () => void {
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
   return () => {
     removed = true;
+    widget.attachLayer(null);
     render(null, root);
     host.remove();
   };
