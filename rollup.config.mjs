@@ -29,7 +29,8 @@ const browserPlugins = () => [
       module: true,
       compress: { passes: 2, pure_getters: true },
       format: { comments: false },
-      mangle: { properties: { regex: /^_[a-z]/ } },
+      // `_cssText` is part of rrweb's wire format (recorded in the widget, read by the viewer): never renamed.
+      mangle: { properties: { regex: /^_[a-z]/, reserved: ['_cssText'] } },
     }),
 ];
 

@@ -1,7 +1,8 @@
 // `npm run bench`: durable chat throughput, memory per idle connection and delivery latency with
 // 10k connected of the built Parley relay, each beside a bare `ws` relay measured in the same
-// run. Prints tables and a final JSON line. It reports figures; it never passes or fails on them.
-// `--only throughput,memory,delivery` picks parts.
+// run, and co-browse (DOM change -> console mirror latency, bytes/s, chunk size) in Chromium.
+// Prints tables and a final JSON line. It reports figures; it never passes or fails on them.
+// `--only throughput,memory,delivery,cobrowse` picks parts.
 //
 // Processes: the relay under test runs alone in a child process; 1-2 load-generator children
 // drive it over loopback; this process only orchestrates.
@@ -16,6 +17,8 @@ import { summarize } from './bench/stats.mjs';
 import { BUDGET_LINES, deliveryTable, memoryTable, throughputTable } from './bench/report.mjs';
 import { DELIVERY_LOADERS, delivery } from './bench/delivery.mjs';
 import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
+import { cobrowse, cobrowseMissing } from './bench/cobrowse.mjs';
+import { COBROWSE_BUDGET_LINE, cobrowseTable } from './bench/cobrowse-report.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const relayScript = fileURLToPath(new URL('./bench/relay-child.mjs', import.meta.url));
@@ -28,9 +31,15 @@ function ensureBuilt() {
     if (!existsSync(opts.relay)) throw new Error(`--relay ${opts.relay} does not exist`);
     return;
   }
-  if (existsSync(join(root, 'server/dist/index.js'))) return;
-  log('server/dist/index.js is missing: building the relay (PARLEY_TARGETS=server npx rollup -c)');
-  execFileSync('npx', ['rollup', '-c'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_TARGETS: 'server' } });
+  if (!existsSync(join(root, 'server/dist/index.js'))) {
+    log('server/dist/index.js is missing: building the relay (PARLEY_TARGETS=server npx rollup -c)');
+    execFileSync('npx', ['rollup', '-c'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_TARGETS: 'server' } });
+  }
+  if (opts.only.includes('cobrowse') && cobrowseMissing(root).length > 0) {
+    // Co-browse drives the built widget and console in a browser, served by the relay.
+    log(`${cobrowseMissing(root).join(', ')} missing: building the widget and console (PARLEY_TARGETS=widget,console npx rollup -c)`);
+    execFileSync('npx', ['rollup', '-c'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_TARGETS: 'widget,console' } });
+  }
 }
 
 /** Splits `total` into `parts` near-equal whole shares. */
@@ -119,7 +128,8 @@ async function main() {
   const loadBefore = loadavg()[0];
   const profileDir = opts.cpuProf ? tempDir('parley-bench-profile-') : null;
   const runs = (part) => opts.only.includes(part);
-  const loaderCount = Math.max(runs('throughput') ? opts.loaders : 1, runs('delivery') ? DELIVERY_LOADERS : 1);
+  const loadGenerated = runs('throughput') || runs('memory') || runs('delivery');
+  const loaderCount = loadGenerated ? Math.max(runs('throughput') ? opts.loaders : 1, runs('delivery') ? DELIVERY_LOADERS : 1) : 0;
   const loaders = await Promise.all(Array.from({ length: loaderCount }, (_, i) => spawnChild(loaderScript, [String(i)])));
 
   const parley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), profileDir) : null;
@@ -130,10 +140,11 @@ async function main() {
   const parleyDelivery = runs('delivery') ? await delivery('parley', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
   const bareDelivery = runs('delivery') ? await delivery('bare', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
   await Promise.all(loaders.map((l) => stopChild(l)));
+  const cobrowseResult = runs('cobrowse') ? await cobrowse(root, opts, (kind) => startRelay(kind), log) : null;
 
   const machine =
     `Machine: ${cores} CPU cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, loopback only. ` +
-    `The relay runs alone in one process; ${loaderCount} load-generator process(es) share the same ${cores} cores, ` +
+    `The relay runs alone in one process; ${loaderCount} load-generator process(es)${runs('cobrowse') ? ' and Chromium' : ''} share the same ${cores} cores, ` +
     'so the figures include client-side contention.\n' +
     `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end ` +
     `(above ${cores} means other work competed for the cores and the msg/s and latencies are understated).`;
@@ -154,7 +165,12 @@ async function main() {
     if (parleyDelivery.firstError) console.log(`first error frame (Parley): ${parleyDelivery.firstError.slice(0, 200)}`);
     console.log('');
   }
+  if (cobrowseResult) {
+    console.log(cobrowseTable(cobrowseResult));
+    console.log('');
+  }
   for (const line of BUDGET_LINES) console.log(line);
+  if (runs('cobrowse')) console.log(COBROWSE_BUDGET_LINE);
 
   let profile = null;
   if (profileDir) {
@@ -190,6 +206,7 @@ async function main() {
       },
       memoryPerIdleConnectionKiB: parleyMemory && { parley: parleyMemory, bare: bareMemory },
       delivery: parleyDelivery && { parley: figures(parleyDelivery), bare: figures(bareDelivery) },
+      cobrowse: cobrowseResult,
       profile: profile && { top: profile.top.slice(0, 10), areas: profile.areas },
       seconds: Math.round((Date.now() - started) / 100) / 10,
     }),

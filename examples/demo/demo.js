@@ -46,9 +46,19 @@
     if (action) action();
   }
 
+  // The co-browse form never leaves the page: submitting only says so, without echoing what was typed.
+  function checkoutOnSubmit(event) {
+    event.preventDefault();
+    var status = document.querySelector('.demo-status');
+    if (status) status.textContent = 'Order placed (demo only: nothing was sent).';
+    log('Demo order placed');
+  }
+
   function documentOnReady() {
     var buttons = document.querySelectorAll('[data-demo]');
     for (var i = 0; i < buttons.length; i++) buttons[i].addEventListener('click', buttonOnClick);
+    var checkout = document.getElementById('demo-checkout');
+    if (checkout) checkout.addEventListener('submit', checkoutOnSubmit);
   }
 
   Parley('on', 'ready', function () {

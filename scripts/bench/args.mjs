@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 
 /** The parts of the bench, in the order a full run does them. */
-export const PARTS = ['throughput', 'memory', 'delivery'];
+export const PARTS = ['throughput', 'memory', 'delivery', 'cobrowse'];
 
 const HELP = `Usage: npm run bench -- [flags]
   --only PARTS   run only these parts, comma separated: ${PARTS.join(', ')}  (default all)
@@ -26,6 +26,11 @@ const HELP = `Usage: npm run bench -- [flags]
   --rate R               chat.send per second, spread over the rooms      (default 2000)
   --delivery-duration S  measured seconds per relay                       (default 15)
   --delivery-warmup S    warm-up seconds at the same rate before measuring (default 3)
+
+  cobrowse: the built relay, widget and console in Debian's Chromium: latency from a DOM change
+  on the visitor's page to the console's mirror (200 changes, one every 100 ms), bytes/s sent
+  during a 20 s interactive script, full-snapshot size, co-browse chunk gzip size
+  (--quick: 50 changes and 8 s). Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
 
   --quick        smoke run: 2 s measured + 1 s warm-up for throughput, 4 s + 1 s for delivery
                  (connection counts unchanged: below ~2000 idle the young-generation heap size
