@@ -43,23 +43,37 @@ describe('EventBatcher', () => {
     expect(sent).toEqual([]);
     b.push(meta);
     b.push(full('<p>hi</p>'));
-    vi.advanceTimersByTime(49);
     expect(sent).toEqual([]);
-    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(0);
     expect(sent).toEqual([{ type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-1-abcdef', seq: 0, full: true, data: JSON.stringify([meta, full('<p>hi</p>')]) }]);
   });
 
-  it('sends a batch 50 ms after its first event, numbered from 0', () => {
+  it('sends a change after a quiet moment at the end of the task, numbered from 0', () => {
     const b = batcher();
     b.push(meta);
-    vi.advanceTimersByTime(50);
+    vi.advanceTimersByTime(0);
+    vi.advanceTimersByTime(100);
     b.push(move(1));
-    vi.advanceTimersByTime(30);
     b.push(move(2));
-    vi.advanceTimersByTime(20);
+    vi.advanceTimersByTime(0);
     expect(sent.map((f) => [f.seq, f.full, events(f).map((e) => e.type)])).toEqual([
       [0, true, [4]],
       [1, undefined, [3, 3]],
+    ]);
+  });
+
+  it('spaces frames at least 50 ms apart while the page keeps changing', () => {
+    const b = batcher();
+    b.push(meta);
+    vi.advanceTimersByTime(0);
+    b.push(move(1));
+    vi.advanceTimersByTime(30);
+    b.push(move(2));
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(20);
+    expect(sent.map((f) => [f.seq, events(f).map((e) => e.type)])).toEqual([
+      [0, [4]],
+      [1, [3, 3]],
     ]);
   });
 

@@ -1,6 +1,8 @@
 /**
- * Turns rrweb's event stream into numbered `cobrowse.events` frames. Events wait at most
- * `flushMs` after the first one of a batch (a burst of mutations travels as one frame), a batch
+ * Turns rrweb's event stream into numbered `cobrowse.events` frames. A change after a quiet
+ * moment leaves at the end of the current task (the events of one task travel as one frame);
+ * under sustained activity frames leave at most every `flushMs`, so a busy page costs a bounded
+ * number of frames instead of one per event. A batch
  * whose JSON grows past `maxBatchChars` leaves at once, and a Meta event (which rrweb emits right
  * before every full snapshot) always starts a batch of its own, marked `full` so the relay can
  * start a checkpoint there. A batch too large for one frame is split into parts.
@@ -29,7 +31,7 @@ export interface EventBatcherOptions {
   send: (frame: CobrowseEventsFrame) => boolean;
   /** A fresh stream id (8 to 64 of `A-Za-z0-9_-`). */
   newStream: () => string;
-  /** How long the first event of a batch may wait, in milliseconds. */
+  /** Least time between two frames while the page keeps changing, in milliseconds. */
   flushMs?: number;
   /** JSON length past which a batch leaves at once. */
   maxBatchChars?: number;
@@ -45,6 +47,8 @@ export class EventBatcher {
   private _chars = 0;
   private _full = false;
   private _timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame left, for the sustained-activity spacing. */
+  private _lastSent = -Infinity;
   private _waitingForMeta = true;
   private _broken = false;
   private readonly _flushMs: number;
@@ -82,7 +86,10 @@ export class EventBatcher {
     this._items.push(json);
     this._chars += json.length + 1;
     if (this._chars > this._maxBatchChars) this.flush();
-    else this._timer ??= setTimeout(() => this.flush(), this._flushMs);
+    else if (this._timer === undefined) {
+      const wait = Math.max(0, this._lastSent + this._flushMs - Date.now());
+      this._timer = setTimeout(() => this.flush(), wait);
+    }
   }
 
   /** Sends what is buffered now. */
@@ -96,6 +103,7 @@ export class EventBatcher {
     this._chars = 0;
     this._full = false;
     if (this._broken) return;
+    this._lastSent = Date.now();
     const slices = splitJson(`[${items.join(',')}]`, this._maxDataBytes);
     for (let part = 0; part < slices.length; part++) {
       const frame: CobrowseEventsFrame = {

@@ -39,6 +39,6 @@ export function recordOptions(emit: (event: RecordedEvent) => void, unmask: read
     collectFonts: false,
     inlineImages: false,
     recordCrossOriginIframes: false,
-    sampling: { mousemove: 50, scroll: 100, input: 'last', media: 800 },
+    sampling: { mousemove: 50, scroll: 100, media: 800 },
   };
 }
