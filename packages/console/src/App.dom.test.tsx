@@ -7,7 +7,8 @@ import { STORAGE_KEYS } from './local-store.js';
 import { SIGNED_OUT_MESSAGES } from './session.js';
 import type { WebSocketLike } from './socket.js';
 import { byRole, nameOf, typeInto, useRenderRoot } from './test-support/dom.js';
-import { conversation, ME, welcome } from './test-support/fixtures.js';
+import { cobrowseStatus, conversation, ME, visitor, welcome } from './test-support/fixtures.js';
+import { postFromViewer, useViewerPageStub } from './test-support/viewer-page.js';
 
 /** An in-memory stand-in for the browser WebSocket: the test plays the relay. */
 class FakeWebSocket implements WebSocketLike {
@@ -39,6 +40,7 @@ function agentToken(expMs: number): string {
 }
 
 const root = useRenderRoot();
+useViewerPageStub();
 let sockets: FakeWebSocket[];
 
 function mount(): void {
@@ -117,6 +119,55 @@ describe('App', () => {
     await act(async () => undefined);
     expect(byRole(root(), 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
     expect(sockets).toHaveLength(0);
+  });
+
+  it('sends the co-browse frames of a whole session and feeds page data to the viewer', async () => {
+    localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() + 3_600_000));
+    mount();
+    const ws = sockets[0]!;
+    await act(() => ws.accept());
+    await act(() => ws.receive(welcome([conversation({ id: 'c1', visitorName: 'Dana Lee' })])));
+    await act(() => byRole(root(), 'button', /^Dana Lee/).click());
+    await act(() =>
+      ws.receive({
+        type: 'conversation.detail',
+        conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }),
+        messages: [],
+        visitor: visitor(),
+        pages: [],
+        events: [],
+        past: [],
+        cobrowse: cobrowseStatus(),
+      }),
+    );
+    const sentOfType = (prefix: string) => ws.sent.filter((f) => f.type.startsWith(prefix));
+
+    await act(() => byRole(root(), 'button', 'Ask to see page').click());
+    expect(sentOfType('cobrowse.')).toEqual([{ type: 'cobrowse.request', conversationId: 'c1', scope: 'view' }]);
+    await act(() => ws.receive({ type: 'cobrowse.state', status: cobrowseStatus({ view: 'requested', requestId: 'req-12345678', agentName: 'Mina' }) }));
+    expect(byRole(root(), 'status', 'Waiting for the visitor to share their page')).toBeTruthy();
+
+    await act(() => ws.receive({ type: 'cobrowse.state', status: cobrowseStatus({ view: 'active', live: true, since: 4_000, agentName: 'Mina' }) }));
+    expect(sentOfType('cobrowse.').at(-1)).toEqual({ type: 'cobrowse.join', conversationId: 'c1' });
+    expect(root().querySelector('.pc-app')!.getAttribute('data-cobrowse')).toBe('true');
+
+    const frame = root().querySelector<HTMLIFrameElement>('iframe[title="Visitor\'s page"]')!;
+    const posted: unknown[] = [];
+    frame.contentWindow!.postMessage = ((message: unknown) => posted.push(message)) as Window['postMessage'];
+    await act(() => postFromViewer(frame, { kind: 'ready' }));
+    const data = { type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-a1b2c3', seq: 0, full: true, data: '[]' } as const;
+    await act(() => ws.receive(data));
+    expect(posted.at(-1)).toEqual({ kind: 'events', frame: data });
+
+    await act(() => postFromViewer(frame, { kind: 'pointer', pointer: 'pointer', node: 7, x: 0.5, y: 0.25 }));
+    expect(sentOfType('cobrowse.').at(-1)).toEqual({ type: 'cobrowse.pointer', conversationId: 'c1', kind: 'pointer', node: 7, x: 0.5, y: 0.25 });
+    await act(() => postFromViewer(frame, { kind: 'resync' }));
+    await act(() => byRole(root(), 'button', 'Stop co-browse').click());
+    expect(sentOfType('cobrowse.').at(-1)).toEqual({ type: 'cobrowse.end', conversationId: 'c1', scope: 'view' });
+
+    await act(() => byRole(root(), 'button', /Back to inbox/).click());
+    expect(sentOfType('cobrowse.').at(-1)).toEqual({ type: 'cobrowse.leave', conversationId: 'c1' });
+    expect(root().querySelector('iframe')).toBeNull();
   });
 
   it('goes back to sign-in when the relay closes the session as unauthorized', async () => {

@@ -12,7 +12,7 @@ import { Inbox } from './Inbox.js';
 import { clearOutbox, loadOutbox, loadSoundOn, loadToken, saveSoundOn, saveToken } from './local-store.js';
 import { ConsoleSession } from './session.js';
 import type { WebSocketLike } from './socket.js';
-import { documentTitle } from './store/selectors.js';
+import { cobrowseOf, documentTitle } from './store/selectors.js';
 import { initialState } from './store/state.js';
 import { createStore } from './store/store.js';
 import { SignIn } from './SignIn.js';
@@ -141,8 +141,11 @@ function ConsoleScreen({ token, createWebSocket, onEnd }: ConsoleScreenProps) {
     onEnd(null);
   };
 
+  // While a page is shared the viewer needs the room: the visitor panel becomes a drawer.
+  const cobrowsing = state.selectedId !== null && cobrowseOf(state, state.selectedId).view === 'active';
+
   return (
-    <div class="pc-app" data-selected={state.selectedId ? 'true' : 'false'}>
+    <div class="pc-app" data-selected={state.selectedId ? 'true' : 'false'} data-cobrowse={cobrowsing ? 'true' : 'false'}>
       <TopBar state={state} actions={session} soundOn={soundOn} onToggleSound={toggleSound} onSignOut={signOut} />
       {state.notice && (
         <div class="pc-notice" role="alert">

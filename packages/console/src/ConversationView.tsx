@@ -1,15 +1,17 @@
 /**
  * The middle column: the open conversation's header (visitor, state, Assign to me / Resolve /
- * Reopen), its message log, the visitor's typing line and the reply box. Opening a
- * conversation moves focus to the reply box.
+ * Reopen, Ask to see page), its message log, the visitor's typing line and the reply box. While
+ * the visitor shares their page, the co-browse section takes the main area beside the chat, which
+ * stays usable. Opening a conversation moves focus to the reply box.
  */
 import { DEFAULT_LIMITS } from '@parley/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConsoleActions } from './actions.js';
+import { CobrowsePanel } from './CobrowsePanel.js';
 import { Composer } from './Composer.js';
 import { visitorDisplayName } from './format.js';
 import { MessageList } from './MessageList.js';
-import { visitorTyping } from './store/selectors.js';
+import { cobrowseOf, visitorTyping } from './store/selectors.js';
 import type { ConsoleState } from './store/state.js';
 
 /** Props of `ConversationView`. */
@@ -61,9 +63,11 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
   const mine = c?.assigneeId !== null && c?.assigneeId === state.me?.id;
   const typing = visitorTyping(state, id, now);
   const statusText = statusLabel(state, id);
+  const cobrowse = cobrowseOf(state, id);
+  const sharing = cobrowse.view === 'active';
 
   return (
-    <main class="pc-conv" aria-labelledby="pc-conv-title">
+    <main class={`pc-conv${sharing ? ' pc-conv--cobrowse' : ''}`} aria-labelledby="pc-conv-title">
       <header class="pc-conv-head">
         <button type="button" class="pc-button pc-button--ghost pc-back" onClick={() => actions.closeConversation()}>
           <span aria-hidden="true">‹ </span>Back to inbox
@@ -87,6 +91,11 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
               Resolve
             </button>
           )}
+          {open && cobrowse.view === 'off' && (
+            <button type="button" class="pc-button" onClick={() => actions.requestCobrowse(id, 'view')}>
+              Ask to see page
+            </button>
+          )}
           {c?.status === 'resolved' && (
             <button type="button" class="pc-button" onClick={() => actions.reopen(id)}>
               Reopen
@@ -97,19 +106,32 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
           </button>
         </div>
       </header>
-      <MessageList state={state} conversationId={id} actions={actions} now={now} />
-      <p class="pc-typing" aria-live="polite">
-        {typing ? 'Visitor is typing…' : ''}
-      </p>
-      <Composer
-        conversationId={id}
-        actions={actions}
-        drafts={drafts}
-        placeholder={`Reply to ${name}`}
-        maxLength={DEFAULT_LIMITS.maxTextLength}
-        textareaRef={replyRef}
-        onEscape={onEscape}
-      />
+      {cobrowse.view === 'requested' && (
+        <div class="pc-cobrowse-wait">
+          <p role="status">Waiting for the visitor to share their page</p>
+          <button type="button" class="pc-button pc-button--small" onClick={() => actions.endCobrowse(id, 'view')}>
+            Cancel request
+          </button>
+        </div>
+      )}
+      <div class="pc-conv-body">
+        {sharing && <CobrowsePanel key={id} conversationId={id} status={cobrowse} actions={actions} />}
+        <div class="pc-chat">
+          <MessageList state={state} conversationId={id} actions={actions} now={now} />
+          <p class="pc-typing" aria-live="polite">
+            {typing ? 'Visitor is typing…' : ''}
+          </p>
+          <Composer
+            conversationId={id}
+            actions={actions}
+            drafts={drafts}
+            placeholder={`Reply to ${name}`}
+            maxLength={DEFAULT_LIMITS.maxTextLength}
+            textareaRef={replyRef}
+            onEscape={onEscape}
+          />
+        </div>
+      </div>
     </main>
   );
 }

@@ -5,7 +5,7 @@ import { reduce } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
 import { allByRole, byRole, useRenderRoot } from './test-support/dom.js';
-import { conversation, visitor } from './test-support/fixtures.js';
+import { cobrowseStatus, conversation, visitor } from './test-support/fixtures.js';
 import { VisitorPanel } from './VisitorPanel.js';
 
 const root = useRenderRoot();
@@ -25,6 +25,7 @@ function withVisitor(profile: VisitorProfile): ConsoleState {
       ],
       events: [{ name: 'checkout_started', props: { total: 42, coupon: 'SPRING' }, at: 1_500 }],
       past: [conversation({ id: 'c0', status: 'resolved', lastMessage: { text: 'Refund please', author: 'visitor', at: 1 } })],
+      cobrowse: cobrowseStatus(),
     },
   });
   return reduce(s, { kind: 'select', conversationId: 'c1' });

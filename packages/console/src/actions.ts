@@ -2,7 +2,8 @@
  * What the screens can ask of the console. Components depend on this interface only, so they
  * render in tests with a stub and in the app with the live session.
  */
-import type { InboxView } from '@parley/protocol';
+import type { CobrowsePointerKind, CobrowseScope, InboxView } from '@parley/protocol';
+import type { CobrowseControlInput, CobrowseWatcher } from './cobrowse-channel.js';
 
 /** Agent actions available to components. */
 export interface ConsoleActions {
@@ -21,4 +22,16 @@ export interface ConsoleActions {
   typingStop(): void;
   dismissNotice(): void;
   reconnectNow(): void;
+  /** Asks the visitor to share the page (`view`) or, while sharing, to allow `control`. */
+  requestCobrowse(conversationId: string, scope: CobrowseScope): void;
+  /** Stops co-browsing (`view`; cancels a pending request too) or remote control only. */
+  endCobrowse(conversationId: string, scope: CobrowseScope): void;
+  /** Joins the shared page and feeds its data to `watcher`; the returned function leaves. */
+  watchCobrowse(conversationId: string, watcher: CobrowseWatcher): () => void;
+  /** The viewer lost its place in the page data: join again for a fresh checkpoint. */
+  resyncCobrowse(conversationId: string): void;
+  /** Shows the agent's pointer or a highlight on element `node` of the visitor's page. */
+  pointCobrowse(conversationId: string, kind: CobrowsePointerKind, node: number, x: number, y: number): void;
+  /** Clicks, scrolls or types on the visitor's page (remote control). */
+  controlCobrowse(conversationId: string, input: CobrowseControlInput): void;
 }

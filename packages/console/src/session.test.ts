@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '@parley/protocol';
+import { PROTOCOL_VERSION, type CobrowseEventsFrame } from '@parley/protocol';
 import { WebSocket } from 'ws';
 import { ConsoleSession, SIGNED_OUT_MESSAGES } from './session.js';
 import type { WebSocketLike } from './socket.js';
 import { initialState } from './store/state.js';
 import { createStore, type Store } from './store/store.js';
 import { fakeAgentToken, startFakeRelay, type FakeRelay } from './test-support/fake-relay.js';
-import { conversation, ME, message, welcome } from './test-support/fixtures.js';
+import { cobrowseStatus, conversation, ME, message, welcome } from './test-support/fixtures.js';
 
 let relay: FakeRelay;
 let session: ConsoleSession;
@@ -161,6 +161,61 @@ describe('ConsoleSession', () => {
     startSession();
     expect(await signedOutMessage).toBe(SIGNED_OUT_MESSAGES.invalid);
     expect(store.getState().connection).toBe('reconnecting');
+  });
+
+  it('sends co-browse requests, joins a shared page and hands its data to the watcher, not the store', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    await until(() => store.getState().connection === 'online');
+    session.requestCobrowse('c1', 'view');
+    expect(await conn.next('cobrowse.request')).toEqual({ type: 'cobrowse.request', conversationId: 'c1', scope: 'view' });
+    conn.send({ type: 'cobrowse.state', status: cobrowseStatus({ view: 'active', live: true, since: 4 }) });
+    await until(() => store.getState().cobrowse.c1?.view === 'active');
+
+    const seen: CobrowseEventsFrame[] = [];
+    let arrived: () => void = () => undefined;
+    const both = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const leave = session.watchCobrowse('c1', {
+      events: (frame) => {
+        seen.push(frame);
+        if (seen.length === 2) arrived();
+      },
+      reset: () => undefined,
+    });
+    expect(await conn.next('cobrowse.join')).toEqual({ type: 'cobrowse.join', conversationId: 'c1' });
+    const before = store.getState();
+    conn.send({ type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-a1b2c3', seq: 0, full: true, data: '[1]' });
+    conn.send({ type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-a1b2c3', seq: 1, data: '[2]' });
+    await both;
+    expect(seen.map((f) => f.data)).toEqual(['[1]', '[2]']);
+    expect(store.getState()).toBe(before);
+
+    session.pointCobrowse('c1', 'highlight', 12, 0.25, 0.75);
+    expect(await conn.next('cobrowse.pointer')).toEqual({ type: 'cobrowse.pointer', conversationId: 'c1', kind: 'highlight', node: 12, x: 0.25, y: 0.75 });
+    session.controlCobrowse('c1', { action: 'click', node: 12, x: 0.5, y: 0.5 });
+    expect(await conn.next('cobrowse.control')).toEqual({ type: 'cobrowse.control', conversationId: 'c1', action: 'click', node: 12, x: 0.5, y: 0.5 });
+    leave();
+    expect(await conn.next('cobrowse.leave')).toEqual({ type: 'cobrowse.leave', conversationId: 'c1' });
+    session.endCobrowse('c1', 'view');
+    expect(await conn.next('cobrowse.end')).toEqual({ type: 'cobrowse.end', conversationId: 'c1', scope: 'view' });
+  });
+
+  it('joins a watched page again after reconnecting and tells the viewer to expect a fresh checkpoint', async () => {
+    startSession();
+    const first = await relay.nextConnection();
+    first.send(welcome([conversation()]));
+    await until(() => store.getState().connection === 'online');
+    let resets = 0;
+    session.watchCobrowse('c1', { events: () => undefined, reset: () => (resets += 1) });
+    await first.next('cobrowse.join');
+    first.close(1001);
+    const second = await relay.nextConnection();
+    second.send(welcome([conversation()]));
+    expect(await second.next('cobrowse.join')).toEqual({ type: 'cobrowse.join', conversationId: 'c1' });
+    expect(resets).toBe(1);
   });
 
   it('signs out at once with an expired token', () => {

@@ -7,6 +7,8 @@ import type {
   AgentFrame,
   ChatReadFrame,
   ChatSendFrame,
+  CobrowsePointerKind,
+  CobrowseScope,
   ConversationAssignFrame,
   ConversationOpenFrame,
   ConversationStatusFrame,
@@ -19,6 +21,7 @@ import { DEFAULT_LIMITS, INBOX_VIEWS, PROTOCOL_VERSION } from '@parley/protocol'
 import { nanoid } from 'nanoid';
 import type { BackoffOptions } from './backoff.js';
 import type { ConsoleActions } from './actions.js';
+import { CobrowseChannel, type CobrowseControlInput, type CobrowseWatcher } from './cobrowse-channel.js';
 import { saveOutbox } from './local-store.js';
 import { ReconnectingSocket, socketUrl, type SocketCloseInfo, type WebSocketLike } from './socket.js';
 import { behindSummary, syncNeeded } from './store/gaps.js';
@@ -65,6 +68,7 @@ export class ConsoleSession implements ConsoleActions {
   private readonly store: Store;
   private readonly socket: ReconnectingSocket;
   private readonly typing: TypingThrottle;
+  private readonly cobrowse: CobrowseChannel;
   private readonly readSent = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private unsubscribe: (() => void) | null = null;
@@ -88,6 +92,7 @@ export class ConsoleSession implements ConsoleActions {
     this.typing = new TypingThrottle((conversationId, typing) => {
       this.send({ type: 'chat.typing', conversationId, typing });
     });
+    this.cobrowse = new CobrowseChannel((frame) => this.send(frame), () => this.now());
   }
 
   /** Connects, unless the token already expired (then signs out at once). */
@@ -106,6 +111,7 @@ export class ConsoleSession implements ConsoleActions {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.typing.stop();
+    this.cobrowse.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.socket.stop();
@@ -182,6 +188,30 @@ export class ConsoleSession implements ConsoleActions {
     this.socket.reconnectNow();
   }
 
+  requestCobrowse(conversationId: string, scope: CobrowseScope): void {
+    this.cobrowse.request(conversationId, scope);
+  }
+
+  endCobrowse(conversationId: string, scope: CobrowseScope): void {
+    this.cobrowse.end(conversationId, scope);
+  }
+
+  watchCobrowse(conversationId: string, watcher: CobrowseWatcher): () => void {
+    return this.cobrowse.watch(conversationId, watcher);
+  }
+
+  resyncCobrowse(conversationId: string): void {
+    this.cobrowse.resync(conversationId);
+  }
+
+  pointCobrowse(conversationId: string, kind: CobrowsePointerKind, node: number, x: number, y: number): void {
+    this.cobrowse.point(conversationId, kind, node, x, y);
+  }
+
+  controlCobrowse(conversationId: string, input: CobrowseControlInput): void {
+    this.cobrowse.control(conversationId, input);
+  }
+
   private hello(): HelloFrame {
     const resume = resumePoints(this.store.getState(), DEFAULT_LIMITS.maxResume);
     const frame: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION };
@@ -217,6 +247,11 @@ export class ConsoleSession implements ConsoleActions {
   }
 
   private socketOnFrame(frame: ServerFrame): void {
+    if (frame.type === 'cobrowse.events') {
+      // Page data: straight to the viewer, never through the store.
+      this.cobrowse.route(frame);
+      return;
+    }
     const before = this.store.getState();
     const sync = syncNeeded(before, frame);
     this.store.dispatch({ kind: 'frame', frame, now: this.now() });
@@ -251,6 +286,7 @@ export class ConsoleSession implements ConsoleActions {
     this.readSent.clear();
     for (const view of INBOX_VIEWS) this.send({ type: 'inbox.list', view } satisfies InboxListFrame);
     if (state.selectedId) this.send({ type: 'conversation.open', conversationId: state.selectedId } satisfies ConversationOpenFrame);
+    this.cobrowse.rejoinAll();
     // Same clientIds as before: the relay acks a message it already holds without storing it twice.
     this.sendPending(state.outbox);
   }

@@ -4,6 +4,8 @@
  * `document.adoptedStyleSheets`, which the CSP does not govern.
  */
 
+import { COBROWSE_CSS } from './cobrowse-styles.js';
+
 /** The console CSS. Class names start with `pc-`. */
 export const CONSOLE_CSS = /* css */ `
 :root {
@@ -258,6 +260,7 @@ button, input, textarea { font: inherit; color: inherit; }
   .pc-me, .pc-conn-extra, .pc-hint { display: none; }
   .pc-msg { max-width: 92%; }
 }
+${COBROWSE_CSS}
 @media (prefers-reduced-motion: reduce) {
   * { transition: none !important; }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
-import { conversation, ME, message, visitor, welcome } from '../test-support/fixtures.js';
+import { cobrowseStatus, conversation, ME, message, visitor, welcome } from '../test-support/fixtures.js';
 import { mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
 import { initialState, type ConsoleState, type PendingMessage } from './state.js';
 
@@ -147,7 +147,7 @@ describe('reduce', () => {
   it('keeps the visitor’s past conversations current from inbox.updates', () => {
     const withVisitor = run(
       initialState(),
-      frame({ type: 'conversation.detail', conversation: conversation(), messages: [], visitor: visitor(), pages: [], events: [], past: [conversation()] }),
+      frame({ type: 'conversation.detail', conversation: conversation(), messages: [], visitor: visitor(), pages: [], events: [], past: [conversation()], cobrowse: cobrowseStatus() }),
     );
     const s = run(withVisitor, frame({ type: 'inbox.updates', conversations: [conversation({ lastSeq: 9, updatedAt: 9_000 })] }));
     const visitorId = conversation().visitorId;
@@ -168,6 +168,7 @@ describe('reduce', () => {
         ],
         events: [{ name: 'cart', props: { items: 2 }, at: 3 }],
         past: [conversation({ id: 'c0', status: 'resolved' })],
+        cobrowse: cobrowseStatus(),
       }),
     );
     expect(s.messages.c1!.map((m) => m.seq)).toEqual([1, 2]);
@@ -200,6 +201,59 @@ describe('reduce', () => {
   it('returns the same state for frames that change nothing', () => {
     const s = opened();
     expect(reduce(s, frame({ type: 'pong' }))).toBe(s);
+  });
+});
+
+describe('reduce co-browse', () => {
+  const status = (view: 'off' | 'requested' | 'active', extra = {}) => cobrowseStatus({ view, ...extra });
+
+  it('keeps each conversation’s co-browse state from cobrowse.state', () => {
+    const s = run(
+      opened(),
+      frame({ type: 'cobrowse.state', status: status('requested', { requestId: 'req-12345678', agentName: 'Mina' }) }),
+      frame({ type: 'cobrowse.state', status: cobrowseStatus({ conversationId: 'c2', view: 'active', live: true }) }),
+    );
+    expect(s.cobrowse.c1).toMatchObject({ view: 'requested', requestId: 'req-12345678' });
+    expect(s.cobrowse.c2).toMatchObject({ view: 'active', live: true });
+    const active = run(s, frame({ type: 'cobrowse.state', status: status('active', { since: 9, live: true, control: 'requested' }) }));
+    expect(active.cobrowse.c1).toMatchObject({ view: 'active', control: 'requested', since: 9 });
+  });
+
+  it('takes the co-browse state of a conversation from conversation.detail', () => {
+    const s = run(
+      initialState(),
+      frame({
+        type: 'conversation.detail',
+        conversation: conversation(),
+        messages: [],
+        visitor: visitor(),
+        pages: [],
+        events: [],
+        past: [],
+        cobrowse: status('active', { live: true, since: 5 }),
+      }),
+    );
+    expect(s.cobrowse.c1).toEqual(status('active', { live: true, since: 5 }));
+  });
+
+  it('keeps page data and the visitor-bound co-browse frames out of the state', () => {
+    const s = opened();
+    const data = frame({ type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-a1b2c3', seq: 0, full: true, data: '[]' });
+    expect(reduce(s, data)).toBe(s);
+    expect(reduce(s, frame({ type: 'cobrowse.snapshot', conversationId: 'c1' }))).toBe(s);
+  });
+
+  it('marks every sharing session as not live while disconnected', () => {
+    const s = run(opened(), frame({ type: 'cobrowse.state', status: status('active', { live: true }) }), { kind: 'connection', status: 'reconnecting' });
+    expect(s.cobrowse.c1).toMatchObject({ view: 'active', live: false });
+  });
+
+  it('shows no notice for refused pointer, control and leave frames, but does for a refused request', () => {
+    const s = opened();
+    for (const ref of ['cobrowse.pointer', 'cobrowse.control', 'cobrowse.events', 'cobrowse.leave']) {
+      expect(reduce(s, frame({ type: 'error', code: 'cobrowse_no_consent', message: 'Not sharing', ref }))).toBe(s);
+    }
+    expect(run(s, frame({ type: 'error', code: 'forbidden', message: 'Not yours', ref: 'cobrowse.request' })).notice).toBe('Not yours');
   });
 });
 

@@ -4,6 +4,7 @@
  * the network, the DOM or the clock (time comes in with the action).
  */
 import type {
+  CobrowseStatus,
   ConversationSummary,
   ErrorCode,
   InboxView,
@@ -11,6 +12,7 @@ import type {
   ServerFrame,
   VisitorProfile,
 } from '@parley/protocol';
+import { COBROWSE_STREAM_TYPES } from '@parley/protocol';
 import type { ConnectionStatus, ConsoleState, PendingMessage, VisitorContext } from './state.js';
 
 /** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
@@ -144,8 +146,28 @@ function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { typ
   return { ...state, conversations, visitors: { ...state.visitors, [visitor.id]: { ...old, profile: visitor, pages, events } } };
 }
 
+/**
+ * Refusals of these frames are not shown: page data, pointer and control frames race with the
+ * visitor stopping (the state frame that follows tells the agent), and leaving a session that
+ * already ended changes nothing.
+ */
+const SILENT_REFUSALS: ReadonlySet<string> = new Set([...COBROWSE_STREAM_TYPES, 'cobrowse.leave']);
+
+function onCobrowseStatus(state: ConsoleState, status: CobrowseStatus): ConsoleState {
+  return { ...state, cobrowse: { ...state.cobrowse, [status.conversationId]: status } };
+}
+
+/** Disconnected: no page data arrives until the relay says otherwise, so no session is live. */
+function cobrowseOffline(cobrowse: ConsoleState['cobrowse']): ConsoleState['cobrowse'] {
+  if (!Object.values(cobrowse).some((s) => s.live)) return cobrowse;
+  const next: ConsoleState['cobrowse'] = {};
+  for (const [id, s] of Object.entries(cobrowse)) next[id] = s.live ? { ...s, live: false } : s;
+  return next;
+}
+
 function onError(state: ConsoleState, frame: Extract<ServerFrame, { type: 'error' }>): ConsoleState {
   const pending = frame.ref ? state.outbox.find((p) => p.clientId === frame.ref) : undefined;
+  if (!pending && frame.ref !== undefined && SILENT_REFUSALS.has(frame.ref)) return state;
   if (!pending) return { ...state, notice: frame.message };
   const permanent = !RETRYABLE.has(frame.code);
   const outbox = state.outbox.map((p) =>
@@ -205,8 +227,17 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
         events: byNewest(frame.events),
         past: frame.past,
       };
-      return { ...next, visitors: { ...next.visitors, [frame.visitor.id]: context } };
+      const withVisitor = { ...next, visitors: { ...next.visitors, [frame.visitor.id]: context } };
+      return onCobrowseStatus(withVisitor, frame.cobrowse);
     }
+    case 'cobrowse.state':
+      return onCobrowseStatus(state, frame.status);
+    case 'cobrowse.events':
+    case 'cobrowse.snapshot':
+    case 'cobrowse.pointer':
+    case 'cobrowse.control':
+      // Page data goes to the viewer, not the state; the others are meant for visitors.
+      return state;
     case 'visitor.updated':
       return onVisitorUpdated(state, frame);
     case 'inbox.items':
@@ -231,7 +262,7 @@ export function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState
       // Not connected: replies in flight may or may not have landed; they are resent (same
       // clientId, so never twice) once the relay welcomes us again.
       const outbox = state.outbox.map((p) => (p.status === 'sending' ? { ...p, status: 'failed' as const } : p));
-      return { ...state, connection: action.status, outbox, typing: {} };
+      return { ...state, connection: action.status, outbox, typing: {}, cobrowse: cobrowseOffline(state.cobrowse) };
     }
     case 'select':
       if (action.conversationId === null) return { ...state, selectedId: null };

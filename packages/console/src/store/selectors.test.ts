@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, ME, message, welcome } from '../test-support/fixtures.js';
+import { cobrowseStatus, conversation, ME, message, welcome } from '../test-support/fixtures.js';
 import { reduce } from './reducer.js';
 import {
+  cobrowseOf,
   conversationsInView,
   documentTitle,
   isUnread,
@@ -110,5 +111,16 @@ describe('visitorTyping', () => {
     const s = reduce(sample(), { kind: 'frame', now: 100, frame: { type: 'chat.typing', conversationId: 'w1', typing: true, from: 'visitor' } });
     expect(visitorTyping(s, 'w1', 200)).toBe(true);
     expect(visitorTyping(s, 'w1', 100_000)).toBe(false);
+  });
+});
+
+describe('cobrowseOf', () => {
+  it('is off for a conversation the relay said nothing about', () => {
+    expect(cobrowseOf(initialState(), 'c9')).toEqual(cobrowseStatus({ conversationId: 'c9' }));
+  });
+
+  it('is the last state the relay sent', () => {
+    const s = reduce(initialState(), { kind: 'frame', now: 0, frame: { type: 'cobrowse.state', status: cobrowseStatus({ view: 'requested' }) } });
+    expect(cobrowseOf(s, 'c1').view).toBe('requested');
   });
 });

@@ -2,7 +2,7 @@
  * Derived views of the console state: inbox filters and counts, unread and unseen markers,
  * resume points. Pure functions; the screens and the session call them.
  */
-import type { ConversationSummary, InboxView, Message, ResumePoints } from '@parley/protocol';
+import type { CobrowseStatus, ConversationSummary, InboxView, Message, ResumePoints } from '@parley/protocol';
 import { INBOX_VIEWS } from '@parley/protocol';
 import type { ConsoleState } from './state.js';
 
@@ -116,4 +116,19 @@ export function visitorTyping(state: ConsoleState, conversationId: string, now: 
 /** True when `m` was written by the signed-in agent. */
 export function isOwnMessage(state: ConsoleState, m: Message): boolean {
   return m.author === 'agent' && state.me !== null && m.authorId === state.me.id;
+}
+
+/** The co-browse state of a conversation; off when the relay has said nothing about it. */
+export function cobrowseOf(state: ConsoleState, conversationId: string): CobrowseStatus {
+  return (
+    state.cobrowse[conversationId] ?? {
+      conversationId,
+      view: 'off',
+      control: 'off',
+      requestId: null,
+      agentName: null,
+      since: null,
+      live: false,
+    }
+  );
 }

@@ -4,6 +4,7 @@
  */
 import type {
   AgentProfile,
+  CobrowseStatus,
   ConversationSummary,
   InboxView,
   Message,
@@ -62,6 +63,11 @@ export interface ConsoleState {
   opened: Record<string, true>;
   /** The last relay error not tied to a reply, shown as a dismissible notice. */
   notice: string | null;
+  /**
+   * Co-browse state by conversation id, as the relay last said. The page data itself never
+   * enters the state: the session hands it straight to the mounted viewer.
+   */
+  cobrowse: Record<string, CobrowseStatus>;
 }
 
 /** The state of a console before anything arrived. */
@@ -79,5 +85,6 @@ export function initialState(outbox: PendingMessage[] = []): ConsoleState {
     selectedId: null,
     opened: {},
     notice: null,
+    cobrowse: {},
   };
 }

@@ -3,8 +3,8 @@
  */
 import type { ConsoleActions } from '../actions.js';
 
-/** Every call made, as [method, ...args]. */
-export type Calls = Array<[keyof ConsoleActions, ...unknown[]]>;
+/** Every call made, as [method, ...args]; `leaveCobrowse` is a call of what `watchCobrowse` returned. */
+export type Calls = Array<[keyof ConsoleActions | 'leaveCobrowse', ...unknown[]]>;
 
 /** Actions that only record what the component asked for. */
 export function recordingActions(calls: Calls = []): ConsoleActions & { calls: Calls } {
@@ -28,5 +28,16 @@ export function recordingActions(calls: Calls = []): ConsoleActions & { calls: C
     typingStop: record('typingStop'),
     dismissNotice: record('dismissNotice'),
     reconnectNow: record('reconnectNow'),
+    requestCobrowse: record('requestCobrowse'),
+    endCobrowse: record('endCobrowse'),
+    watchCobrowse: (...args: unknown[]) => {
+      calls.push(['watchCobrowse', ...args]);
+      return () => {
+        calls.push(['leaveCobrowse', args[0]]);
+      };
+    },
+    resyncCobrowse: record('resyncCobrowse'),
+    pointCobrowse: record('pointCobrowse'),
+    controlCobrowse: record('controlCobrowse'),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Typed wire fixtures for the console's tests: readable defaults, override what a test is about.
  */
-import type { AgentProfile, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
+import type { AgentProfile, CobrowseStatus, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
 
 /** The signed-in agent of the fixtures. */
 export const ME: AgentProfile = { id: 'agent-me', email: 'me@example.com', name: 'Mina', role: 'agent' };
@@ -68,4 +68,18 @@ export function visitor(overrides: Partial<VisitorProfile> = {}): VisitorProfile
 /** A welcome for agent ME listing `conversations`. */
 export function welcome(conversations: ConversationSummary[] = []): WelcomeFrame {
   return { type: 'welcome', v: 1, role: 'agent', agent: ME, conversations, agentsOnline: 1, serverTime: 3_000 };
+}
+
+/** The co-browse state of conversation c1 as an agent sees it; off by default. */
+export function cobrowseStatus(overrides: Partial<CobrowseStatus> = {}): CobrowseStatus {
+  return {
+    conversationId: 'c1',
+    view: 'off',
+    control: 'off',
+    requestId: null,
+    agentName: null,
+    since: null,
+    live: false,
+    ...overrides,
+  };
 }
