@@ -85,6 +85,19 @@ describe('runControl', () => {
     expect(to).toEqual({ left: 10, top: 200 });
   });
 
+  it('never acts inside a private element or the widget, which the agent cannot see', () => {
+    let clicks = 0;
+    const card = add(2, '<div data-parley-private><button>Pay</button><input class="public"></div>');
+    const widget = add(3, '<div data-parley-widget><button>Stop sharing</button></div>');
+    for (const button of [card.querySelector('button')!, widget.querySelector('button')!]) button.addEventListener('click', () => clicks++);
+    nodes.set(4, card.querySelector('button')!);
+    nodes.set(5, card.querySelector('input')!);
+    nodes.set(6, widget.querySelector('button')!);
+    expect([control('click', 4), control('input', 5, { value: 'x' }), control('click', 6), control('click', 3)]).toEqual([false, false, false, false]);
+    expect(clicks).toBe(0);
+    expect(card.querySelector('input')!.value).toBe('');
+  });
+
   it('ignores nodes that are not on the page', () => {
     expect(control('click', 99)).toBe(false);
     expect(control('input', 99, { value: 'x' })).toBe(false);

@@ -2,11 +2,13 @@
  * Remote control: runs an agent's click, scroll or typing on the visitor's page, only where the
  * visitor could see the agent could act. Typing goes only into fields agents may see (named in
  * `cobrowse.unmask`, never passwords or hidden inputs), so control never reveals or edits a value
- * the agent was not shown. Actions on nodes no longer on the page are ignored.
+ * the agent was not shown. Nothing inside a private element or the widget is acted on: the
+ * agent never saw it. Actions on nodes no longer on the page are ignored.
  */
 import type { CobrowseControlFrame } from '@parley/protocol';
 import { anchorElement, anchorPoint } from './anchor.js';
 import { isMaskedField } from './masking.js';
+import { BLOCK_SELECTOR } from './record-options.js';
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;
 
@@ -55,7 +57,7 @@ function type(field: TextField, value: string): void {
 export function runControl(frame: CobrowseControlFrame, find: (id: number) => Node | null, unmask: readonly string[]): boolean {
   const node = find(frame.node);
   const element = anchorElement(node);
-  if (!node || !element) return false;
+  if (!node || !element || element.closest(BLOCK_SELECTOR)) return false;
   switch (frame.action) {
     case 'click':
       click(element, frame);
