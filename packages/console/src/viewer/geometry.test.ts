@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { canScroll, fitInto, fractionsIn, LINE_PX, MAX_FIT_SCALE, scrollTo, toMirrorPoint, toViewerBox, wheelDelta } from './geometry.js';
 
 describe('fitInto', () => {
-  it('scales the visitor’s viewport down to fit and centres it', () => {
-    expect(fitInto({ width: 640, height: 600 }, { width: 1280, height: 720 })).toEqual({ scale: 0.5, left: 0, top: 120 });
+  it('scales the visitor’s viewport down to fit, at the top', () => {
+    expect(fitInto({ width: 640, height: 600 }, { width: 1280, height: 720 })).toEqual({ scale: 0.5, left: 0, top: 0 });
+  });
+
+  it('centres a narrower viewport across', () => {
+    expect(fitInto({ width: 1000, height: 700 }, { width: 390, height: 700 })).toEqual({ scale: 1, left: 305, top: 0 });
   });
 
   it('enlarges a small viewport at most twice', () => {

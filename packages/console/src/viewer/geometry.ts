@@ -29,14 +29,17 @@ export interface Fit {
 /** Most the mirror is enlarged (a phone's viewport on a wide screen stays readable, not huge). */
 export const MAX_FIT_SCALE = 2;
 
-/** Scales a `page` viewport to fit inside `view` (both in CSS pixels), centred. */
+/**
+ * Scales a `page` viewport to fit inside `view` (both in CSS pixels): centred across, and at the
+ * top, next to the toolbar and the page's address, where the agent's eye already is.
+ */
 export function fitInto(view: { width: number; height: number }, page: { width: number; height: number }, maxScale = MAX_FIT_SCALE): Fit {
   if (page.width <= 0 || page.height <= 0 || view.width <= 0 || view.height <= 0) return { scale: 1, left: 0, top: 0 };
   const scale = Math.min(view.width / page.width, view.height / page.height, maxScale);
   return {
     scale,
     left: Math.max(0, (view.width - page.width * scale) / 2),
-    top: Math.max(0, (view.height - page.height * scale) / 2),
+    top: 0,
   };
 }
 
