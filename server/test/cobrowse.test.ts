@@ -20,10 +20,13 @@ describe('co-browse relay', () => {
 
   const clients: TestClient[] = [];
   async function connect(token: string, origin: string, hello: Record<string, unknown> = {}): Promise<TestClient> {
+    return (await connectWithWelcome(token, origin, hello)).client;
+  }
+  async function connectWithWelcome(token: string, origin: string, hello: Record<string, unknown> = {}) {
     const client = new TestClient(relay, token, origin);
     clients.push(client);
-    await client.hello(hello);
-    return client;
+    const welcome = await client.hello(hello);
+    return { client, welcome, cobrowse: welcome.cobrowse ?? [] };
   }
   afterAll(() => {
     for (const client of clients) client.close();
@@ -180,8 +183,8 @@ describe('co-browse relay', () => {
   it('sends pointer to the source only, and control only after the separate control consent', async () => {
     const { token, visitor, agent, conversationId } = await conversation();
     await share(agent, visitor, conversationId);
-    const otherTab = await connect(token, PAGE_ORIGIN);
-    expect((await otherTab.next('cobrowse.state')).status).toMatchObject({ view: 'active', source: false });
+    const { client: otherTab, cobrowse: otherState } = await connectWithWelcome(token, PAGE_ORIGIN);
+    expect(otherState).toMatchObject([{ view: 'active', source: false }]);
 
     agent.send({ type: 'cobrowse.pointer', conversationId, kind: 'highlight', node: 12, x: 0.25, y: 0.75 });
     expect(await visitor.next('cobrowse.pointer')).toEqual({ type: 'cobrowse.pointer', conversationId, kind: 'highlight', node: 12, x: 0.25, y: 0.75, agentName: 'Admin' });
@@ -274,8 +277,8 @@ describe('co-browse relay', () => {
     agent.send({ type: 'cobrowse.request', conversationId, scope: 'view' });
     const asked = await visitor.next('cobrowse.state', (f) => f.status.view === 'requested');
     visitor.close();
-    const reloaded = await connect(token, PAGE_ORIGIN);
-    expect((await reloaded.next('cobrowse.state')).status).toMatchObject({ view: 'requested', requestId: asked.status.requestId });
+    const reloaded = await connectWithWelcome(token, PAGE_ORIGIN);
+    expect(reloaded.cobrowse).toMatchObject([{ conversationId, view: 'requested', requestId: asked.status.requestId }]);
   });
 
   it('resumes sharing in the same tab after a page load, and ends when it does not come back', async () => {
@@ -286,17 +289,17 @@ describe('co-browse relay', () => {
 
     visitor.close();
     await agent.next('cobrowse.state', (f) => f.status.view === 'active' && f.status.live === false);
-    const otherTab = await connect(token, PAGE_ORIGIN);
-    expect((await otherTab.next('cobrowse.state')).status).toMatchObject({ view: 'active', source: false });
-    const loaded = await connect(token, PAGE_ORIGIN, { tab });
-    expect((await loaded.next('cobrowse.state')).status).toMatchObject({ view: 'active', source: true });
+    const { client: otherTab, cobrowse: otherState } = await connectWithWelcome(token, PAGE_ORIGIN);
+    expect(otherState).toMatchObject([{ view: 'active', source: false }]);
+    const { client: loaded, cobrowse: loadedState } = await connectWithWelcome(token, PAGE_ORIGIN, { tab });
+    expect(loadedState).toMatchObject([{ view: 'active', source: true }]);
     await agent.next('cobrowse.state', (f) => f.status.live === true);
     loaded.send(events(conversationId, 0, { stream: 'stream-after-load', full: true }));
     expect(await agent.next('cobrowse.events')).toMatchObject({ stream: 'stream-after-load' });
 
     // The same tab id again (a duplicated tab) takes over; the old source is told it no longer is.
-    const duplicate = await connect(token, PAGE_ORIGIN, { tab });
-    expect((await duplicate.next('cobrowse.state')).status.source).toBe(true);
+    const { client: duplicate, cobrowse: duplicateState } = await connectWithWelcome(token, PAGE_ORIGIN, { tab });
+    expect(duplicateState[0]?.source).toBe(true);
     expect((await loaded.next('cobrowse.state')).status.source).toBe(false);
 
     duplicate.close();

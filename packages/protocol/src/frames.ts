@@ -175,6 +175,12 @@ export interface WelcomeFrame {
   conversations: ConversationSummary[];
   /** Agent: whether any agent is online, for the visitor's "we reply in" line. */
   agentsOnline?: number;
+  /**
+   * Visitor: the co-browse state of each of its conversations that is not all off, as this
+   * connection sees it (a pending request, or sharing it resumes). Any other conversation is off,
+   * whatever the widget believed before (a relay restart ends co-browse sessions).
+   */
+  cobrowse?: CobrowseStatus[];
   serverTime: number;
 }
 

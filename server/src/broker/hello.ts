@@ -65,6 +65,8 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   ctx.registry.join(session, `visitor:${visitor.id}`);
   ctx.registry.join(session, 'everyone');
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
+  // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
+  const cobrowse = await cobrowseOnHello(ctx, session);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -72,10 +74,9 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     visitor: ctx.profile(updated),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     agentsOnline: ctx.registry.agentsOnline(),
+    cobrowse,
     serverTime: now,
   } satisfies ServerFrame);
-  // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
-  await cobrowseOnHello(ctx, session);
 
   const update: ServerFrame = page
     ? { type: 'visitor.updated', visitor: ctx.profile(updated), page }

@@ -77,15 +77,27 @@ describe('co-browse in the core', () => {
     expect(await calls(5)).toEqual(['start', 'snapshot', 'pointer', 'control', 'stop']);
   });
 
-  it('restarts the stream when the relay confirms the sharing after a reconnect', async () => {
+  it('restarts the stream when the welcome after a reconnect confirms the sharing', async () => {
+    const widget = await booted();
+    sendState(active());
+    await calls(1);
+    h.relay.cobrowse = [active()];
+    h.relay.sockets[0]!.terminate();
+    await until(widget, (w) => !online(w));
+    await until(widget, online);
+    expect(await calls(2)).toEqual(['start', 'restart']);
+    expect(widget.view.cobrowse).toMatchObject({ sharing: true });
+  });
+
+  it('stops sharing when the welcome after a reconnect no longer names it (the relay forgot)', async () => {
     const widget = await booted();
     sendState(active());
     await calls(1);
     h.relay.sockets[0]!.terminate();
     await until(widget, (w) => !online(w));
     await until(widget, online);
-    h.relay.broadcast({ type: 'cobrowse.state', status: active() });
-    expect(await calls(2)).toEqual(['start', 'restart']);
+    expect(await calls(2)).toEqual(['start', 'stop']);
+    expect(widget.view.cobrowse).toBeNull();
   });
 
   it('opens the panel on a request without writing any storage', async () => {

@@ -83,6 +83,23 @@ export function cobrowseView(ctx: WidgetContext): CobrowseView | null {
 
 /** The relay sent a conversation's co-browse state. */
 export function socketOnCobrowseState(ctx: WidgetContext, status: CobrowseStatus): void {
+  takeStatus(ctx, status);
+  syncCobrowse(ctx);
+}
+
+/**
+ * The connection is (again) up: the welcome names every conversation whose co-browse is not all
+ * off. Any other is off now, whatever this tab believed (a relay that restarted forgot it).
+ */
+export function cobrowseOnWelcome(ctx: WidgetContext, statuses: readonly CobrowseStatus[]): void {
+  const listed = new Set(statuses.map((status) => status.conversationId));
+  for (const id of ctx.cobrowse.statuses.keys()) if (!listed.has(id)) ctx.cobrowse.statuses.delete(id);
+  for (const id of ctx.cobrowse.ended) if (!listed.has(id)) ctx.cobrowse.ended.delete(id);
+  for (const status of statuses) takeStatus(ctx, status);
+  syncCobrowse(ctx);
+}
+
+function takeStatus(ctx: WidgetContext, status: CobrowseStatus): void {
   const { statuses, ended } = ctx.cobrowse;
   const id = status.conversationId;
   const previous = statuses.get(id);
@@ -99,7 +116,6 @@ export function socketOnCobrowseState(ctx: WidgetContext, status: CobrowseStatus
     (status.view === 'requested' || (status.source === true && status.control === 'requested'));
   // A request brings the prompt into view; it does not count as the visitor interacting.
   if (asking) setPanel(ctx, true);
-  syncCobrowse(ctx);
 }
 
 /** The relay asks for a fresh full snapshot. */

@@ -11,7 +11,7 @@ import type {
   VisitorIdentifiedFrame,
   WelcomeFrame,
 } from '@parley/protocol';
-import { socketOnCobrowseAgent, socketOnCobrowseSnapshot, socketOnCobrowseState } from './cobrowse.js';
+import { cobrowseOnWelcome, socketOnCobrowseAgent, socketOnCobrowseSnapshot, socketOnCobrowseState } from './cobrowse.js';
 import type { WidgetContext } from './context.js';
 import { receive, receiveReplay, takeConversations } from './conversation-sync.js';
 import { flushOutbox, refuseEntry, settleAck } from './delivery.js';
@@ -59,6 +59,7 @@ function socketOnWelcome(ctx: WidgetContext, frame: WelcomeFrame): void {
   if (typeof frame.agentsOnline === 'number') ctx.agentsOnline = frame.agentsOnline;
   ctx.refreshedAfterFatal = false;
   takeConversations(ctx, frame.conversations);
+  cobrowseOnWelcome(ctx, frame.cobrowse ?? []);
   ctx.reports.flush();
   flushOutbox(ctx);
   if (ctx.ready) return;

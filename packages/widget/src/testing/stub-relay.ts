@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClientFrame, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
+import type { ClientFrame, CobrowseStatus, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 
@@ -77,6 +77,9 @@ export class StubRelay {
     await new Promise<void>((resolve) => this._http.close(() => resolve()));
   }
 
+  /** The co-browse states the next welcome carries (what the relay remembers). */
+  cobrowse: CobrowseStatus[] = [];
+
   /** The conversation summary the welcome lists, from the stored messages. */
   summary(): ConversationSummary | null {
     if (!this.messages.length) return null;
@@ -144,7 +147,7 @@ export class StubRelay {
     const send = (out: ServerFrame) => ws.send(JSON.stringify(out));
     if (frame.type === 'hello') {
       const summary = this.summary();
-      send({ type: 'welcome', v: 1, role: 'visitor', conversations: summary ? [summary] : [], agentsOnline: 1, serverTime: Date.now() });
+      send({ type: 'welcome', v: 1, role: 'visitor', conversations: summary ? [summary] : [], agentsOnline: 1, cobrowse: this.cobrowse, serverTime: Date.now() });
       for (const [conversationId, after] of Object.entries(frame.resume ?? {})) {
         send({ type: 'chat.messages', conversationId, messages: this.messages.filter((m) => m.seq > after), complete: true });
       }

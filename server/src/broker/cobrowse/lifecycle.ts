@@ -4,7 +4,7 @@
  * connections closing, a request nobody answered, a sharing tab that never came back, and a
  * conversation being resolved. Changes of one conversation run in order (`ctx.serial`).
  */
-import type { ServerFrame } from '@parley/protocol';
+import type { CobrowseStatus, ServerFrame } from '@parley/protocol';
 import type { Conversation } from '../../storage/storage.js';
 import type { BrokerContext } from '../context.js';
 import type { Session } from '../session.js';
@@ -24,23 +24,23 @@ export async function endSharing(ctx: BrokerContext, sharing: Sharing, conversat
 }
 
 /**
- * A visitor connection said `hello` (after its welcome): it is told where each of its
- * conversations' co-browse stands, and when its `hello.tab` is the sharing tab of an active
- * session it becomes the source again (a still-connected old source is told it no longer is).
+ * A visitor connection said `hello`: returns where each of its conversations' co-browse stands,
+ * for its welcome. When its `hello.tab` is the sharing tab of an active session it becomes the
+ * source again (a still-connected old source is told it no longer is, agents that it is live).
  */
-export async function cobrowseOnHello(ctx: BrokerContext, session: Session): Promise<void> {
+export async function cobrowseOnHello(ctx: BrokerContext, session: Session): Promise<CobrowseStatus[]> {
+  const statuses: CobrowseStatus[] = [];
   for (const sharing of ctx.cobrowse.ofVisitor(session.subjectId)) {
     if (sharing.off) continue;
-    if (session.tab === null || sharing.view !== 'active' || sharing.tab !== session.tab) {
-      session.send({ type: 'cobrowse.state', status: sharing.visitorStatus(session) } satisfies ServerFrame);
-      continue;
+    if (session.tab !== null && sharing.view === 'active' && sharing.tab === session.tab) {
+      const previous = ctx.cobrowse.setSource(sharing, session);
+      previous?.send({ type: 'cobrowse.state', status: sharing.visitorStatus(previous) } satisfies ServerFrame);
+      const conversation = await ctx.storage.getConversation(sharing.conversationId);
+      if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
     }
-    const previous = ctx.cobrowse.setSource(sharing, session);
-    previous?.send({ type: 'cobrowse.state', status: sharing.visitorStatus(previous) } satisfies ServerFrame);
-    session.send({ type: 'cobrowse.state', status: sharing.visitorStatus(session) } satisfies ServerFrame);
-    const conversation = await ctx.storage.getConversation(sharing.conversationId);
-    if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
+    statuses.push(sharing.visitorStatus(session));
   }
+  return statuses;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** A broker over in-memory storage with fake connections, for the co-browse unit tests. */
-import { DEFAULT_LIMITS, PROTOCOL_VERSION, type Limits, type ServerFrame } from '@parley/protocol';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION, type CobrowseStatus, type Limits, type ServerFrame } from '@parley/protocol';
 import { MemoryBus } from '../../bus/memory-bus.js';
 import { MemoryStorage } from '../../storage/memory-storage.js';
 import { Broker } from '../broker.js';
@@ -46,8 +46,13 @@ export async function cobrowseBroker(limits: Partial<Limits> = {}) {
 
 /** The latest `cobrowse.state` a peer was sent. */
 export function lastState(peer: TestPeer) {
-  const states = peer.frames.filter((f): f is Extract<ServerFrame, { type: 'cobrowse.state' }> => f.type === 'cobrowse.state');
-  return states.at(-1)?.status;
+  let status: CobrowseStatus | undefined;
+  for (const frame of peer.frames) {
+    // A connection learns the state from its welcome first, then from `cobrowse.state` frames.
+    if (frame.type === 'cobrowse.state') status = frame.status;
+    else if (frame.type === 'welcome' && frame.cobrowse?.length) status = frame.cobrowse[0];
+  }
+  return status;
 }
 
 /** The system messages of a conversation, oldest first. */
