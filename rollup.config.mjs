@@ -1,6 +1,7 @@
 // Every Parley bundle: the widget loader (IIFE, what the script tag fetches), the widget core
 // with its lazy chunks (ESM), the agent console (ESM) and the relay (Node ESM).
 // `PARLEY_TARGETS=widget,console` builds only the named targets.
+import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -8,6 +9,17 @@ import typescript from '@rollup/plugin-typescript';
 
 const production = process.env.NODE_ENV !== 'development';
 const only = process.env.PARLEY_TARGETS?.split(',').map((t) => t.trim());
+
+/**
+ * Empties a chunk directory before its bundle is written: hashed chunks of earlier builds would
+ * otherwise pile up there, be served, and be counted by `npm run size`.
+ */
+const emptyDir = (dir) => ({
+  name: 'empty-dir',
+  buildStart() {
+    rmSync(dir, { recursive: true, force: true });
+  },
+});
 
 /** TypeScript for one bundle; type errors are reported by `npm run typecheck`, not here. */
 const ts = () =>
@@ -43,6 +55,7 @@ const targets = {
     },
     {
       input: { core: 'packages/widget/src/core.ts' },
+      plugins: [emptyDir('packages/widget/dist/widget'), ...browserPlugins()],
       // The lazy chunks share the core's modules (protocol, nanoid): core.js exports them too,
       // instead of becoming a facade over a second file the page would have to fetch.
       preserveEntrySignatures: 'allow-extension',
@@ -53,12 +66,12 @@ const targets = {
         chunkFileNames: '[name]-[hash].js',
         sourcemap: false,
       },
-      plugins: browserPlugins(),
     },
   ],
   console: [
     {
       input: { console: 'packages/console/src/main.tsx', viewer: 'packages/console/src/viewer/viewer.ts' },
+      plugins: [emptyDir('packages/console/dist'), ...browserPlugins()],
       output: {
         dir: 'packages/console/dist',
         format: 'es',
@@ -66,7 +79,6 @@ const targets = {
         chunkFileNames: '[name]-[hash].js',
         sourcemap: false,
       },
-      plugins: browserPlugins(),
     },
   ],
   server: [

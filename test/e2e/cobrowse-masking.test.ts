@@ -31,11 +31,19 @@ describe('co-browse masking', () => {
       privateText: canary('private-text'),
       maskedText: canary('masked-text'),
       composer: canary('composer'),
+      // Written into the page's HTML by its server, before any script or visitor touched it.
+      prefilledCleared: canary('prefilled-cleared'),
+      prefilledKept: canary('prefilled-kept'),
+      textareaInitial: canary('textarea-initial'),
     };
+    const prefilled =
+      `<p><label for="coupon-code">Coupon</label> <input id="coupon-code" value="${canaries.prefilledCleared}"> ` +
+      `<label for="account">Account</label> <input id="account" value="${canaries.prefilledKept}"> ` +
+      `<label for="bio">About you</label> <textarea id="bio">${canaries.textareaInitial}</textarea></p>`;
     const promo = `SPRING-${nonce}`;
     const url = env.host.page(
       '/masking',
-      cobrowseShopPage(env.relay.origin, { embed: bootSnippet(env.relay.origin, { siteKey: DEMO_SITE_KEY, cobrowse: { unmask: UNMASK } }) }),
+      cobrowseShopPage(env.relay.origin, { intro: prefilled, embed: bootSnippet(env.relay.origin, { siteKey: DEMO_SITE_KEY, cobrowse: { unmask: UNMASK } }) }),
     );
     let visitorFrames: FrameLog = { sent: [], received: [] };
     let agentFrames: FrameLog = { sent: [], received: [] };
@@ -47,6 +55,8 @@ describe('co-browse masking', () => {
 
     // Before sharing: values already on the page go out with the first full snapshot.
     await page.locator('#full-name').fill(canaries.name);
+    // A field the visitor emptied still holds its server-rendered value attribute.
+    await page.locator('#coupon-code').fill('');
     await page.evaluate((c) => {
       document.getElementById('session-ref')!.setAttribute('value', c.hiddenBefore);
       document.getElementById('private-note')!.textContent = c.maskedText;

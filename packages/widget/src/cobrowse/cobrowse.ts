@@ -11,6 +11,7 @@ import { runControl } from './control-actions.js';
 import { EventBatcher } from './event-batcher.js';
 import { PointerLayer } from './pointer-layer.js';
 import { recordOptions } from './record-options.js';
+import { scrubFieldValues } from './scrub.js';
 
 /** Fresh full snapshots at most this often, however many agents join. */
 const SNAPSHOT_EVERY_MS = 1000;
@@ -27,7 +28,9 @@ class Recording implements CobrowseSession {
     this._pointers = new PointerLayer(_host.layer, (id) => record.mirror.getNode(id));
     this._lastSnapshot = Date.now();
     // record() takes the first full snapshot itself (at once, or when the page has loaded).
-    this._stopRecord = record(recordOptions((event) => this._batcher.push(event), _host.unmask)) ?? undefined;
+    const find = (id: number): Node | null => record.mirror.getNode(id);
+    const emit = (event: Parameters<EventBatcher['push']>[0]): void => this._batcher.push(scrubFieldValues(event, find, _host.unmask));
+    this._stopRecord = record(recordOptions(emit, _host.unmask)) ?? undefined;
   }
 
   snapshot(): void {

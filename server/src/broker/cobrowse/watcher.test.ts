@@ -87,7 +87,7 @@ describe('Watcher', () => {
   });
 
   it('skips a watcher more than a quarter behind and resends the checkpoint once it drains', () => {
-    const { watcher, link, push, join } = setup();
+    const { watcher, link, push, join, snapshots } = setup();
     push(0, true);
     join();
     link.bufferedAmount = MAX / 4 + 1;
@@ -104,6 +104,8 @@ describe('Watcher', () => {
     expect(watcher.mode).toBe('live');
     // The whole checkpoint again: the full snapshot and both skipped batches.
     expect(link.sent.slice(before).map((t) => (JSON.parse(t) as { seq: number }).seq)).toEqual([0, 1, 2]);
+    // As on a join, the source is asked for a fresh snapshot so the next pass is short.
+    expect(snapshots.asked).toBe(1);
   });
 
   it('restarts a paced pass at a new full snapshot and stops when the checkpoint is dropped', () => {

@@ -4,7 +4,8 @@
  *
  * - `live`: each new frame is sent as it arrives, unless the connection has more than a quarter
  *   of `maxBufferedBytes` queued; then it is `behind` and skipped.
- * - `behind`: polled until its queue drains below a sixteenth, then sent the checkpoint again.
+ * - `behind`: polled until its queue drains below a sixteenth, then sent the checkpoint again
+ *   while the source is asked for a fresh full snapshot (as on a join).
  * - `catching-up`: the checkpoint is being sent, paced so that no more than half of
  *   `maxBufferedBytes` is queued at a time (the transport cuts a connection at the whole of it);
  *   the rest follows on a short timer. Frames arriving meanwhile join the checkpoint and are
@@ -128,8 +129,12 @@ export class Watcher {
     this.timer = null;
     if (this.modeNow === 'catching-up') return this.pump();
     if (this.modeNow !== 'behind') return;
-    if (this.link.bufferedAmount < this.maxBufferedBytes / 16) this.resync();
-    else this.schedule();
+    if (this.link.bufferedAmount >= this.maxBufferedBytes / 16) return this.schedule();
+    // Like a join: the checkpoint now, and a fresh snapshot so the next pass is short (without
+    // a checkpoint, resync has asked for one already).
+    const valid = this.checkpoint.valid;
+    this.resync();
+    if (valid) this.needSnapshot();
   }
 
   private stopTimer(): void {
