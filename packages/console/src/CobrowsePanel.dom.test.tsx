@@ -1,12 +1,11 @@
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { CobrowseEventsFrame, CobrowseStatus } from '@parley/protocol';
 import type { CobrowseWatcher } from './cobrowse-channel.js';
-import { ConversationView } from './ConversationView.js';
 import { reduce, type ConsoleAction } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
+import { showConversation } from './test-support/conversation-view.js';
 import { allByRole, byRole, useRenderRoot } from './test-support/dom.js';
 import { cobrowseStatus, conversation, welcome } from './test-support/fixtures.js';
 import { postFromViewer, useViewerPageStub } from './test-support/viewer-page.js';
@@ -27,13 +26,7 @@ function withCobrowse(status: Partial<CobrowseStatus>, summary = conversation())
 const ACTIVE: Partial<CobrowseStatus> = { view: 'active', live: true, since: 1_000, agentName: 'Mina' };
 
 function show(state: ConsoleState, actions = recordingActions()) {
-  act(() => {
-    render(
-      <ConversationView state={state} actions={actions} drafts={new Map()} now={5_000} detailsOpen={false} onToggleDetails={() => undefined} onEscape={() => undefined} />,
-      root(),
-    );
-  });
-  return actions;
+  return showConversation(root(), state, actions);
 }
 
 function viewerFrame(): HTMLIFrameElement {

@@ -1,10 +1,9 @@
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConversationView } from './ConversationView.js';
 import { reduce, type ConsoleAction } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
+import { showConversation } from './test-support/conversation-view.js';
 import { allByRole, byRole, press, typeInto, useRenderRoot } from './test-support/dom.js';
 import { conversation, ME, message, welcome } from './test-support/fixtures.js';
 
@@ -34,13 +33,7 @@ function opened(extra: ConsoleAction[] = [], summary = conversation({ lastSeq: 3
 }
 
 function show(state: ConsoleState, actions = recordingActions()) {
-  act(() => {
-    render(
-    <ConversationView state={state} actions={actions} drafts={new Map()} now={5_000} detailsOpen={false} onToggleDetails={() => undefined} onEscape={() => undefined} />,
-      root(),
-    );
-  });
-  return actions;
+  return showConversation(root(), state, actions);
 }
 
 beforeEach(() => {

@@ -39,6 +39,11 @@ export interface CobrowseStatus {
   live?: boolean;
 }
 
+/** A conversation's co-browse state when nothing was asked and nothing is shared. */
+export function cobrowseOff(conversationId: string): CobrowseStatus {
+  return { conversationId, view: 'off', control: 'off', requestId: null, agentName: null, since: null };
+}
+
 /** Agent: asks the visitor to share the page (`view`) or, while sharing, to allow `control`. */
 export interface CobrowseRequestFrame {
   type: 'cobrowse.request';

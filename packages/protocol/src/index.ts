@@ -12,5 +12,5 @@ export type * from './model.js';
 export { INBOX_VIEWS } from './frames.js';
 export type * from './frames.js';
 export { parseClientFrame, parseAttributes, checkText } from './guards.js';
-export { COBROWSE_SCOPES, COBROWSE_STREAM_TYPES, COBROWSE_MASK, COBROWSE_BLOCK_SELECTOR, COBROWSE_MASK_TEXT_SELECTOR } from './cobrowse.js';
+export { cobrowseOff, COBROWSE_SCOPES, COBROWSE_STREAM_TYPES, COBROWSE_MASK, COBROWSE_BLOCK_SELECTOR, COBROWSE_MASK_TEXT_SELECTOR } from './cobrowse.js';
 export type * from './cobrowse.js';

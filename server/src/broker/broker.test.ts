@@ -1,41 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIMITS, PROTOCOL_VERSION, ParleyError, type ServerFrame } from '@parley/protocol';
-import { MemoryBus } from '../bus/memory-bus.js';
-import type { Logger } from '../log.js';
-import { MemoryStorage } from '../storage/memory-storage.js';
-import { Broker } from './broker.js';
+import { PROTOCOL_VERSION, ParleyError, type ServerFrame } from '@parley/protocol';
+import { testBroker } from './test-broker.js';
 import { applyIdentity, createAnonymousVisitor } from './identity.js';
 import { createHmac } from 'node:crypto';
-import type { PeerIdentity, Session } from './session.js';
-
-const quiet: Logger = { info: () => undefined, error: () => undefined };
 
 async function setup(announceWindowMs?: number) {
-  const storage = new MemoryStorage();
-  await storage.migrate();
-  const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
-  await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
-  const broker = new Broker({
-    storage,
-    bus: new MemoryBus(),
-    limits: DEFAULT_LIMITS,
-    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 2, ...(announceWindowMs === undefined ? {} : { announceWindowMs }) },
-    log: quiet,
-    issueVisitorToken: (visitorId) => `token-${visitorId}`,
+  const { storage, broker, site, connect } = await testBroker({
+    settings: { maxOpenConversations: 2, ...(announceWindowMs === undefined ? {} : { announceWindowMs }) },
   });
-  let n = 0;
-  const join = async (identity: PeerIdentity): Promise<{ session: Session; frames: ServerFrame[] }> => {
-    const frames: ServerFrame[] = [];
-    const session = broker.connect({ id: `c${++n}`, bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, identity);
-    await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
-    return { session, frames };
-  };
   const visitor = async () => {
     const v = await createAnonymousVisitor(storage, site.id, 1);
-    return join({ role: 'visitor', visitorId: v.id, siteId: site.id });
+    return connect({ role: 'visitor', visitorId: v.id, siteId: site.id });
   };
-  const agent = () => join({ role: 'agent', agentId: 'agent1' });
-  return { storage, broker, visitor, agent, site };
+  const agent = () => connect({ role: 'agent', agentId: 'agent1' });
+  return { storage, broker, visitor, agent, site, connect };
 }
 
 describe('Broker', () => {

@@ -10,8 +10,9 @@ import type { CobrowseScope } from '@parley/protocol';
 import { CONSOLE_TIMEOUT_MS, gotoConsole, openConversation, signIn, signInConsole, type ConsoleSession } from './console-app.js';
 import type { E2E } from './e2e-env.js';
 import { mirrorElements } from './cobrowse-mirror.js';
+import { firstMessage } from './conversation.js';
 import { unique } from './unique.js';
-import { openWidget, sendFromWidget, visitorMessage, WIDGET_TIMEOUT_MS } from './widget.js';
+import { sendFromWidget, visitorMessage, WIDGET_TIMEOUT_MS } from './widget.js';
 
 /** How long a co-browse step may take to show on the other side (chunk load and snapshot included). */
 export const COBROWSE_TIMEOUT_MS = 15_000;
@@ -120,13 +121,7 @@ export async function startCobrowseConversation(env: E2E, url: string, setup: Co
   const visitor = await env.visitor();
   await setup.beforeVisit?.(visitor.page);
   await visitor.page.goto(url);
-  await openWidget(visitor.page);
-  const firstText = unique('Can you help me with my order?');
-  await sendFromWidget(visitor.page, firstText);
-  await expect
-    .poll(() => visitorMessage(visitor.page, firstText).getAttribute('data-status'), { timeout: WIDGET_TIMEOUT_MS })
-    .toBe('sent');
-  await openConversation(agent.page, firstText);
+  const firstText = await firstMessage(visitor.page, agent.page, 'Can you help me with my order?');
   return { visitor, agent, firstText };
 }
 

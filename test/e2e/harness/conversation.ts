@@ -23,12 +23,21 @@ export async function startConversation(env: E2E, path = '/shop'): Promise<LiveC
   const agent = await signInConsole(env.browser, env.relay);
   const visitor = await env.visitor();
   await visitor.page.goto(env.host.page(path, hostPage(env.relay.origin)));
-  await openWidget(visitor.page);
-  const firstText = unique('Hello, is anyone there?');
-  await sendFromWidget(visitor.page, firstText);
-  await expect
-    .poll(() => visitorMessage(visitor.page, firstText).getAttribute('data-status'), { timeout: WIDGET_TIMEOUT_MS })
-    .toBe('sent');
-  await openConversation(agent.page, firstText);
+  const firstText = await firstMessage(visitor.page, agent.page, 'Hello, is anyone there?');
   return { visitor, agent, firstText };
+}
+
+/**
+ * The visitor, on a page with the widget, sends a first message (`text` made unique) and the
+ * agent opens its conversation in the console; resolves with the text sent.
+ */
+export async function firstMessage(visitor: Page, agent: Page, text: string): Promise<string> {
+  await openWidget(visitor);
+  const firstText = unique(text);
+  await sendFromWidget(visitor, firstText);
+  await expect
+    .poll(() => visitorMessage(visitor, firstText).getAttribute('data-status'), { timeout: WIDGET_TIMEOUT_MS })
+    .toBe('sent');
+  await openConversation(agent, firstText);
+  return firstText;
 }

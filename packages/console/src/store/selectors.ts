@@ -3,7 +3,7 @@
  * resume points. Pure functions; the screens and the session call them.
  */
 import type { CobrowseStatus, ConversationSummary, InboxView, Message, ResumePoints } from '@parley/protocol';
-import { INBOX_VIEWS } from '@parley/protocol';
+import { INBOX_VIEWS, cobrowseOff } from '@parley/protocol';
 import type { ConsoleState } from './state.js';
 
 /** Labels of the inbox views, in console order. */
@@ -120,15 +120,5 @@ export function isOwnMessage(state: ConsoleState, m: Message): boolean {
 
 /** The co-browse state of a conversation; off when the relay has said nothing about it. */
 export function cobrowseOf(state: ConsoleState, conversationId: string): CobrowseStatus {
-  return (
-    state.cobrowse[conversationId] ?? {
-      conversationId,
-      view: 'off',
-      control: 'off',
-      requestId: null,
-      agentName: null,
-      since: null,
-      live: false,
-    }
-  );
+  return state.cobrowse[conversationId] ?? { ...cobrowseOff(conversationId), live: false };
 }

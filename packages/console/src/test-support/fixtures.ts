@@ -2,6 +2,7 @@
  * Typed wire fixtures for the console's tests: readable defaults, override what a test is about.
  */
 import type { AgentProfile, CobrowseStatus, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
+import { cobrowseOff } from '@parley/protocol';
 
 /** The signed-in agent of the fixtures. */
 export const ME: AgentProfile = { id: 'agent-me', email: 'me@example.com', name: 'Mina', role: 'agent' };
@@ -72,14 +73,5 @@ export function welcome(conversations: ConversationSummary[] = []): WelcomeFrame
 
 /** The co-browse state of conversation c1 as an agent sees it; off by default. */
 export function cobrowseStatus(overrides: Partial<CobrowseStatus> = {}): CobrowseStatus {
-  return {
-    conversationId: 'c1',
-    view: 'off',
-    control: 'off',
-    requestId: null,
-    agentName: null,
-    since: null,
-    live: false,
-    ...overrides,
-  };
+  return { ...cobrowseOff('c1'), live: false, ...overrides };
 }

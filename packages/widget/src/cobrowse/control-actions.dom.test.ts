@@ -1,32 +1,22 @@
 import type { CobrowseControlFrame } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runControl } from './control-actions.js';
+import { PageNodes } from '../testing/page-nodes.js';
 
-const nodes = new Map<number, Node>();
-const find = (id: number) => nodes.get(id) ?? null;
+const page = new PageNodes();
+const { find } = page;
+const add = (id: number, html: string) => page.add(id, html);
 const unmask = ['#plan', '.public'];
 
 function control(action: CobrowseControlFrame['action'], node: number, extra: Partial<CobrowseControlFrame> = {}): boolean {
   return runControl({ type: 'cobrowse.control', conversationId: 'c1', action, node, ...extra }, find, unmask);
 }
 
-function add(id: number, html: string): HTMLElement {
-  const holder = document.createElement('div');
-  holder.innerHTML = html;
-  const element = holder.firstElementChild as HTMLElement;
-  document.body.appendChild(element);
-  nodes.set(id, element);
-  return element;
-}
-
 beforeEach(() => {
-  nodes.set(1, document);
+  page.set(1, document);
 });
 
-afterEach(() => {
-  document.body.innerHTML = '';
-  nodes.clear();
-});
+afterEach(() => page.clear());
 
 describe('runControl', () => {
   it('types into an unmasked field through the native setter, with input and change events', () => {
@@ -90,9 +80,9 @@ describe('runControl', () => {
     const card = add(2, '<div data-parley-private><button>Pay</button><input class="public"></div>');
     const widget = add(3, '<div data-parley-widget><button>Stop sharing</button></div>');
     for (const button of [card.querySelector('button')!, widget.querySelector('button')!]) button.addEventListener('click', () => clicks++);
-    nodes.set(4, card.querySelector('button')!);
-    nodes.set(5, card.querySelector('input')!);
-    nodes.set(6, widget.querySelector('button')!);
+    page.set(4, card.querySelector('button')!);
+    page.set(5, card.querySelector('input')!);
+    page.set(6, widget.querySelector('button')!);
     expect([control('click', 4), control('input', 5, { value: 'x' }), control('click', 6), control('click', 3)]).toEqual([false, false, false, false]);
     expect(clicks).toBe(0);
     expect(card.querySelector('input')!.value).toBe('');

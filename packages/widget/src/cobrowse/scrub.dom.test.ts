@@ -1,30 +1,21 @@
 import { COBROWSE_MASK } from '@parley/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scrubFieldValues } from './scrub.js';
+import { PageNodes } from '../testing/page-nodes.js';
 
-const nodes = new Map<number, Node>();
-const find = (id: number) => nodes.get(id) ?? null;
+const page = new PageNodes();
+const { find } = page;
+const add = (id: number, html: string) => page.add(id, html);
 
-function add(id: number, html: string): HTMLElement {
-  const holder = document.createElement('div');
-  holder.innerHTML = html;
-  const element = holder.firstElementChild as HTMLElement;
-  document.body.appendChild(element);
-  nodes.set(id, element);
-  return element;
-}
 
 const field = (id: number, tagName: string, value: string) => ({ type: 2, id, tagName, attributes: { value }, childNodes: [] });
 
-afterEach(() => {
-  document.body.innerHTML = '';
-  nodes.clear();
-});
+afterEach(() => page.clear());
 
 describe('scrubFieldValues', () => {
   it('replaces the served value of an emptied masked field with nothing, and of a filled one with the mask', () => {
     add(2, '<input value="served-secret">').setAttribute('value', 'served-secret');
-    (nodes.get(2) as HTMLInputElement).value = '';
+    (find(2) as HTMLInputElement).value = '';
     add(3, '<input value="served-too">');
     const snapshot = {
       type: 2,
@@ -47,7 +38,7 @@ describe('scrubFieldValues', () => {
   it('scrubs added nodes and value attribute changes in mutations, even for a field no longer on the page', () => {
     add(5, '<textarea></textarea>');
     add(6, '<input type="password">');
-    (nodes.get(6) as HTMLInputElement).value = 'typed';
+    (find(6) as HTMLInputElement).value = 'typed';
     const mutation = {
       type: 3,
       data: {

@@ -9,7 +9,7 @@
  * restarts forgets co-browse sessions, and both sides see them end.
  */
 import { nanoid } from 'nanoid';
-import type { CobrowseEventsFrame, CobrowseStatus, ServerFrame } from '@parley/protocol';
+import { cobrowseOff, type CobrowseEventsFrame, type CobrowseStatus, type ServerFrame } from '@parley/protocol';
 import type { Topic } from '../../bus/bus.js';
 import type { Conversation } from '../../storage/storage.js';
 import type { BrokerContext } from '../context.js';
@@ -77,12 +77,12 @@ export class CobrowseHub {
 
   /** A conversation's state as agents see it (all off when there is no co-browse session). */
   agentStatus(conversationId: string): CobrowseStatus {
-    return this.sharings.get(conversationId)?.agentStatus() ?? offStatus(conversationId, { live: false });
+    return this.sharings.get(conversationId)?.agentStatus() ?? { ...cobrowseOff(conversationId), live: false };
   }
 
   /** A conversation's state as one visitor connection sees it. */
   visitorStatus(conversationId: string, session: Session): CobrowseStatus {
-    return this.sharings.get(conversationId)?.visitorStatus(session) ?? offStatus(conversationId, { source: false });
+    return this.sharings.get(conversationId)?.visitorStatus(session) ?? { ...cobrowseOff(conversationId), source: false };
   }
 
   /** Starts a request for the visitor to answer; `onExpire` runs if none comes in time. */
@@ -213,10 +213,6 @@ export class CobrowseHub {
 
 function stateText(status: CobrowseStatus): string {
   return JSON.stringify({ type: 'cobrowse.state', status } satisfies ServerFrame);
-}
-
-function offStatus(conversationId: string, extra: Pick<CobrowseStatus, 'live' | 'source'>): CobrowseStatus {
-  return { conversationId, view: 'off', control: 'off', requestId: null, agentName: null, since: null, ...extra };
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

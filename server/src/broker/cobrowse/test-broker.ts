@@ -1,42 +1,16 @@
 /** A broker over in-memory storage with fake connections, for the co-browse unit tests. */
-import { DEFAULT_LIMITS, PROTOCOL_VERSION, type CobrowseStatus, type Limits, type ServerFrame } from '@parley/protocol';
-import { MemoryBus } from '../../bus/memory-bus.js';
-import { MemoryStorage } from '../../storage/memory-storage.js';
-import { Broker } from '../broker.js';
+import type { CobrowseStatus, Limits } from '@parley/protocol';
+import type { MemoryStorage } from '../../storage/memory-storage.js';
 import { createAnonymousVisitor } from '../identity.js';
-import type { PeerIdentity, Session } from '../session.js';
+import { testBroker, type TestPeer } from '../test-broker.js';
 
-/** One fake connection: its session and every frame it was sent. */
-export interface TestPeer {
-  session: Session;
-  frames: ServerFrame[];
-  link: { id: string; bufferedAmount: number; sendText(text: string): void };
-}
+export type { TestPeer };
 
 /** A broker with one site, one agent (`Ann`), a visitor and a conversation of theirs. */
 export async function cobrowseBroker(limits: Partial<Limits> = {}) {
-  const storage = new MemoryStorage();
-  await storage.migrate();
-  const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
-  await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
-  const broker = new Broker({
-    storage,
-    bus: new MemoryBus(),
-    limits: { ...DEFAULT_LIMITS, ...limits },
-    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 5, announceWindowMs: 0 },
-    log: { info: () => undefined, error: () => undefined },
-    issueVisitorToken: (visitorId) => `token-${visitorId}`,
-  });
-  let n = 0;
-  const connect = async (identity: PeerIdentity, tab?: string): Promise<TestPeer> => {
-    const frames: ServerFrame[] = [];
-    const link = { id: `c${++n}`, bufferedAmount: 0, sendText: (t: string) => void frames.push(JSON.parse(t) as ServerFrame) };
-    const session = broker.connect(link, identity);
-    await broker.hello(session, tab === undefined ? { type: 'hello', v: PROTOCOL_VERSION } : { type: 'hello', v: PROTOCOL_VERSION, tab });
-    return { session, frames, link };
-  };
+  const { storage, broker, site, connect } = await testBroker({ limits, settings: { announceWindowMs: 0 } });
   const visitorRecord = await createAnonymousVisitor(storage, site.id, 1);
-  const visitor = (tab?: string) => connect({ role: 'visitor', visitorId: visitorRecord.id, siteId: site.id }, tab);
+  const visitor = (tab?: string) => connect({ role: 'visitor', visitorId: visitorRecord.id, siteId: site.id }, tab === undefined ? {} : { tab });
   const agent = () => connect({ role: 'agent', agentId: 'agent1' });
   const first = await visitor();
   await broker.handle(first.session, { type: 'chat.send', clientId: 'first-message-1', text: 'hello' });
