@@ -89,6 +89,7 @@ const targets = {
         ...builtinModules,
         ...builtinModules.map((m) => `node:${m}`),
         'ws',
+        'libphonenumber-js',
         'better-sqlite3',
         'nanoid',
         'pg',

@@ -67,6 +67,32 @@ describe('parseOptions', () => {
     });
   });
 
+  it('reads the call limits like every other limit', () => {
+    const options = parseOptions(['--call-ring-ms', '20000'], { PARLEY_CALL_REJOIN_MS: '5000', PARLEY_CALLBACKS_PER_DAY: '3' });
+    expect(options.limits).toMatchObject({ callRingMs: 20000, callRejoinMs: 5000, callbacksPerDay: 3 });
+  });
+
+  it('reads STUN and TURN servers, the TURN secret and the credential lifetime', () => {
+    expect(resolveOptions()).toMatchObject({ stunUrls: [], turnUrls: [], turnSecret: null, turnTtl: 3600 });
+    const options = parseOptions(['--turn-ttl', '600', '--turn-urls=turn:turn.example:3478?transport=udp,turns:turn.example:5349'], {
+      PARLEY_STUN_URLS: 'stun:stun.example:3478',
+      PARLEY_TURN_SECRET: 'coturn-shared-secret',
+    });
+    expect(options).toMatchObject({
+      stunUrls: ['stun:stun.example:3478'],
+      turnUrls: ['turn:turn.example:3478?transport=udp', 'turns:turn.example:5349'],
+      turnSecret: 'coturn-shared-secret',
+      turnTtl: 600,
+    });
+  });
+
+  it('refuses ICE settings a browser would reject', () => {
+    expect(() => parseOptions(['--stun-urls', 'https://stun.example'], {})).toThrow(/stun: or stuns:/);
+    expect(() => parseOptions(['--turn-urls', 'stun:x.example', '--turn-secret', 's'], {})).toThrow(/turn: or turns:/);
+    expect(() => parseOptions(['--turn-urls', 'turn:x.example'], {})).toThrow(/--turn-secret/);
+    expect(() => parseOptions(['--turn-ttl', '10'], {})).toThrow(/at least 60/);
+  });
+
   it('ignores empty environment variables', () => {
     expect(parseOptions([], { PORT: '' }).port).toBe(8080);
   });

@@ -77,6 +77,17 @@ export interface RelayOptions {
    * header and limits by the socket's address.
    */
   trustProxyHops: number;
+  /** STUN servers handed to calls (`stun:` / `stuns:` URLs). */
+  stunUrls: string[];
+  /** TURN servers handed to calls (`turn:` / `turns:` URLs); they need `turnSecret`. */
+  turnUrls: string[];
+  /**
+   * The TURN server's shared secret (coturn `static-auth-secret`): the relay issues each call
+   * short-lived TURN credentials signed with it. Null: no TURN.
+   */
+  turnSecret: string | null;
+  /** How long issued TURN credentials last, in seconds. */
+  turnTtl: number;
   logLevel: LogLevel;
 }
 
@@ -112,6 +123,10 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   trustProxyHops: 0,
+  stunUrls: [],
+  turnUrls: [],
+  turnSecret: null,
+  turnTtl: 3600,
   logLevel: 'info',
 });
 
@@ -169,6 +184,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'headersTimeoutMs', env: 'PARLEY_HEADERS_TIMEOUT_MS', flag: 'headers-timeout-ms', kind: 'int' },
   { key: 'requestTimeoutMs', env: 'PARLEY_REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', kind: 'int' },
   { key: 'trustProxyHops', env: 'PARLEY_TRUST_PROXY_HOPS', flag: 'trust-proxy-hops', kind: 'int' },
+  { key: 'stunUrls', env: 'PARLEY_STUN_URLS', flag: 'stun-urls', kind: 'list' },
+  { key: 'turnUrls', env: 'PARLEY_TURN_URLS', flag: 'turn-urls', kind: 'list' },
+  { key: 'turnSecret', env: 'PARLEY_TURN_SECRET', flag: 'turn-secret', kind: 'string' },
+  { key: 'turnTtl', env: 'PARLEY_TURN_TTL', flag: 'turn-ttl', kind: 'int' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */
@@ -259,5 +278,20 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
       throw new OptionsError(`--public-url is not a URL: ${JSON.stringify(options.publicUrl)}`);
     }
   }
+  checkIceServers(options);
   return options;
+}
+
+/** Refuses ICE settings a browser would reject, before any call is made with them. */
+function checkIceServers(options: RelayOptions): void {
+  for (const url of options.stunUrls) {
+    if (!/^stuns?:\S+$/.test(url)) throw new OptionsError(`--stun-urls takes stun: or stuns: URLs, got ${JSON.stringify(url)}`);
+  }
+  for (const url of options.turnUrls) {
+    if (!/^turns?:\S+$/.test(url)) throw new OptionsError(`--turn-urls takes turn: or turns: URLs, got ${JSON.stringify(url)}`);
+  }
+  if (options.turnUrls.length > 0 && !options.turnSecret) {
+    throw new OptionsError('--turn-urls needs --turn-secret (the TURN server\'s static-auth-secret)');
+  }
+  if (options.turnTtl < 60) throw new OptionsError('--turn-ttl must be at least 60 seconds');
 }

@@ -23,6 +23,9 @@ export const ERROR_CATALOG = {
   shutting_down: { close: 1001, message: 'The relay is restarting; reconnect to resume.' },
   cobrowse_no_consent: { close: null, message: 'The visitor is not sharing this page; nothing was forwarded.' },
   cobrowse_no_control: { close: null, message: 'The visitor has not allowed remote control.' },
+  call_busy: { close: null, message: 'A call is already under way in this conversation.' },
+  call_not_found: { close: null, message: 'No such call, or it has ended.' },
+  phone_invalid: { close: null, message: 'That phone number is not valid; include the country code, e.g. +44 20 7123 4567.' },
   internal: { close: null, message: 'The relay could not complete the action; nothing was lost, retry.' },
 } as const;
 

@@ -12,6 +12,7 @@ import type {
   VisitorProfile,
 } from './model.js';
 import type { ErrorCode } from './errors.js';
+import type { AgentCallFrame, CallInfo, Callback, ServerCallFrame, VisitorCallFrame } from './call.js';
 import type { AgentCobrowseFrame, CobrowseStatus, ServerCobrowseFrame, VisitorCobrowseFrame } from './cobrowse.js';
 
 /** Where a client was in each conversation: conversation id -> last seq it holds. */
@@ -138,6 +139,7 @@ export type VisitorFrame =
   | VisitorPageFrame
   | VisitorTrackFrame
   | VisitorCobrowseFrame
+  | VisitorCallFrame
   | PingFrame;
 
 /** Every frame an agent may send. */
@@ -152,6 +154,7 @@ export type AgentFrame =
   | ConversationStatusFrame
   | InboxListFrame
   | AgentCobrowseFrame
+  | AgentCallFrame
   | PingFrame;
 
 /** Every frame a client may send. */
@@ -181,6 +184,13 @@ export interface WelcomeFrame {
    * whatever the widget believed before (a relay restart ends co-browse sessions).
    */
   cobrowse?: CobrowseStatus[];
+  /**
+   * Calls not ended that this connection is concerned with: visitor, its conversations' calls;
+   * agent, calls ringing for them or that they are in. A reconnecting participant finds its call.
+   */
+  calls?: CallInfo[];
+  /** Visitor: its callback requests not yet done, newest first. */
+  callbacks?: Callback[];
   serverTime: number;
 }
 
@@ -254,6 +264,10 @@ export interface ConversationDetailFrame {
   past: ConversationSummary[];
   /** The conversation's co-browse state. */
   cobrowse: CobrowseStatus;
+  /** The conversation's call, while one is not ended. */
+  call?: CallInfo | null;
+  /** The conversation's callback requests, newest first. */
+  callbacks?: Callback[];
 }
 
 /** Agent: a visitor's profile changed (page, identity, presence). */
@@ -317,6 +331,7 @@ export type ServerFrame =
   | PresenceFrame
   | ErrorFrame
   | ServerCobrowseFrame
+  | ServerCallFrame
   | PongFrame;
 
 /** The `type` tags of relay frames. */

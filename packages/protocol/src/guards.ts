@@ -7,6 +7,7 @@ import type { AgentFrame, ClientFrame, InboxView, VisitorFrame } from './frames.
 import { INBOX_VIEWS } from './frames.js';
 import type { Limits } from './limits.js';
 import type { Attributes } from './model.js';
+import { parseAgentCall, parseVisitorCall } from './call-guards.js';
 import { parseAgentCobrowse, parseVisitorCobrowse } from './cobrowse-guards.js';
 import { CLIENT_ID, ENTITY_ID, checkId as id, fail, isObject, type Json } from './guard-primitives.js';
 
@@ -107,11 +108,13 @@ const VISITOR_TYPES = new Set<string>([
   'hello', 'chat.send', 'chat.typing', 'chat.read', 'chat.sync',
   'visitor.identify', 'visitor.page', 'visitor.track', 'ping',
   'cobrowse.consent', 'cobrowse.end', 'cobrowse.events',
+  'call.start', 'call.accept', 'call.decline', 'call.connected', 'call.end', 'call.signal', 'callback.request',
 ]);
 const AGENT_TYPES = new Set<string>([
   'hello', 'chat.send', 'chat.typing', 'chat.read', 'chat.sync', 'conversation.open',
   'conversation.assign', 'conversation.resolve', 'conversation.reopen', 'inbox.list', 'ping',
   'cobrowse.request', 'cobrowse.end', 'cobrowse.join', 'cobrowse.leave', 'cobrowse.pointer', 'cobrowse.control',
+  'call.start', 'call.accept', 'call.decline', 'call.connected', 'call.end', 'call.signal', 'callback.update', 'callback.list',
 ]);
 
 /**
@@ -135,6 +138,9 @@ export function parseClientFrame(raw: string, role: 'visitor' | 'agent', limits:
   const allowed = role === 'visitor' ? VISITOR_TYPES : AGENT_TYPES;
   if (!allowed.has(type)) throw new ParleyError('unknown_type', `unknown frame type for a ${role}: ${type.slice(0, 40)}`);
 
+  if (type.startsWith('call')) {
+    return role === 'visitor' ? parseVisitorCall(type, data, limits) : parseAgentCall(type, data);
+  }
   if (type.startsWith('cobrowse.')) {
     return role === 'visitor' ? parseVisitorCobrowse(type, data, limits) : parseAgentCobrowse(type, data, limits);
   }

@@ -38,6 +38,12 @@ export interface Limits {
   cobrowseResumeMs: number;
   /** How long a co-browse request waits for the visitor's answer, in milliseconds. */
   cobrowseRequestMs: number;
+  /** How long a call rings before it is missed, in milliseconds. */
+  callRingMs: number;
+  /** How long a call outlives a participant's dropped connection (a reload, a flaky network), in milliseconds. */
+  callRejoinMs: number;
+  /** Callback requests a visitor may make per day. */
+  callbacksPerDay: number;
 }
 
 /** The default limits. */
@@ -59,4 +65,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   cobrowseCheckpointBytes: 8 * 1024 * 1024,
   cobrowseResumeMs: 60_000,
   cobrowseRequestMs: 120_000,
+  callRingMs: 30_000,
+  callRejoinMs: 15_000,
+  callbacksPerDay: 5,
 });

@@ -13,6 +13,7 @@ import {
 } from '@parley/protocol';
 import type { Agent, Conversation, ConversationFilter } from '../storage/storage.js';
 import { hasRole } from './access.js';
+import { conversationCallbacks } from './call/callback-actions.js';
 import { cobrowseOnResolve } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
 import type { Session } from './session.js';
@@ -29,11 +30,12 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
   const visitor = await ctx.storage.getVisitor(conversation.visitorId);
   if (!visitor) throw new ParleyError('not_found', 'The visitor of this conversation is gone.');
   const batch = ctx.limits.maxSyncBatch;
-  const [messages, pages, events, others] = await Promise.all([
+  const [messages, pages, events, others, callbacks] = await Promise.all([
     ctx.storage.listMessages(conversation.id, Math.max(0, conversation.lastSeq - batch), batch),
     ctx.storage.listPageViews(visitor.id, ctx.settings.contextPageSize),
     ctx.storage.listEvents(visitor.id, ctx.settings.contextPageSize),
     ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize }),
+    conversationCallbacks(ctx, conversation.id),
   ]);
   const past = await Promise.all(others.filter((c) => c.id !== conversation.id).map((c) => ctx.summarize(c)));
 
@@ -47,6 +49,8 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
     events,
     past,
     cobrowse: ctx.cobrowse.agentStatus(conversation.id),
+    call: ctx.calls.ofConversation(conversation.id)?.info(false) ?? null,
+    callbacks,
   } satisfies ServerFrame);
 }
 

@@ -21,6 +21,10 @@ import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.j
 import { canAccess } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
+import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
+import { callbackList, callbackRequest, callbackUpdate } from './call/callback-actions.js';
+import { CallHub } from './call/hub.js';
+import { callOnLeave } from './call/lifecycle.js';
 import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
 import {
   cobrowseConsent,
@@ -66,6 +70,7 @@ export class Broker implements BrokerContext {
   readonly registry = new Registry();
   readonly log: Logger;
   readonly cobrowse: CobrowseHub;
+  readonly calls: CallHub;
   private readonly bus: Bus;
   private readonly queue = new KeyedQueue();
   private readonly agents = new Map<string, Agent>();
@@ -94,6 +99,7 @@ export class Broker implements BrokerContext {
       batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
     });
     this.cobrowse = new CobrowseHub(this);
+    this.calls = new CallHub(this);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -126,6 +132,18 @@ export class Broker implements BrokerContext {
         return chatSync(this, session, frame);
       case 'cobrowse.end':
         return cobrowseEnd(this, session, frame);
+      case 'call.start':
+        return callStart(this, session, frame);
+      case 'call.accept':
+        return callAccept(this, session, frame);
+      case 'call.decline':
+        return callDecline(this, session, frame);
+      case 'call.connected':
+        return callConnected(this, session, frame);
+      case 'call.end':
+        return callEnd(this, session, frame);
+      case 'call.signal':
+        return callSignal(this, session, frame);
     }
     if (session.role === 'visitor') {
       switch (frame.type) {
@@ -139,6 +157,8 @@ export class Broker implements BrokerContext {
           return cobrowseConsent(this, session, frame);
         case 'cobrowse.events':
           return cobrowseEvents(this, session, frame);
+        case 'callback.request':
+          return callbackRequest(this, session, frame);
       }
     } else {
       switch (frame.type) {
@@ -161,6 +181,10 @@ export class Broker implements BrokerContext {
           return cobrowsePointer(this, session, frame);
         case 'cobrowse.control':
           return cobrowseControl(this, session, frame);
+        case 'callback.update':
+          return callbackUpdate(this, session, frame);
+        case 'callback.list':
+          return callbackList(this, session, frame);
       }
     }
     // The guards only let a role's own frame types through, so this is a guard/broker mismatch.
@@ -176,6 +200,7 @@ export class Broker implements BrokerContext {
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     await cobrowseOnLeave(this, session);
+    await callOnLeave(this, session);
     await sessionOnLeave(this, session, agentsBefore);
   }
 
@@ -184,9 +209,10 @@ export class Broker implements BrokerContext {
     this.shuttingDown = true;
   }
 
-  /** Stops listening to the bus and to the store, and every co-browse timer. */
+  /** Stops listening to the bus and to the store, and every co-browse and call timer. */
   close(): void {
     this.cobrowse.close();
+    this.calls.close();
     this.unsubscribe();
     this.announcements.close();
     this.conversations.close();

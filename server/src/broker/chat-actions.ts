@@ -29,8 +29,11 @@ function ack(session: Session, message: Message, clientId: string): void {
   } satisfies ServerFrame);
 }
 
-/** The visitor's newest open conversation, or a new one. Serialised per visitor so two tabs never start two. */
-function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
+/**
+ * The visitor's newest open conversation, or a new one (for a visitor's frame that names none:
+ * a message, a callback request). Serialised per visitor so two tabs never start two.
+ */
+export function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
   const visitorId = session.subjectId;
   return ctx.serial(`visitor:${visitorId}`, async () => {
     const [open] = await ctx.storage.listConversations({ visitorId, status: 'open', limit: 1 });

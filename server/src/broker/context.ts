@@ -6,6 +6,8 @@ import type { ConversationSummary, Limits, Message, ServerFrame, VisitorProfile 
 import type { Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import type { CallHub } from './call/hub.js';
+import type { IceSettings } from './call/ice.js';
 import type { CobrowseHub } from './cobrowse/hub.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
@@ -27,6 +29,8 @@ export interface BrokerSettings {
    * (see `announce-throttle.ts`); default 200 ms; 0 announces every message at once.
    */
   announceWindowMs?: number;
+  /** STUN and TURN servers for calls (see `call/ice.ts`); default none: host candidates only. */
+  ice?: IceSettings;
 }
 
 /** The broker, as its actions see it. */
@@ -38,6 +42,8 @@ export interface BrokerContext {
   readonly log: Logger;
   /** Co-browse sessions of this node (in memory; see `cobrowse/hub.ts`). */
   readonly cobrowse: CobrowseHub;
+  /** Calls of this node (in memory; see `call/hub.ts`). */
+  readonly calls: CallHub;
   /** The current time in milliseconds. */
   now(): number;
   /** Sends a frame to every connection (on any node) subscribed to one of the topics. */

@@ -11,6 +11,8 @@ import {
 } from '@parley/protocol';
 import type { VisitorPatch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
+import { visitorCallbacks } from './call/callback-actions.js';
+import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
 import { replayMessages } from './replay.js';
@@ -67,6 +69,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
   // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
   const cobrowse = await cobrowseOnHello(ctx, session);
+  const callbacks = await visitorCallbacks(ctx, visitor.id);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -75,6 +78,8 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     agentsOnline: ctx.registry.agentsOnline(),
     cobrowse,
+    calls: callsOnHello(ctx, session),
+    callbacks,
     serverTime: now,
   } satisfies ServerFrame);
 
@@ -101,6 +106,8 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
     agent: toAgentProfile(agent),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     agentsOnline,
+    // A reconnecting participant finds its call; a call ringing for this agent rings here too.
+    calls: callsOnHello(ctx, session),
     serverTime: ctx.now(),
   } satisfies ServerFrame);
   if (agentsOnline !== before) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);

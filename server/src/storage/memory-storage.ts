@@ -4,13 +4,17 @@
  * references, so code tested against it behaves the same on disk. Every record goes in and out
  * as a copy: callers can never reach, or mutate, what the store holds.
  */
-import type { Message, PageView, TrackedEvent } from '@parley/protocol';
+import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { ChangeFeed } from './change-feed.js';
 import { conflict, notFound } from './storage-error.js';
-import { definedFields, emailKey, newConversation, type NewConversation } from './records.js';
+import { definedFields, emailKey, newCallback, newConversation, type NewConversation } from './records.js';
 import type {
   Agent,
   AppendResult,
+  CallbackFilter,
+  CallbackPatch,
+  CreateCallbackResult,
+  NewCallback,
   Conversation,
   ConversationFilter,
   ConversationPatch,
@@ -64,6 +68,12 @@ export class MemoryStorage implements Storage {
   readonly #messages = new Map<string, Message[]>();
   /** (authorId, clientId) -> message, for dedupe. */
   readonly #byClientId = new Map<string, Message>();
+  /** Callback requests in the order they were made. */
+  readonly #callbacks = new Map<string, Callback>();
+  /** (visitorId, clientId) -> callback id, for dedupe. */
+  readonly #callbackByClientId = new Map<string, string>();
+  /** Callback id -> the client id it was made with. */
+  readonly #callbackClientIds = new Map<string, string>();
   readonly #meta = new Map<string, string>();
   readonly #changes = new ChangeFeed();
 
@@ -192,6 +202,13 @@ export class MemoryStorage implements Storage {
     for (const conversation of this.#conversations.values()) {
       if (conversation.visitorId === fromId) conversation.visitorId = intoId;
     }
+    for (const callback of this.#callbacks.values()) {
+      if (callback.visitorId !== fromId) continue;
+      const clientId = this.#callbackClientIds.get(callback.id)!;
+      callback.visitorId = intoId;
+      this.#callbackByClientId.delete(clientKey(fromId, clientId));
+      this.#callbackByClientId.set(clientKey(intoId, clientId), callback.id);
+    }
     this.#pageViews.set(intoId, [...(this.#pageViews.get(intoId) ?? []), ...(this.#pageViews.get(fromId) ?? [])]);
     this.#events.set(intoId, [...(this.#events.get(intoId) ?? []), ...(this.#events.get(fromId) ?? [])]);
     this.#pageViews.delete(fromId);
@@ -292,6 +309,60 @@ export class MemoryStorage implements Storage {
     // Seq n sits at index n - 1, so the slice starts right after `afterSeq`.
     const start = Math.max(0, Math.floor(afterSeq));
     return messages.slice(start, start + Math.max(0, limit)).map((message) => structuredClone(message));
+  }
+
+  async createCallback(input: NewCallback): Promise<CreateCallbackResult> {
+    const key = clientKey(input.visitorId, input.clientId);
+    const existing = this.#callbackByClientId.get(key);
+    if (existing !== undefined) return { callback: structuredClone(this.#callbacks.get(existing)!), duplicate: true };
+    if (this.#callbacks.has(input.id)) throw conflict(`Callback id ${input.id}`);
+    const conversation = this.#conversations.get(input.conversationId);
+    if (!conversation) throw notFound('conversation', input.conversationId);
+    if (!this.#visitors.has(input.visitorId)) throw notFound('visitor', input.visitorId);
+    const callback = newCallback(input);
+    this.#callbacks.set(callback.id, callback);
+    this.#callbackByClientId.set(key, callback.id);
+    this.#callbackClientIds.set(callback.id, input.clientId);
+    return { callback: structuredClone(callback), duplicate: false };
+  }
+
+  async getCallback(id: string): Promise<Callback | null> {
+    return copyOrNull(this.#callbacks.get(id));
+  }
+
+  async findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null> {
+    const id = this.#callbackByClientId.get(clientKey(visitorId, clientId));
+    return id === undefined ? null : copyOrNull(this.#callbacks.get(id));
+  }
+
+  async updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
+    const callback = this.#callbacks.get(id);
+    if (!callback) throw notFound('callback', id);
+    const updated: Callback = {
+      ...callback,
+      status: patch.status,
+      agentId: patch.agentId,
+      agentName: patch.agentName,
+      updatedAt: Math.max(callback.updatedAt, at),
+    };
+    this.#callbacks.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async listCallbacks(filter: CallbackFilter): Promise<Callback[]> {
+    const matches = [...this.#callbacks.values()].filter(
+      (c) =>
+        (filter.visitorId === undefined || c.visitorId === filter.visitorId) &&
+        (filter.conversationId === undefined || c.conversationId === filter.conversationId) &&
+        (filter.statuses === undefined || filter.statuses.includes(c.status)) &&
+        (filter.createdSince === undefined || c.createdAt >= filter.createdSince),
+    );
+    // Map order is insertion order: among equal times, the later request first (as SQLite by rowid).
+    return matches
+      .map((callback, index) => ({ callback, index }))
+      .sort((a, b) => b.callback.createdAt - a.callback.createdAt || b.index - a.index)
+      .slice(0, Math.max(0, Math.floor(filter.limit)))
+      .map(({ callback }) => structuredClone(callback));
   }
 
   watch(listener: (change: StorageChange) => void): () => void {

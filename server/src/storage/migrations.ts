@@ -137,6 +137,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_visitor ON conversations (visitor_id);
     `,
   },
+  {
+    version: 3,
+    name: 'callback requests',
+    // A visitor's request to be phoned back. client_id makes a retried request the same one;
+    // the agent's name is kept as it was when they acted, for the record. The indexes answer
+    // the questions asked: a visitor's requests (the daily cap, the welcome), a conversation's,
+    // and the agents' task list by status.
+    sql: `
+      CREATE TABLE callbacks (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        visitor_id TEXT NOT NULL REFERENCES visitors (id),
+        client_id TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        window_from INTEGER,
+        window_to INTEGER,
+        note TEXT,
+        status TEXT NOT NULL DEFAULT 'requested' CHECK (status IN ('requested', 'claimed', 'done', 'unreachable')),
+        agent_id TEXT,
+        agent_name TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK ((window_from IS NULL) = (window_to IS NULL))
+      ) STRICT;
+      CREATE UNIQUE INDEX callbacks_visitor_client ON callbacks (visitor_id, client_id);
+      CREATE INDEX callbacks_visitor_created ON callbacks (visitor_id, created_at);
+      CREATE INDEX callbacks_conversation_created ON callbacks (conversation_id, created_at);
+      CREATE INDEX callbacks_status_created ON callbacks (status, created_at);
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

@@ -2,7 +2,8 @@
  * Rules about records that every Storage implementation shares, so the drivers cannot drift
  * apart on defaults or key normalisation.
  */
-import type { Conversation, Visitor } from './storage.js';
+import type { Callback } from '@parley/protocol';
+import type { Conversation, NewCallback, Visitor } from './storage.js';
 
 /** What `createConversation` receives. */
 export type NewConversation = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>;
@@ -59,4 +60,21 @@ export function emailKey(email: string): string {
  */
 export function definedFields<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** A callback request as it starts: requested, nobody on it yet. */
+export function newCallback(input: NewCallback): Callback {
+  return {
+    id: input.id,
+    conversationId: input.conversationId,
+    visitorId: input.visitorId,
+    phone: input.phone,
+    window: input.window === null ? null : { from: input.window.from, to: input.window.to },
+    note: input.note,
+    status: 'requested',
+    agentId: null,
+    agentName: null,
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+  };
 }

@@ -3,9 +3,9 @@
  * origins, props and pages, 0/1 for booleans, and `null` columns for absent optional fields.
  * Parameter objects carry exactly the named parameters their statements use.
  */
-import type { Attributes, Author, Message, PageView, Role, TrackedEvent } from '@parley/protocol';
+import type { Attributes, Author, Callback, CallbackStatus, Message, PageView, Role, TrackedEvent } from '@parley/protocol';
 import { emailKey } from './records.js';
-import type { Agent, Conversation, Site, Visitor } from './storage.js';
+import type { Agent, Conversation, NewCallback, Site, Visitor } from './storage.js';
 
 /** A `sites` row. */
 export interface SiteRow {
@@ -75,6 +75,23 @@ export interface MessageRow {
   author_name: string | null;
   text: string;
   at: number;
+}
+
+/** A `callbacks` row. */
+export interface CallbackRow {
+  id: string;
+  conversation_id: string;
+  visitor_id: string;
+  client_id: string;
+  phone: string;
+  window_from: number | null;
+  window_to: number | null;
+  note: string | null;
+  status: string;
+  agent_id: string | null;
+  agent_name: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A `page_views` row without its id. */
@@ -241,4 +258,40 @@ export function messageFromRow(row: MessageRow): Message {
 /** A tracked event from its row. */
 export function eventFromRow(row: EventRow): TrackedEvent {
   return { name: row.name, props: JSON.parse(row.props) as Attributes, at: row.at };
+}
+
+/** A callback request from its row. */
+export function callbackFromRow(row: CallbackRow): Callback {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    visitorId: row.visitor_id,
+    phone: row.phone,
+    window: row.window_from === null || row.window_to === null ? null : { from: row.window_from, to: row.window_to },
+    note: row.note,
+    status: row.status as CallbackStatus,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The row of a new callback request: requested, nobody on it yet. */
+export function newCallbackRow(input: NewCallback): CallbackRow {
+  return {
+    id: input.id,
+    conversation_id: input.conversationId,
+    visitor_id: input.visitorId,
+    client_id: input.clientId,
+    phone: input.phone,
+    window_from: input.window?.from ?? null,
+    window_to: input.window?.to ?? null,
+    note: input.note,
+    status: 'requested',
+    agent_id: null,
+    agent_name: null,
+    created_at: input.createdAt,
+    updated_at: input.createdAt,
+  };
 }

@@ -7,9 +7,10 @@
  * shape (at most 48).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { ConversationFilter } from './storage.js';
+import type { CallbackFilter, ConversationFilter } from './storage.js';
 import type {
   AgentRow,
+  CallbackRow,
   ConversationRow,
   EventRow,
   MessageRow,
@@ -71,6 +72,7 @@ export function prepareStatements(db: Database) {
     moveConversations: db.prepare<[string, string]>('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?'),
     movePageViews: db.prepare<[string, string]>('UPDATE page_views SET visitor_id = ? WHERE visitor_id = ?'),
     moveEvents: db.prepare<[string, string]>('UPDATE events SET visitor_id = ? WHERE visitor_id = ?'),
+    moveCallbacks: db.prepare<[string, string]>('UPDATE callbacks SET visitor_id = ? WHERE visitor_id = ?'),
     deleteVisitor: db.prepare<[string]>('DELETE FROM visitors WHERE id = ?'),
 
     insertPageView: db.prepare<[string, string, string, number]>(
@@ -128,6 +130,24 @@ export function prepareStatements(db: Database) {
     messagesAfter: db.prepare<[string, number, number], MessageRow>(
       'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+
+    insertCallback: db.prepare<CallbackRow>(
+      `INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, window_from, window_to, note, status,
+         agent_id, agent_name, created_at, updated_at)
+       VALUES (@id, @conversation_id, @visitor_id, @client_id, @phone, @window_from, @window_to, @note, @status,
+         @agent_id, @agent_name, @created_at, @updated_at)`,
+    ),
+    callbackById: db.prepare<[string], CallbackRow>('SELECT * FROM callbacks WHERE id = ?'),
+    callbackByClientId: db.prepare<[string, string], CallbackRow>('SELECT * FROM callbacks WHERE visitor_id = ? AND client_id = ?'),
+    patchCallback: db.prepare<
+      Pick<CallbackRow, 'id' | 'status' | 'agent_id' | 'agent_name' | 'updated_at'>,
+      CallbackRow
+    >(
+      `UPDATE callbacks SET status = @status, agent_id = @agent_id, agent_name = @agent_name,
+         updated_at = max(updated_at, @updated_at)
+       WHERE id = @id
+       RETURNING *`,
+    ),
   };
 }
 
@@ -182,6 +202,57 @@ export class ConversationListQueries {
     if (!statement) {
       statement = this.#db.prepare<ConversationListParams, ConversationRow>(
         `SELECT * FROM conversations ${shape ? `WHERE ${shape}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`,
+      );
+      this.#byShape.set(shape, statement);
+    }
+    return { statement, params };
+  }
+}
+
+/** Named parameters of a callback list query. */
+export interface CallbackListParams {
+  visitor_id?: string;
+  conversation_id?: string;
+  /** A JSON array of statuses. */
+  statuses?: string;
+  created_since?: number;
+  limit: number;
+}
+
+/** Builds and caches one callback list statement per filter shape (at most 16), so each uses its index. */
+export class CallbackListQueries {
+  readonly #db: Database;
+  readonly #byShape = new Map<string, Statement<CallbackListParams, CallbackRow>>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** The statement for `filter` and its parameters. */
+  forFilter(filter: CallbackFilter): { statement: Statement<CallbackListParams, CallbackRow>; params: CallbackListParams } {
+    const where: string[] = [];
+    const params: CallbackListParams = { limit: Math.max(0, Math.floor(filter.limit)) };
+    if (filter.visitorId !== undefined) {
+      where.push('visitor_id = @visitor_id');
+      params.visitor_id = filter.visitorId;
+    }
+    if (filter.conversationId !== undefined) {
+      where.push('conversation_id = @conversation_id');
+      params.conversation_id = filter.conversationId;
+    }
+    if (filter.statuses !== undefined) {
+      where.push('status IN (SELECT value FROM json_each(@statuses))');
+      params.statuses = JSON.stringify(filter.statuses);
+    }
+    if (filter.createdSince !== undefined) {
+      where.push('created_at >= @created_since');
+      params.created_since = filter.createdSince;
+    }
+    const shape = where.join(' AND ');
+    let statement = this.#byShape.get(shape);
+    if (!statement) {
+      statement = this.#db.prepare<CallbackListParams, CallbackRow>(
+        `SELECT * FROM callbacks ${shape ? `WHERE ${shape}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
       );
       this.#byShape.set(shape, statement);
     }

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS, migrate } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import { describeStorageContract } from './storage.contract.js';
 
@@ -178,6 +180,44 @@ describe('SqliteStorage', () => {
     ].map((sql) => storage.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]);
     for (const plan of plans) {
       const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (conversations|messages|visitors)\b(?! USING)/.test(detail));
+      expect(scans).toEqual([]);
+    }
+  });
+
+  it('upgrades a database made before callback requests, keeping its rows, and then stores requests', async () => {
+    const oldDir = await tempDir();
+    const db = new BetterSqlite3(join(oldDir, 'parley.db'));
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 2));
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'demo', 'Demo', 'x', 1);
+      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1);
+      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at, last_seq, last_message_text, last_message_author, last_message_at)
+        VALUES ('c-1', 's-1', 'v-1', 2, 3, 1, 'Hello', 'visitor', 3);
+      INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, text, at) VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', 'Hello', 3);
+    `);
+    db.close();
+
+    const upgraded = new SqliteStorage({ dataDir: oldDir });
+    await upgraded.migrate();
+    expect(await upgraded.getConversation('c-1')).toMatchObject({ visitorId: 'v-1', lastSeq: 1 });
+    expect((await upgraded.listMessages('c-1', 0, 10)).map((m) => m.text)).toEqual(['Hello']);
+    const { callback } = await upgraded.createCallback({
+      id: 'cb-1', clientId: 'k-cb-1', conversationId: 'c-1', visitorId: 'v-1', phone: '+442071234567', window: null, note: null, createdAt: 4,
+    });
+    expect(await upgraded.listCallbacks({ visitorId: 'v-1', limit: 5 })).toEqual([callback]);
+    await upgraded.close();
+  });
+
+  it('answers every callback list from an index, never a table scan', () => {
+    const plans = [
+      "SELECT * FROM callbacks WHERE visitor_id = 'v' AND created_at >= 1 ORDER BY created_at DESC, rowid DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE visitor_id = 'v' AND status IN (SELECT value FROM json_each('[]')) ORDER BY created_at DESC, rowid DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE conversation_id = 'c' ORDER BY created_at DESC, rowid DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE status IN (SELECT value FROM json_each('[\"requested\"]')) ORDER BY created_at DESC, rowid DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE visitor_id = 'v' AND client_id = 'k'",
+    ].map((sql) => storage.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]);
+    for (const plan of plans) {
+      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN callbacks\b(?! USING)/.test(detail));
       expect(scans).toEqual([]);
     }
   });

@@ -13,23 +13,25 @@
  * conversations and visitors is reported to `watch` listeners (the broker's caches).
  */
 import type { Database } from 'better-sqlite3';
-import type { Message, PageView, TrackedEvent } from '@parley/protocol';
+import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { migrate } from './migrations.js';
 import { definedFields, emailKey, newConversation, type NewConversation } from './records.js';
 import {
   agentFromRow,
   agentToRow,
+  callbackFromRow,
   conversationFromRow,
   conversationToRow,
   eventFromRow,
   messageFromRow,
+  newCallbackRow,
   siteFromRow,
   siteToRow,
   visitorFromRow,
   visitorToRow,
   type ConversationRow,
 } from './sqlite-rows.js';
-import { ConversationListQueries, prepareStatements, type Statements } from './sqlite-statements.js';
+import { CallbackListQueries, ConversationListQueries, prepareStatements, type Statements } from './sqlite-statements.js';
 import { ChangeFeed } from './change-feed.js';
 import { CheckpointHandoff } from './checkpoint-handoff.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
@@ -39,6 +41,10 @@ import { guarded } from './translate-sqlite-error.js';
 import type {
   Agent,
   AppendResult,
+  CallbackFilter,
+  CallbackPatch,
+  CreateCallbackResult,
+  NewCallback,
   Conversation,
   ConversationFilter,
   ConversationPatch,
@@ -74,6 +80,7 @@ export class SqliteStorage implements Storage {
   readonly #db: Database;
   #statements: Statements | null = null;
   #listQueries: ConversationListQueries | null = null;
+  #callbackQueries: CallbackListQueries | null = null;
   /** Appends queued in this turn of the event loop, committed together. */
   readonly #appends: SqliteAppendBatch;
   readonly #changes = new ChangeFeed();
@@ -240,6 +247,7 @@ export class SqliteStorage implements Storage {
       sql.moveConversations.run(intoId, fromId);
       sql.movePageViews.run(intoId, fromId);
       sql.moveEvents.run(intoId, fromId);
+      sql.moveCallbacks.run(intoId, fromId);
       sql.deleteVisitor.run(fromId);
       return true;
     });
@@ -322,6 +330,45 @@ export class SqliteStorage implements Storage {
     return this.#afterAppends.messagesAfter.all(conversationId, afterSeq, clampLimit(limit)).map(messageFromRow);
   }
 
+  async createCallback(input: NewCallback): Promise<CreateCallbackResult> {
+    // The conversation must be committed if it was made by an append still queued.
+    const sql = this.#afterAppends;
+    return this.#immediate(() => {
+      const existing = sql.callbackByClientId.get(input.visitorId, input.clientId);
+      if (existing) return { callback: callbackFromRow(existing), duplicate: true };
+      guarded('conversation or visitor', () => sql.insertCallback.run(newCallbackRow(input)));
+      return { callback: this.#requireCallback(input.id), duplicate: false };
+    });
+  }
+
+  async getCallback(id: string): Promise<Callback | null> {
+    const row = this.#sql.callbackById.get(id);
+    return row ? callbackFromRow(row) : null;
+  }
+
+  async findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null> {
+    const row = this.#sql.callbackByClientId.get(visitorId, clientId);
+    return row ? callbackFromRow(row) : null;
+  }
+
+  async updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
+    const row = this.#sql.patchCallback.get({
+      id,
+      status: patch.status,
+      agent_id: patch.agentId,
+      agent_name: patch.agentName,
+      updated_at: at,
+    });
+    if (!row) throw notFound('callback', id);
+    return callbackFromRow(row);
+  }
+
+  async listCallbacks(filter: CallbackFilter): Promise<Callback[]> {
+    this.#callbackQueries ??= new CallbackListQueries(this.#db);
+    const { statement, params } = this.#callbackQueries.forFilter(filter);
+    return statement.all(params).map(callbackFromRow);
+  }
+
   watch(listener: (change: StorageChange) => void): () => void {
     return this.#changes.watch(listener);
   }
@@ -358,6 +405,12 @@ export class SqliteStorage implements Storage {
     const row = this.#sql.visitorById.get(id);
     if (!row) throw notFound('visitor', id);
     return visitorFromRow(row);
+  }
+
+  #requireCallback(id: string): Callback {
+    const row = this.#sql.callbackById.get(id);
+    if (!row) throw notFound('callback', id);
+    return callbackFromRow(row);
   }
 
   #requireConversation(id: string): Conversation {

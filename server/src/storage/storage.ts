@@ -8,6 +8,8 @@
  */
 import type {
   Author,
+  Callback,
+  CallbackStatus,
   ConversationStatus,
   Message,
   PageView,
@@ -103,6 +105,44 @@ export interface ConversationFilter {
   limit: number;
 }
 
+/** A callback request to store; it starts `requested`, with no agent. */
+export interface NewCallback {
+  id: string;
+  /** The visitor's nanoid for the request: a retry with the same one is the same request. */
+  clientId: string;
+  conversationId: string;
+  visitorId: string;
+  /** E.164. */
+  phone: string;
+  window: { from: number; to: number } | null;
+  note: string | null;
+  createdAt: number;
+}
+
+/** What an agent changed about a callback request: its status and who did it. */
+export interface CallbackPatch {
+  status: CallbackStatus;
+  agentId: string | null;
+  agentName: string | null;
+}
+
+/** Which callback requests to list. Every given field must match; results are newest `createdAt` first. */
+export interface CallbackFilter {
+  visitorId?: string;
+  conversationId?: string;
+  /** Any of these statuses. */
+  statuses?: CallbackStatus[];
+  /** Only requests made at or after this time (a visitor's daily cap). */
+  createdSince?: number;
+  limit: number;
+}
+
+/** The result of storing a callback request: the stored one, and whether it was already there (a retry). */
+export interface CreateCallbackResult {
+  callback: Callback;
+  duplicate: boolean;
+}
+
 /**
  * A committed change to conversations or visitors that a copy kept outside the store (the
  * broker's caches) must follow. Reported by `Storage.watch` only after the write committed, never for a write
@@ -141,7 +181,7 @@ export interface Storage {
   findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
   /**
-   * Moves everything of visitor `fromId` (conversations, page views, events) to `intoId` and
+   * Moves everything of visitor `fromId` (conversations, callback requests, page views, events) to `intoId` and
    * deletes `fromId`. Used when an anonymous visitor proves they are a known user.
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
@@ -170,6 +210,19 @@ export interface Storage {
   findMessageByClientId(authorId: string, clientId: string): Promise<Message | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+
+  /**
+   * Stores a callback request. If the visitor already made one with the same `clientId`, returns
+   * it with `duplicate: true` and writes nothing.
+   */
+  createCallback(callback: NewCallback): Promise<CreateCallbackResult>;
+  getCallback(id: string): Promise<Callback | null>;
+  /** The visitor's callback request with this client id, if any. */
+  findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null>;
+  /** Sets the status and the agent, and `updatedAt` to `at`. */
+  updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback>;
+  /** Newest `createdAt` first, at most `limit`. */
+  listCallbacks(filter: CallbackFilter): Promise<Callback[]>;
 
   /**
    * Calls `listener` synchronously after each committed change to conversations or visitors made through

@@ -249,10 +249,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
     const ref = frame.type === 'chat.send' ? frame.clientId : frame.type;
     if (error instanceof ParleyError) {
       if (error.close !== null) return this.closeWith(error.code, error.message);
-      // Page data still in flight when sharing ends is refused, but is no misbehaviour: a split
-      // snapshot of a hundred parts must not close the visitor's connection.
-      const counted = !(frame.type === 'cobrowse.events' && error.code === 'cobrowse_no_consent');
-      return this.refuse(error.code, error.message, ref, counted);
+      return this.refuse(error.code, error.message, ref, !isLateTraffic(frame, error.code));
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);
@@ -352,6 +349,16 @@ function isCobrowseStream(raw: string): boolean {
   if (!raw.startsWith('{"type":"cobrowse.')) return false;
   const end = raw.indexOf('"', TYPE_PREFIX.length);
   return end > 0 && COBROWSE_STREAM_TYPES.has(raw.slice(TYPE_PREFIX.length, end));
+}
+
+/**
+ * Refusals that are no misbehaviour but traffic still in flight when something ended: page data
+ * after sharing stopped (a split snapshot of a hundred parts), ICE candidates after a hang-up
+ * (every call leaves a few). They are answered but not counted towards `maxErrors`, or a
+ * long-lived console connection would be closed after a handful of calls.
+ */
+function isLateTraffic(frame: ClientFrame, code: ErrorCode): boolean {
+  return (frame.type === 'cobrowse.events' && code === 'cobrowse_no_consent') || (frame.type === 'call.signal' && code === 'call_not_found');
 }
 
 function newCobrowseBucket(limits: Limits): TokenBucket {
