@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Prints the gzip size (level 9) of every built browser file (widget loader, core and chunks;
 // console) and the total a page loads before the visitor opens the widget: the loader, the core
-// and everything the core imports statically. The co-browse chunk (loaded with `import()` only
-// after the visitor consents) is measured on its own, with what it imports beyond the core, and
-// never counts towards that total. Exits 1 when a budget is exceeded or a bundle is
+// and everything the core imports statically. The lazy chunks (co-browse, loaded with `import()`
+// only after the visitor consents; call, loaded on `Start a call` or the first call or callback
+// frame) are measured on their own, with what they import beyond the core, and never count
+// towards that total. Exits 1 when a budget is exceeded or a bundle is
 // missing. Run `npm run build` (or `PARLEY_TARGETS=widget npx rollup -c`) first.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -21,6 +22,7 @@ const BUDGETS = {
   loader: 2048,
   initial: 20480,
   cobrowse: 30720,
+  call: 6144,
 };
 
 /** Gzip size of a file at level 9, what a well-configured server sends. */
@@ -82,8 +84,11 @@ if (!existsSync(consoleDist)) console.log('  (packages/console/dist is not built
 
 const loader = sizes.get(loaderFile);
 const closure = initialClosure(coreFile);
-const isCobrowseChunk = (file) => /^cobrowse-[\w-]+\.js$/.test(relative(join(widgetDist, 'widget'), file));
+const isChunk = (name) => (file) => new RegExp(`^${name}-[\\w-]+\\.js$`).test(relative(join(widgetDist, 'widget'), file));
+const isCobrowseChunk = isChunk('cobrowse');
+const isCallChunk = isChunk('call');
 const cobrowseFiles = listFiles(join(widgetDist, 'widget')).filter(isCobrowseChunk);
+const callFiles = listFiles(join(widgetDist, 'widget')).filter(isCallChunk);
 const initial = loader + closure.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
 
 console.log('');
@@ -103,12 +108,22 @@ if (cobrowseFiles.length === 0) {
   failed = true;
   console.log('  FAIL no co-browse chunk (widget/cobrowse-*.js) was built');
 }
-for (const chunk of cobrowseFiles) {
-  // What consent adds: the chunk and whatever it imports that the page has not loaded yet.
+if (closure.some(isCallChunk)) {
+  failed = true;
+  console.log('  FAIL the core imports the call chunk statically; it must load with import() only');
+}
+if (callFiles.length === 0) {
+  failed = true;
+  console.log('  FAIL no call chunk (widget/call-*.js) was built');
+}
+/** What loading a chunk adds: the chunk and whatever it imports that the page has not loaded yet. */
+const checkChunk = (label, chunk, budget) => {
   const extra = initialClosure(chunk).filter((file) => !closure.includes(file));
   const size = extra.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
-  check(`co-browse chunk (${extra.map((f) => relative(widgetDist, f)).join(' + ')})`, size, BUDGETS.cobrowse);
-}
+  check(`${label} (${extra.map((f) => relative(widgetDist, f)).join(' + ')})`, size, budget);
+};
+for (const chunk of cobrowseFiles) checkChunk('co-browse chunk', chunk, BUDGETS.cobrowse);
+for (const chunk of callFiles) checkChunk('call chunk', chunk, BUDGETS.call);
 const viewerFile = join(consoleDist, 'viewer.js');
 if (existsSync(viewerFile)) {
   const size = sizes.get(viewerFile) ?? gzipSize(viewerFile);

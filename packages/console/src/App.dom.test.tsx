@@ -1,52 +1,27 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { AgentFrame, ServerFrame } from '@parley/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerFrame } from '@parley/protocol';
 import { App } from './App.js';
+import { NO_MICROPHONE_NOTICE } from './call/channel.js';
+import { Chime } from './chime.js';
 import { STORAGE_KEYS } from './local-store.js';
 import { SIGNED_OUT_MESSAGES } from './session.js';
-import type { WebSocketLike } from './socket.js';
-import { byRole, nameOf, typeInto, useRenderRoot } from './test-support/dom.js';
-import { cobrowseStatus, conversation, ME, visitor, welcome } from './test-support/fixtures.js';
+import { allByRole, byRole, nameOf, typeInto, useRenderRoot } from './test-support/dom.js';
+import { agentToken, FakeWebSocket } from './test-support/fake-websocket.js';
+import { FakeCallMedia, settle } from './test-support/fake-call-media.js';
+import { callback, callInfo, cobrowseStatus, conversation, ME, visitor, welcome } from './test-support/fixtures.js';
 import { postFromViewer, useViewerPageStub } from './test-support/viewer-page.js';
-
-/** An in-memory stand-in for the browser WebSocket: the test plays the relay. */
-class FakeWebSocket implements WebSocketLike {
-  readyState = 0;
-  sent: AgentFrame[] = [];
-  onopen: ((ev: Event) => unknown) | null = null;
-  onmessage: ((ev: MessageEvent) => unknown) | null = null;
-  onclose: ((ev: CloseEvent) => unknown) | null = null;
-  onerror: ((ev: Event) => unknown) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as AgentFrame);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  accept(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  receive(frame: ServerFrame): void {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(frame) }));
-  }
-}
-
-function agentToken(expMs: number): string {
-  const json = JSON.stringify({ k: 'a', sub: ME.id, iat: 0, exp: expMs });
-  return `${btoa(json).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
-}
 
 const root = useRenderRoot();
 useViewerPageStub();
 let sockets: FakeWebSocket[];
 
-function mount(): void {
+function mount(callMedia?: FakeCallMedia): void {
   act(() => {
     render(
       <App
+        callMedia={callMedia}
         createWebSocket={(url) => {
           const ws = new FakeWebSocket(url);
           sockets.push(ws);
@@ -180,5 +155,154 @@ describe('App', () => {
     });
     expect(byRole(root(), 'button', 'Sign in')).toBeTruthy();
     expect(byRole(root(), 'status').textContent).toBe(SIGNED_OUT_MESSAGES.expired);
+  });
+});
+
+describe('App calls and callbacks', () => {
+  let media: FakeCallMedia;
+  let ring: ReturnType<typeof vi.spyOn>;
+
+  beforeEach(() => {
+    media = new FakeCallMedia();
+    ring = vi.spyOn(Chime.prototype, 'ring');
+  });
+  afterEach(() => {
+    ring.mockRestore();
+  });
+
+  async function signedIn(): Promise<FakeWebSocket> {
+    localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() + 3_600_000));
+    mount(media);
+    const ws = sockets[0]!;
+    await act(() => ws.accept());
+    await act(() => ws.receive(welcome([conversation({ id: 'c1', visitorName: 'Dana Lee' })])));
+    return ws;
+  }
+
+  const receive = (ws: FakeWebSocket, frame: ServerFrame) =>
+    act(async () => {
+      ws.receive(frame);
+      await settle();
+    });
+  const callsSent = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type.startsWith('call.'));
+
+  it('rings anywhere in the console, answers, connects, mutes and hangs up', async () => {
+    const ws = await signedIn();
+    await receive(ws, { type: 'call.state', call: callInfo() });
+    const dialog = byRole(root(), 'alertdialog', 'Dana Lee is calling');
+    expect(ring).toHaveBeenCalled();
+
+    await act(async () => {
+      byRole(dialog, 'button', 'Accept').click();
+      await settle();
+    });
+    expect(callsSent(ws)).toEqual([{ type: 'call.accept', callId: 'call-0000000001' }]);
+    expect(allByRole(root(), 'alertdialog')).toHaveLength(0);
+    expect(byRole(byRole(root(), 'region', 'Call'), 'status').textContent).toBe('Connecting…');
+
+    await receive(ws, { type: 'call.state', call: callInfo({ phase: 'connecting', mine: true, agentId: ME.id, agentName: ME.name, answeredAt: 3_000 }) });
+    await receive(ws, { type: 'call.ice', callId: 'call-0000000001', iceServers: [{ urls: ['stun:stun.example.test'] }] });
+    await receive(ws, { type: 'call.signal', callId: 'call-0000000001', signal: { kind: 'offer', sdp: 'v=0 visitor offer' } });
+    expect(callsSent(ws).at(-1)).toEqual({ type: 'call.signal', callId: 'call-0000000001', signal: { kind: 'answer', sdp: 'v=0 answer' } });
+    await act(() => media.peer.events.onConnectionState('connected'));
+    expect(callsSent(ws).at(-1)).toEqual({ type: 'call.connected', callId: 'call-0000000001' });
+    await receive(ws, { type: 'call.state', call: callInfo({ phase: 'active', mine: true, agentId: ME.id, agentName: ME.name, answeredAt: 3_000 }) });
+
+    const bar = byRole(root(), 'region', 'Call');
+    expect(byRole(bar, 'timer').textContent).toMatch(/^\d+:\d\d$/);
+    expect(bar.querySelector('audio')).not.toBeNull();
+    await act(async () => {
+      byRole(bar, 'button', 'Mute').click();
+      await settle();
+    });
+    expect(media.peer.muted).toBe(true);
+    expect(byRole(root(), 'button', 'Mute').getAttribute('aria-pressed')).toBe('true');
+
+    await act(() => byRole(root(), 'button', 'Hang up').click());
+    expect(callsSent(ws).at(-1)).toEqual({ type: 'call.end', callId: 'call-0000000001', reason: 'hangup' });
+    expect(media.peer.closed).toBe(true);
+    expect(media.microphones[0]!.stopped).toBe(true);
+    expect(allByRole(root(), 'region', 'Call')).toHaveLength(0);
+  });
+
+  it('stops ringing when the visitor gives up, and stays silent with sound off', async () => {
+    const ws = await signedIn();
+    await act(() => byRole(root(), 'button', 'Sound').click());
+    ring.mockClear();
+    await receive(ws, { type: 'call.state', call: callInfo() });
+    expect(byRole(root(), 'alertdialog', 'Dana Lee is calling')).toBeTruthy();
+    expect(ring).not.toHaveBeenCalled();
+    await receive(ws, { type: 'call.state', call: callInfo({ phase: 'ended', endReason: 'cancelled', endedBy: 'visitor' }) });
+    expect(allByRole(root(), 'alertdialog')).toHaveLength(0);
+  });
+
+  it('declines a call for this agent', async () => {
+    const ws = await signedIn();
+    await receive(ws, { type: 'call.state', call: callInfo() });
+    await act(() => byRole(root(), 'button', 'Decline').click());
+    expect(callsSent(ws)).toEqual([{ type: 'call.decline', callId: 'call-0000000001' }]);
+    expect(allByRole(root(), 'alertdialog')).toHaveLength(0);
+    expect(media.microphones).toHaveLength(0);
+  });
+
+  it('ends the call no-microphone and says so when the microphone is refused', async () => {
+    media.refuse = true;
+    const ws = await signedIn();
+    await receive(ws, { type: 'call.state', call: callInfo() });
+    await act(async () => {
+      byRole(root(), 'button', 'Accept').click();
+      await settle();
+    });
+    expect(callsSent(ws).at(-1)).toEqual({ type: 'call.end', callId: 'call-0000000001', reason: 'no-microphone' });
+    expect(byRole(root(), 'alert').textContent).toContain(NO_MICROPHONE_NOTICE);
+    expect(allByRole(root(), 'region', 'Call')).toHaveLength(0);
+  });
+
+  it('calls the visitor from the conversation and cancels while it rings', async () => {
+    const ws = await signedIn();
+    await act(() => byRole(root(), 'button', /^Dana Lee/).click());
+    await receive(ws, {
+      type: 'conversation.detail',
+      conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }),
+      messages: [],
+      visitor: visitor({ name: 'Dana Lee' }),
+      pages: [],
+      events: [],
+      past: [],
+      cobrowse: cobrowseStatus(),
+      call: null,
+      callbacks: [],
+    });
+    await act(async () => {
+      byRole(root(), 'button', 'Call visitor').click();
+      await settle();
+    });
+    const start = callsSent(ws)[0]!;
+    expect(start).toMatchObject({ type: 'call.start', conversationId: 'c1' });
+    const callId = (start as { callId: string }).callId;
+    expect(callId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    await receive(ws, { type: 'call.state', call: callInfo({ callId, caller: 'agent', mine: true, agentId: ME.id }) });
+    const bar = byRole(root(), 'region', 'Call');
+    expect(byRole(bar, 'status').textContent).toBe('Calling…');
+    expect((byRole(root(), 'button', 'Call visitor') as HTMLButtonElement).disabled).toBe(true);
+    await act(() => byRole(bar, 'button', 'Cancel call').click());
+    expect(callsSent(ws).at(-1)).toEqual({ type: 'call.end', callId, reason: 'cancelled' });
+    expect(media.microphones[0]!.stopped).toBe(true);
+  });
+
+  it('lists the open callbacks when the view is shown and claims one', async () => {
+    const ws = await signedIn();
+    expect(ws.sent.filter((f) => f.type === 'callback.list')).toEqual([{ type: 'callback.list', filter: 'open' }]);
+    await receive(ws, { type: 'callback.items', filter: 'open', callbacks: [callback({ note: 'Refund' })] });
+    const nav = byRole(root(), 'navigation', 'Inbox');
+    await act(() => byRole(nav, 'button', 'Callbacks 1').click());
+    expect(ws.sent.filter((f) => f.type === 'callback.list')).toHaveLength(2);
+    const list = byRole(root(), 'list', 'Callback tasks');
+    expect(list.textContent).toContain('Dana Lee');
+    await act(() => byRole(list, 'button', 'Claim').click());
+    expect(ws.sent.at(-1)).toEqual({ type: 'callback.update', callbackId: 'cb1', status: 'claimed' });
+    await receive(ws, { type: 'callback.updated', callback: callback({ note: 'Refund', status: 'done', agentId: ME.id, agentName: ME.name, updatedAt: 9_000 }) });
+    expect(allByRole(root(), 'list', 'Callback tasks')).toHaveLength(0);
+    expect(byRole(nav, 'button', 'Callbacks 0')).toBeTruthy();
   });
 });

@@ -1,18 +1,24 @@
 /**
  * The console application: the sign-in screen while signed out, the three-column console while
- * signed in. Owns the token, the sound preference, the tab title and the chime.
+ * signed in. Owns the token, the sound preference, the tab title, the chime and the ring of
+ * incoming calls; shows the call bar and the incoming-call prompt over every screen.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LoginResult } from './api.js';
 import { login as defaultLogin } from './api.js';
+import { CallBar } from './CallBar.js';
+import type { CallMedia } from './call/media.js';
 import { Chime } from './chime.js';
 import { ConversationView } from './ConversationView.js';
 import { useNow, useStoreState } from './hooks.js';
 import { Inbox } from './Inbox.js';
+import { IncomingCall } from './IncomingCall.js';
 import { clearOutbox, loadOutbox, loadSoundOn, loadToken, saveSoundOn, saveToken } from './local-store.js';
 import { ConsoleSession } from './session.js';
 import type { WebSocketLike } from './socket.js';
+import { incomingCall, myCall } from './store/call-selectors.js';
 import { cobrowseOf, documentTitle } from './store/selectors.js';
+import { visitorDisplayName } from './format.js';
 import { initialState } from './store/state.js';
 import { createStore } from './store/store.js';
 import { SignIn } from './SignIn.js';
@@ -24,13 +30,18 @@ import { VisitorPanel } from './VisitorPanel.js';
 export interface AppProps {
   createWebSocket?(url: string): WebSocketLike;
   login?: typeof defaultLogin;
+  /** The microphone and peer links of calls (the browser's WebRTC by default). */
+  callMedia?: CallMedia;
 }
+
+/** How often an incoming call rings again while it is not answered, in milliseconds. */
+export const RING_EVERY_MS = 3000;
 
 /** The title of the signed-out page (and of the console when nothing waits unseen). */
 const BASE_TITLE = 'Parley console';
 
 /** The whole console. */
-export function App({ createWebSocket, login }: AppProps) {
+export function App({ createWebSocket, login, callMedia }: AppProps) {
   const [token, setToken] = useState<string | null>(() => loadToken());
   const [message, setMessage] = useState<string | null>(null);
 
@@ -50,12 +61,13 @@ export function App({ createWebSocket, login }: AppProps) {
   };
 
   if (!token) return <SignIn onSignedIn={signInOnSuccess} message={message} login={login} />;
-  return <ConsoleScreen key={token} token={token} createWebSocket={createWebSocket} onEnd={end} />;
+  return <ConsoleScreen key={token} token={token} createWebSocket={createWebSocket} callMedia={callMedia} onEnd={end} />;
 }
 
 interface ConsoleScreenProps {
   token: string;
   createWebSocket?: AppProps['createWebSocket'];
+  callMedia?: CallMedia;
   /** Signed out: `reason` null when the agent asked, else the message for the sign-in screen. */
   onEnd(reason: string | null): void;
 }
@@ -66,7 +78,7 @@ function focusRow(conversationId: string | null): void {
   row?.focus();
 }
 
-function ConsoleScreen({ token, createWebSocket, onEnd }: ConsoleScreenProps) {
+function ConsoleScreen({ token, createWebSocket, callMedia, onEnd }: ConsoleScreenProps) {
   const [soundOn, setSoundOn] = useState(loadSoundOn);
   const [detailsOpen, setDetailsOpen] = useState(false);
   const soundRef = useRef(soundOn);
@@ -86,6 +98,7 @@ function ConsoleScreen({ token, createWebSocket, onEnd }: ConsoleScreenProps) {
           if (soundRef.current) chime.play();
         },
         isVisible: () => document.visibilityState !== 'hidden',
+        callMedia,
       }),
     [token, store],
   );
@@ -126,6 +139,19 @@ function ConsoleScreen({ token, createWebSocket, onEnd }: ConsoleScreenProps) {
     return () => clearTimeout(timer);
   }, [state.typing]);
 
+  // An incoming call rings until it is answered, declined or over (when sound is on), but not
+  // into the ear of an agent already talking to someone.
+  const ringing = incomingCall(state);
+  const call = myCall(state);
+  const ringingId = ringing && !call ? ringing.callId : null;
+  useEffect(() => {
+    if (!ringingId || !soundOn) return;
+    chime.ring();
+    const timer = setInterval(() => chime.ring(), RING_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [ringingId, soundOn]);
+  const callConversation = call ? state.conversations[call.conversationId] : undefined;
+
   const toggleSound = () => {
     const next = !soundOn;
     setSoundOn(next);
@@ -154,6 +180,19 @@ function ConsoleScreen({ token, createWebSocket, onEnd }: ConsoleScreenProps) {
             Dismiss
           </button>
         </div>
+      )}
+      {call && (
+        <CallBar
+          call={call}
+          media={state.callMedia?.callId === call.callId ? state.callMedia : null}
+          visitorName={callConversation ? visitorDisplayName(callConversation.visitorName, callConversation.visitorId) : 'Visitor'}
+          onScreen={state.selectedId === call.conversationId}
+          clockOffset={state.clockOffset}
+          actions={session}
+        />
+      )}
+      {ringing && (
+        <IncomingCall call={ringing} visitorName={state.conversations[ringing.conversationId]?.visitorName ?? null} actions={session} busy={call !== null} />
       )}
       <div class="pc-columns">
         <Inbox state={state} actions={session} now={now} />

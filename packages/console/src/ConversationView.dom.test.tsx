@@ -5,7 +5,7 @@ import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
 import { showConversation } from './test-support/conversation-view.js';
 import { allByRole, byRole, press, typeInto, useRenderRoot } from './test-support/dom.js';
-import { conversation, ME, message, welcome } from './test-support/fixtures.js';
+import { callInfo, cobrowseStatus, conversation, ME, message, visitor, welcome } from './test-support/fixtures.js';
 
 const root = useRenderRoot();
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -116,5 +116,46 @@ describe('ConversationView', () => {
   it('puts focus in the reply box when a conversation opens', () => {
     show(opened());
     expect(document.activeElement).toBe(byRole(root(), 'textbox', 'Reply'));
+  });
+});
+
+describe('Call visitor in the conversation header', () => {
+  const online = (online: boolean, summary = conversation({ lastSeq: 3 })): ConsoleAction => ({
+    kind: 'frame',
+    now: 0,
+    frame: {
+      type: 'conversation.detail',
+      conversation: summary,
+      messages: [],
+      visitor: visitor({ online }),
+      pages: [],
+      events: [],
+      past: [],
+      cobrowse: cobrowseStatus(),
+    },
+  });
+
+  it('rings the visitor', () => {
+    const actions = show(opened([online(true)]));
+    const button = byRole(root(), 'button', 'Call visitor') as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    button.click();
+    expect(actions.calls).toEqual([['startCall', 'c1']]);
+  });
+
+  it('is disabled while the visitor is offline', () => {
+    show(opened([online(false)]));
+    expect((byRole(root(), 'button', 'Call visitor') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('is disabled while a call is under way in the conversation', () => {
+    show(opened([online(true), { kind: 'frame', now: 0, frame: { type: 'call.state', call: callInfo({ phase: 'active', agentName: 'Jo' }) } }]));
+    expect((byRole(root(), 'button', 'Call visitor') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('is not offered on a resolved conversation', () => {
+    const resolved = conversation({ lastSeq: 3, status: 'resolved' });
+    show(opened([online(true, resolved)], resolved));
+    expect(allByRole(root(), 'button', 'Call visitor')).toHaveLength(0);
   });
 });

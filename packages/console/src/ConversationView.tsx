@@ -1,9 +1,10 @@
 /**
  * The middle column: the open conversation's header (visitor, state, Assign to me / Resolve /
- * Reopen, Ask to see page), its message log, the visitor's typing line and the reply box. While
+ * Reopen, Ask to see page, Call visitor), its message log, the visitor's typing line and the reply box. While
  * the visitor shares their page, the co-browse section takes the main area beside the chat, which
  * stays usable. Opening a conversation moves focus to the reply box.
  */
+import type { CallInfo } from '@parley/protocol';
 import { DEFAULT_LIMITS } from '@parley/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConsoleActions } from './actions.js';
@@ -11,6 +12,7 @@ import { CobrowsePanel } from './CobrowsePanel.js';
 import { Composer } from './Composer.js';
 import { visitorDisplayName } from './format.js';
 import { MessageList } from './MessageList.js';
+import { callOf, myCall } from './store/call-selectors.js';
 import { cobrowseOf, visitorTyping } from './store/selectors.js';
 import type { ConsoleState } from './store/state.js';
 
@@ -34,6 +36,24 @@ function statusLabel(state: ConsoleState, conversationId: string): string {
   if (!c.assigneeId) return 'Waiting';
   if (c.assigneeId === state.me?.id) return 'Assigned to you';
   return `Assigned to ${c.assigneeName?.trim() || 'another agent'}`;
+}
+
+/** The header's word on the conversation's call. */
+function callBadge(call: CallInfo): string {
+  if (call.phase === 'ringing') return call.caller === 'visitor' ? 'Visitor calling' : 'Ringing the visitor';
+  if (call.mine) return 'On a call with you';
+  return call.agentName ? `On a call with ${call.agentName}` : 'On a call';
+}
+
+/** Why the agent cannot call this conversation's visitor now, or null when it can. */
+function callBlockedReason(state: ConsoleState, conversationId: string): string | null {
+  if (state.connection !== 'online') return 'Not connected to the relay';
+  if (callOf(state, conversationId)) return 'A call is under way in this conversation';
+  if (myCall(state) || state.callMedia) return 'You are already in a call';
+  const c = state.conversations[conversationId];
+  const ctx = c ? state.visitors[c.visitorId] : undefined;
+  if (!ctx?.profile.online) return 'The visitor is offline';
+  return null;
 }
 
 /** The conversation column. */
@@ -65,6 +85,8 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
   const statusText = statusLabel(state, id);
   const cobrowse = cobrowseOf(state, id);
   const sharing = cobrowse.view === 'active';
+  const callBlocked = callBlockedReason(state, id);
+  const call = callOf(state, id);
 
   return (
     <main class={`pc-conv${sharing ? ' pc-conv--cobrowse' : ''}`} aria-labelledby="pc-conv-title">
@@ -79,6 +101,7 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
           {statusText && (
             <span class={`pc-badge pc-badge--${c?.status === 'resolved' ? 'muted' : c?.assigneeId ? 'info' : 'warn'}`}>{statusText}</span>
           )}
+          {call && <span class="pc-badge pc-badge--ok">{callBadge(call)}</span>}
         </div>
         <div class="pc-conv-actions">
           {open && !mine && (
@@ -94,6 +117,17 @@ export function ConversationView({ state, actions, drafts, now, detailsOpen, onT
           {open && cobrowse.view === 'off' && (
             <button type="button" class="pc-button" onClick={() => actions.requestCobrowse(id, 'view')}>
               Ask to see page
+            </button>
+          )}
+          {open && (
+            <button
+              type="button"
+              class="pc-button"
+              disabled={callBlocked !== null}
+              title={callBlocked ?? 'Ring the visitor in the widget (voice call)'}
+              onClick={() => actions.startCall(id)}
+            >
+              Call visitor
             </button>
           )}
           {c?.status === 'resolved' && (

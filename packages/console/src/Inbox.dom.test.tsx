@@ -30,7 +30,7 @@ describe('Inbox', () => {
   it('shows every view with its count in a nav named Inbox', () => {
     render(<Inbox state={state()} actions={recordingActions()} now={NOW} />, root());
     const nav = byRole(root(), 'navigation', 'Inbox');
-    expect(allByRole(nav, 'button').map(nameOf)).toEqual(['Waiting 2', 'Mine 1', 'All open 3', 'Closed 1']);
+    expect(allByRole(nav, 'button').map(nameOf)).toEqual(['Waiting 2', 'Mine 1', 'All open 3', 'Closed 1', 'Callbacks 0']);
     expect(byRole(nav, 'button', 'Waiting 2').getAttribute('aria-current')).toBe('page');
   });
 
@@ -73,6 +73,6 @@ describe('Inbox', () => {
       frame: { type: 'conversation.updated', conversation: { ...before.conversations.c1!, assigneeId: ME.id, updatedAt: 95_000 } },
     });
     render(<Inbox state={after} actions={recordingActions()} now={NOW} />, root());
-    expect(allByRole(byRole(root(), 'navigation', 'Inbox'), 'button').map(nameOf)).toEqual(['Waiting 1', 'Mine 2', 'All open 3', 'Closed 1']);
+    expect(allByRole(byRole(root(), 'navigation', 'Inbox'), 'button').map(nameOf)).toEqual(['Waiting 1', 'Mine 2', 'All open 3', 'Closed 1', 'Callbacks 0']);
   });
 });

@@ -1,18 +1,21 @@
 /**
  * The left column: the inbox views with live counts, and the conversations of the chosen view,
- * newest first. Rows are buttons; Arrow keys, Home and End move between them, Enter opens.
+ * newest first. Rows are buttons; Arrow keys, Home and End move between them, Enter opens. The
+ * last view, Callbacks, lists the open callback tasks instead.
  */
 import type { ConversationSummary, InboxView } from '@parley/protocol';
 import { INBOX_VIEWS } from '@parley/protocol';
 import type { ConsoleActions } from './actions.js';
+import { CallbacksView } from './CallbacksView.js';
 import { fullTime, relativeTime, visitorDisplayName } from './format.js';
 import { activityAt, conversationsInView, isUnread, VIEW_LABELS, viewCounts } from './store/selectors.js';
+import { openCallbackCount } from './store/call-selectors.js';
 import type { ConsoleState } from './store/state.js';
 
 /** Props of `Inbox`. */
 export interface InboxProps {
   state: ConsoleState;
-  actions: Pick<ConsoleActions, 'selectView' | 'openConversation'>;
+  actions: Pick<ConsoleActions, 'selectView' | 'openConversation' | 'updateCallback'>;
   now: number;
 }
 
@@ -47,6 +50,7 @@ function listOnKeyDown(event: KeyboardEvent): void {
 export function Inbox({ state, actions, now }: InboxProps) {
   const counts = viewCounts(state);
   const rows = conversationsInView(state);
+  const view = state.view;
   // One row is in the tab order (the open one, else the first); arrows reach the rest.
   const tabStop = rows.some((c) => c.id === state.selectedId) ? state.selectedId : rows[0]?.id;
 
@@ -69,12 +73,24 @@ export function Inbox({ state, actions, now }: InboxProps) {
               </button>
             </li>
           ))}
+          <li>
+            <button
+              type="button"
+              class="pc-view pc-view--callbacks"
+              aria-current={view === 'callbacks' ? 'page' : undefined}
+              onClick={() => actions.selectView('callbacks')}
+            >
+              <span class="pc-view-label">Callbacks</span> <span class="pc-count">{openCallbackCount(state)}</span>
+            </button>
+          </li>
         </ul>
       </nav>
-      {rows.length === 0 ? (
-        <p class="pc-empty">{EMPTY_TEXT[state.view]}</p>
+      {view === 'callbacks' ? (
+        <CallbacksView state={state} actions={actions} now={now} />
+      ) : rows.length === 0 ? (
+        <p class="pc-empty">{EMPTY_TEXT[view]}</p>
       ) : (
-        <ul class="pc-list" aria-label={`${VIEW_LABELS[state.view]} conversations`} onKeyDown={listOnKeyDown}>
+        <ul class="pc-list" aria-label={`${VIEW_LABELS[view]} conversations`} onKeyDown={listOnKeyDown}>
           {rows.map((c) => {
             const unread = isUnread(c);
             const at = activityAt(c);

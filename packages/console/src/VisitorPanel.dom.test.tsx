@@ -1,16 +1,16 @@
 import { render } from 'preact';
 import { describe, expect, it } from 'vitest';
-import type { VisitorProfile } from '@parley/protocol';
+import type { Callback, VisitorProfile } from '@parley/protocol';
 import { reduce } from './store/reducer.js';
 import { initialState, type ConsoleState } from './store/state.js';
 import { recordingActions } from './test-support/actions.js';
 import { allByRole, byRole, useRenderRoot } from './test-support/dom.js';
-import { cobrowseStatus, conversation, visitor } from './test-support/fixtures.js';
+import { callback, cobrowseStatus, conversation, visitor } from './test-support/fixtures.js';
 import { VisitorPanel } from './VisitorPanel.js';
 
 const root = useRenderRoot();
 
-function withVisitor(profile: VisitorProfile): ConsoleState {
+function withVisitor(profile: VisitorProfile, callbacks: Callback[] = []): ConsoleState {
   const s = reduce(initialState(), {
     kind: 'frame',
     now: 0,
@@ -26,6 +26,7 @@ function withVisitor(profile: VisitorProfile): ConsoleState {
       events: [{ name: 'checkout_started', props: { total: 42, coupon: 'SPRING' }, at: 1_500 }],
       past: [conversation({ id: 'c0', status: 'resolved', lastMessage: { text: 'Refund please', author: 'visitor', at: 1 } })],
       cobrowse: cobrowseStatus(),
+      callbacks,
     },
   });
   return reduce(s, { kind: 'select', conversationId: 'c1' });
@@ -79,5 +80,24 @@ describe('VisitorPanel', () => {
     render(<VisitorPanel state={withVisitor(visitor())} actions={actions} now={3_000} open={false} />, root());
     byRole(root(), 'button', /^Refund please/).click();
     expect(actions.calls).toEqual([['openConversation', 'c0']]);
+  });
+
+  it('lists the conversation’s callback requests with their buttons', () => {
+    const actions = recordingActions();
+    const list = [callback({ note: 'After 5 please' }), callback({ id: 'cb0', status: 'unreachable', agentName: 'Jo', agentId: 'agent-jo', createdAt: 1_000 })];
+    render(<VisitorPanel state={withVisitor(visitor({ name: 'Dana Lee' }), list)} actions={actions} now={3_000} open={false} />, root());
+    const section = byRole(root(), 'region', 'Callbacks');
+    const items = byRole(section, 'list', 'Callback requests').querySelectorAll('li');
+    expect(items).toHaveLength(2);
+    expect(items[0]!.textContent).toContain('After 5 please');
+    expect(items[1]!.textContent).toContain('Unreachable (Jo)');
+    expect(allByRole(items[1]!, 'button')).toHaveLength(0);
+    byRole(items[0]!, 'button', 'Done').click();
+    expect(actions.calls).toEqual([['updateCallback', 'cb1', 'done']]);
+  });
+
+  it('has no Callbacks section when the visitor asked for none', () => {
+    render(<VisitorPanel state={withVisitor(visitor())} actions={recordingActions()} now={3_000} open={false} />, root());
+    expect(allByRole(root(), 'region', 'Callbacks')).toHaveLength(0);
   });
 });

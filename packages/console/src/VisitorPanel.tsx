@@ -1,18 +1,21 @@
 /**
  * The right column, a region named "Visitor": who the visitor is (name, email, verified or not),
- * whether they are online, where they are (current page), where they have been, their browser,
- * language, tracked events, host-page attributes and past conversations.
+ * whether they are online, the conversation's callback requests, where they are (current page),
+ * where they have been, their browser, language, tracked events, host-page attributes and past
+ * conversations.
  */
 import type { AttributeValue, ConversationSummary } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
 import type { ConsoleActions } from './actions.js';
+import { CallbackItem } from './CallbackItem.js';
+import { callbacksOf } from './store/call-selectors.js';
 import { fullTime, relativeTime, visitorDisplayName } from './format.js';
 import type { ConsoleState, VisitorContext } from './store/state.js';
 
 /** Props of `VisitorPanel`. */
 export interface VisitorPanelProps {
   state: ConsoleState;
-  actions: Pick<ConsoleActions, 'openConversation'>;
+  actions: Pick<ConsoleActions, 'openConversation' | 'updateCallback'>;
   now: number;
   /** Shown as a drawer on narrow screens. */
   open: boolean;
@@ -72,6 +75,28 @@ function pastLabel(c: ConversationSummary): string {
   return c.lastMessage?.text ?? 'No messages';
 }
 
+function CallbackSection(props: { state: ConsoleState; conversationId: string; name: string; actions: VisitorPanelProps['actions']; now: number }) {
+  const list = callbacksOf(props.state, props.conversationId);
+  if (list.length === 0) return null;
+  return (
+    <Section title="Callbacks">
+      <ul class="pc-tasks" role="list" aria-label="Callback requests">
+        {list.map((cb) => (
+          <CallbackItem
+            key={cb.id}
+            callback={cb}
+            visitorName={props.name}
+            meId={props.state.me?.id ?? null}
+            now={props.now}
+            actions={props.actions}
+            showConversationLink={false}
+          />
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
 function VisitorDetails({ ctx, state, actions, now }: { ctx: VisitorContext; state: ConsoleState; actions: VisitorPanelProps['actions']; now: number }) {
   const v = ctx.profile;
   const identified = v.userId !== null || v.email !== null || v.name !== null;
@@ -96,6 +121,7 @@ function VisitorDetails({ ctx, state, actions, now }: { ctx: VisitorContext; sta
           </p>
         </div>
       </div>
+      {state.selectedId && <CallbackSection state={state} conversationId={state.selectedId} name={visitorDisplayName(v.name, v.id)} actions={actions} now={now} />}
       <Section title="Current page">
         {v.currentPage ? (
           <p class="pc-page">

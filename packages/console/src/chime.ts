@@ -1,6 +1,7 @@
 /**
- * The new-conversation sound: two short sine tones made with WebAudio, so there is no audio file
- * to fetch (and nothing for the CSP to allow). Browsers only let audio start after a user
+ * The console's sounds, made with WebAudio so there is no audio file to fetch (and nothing for
+ * the CSP to allow): the new-conversation chime (two short sine tones) and the ring of an
+ * incoming call. Browsers only let audio start after a user
  * gesture, so the context is created on the first click or key press and reused.
  */
 
@@ -31,25 +32,41 @@ export class Chime {
 
   /** A soft rising two-note chime, about a third of a second long. */
   play(): void {
+    this.tones([
+      [660, 0, 0.2],
+      [880, 0.14, 0.2],
+    ], 0.18);
+  }
+
+  /**
+   * One ring of an incoming call, about a second long: two bursts of a two-tone chord, the
+   * cadence people know from a phone. Repeat it every few seconds while the call rings.
+   */
+  ring(): void {
+    this.tones([
+      [440, 0, 0.4],
+      [480, 0, 0.4],
+      [440, 0.6, 0.4],
+      [480, 0.6, 0.4],
+    ], 0.1);
+  }
+
+  private tones(notes: ReadonlyArray<[frequency: number, at: number, length: number]>, volume: number): void {
     const ctx = this.context;
     if (!ctx || ctx.state !== 'running') return;
     const start = ctx.currentTime + 0.01;
-    const notes: Array<[frequency: number, at: number]> = [
-      [660, 0],
-      [880, 0.14],
-    ];
-    for (const [frequency, at] of notes) {
+    for (const [frequency, at, length] of notes) {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
       osc.type = 'sine';
       osc.frequency.value = frequency;
       // A quick attack and exponential release avoid the click of a hard start or stop.
       gain.gain.setValueAtTime(0.0001, start + at);
-      gain.gain.exponentialRampToValueAtTime(0.18, start + at + 0.015);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + at + 0.2);
+      gain.gain.exponentialRampToValueAtTime(volume, start + at + 0.015);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + at + length);
       osc.connect(gain).connect(ctx.destination);
       osc.start(start + at);
-      osc.stop(start + at + 0.22);
+      osc.stop(start + at + length + 0.02);
     }
   }
 }

@@ -34,3 +34,31 @@ export function messageTime(at: number, now: number): string {
 export function fullTime(at: number): string {
   return new Date(at).toLocaleString();
 }
+
+/** A call's running time: `m:ss`, or `h:mm:ss` past an hour. */
+export function callDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = String(total % 60).padStart(2, '0');
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600);
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+function dayLabel(at: number, now: number): string {
+  const day = new Date(at).toDateString();
+  if (day === new Date(now).toDateString()) return 'Today';
+  if (day === new Date(now + 86_400_000).toDateString()) return 'Tomorrow';
+  return new Date(at).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
+}
+
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** A callback's preferred window in the agent's local time ("Today 14:00–16:00"), or "Any time". */
+export function callbackWindow(window: { from: number; to: number } | null, now: number): string {
+  if (!window) return 'Any time';
+  const from = `${dayLabel(window.from, now)} ${clock(window.from)}`;
+  const sameDay = new Date(window.from).toDateString() === new Date(window.to).toDateString();
+  return sameDay ? `${from}–${clock(window.to)}` : `${from} – ${dayLabel(window.to, now)} ${clock(window.to)}`;
+}

@@ -1,10 +1,13 @@
 /**
  * The live console session: wires the socket to the store and carries out what follows from
  * frames (resend the outbox after a welcome, resync a gap, mark what the agent views as read,
- * announce new waiting conversations). The signed-in lifetime of the console is one session.
+ * announce new waiting conversations, follow calls with the call channel, keep the callback
+ * tasks listed). The signed-in lifetime of the console is one session.
  */
 import type {
   AgentFrame,
+  CallbackListFrame,
+  CallbackUpdateFrame,
   ChatReadFrame,
   ChatSendFrame,
   CobrowsePointerKind,
@@ -14,19 +17,21 @@ import type {
   ConversationStatusFrame,
   HelloFrame,
   InboxListFrame,
-  InboxView,
   ServerFrame,
 } from '@parley/protocol';
 import { DEFAULT_LIMITS, INBOX_VIEWS, PROTOCOL_VERSION } from '@parley/protocol';
 import { nanoid } from 'nanoid';
 import type { BackoffOptions } from './backoff.js';
 import type { ConsoleActions } from './actions.js';
+import { CallChannel } from './call/channel.js';
+import type { CallMedia } from './call/media.js';
+import { browserCallMedia } from './call/webrtc.js';
 import { CobrowseChannel, type CobrowseControlInput, type CobrowseWatcher } from './cobrowse-channel.js';
 import { saveOutbox } from './local-store.js';
 import { ReconnectingSocket, socketUrl, type SocketCloseInfo, type WebSocketLike } from './socket.js';
 import { behindSummary, syncNeeded } from './store/gaps.js';
 import { lastLoadedSeq, newlyWaiting, resumePoints } from './store/selectors.js';
-import type { ConsoleState } from './store/state.js';
+import type { ConsoleState, ConsoleView } from './store/state.js';
 import type { Store } from './store/store.js';
 import { readTokenClaims, tokenExpired } from './token.js';
 import { TypingThrottle } from './typing-throttle.js';
@@ -60,6 +65,8 @@ export interface SessionOptions {
   /** Whether the agent can see the page (reads are only reported then). */
   isVisible?(): boolean;
   now?(): number;
+  /** The microphone and peer links of calls (tests fake them). */
+  callMedia?: CallMedia;
 }
 
 /** One signed-in console session. */
@@ -69,6 +76,7 @@ export class ConsoleSession implements ConsoleActions {
   private readonly socket: ReconnectingSocket;
   private readonly typing: TypingThrottle;
   private readonly cobrowse: CobrowseChannel;
+  private readonly calls: CallChannel;
   private readonly readSent = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private unsubscribe: (() => void) | null = null;
@@ -93,6 +101,7 @@ export class ConsoleSession implements ConsoleActions {
       this.send({ type: 'chat.typing', conversationId, typing });
     });
     this.cobrowse = new CobrowseChannel((frame) => this.send(frame), () => this.now());
+    this.calls = new CallChannel({ send: (frame) => this.send(frame), store: this.store, media: options.callMedia ?? browserCallMedia, newId: nanoid });
   }
 
   /** Connects, unless the token already expired (then signs out at once). */
@@ -112,6 +121,7 @@ export class ConsoleSession implements ConsoleActions {
     this.unsubscribe = null;
     this.typing.stop();
     this.cobrowse.stop();
+    this.calls.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.socket.stop();
@@ -122,8 +132,10 @@ export class ConsoleSession implements ConsoleActions {
     this.markViewedRead(this.store.getState());
   }
 
-  selectView(view: InboxView): void {
+  selectView(view: ConsoleView): void {
     this.store.dispatch({ kind: 'view', view });
+    // The tasks may have changed while the view was hidden (other agents, other relay nodes).
+    if (view === 'callbacks') this.send({ type: 'callback.list', filter: 'open' } satisfies CallbackListFrame);
   }
 
   openConversation(conversationId: string): void {
@@ -212,6 +224,34 @@ export class ConsoleSession implements ConsoleActions {
     this.cobrowse.control(conversationId, input);
   }
 
+  startCall(conversationId: string): void {
+    this.calls.start(conversationId);
+  }
+
+  acceptCall(callId: string): void {
+    this.calls.accept(callId);
+  }
+
+  declineCall(callId: string): void {
+    this.calls.decline(callId);
+  }
+
+  endCall(callId: string): void {
+    this.calls.end(callId);
+  }
+
+  muteCall(callId: string, muted: boolean): void {
+    this.calls.setMuted(callId, muted);
+  }
+
+  attachCallAudio(element: HTMLAudioElement | null): void {
+    this.calls.attachAudio(element);
+  }
+
+  updateCallback(callbackId: string, status: CallbackUpdateFrame['status']): void {
+    this.send({ type: 'callback.update', callbackId, status } satisfies CallbackUpdateFrame);
+  }
+
   private hello(): HelloFrame {
     const resume = resumePoints(this.store.getState(), DEFAULT_LIMITS.maxResume);
     const frame: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION };
@@ -257,6 +297,7 @@ export class ConsoleSession implements ConsoleActions {
     this.store.dispatch({ kind: 'frame', frame, now: this.now() });
     if (sync) this.send(sync);
     const after = this.store.getState();
+    this.calls.route(frame);
     switch (frame.type) {
       case 'welcome':
         this.afterWelcome(after);
@@ -287,6 +328,8 @@ export class ConsoleSession implements ConsoleActions {
     for (const view of INBOX_VIEWS) this.send({ type: 'inbox.list', view } satisfies InboxListFrame);
     if (state.selectedId) this.send({ type: 'conversation.open', conversationId: state.selectedId } satisfies ConversationOpenFrame);
     this.cobrowse.rejoinAll();
+    // The open callback tasks: the nav item's count, and the view if it is shown.
+    this.send({ type: 'callback.list', filter: 'open' } satisfies CallbackListFrame);
     // Same clientIds as before: the relay acks a message it already holds without storing it twice.
     this.sendPending(state.outbox);
   }

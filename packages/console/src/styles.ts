@@ -4,6 +4,7 @@
  * `document.adoptedStyleSheets`, which the CSP does not govern.
  */
 
+import { CALL_CSS } from './call-styles.js';
 import { COBROWSE_CSS } from './cobrowse-styles.js';
 
 /** The console CSS. Class names start with `pc-`. */
@@ -261,6 +262,7 @@ button, input, textarea { font: inherit; color: inherit; }
   .pc-msg { max-width: 92%; }
 }
 ${COBROWSE_CSS}
+${CALL_CSS}
 @media (prefers-reduced-motion: reduce) {
   * { transition: none !important; }
 }

@@ -8,7 +8,7 @@ import { mountUi } from './ui/mount.js';
 
 export type { BootOptions, CobrowseOptions } from './core/boot-options.js';
 export type { IdentifyOptions } from './core/visitor-reports.js';
-export type { PublicMessage, CobrowseEvent } from './core/widget-events.js';
+export type { PublicMessage, CobrowseEvent, CallEvent } from './core/widget-events.js';
 export type { PublicEvent, CommandCall } from './core/api.js';
 
 /** What the loader hands over. */

@@ -3,4 +3,4 @@
  * takes the relay origin and the commands to run, and returns the `Parley(...)` dispatcher.
  */
 export { start } from './core.js';
-export type { CoreStartOptions, BootOptions, CobrowseOptions, CobrowseEvent, IdentifyOptions, PublicMessage, PublicEvent, CommandCall } from './core.js';
+export type { CoreStartOptions, BootOptions, CobrowseOptions, CobrowseEvent, CallEvent, IdentifyOptions, PublicMessage, PublicEvent, CommandCall } from './core.js';

@@ -7,13 +7,13 @@ import type {
   CobrowseStatus,
   ConversationSummary,
   ErrorCode,
-  InboxView,
   Message,
   ServerFrame,
   VisitorProfile,
 } from '@parley/protocol';
 import { COBROWSE_STREAM_TYPES } from '@parley/protocol';
-import type { ConnectionStatus, ConsoleState, PendingMessage, VisitorContext } from './state.js';
+import { onCallbackItems, onCallState, onDetailCall, onWelcomeCalls, reduceCallAction, upsertCallbacks, type CallAction } from './call-reducer.js';
+import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, VisitorContext } from './state.js';
 
 /** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
 export const TYPING_TTL_MS = 8000;
@@ -26,13 +26,14 @@ export type ConsoleAction =
   | { kind: 'frame'; frame: ServerFrame; now: number }
   | { kind: 'connection'; status: ConnectionStatus }
   | { kind: 'select'; conversationId: string | null }
-  | { kind: 'view'; view: InboxView }
+  | { kind: 'view'; view: ConsoleView }
   | { kind: 'send'; message: PendingMessage }
   | { kind: 'retry'; clientId: string }
   | { kind: 'discard'; clientId: string }
   | { kind: 'read'; conversationId: string; seq: number }
   | { kind: 'notice'; message: string }
-  | { kind: 'dismiss-notice' };
+  | { kind: 'dismiss-notice' }
+  | CallAction;
 
 /** Merges messages into an ascending, seq-unique list (a replayed message replaces nothing). */
 export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -104,15 +105,16 @@ function byNewest<T extends { at: number }>(list: readonly T[]): T[] {
   return [...list].sort((a, b) => b.at - a.at);
 }
 
-function onWelcome(state: ConsoleState, frame: Extract<ServerFrame, { type: 'welcome' }>): ConsoleState {
+function onWelcome(state: ConsoleState, frame: Extract<ServerFrame, { type: 'welcome' }>, now: number): ConsoleState {
   // The welcome lists every open conversation; keep what it cannot (closed ones, those on screen).
   const conversations: Record<string, ConversationSummary> = {};
   for (const c of Object.values(state.conversations)) {
     if (c.status === 'resolved' || state.messages[c.id] || c.id === state.selectedId) conversations[c.id] = c;
   }
-  const next = upsertConversations({ ...state, conversations }, frame.conversations);
+  const next = onWelcomeCalls(upsertConversations({ ...state, conversations }, frame.conversations), frame.calls);
   return {
-    ...next,
+    ...upsertCallbacks(next, frame.callbacks ?? []),
+    clockOffset: frame.serverTime - now,
     me: frame.agent ?? state.me,
     connection: 'online',
     agentsOnline: frame.agentsOnline ?? state.agentsOnline,
@@ -151,7 +153,15 @@ function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { typ
  * visitor stopping (the state frame that follows tells the agent), and leaving a session that
  * already ended changes nothing.
  */
-const SILENT_REFUSALS: ReadonlySet<string> = new Set([...COBROWSE_STREAM_TYPES, 'cobrowse.leave']);
+const SILENT_REFUSALS: ReadonlySet<string> = new Set([
+  ...COBROWSE_STREAM_TYPES,
+  'cobrowse.leave',
+  // Signalling races with the other side ending the call; the call.state that follows says so.
+  'call.signal',
+  'call.connected',
+  'call.end',
+  'call.decline',
+]);
 
 function onCobrowseStatus(state: ConsoleState, status: CobrowseStatus): ConsoleState {
   return { ...state, cobrowse: { ...state.cobrowse, [status.conversationId]: status } };
@@ -179,7 +189,7 @@ function onError(state: ConsoleState, frame: Extract<ServerFrame, { type: 'error
 function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleState {
   switch (frame.type) {
     case 'welcome':
-      return onWelcome(state, frame);
+      return onWelcome(state, frame, now);
     case 'chat.ack': {
       const pending = state.outbox.find((p) => p.clientId === frame.clientId);
       if (!pending) return state;
@@ -228,7 +238,8 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
         past: frame.past,
       };
       const withVisitor = { ...next, visitors: { ...next.visitors, [frame.visitor.id]: context } };
-      return onCobrowseStatus(withVisitor, frame.cobrowse);
+      const withCall = onDetailCall(withVisitor, c.id, frame.call);
+      return onCobrowseStatus(upsertCallbacks(withCall, frame.callbacks ?? []), frame.cobrowse);
     }
     case 'cobrowse.state':
       return onCobrowseStatus(state, frame.status);
@@ -238,6 +249,16 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
     case 'cobrowse.control':
       // Page data goes to the viewer, not the state; the others are meant for visitors.
       return state;
+    case 'call.state':
+      return onCallState(state, frame.call);
+    case 'call.signal':
+    case 'call.ice':
+      // Media negotiation: the session's call channel handles it; nothing to show.
+      return state;
+    case 'callback.updated':
+      return upsertCallbacks(state, [frame.callback]);
+    case 'callback.items':
+      return onCallbackItems(state, frame);
     case 'visitor.updated':
       return onVisitorUpdated(state, frame);
     case 'inbox.items':
@@ -289,5 +310,9 @@ export function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState
       return { ...state, notice: action.message };
     case 'dismiss-notice':
       return { ...state, notice: null };
+    case 'call-declined':
+    case 'call-media':
+    case 'call-left':
+      return reduceCallAction(state, action);
   }
 }

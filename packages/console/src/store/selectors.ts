@@ -4,7 +4,7 @@
  */
 import type { CobrowseStatus, ConversationSummary, InboxView, Message, ResumePoints } from '@parley/protocol';
 import { INBOX_VIEWS, cobrowseOff } from '@parley/protocol';
-import type { ConsoleState } from './state.js';
+import type { ConsoleState, ConsoleView } from './state.js';
 
 /** Labels of the inbox views, in console order. */
 export const VIEW_LABELS: Readonly<Record<InboxView, string>> = {
@@ -20,8 +20,10 @@ export function isWaiting(c: ConversationSummary): boolean {
 }
 
 /** True when the conversation belongs in the given inbox view for agent `meId`. */
-export function inView(c: ConversationSummary, view: InboxView, meId: string | null): boolean {
+export function inView(c: ConversationSummary, view: ConsoleView, meId: string | null): boolean {
   switch (view) {
+    case 'callbacks':
+      return false;
     case 'waiting':
       return isWaiting(c);
     case 'mine':
@@ -39,7 +41,7 @@ export function activityAt(c: ConversationSummary): number {
 }
 
 /** The conversations of one view, newest activity first. */
-export function conversationsInView(state: ConsoleState, view: InboxView = state.view): ConversationSummary[] {
+export function conversationsInView(state: ConsoleState, view: ConsoleView = state.view): ConversationSummary[] {
   const meId = state.me?.id ?? null;
   return Object.values(state.conversations)
     .filter((c) => inView(c, view, meId))

@@ -4,6 +4,8 @@
  */
 import type {
   AgentProfile,
+  CallInfo,
+  Callback,
   CobrowseStatus,
   ConversationSummary,
   InboxView,
@@ -12,6 +14,25 @@ import type {
   TrackedEvent,
   VisitorProfile,
 } from '@parley/protocol';
+
+/** What the inbox column shows: a view of conversations, or the callback tasks. */
+export type ConsoleView = InboxView | 'callbacks';
+
+/** How well the agent's call carries audio, judged from packet loss and round-trip time. */
+export type CallQuality = 'good' | 'weak' | 'poor';
+
+/**
+ * The agent's own side of the call it takes part in: the microphone and the media link. Set by
+ * the session's call channel (it owns the peer connection); the relay knows nothing of it.
+ */
+export interface CallMediaState {
+  callId: string;
+  /** `pending` while the browser asks for the microphone. */
+  microphone: 'pending' | 'ready';
+  muted: boolean;
+  /** Null until the first statistics arrive. */
+  quality: CallQuality | null;
+}
 
 /** Where the WebSocket stands, as the status pill shows it. */
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -57,7 +78,7 @@ export interface ConsoleState {
   visitors: Record<string, VisitorContext>;
   /** Conversation id -> time until which "Visitor is typing…" shows. */
   typing: Record<string, number>;
-  view: InboxView;
+  view: ConsoleView;
   selectedId: string | null;
   /** Conversations this agent opened in this session (they no longer count as unseen). */
   opened: Record<string, true>;
@@ -68,6 +89,16 @@ export interface ConsoleState {
    * enters the state: the session hands it straight to the mounted viewer.
    */
   cobrowse: Record<string, CobrowseStatus>;
+  /** Calls not ended, by conversation id, as the relay last said (an ended call is removed). */
+  calls: Record<string, CallInfo>;
+  /** Calls this agent declined while they rang elsewhere (the relay only stops ringing here). */
+  declinedCalls: Record<string, true>;
+  /** The agent's microphone and media link while it takes part in a call. */
+  callMedia: CallMediaState | null;
+  /** Callback tasks by id: every one the relay told this console about. */
+  callbacks: Record<string, Callback>;
+  /** Relay clock minus this browser's clock (from welcome), so call timers read the relay's times right. */
+  clockOffset: number;
 }
 
 /** The state of a console before anything arrived. */
@@ -86,5 +117,10 @@ export function initialState(outbox: PendingMessage[] = []): ConsoleState {
     opened: {},
     notice: null,
     cobrowse: {},
+    calls: {},
+    declinedCalls: {},
+    callMedia: null,
+    callbacks: {},
+    clockOffset: 0,
   };
 }

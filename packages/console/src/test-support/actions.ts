@@ -39,5 +39,12 @@ export function recordingActions(calls: Calls = []): ConsoleActions & { calls: C
     resyncCobrowse: record('resyncCobrowse'),
     pointCobrowse: record('pointCobrowse'),
     controlCobrowse: record('controlCobrowse'),
+    startCall: record('startCall'),
+    acceptCall: record('acceptCall'),
+    declineCall: record('declineCall'),
+    endCall: record('endCall'),
+    muteCall: record('muteCall'),
+    attachCallAudio: record('attachCallAudio'),
+    updateCallback: record('updateCallback'),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Typed wire fixtures for the console's tests: readable defaults, override what a test is about.
  */
-import type { AgentProfile, CobrowseStatus, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
+import type { AgentProfile, CallInfo, Callback, CobrowseStatus, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
 import { cobrowseOff } from '@parley/protocol';
 
 /** The signed-in agent of the fixtures. */
@@ -74,4 +74,41 @@ export function welcome(conversations: ConversationSummary[] = []): WelcomeFrame
 /** The co-browse state of conversation c1 as an agent sees it; off by default. */
 export function cobrowseStatus(overrides: Partial<CobrowseStatus> = {}): CobrowseStatus {
   return { ...cobrowseOff('c1'), live: false, ...overrides };
+}
+
+/** A call of conversation c1 the visitor started, ringing for this agent, by default. */
+export function callInfo(overrides: Partial<CallInfo> = {}): CallInfo {
+  return {
+    callId: 'call-0000000001',
+    conversationId: 'c1',
+    caller: 'visitor',
+    phase: 'ringing',
+    agentId: null,
+    agentName: null,
+    startedAt: 4_000,
+    answeredAt: null,
+    endedAt: null,
+    endReason: null,
+    endedBy: null,
+    mine: false,
+    ...overrides,
+  };
+}
+
+/** A callback request of the visitor of c1, not yet claimed, by default. */
+export function callback(overrides: Partial<Callback> = {}): Callback {
+  return {
+    id: 'cb1',
+    conversationId: 'c1',
+    visitorId: 'v1abcdef',
+    phone: '+442071234567',
+    window: null,
+    note: null,
+    status: 'requested',
+    agentId: null,
+    agentName: null,
+    createdAt: 3_000,
+    updatedAt: 3_000,
+    ...overrides,
+  };
 }

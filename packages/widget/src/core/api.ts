@@ -19,11 +19,13 @@ import type { WidgetEvents } from './widget-events.js';
  * - `message` (`PublicMessage`): a message arrived or was sent;
  * - `unread` (number): the unread count changed;
  * - `cobrowse` (`CobrowseEvent`: `{ sharing, control }`): this page started or stopped being
- *   shared with an agent, or the agent's remote control was allowed or taken back.
+ *   shared with an agent, or the agent's remote control was allowed or taken back;
+ * - `call` (`CallEvent`: `{ phase, caller, reason? }`): a call this tab rings for or takes part
+ *   in moved on (`ringing`, `connecting`, `active`, `ended` with its reason).
  */
-export type PublicEvent = 'ready' | 'open' | 'close' | 'message' | 'unread' | 'cobrowse';
+export type PublicEvent = 'ready' | 'open' | 'close' | 'message' | 'unread' | 'cobrowse' | 'call';
 
-const PUBLIC_EVENTS: readonly PublicEvent[] = ['ready', 'open', 'close', 'message', 'unread', 'cobrowse'];
+const PUBLIC_EVENTS: readonly PublicEvent[] = ['ready', 'open', 'close', 'message', 'unread', 'cobrowse', 'call'];
 
 /** Attaches the UI to a booted widget; returns the function that removes it. */
 export type UiMounter = (widget: Widget) => () => void;

@@ -5,6 +5,7 @@
 import type { ConversationSummary } from '@parley/protocol';
 import type { AgentTyping } from './agent-typing.js';
 import type { BootOptions } from './boot-options.js';
+import type { CallState } from './call.js';
 import type { CobrowseState } from './cobrowse.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { Emitter } from './emitter.js';
@@ -32,6 +33,7 @@ export interface WidgetContext {
   readonly agentTyping: AgentTyping;
   readonly reports: VisitorReports;
   readonly cobrowse: CobrowseState;
+  readonly call: CallState;
   /** The visitor's conversations as the relay last described them. */
   readonly summaries: Map<string, ConversationSummary>;
   /** Conversations whose full history is loading: their messages are not announced as new. */

@@ -43,6 +43,8 @@ const en = {
   controlling: (agent: string) => `${agent} is controlling this page`,
   stopSharing: 'Stop sharing',
   stopControl: 'Stop control',
+  startCall: 'Start a call',
+  messageFirst: 'Send a message first',
 };
 
 /** The strings of one language. */
@@ -85,6 +87,8 @@ const ko: Strings = {
   controlling: (agent) => `${agent}님이 이 페이지를 제어하고 있습니다`,
   stopSharing: '공유 중지',
   stopControl: '제어 중지',
+  startCall: '전화 걸기',
+  messageFirst: '먼저 메시지를 보내 주세요',
 };
 
 const TABLE: Record<Language, Strings> = { en, ko };

@@ -11,6 +11,7 @@ import type {
   VisitorIdentifiedFrame,
   WelcomeFrame,
 } from '@parley/protocol';
+import { callOnFrame } from './call.js';
 import { cobrowseOnWelcome, socketOnCobrowseAgent, socketOnCobrowseSnapshot, socketOnCobrowseState } from './cobrowse.js';
 import type { WidgetContext } from './context.js';
 import { receive, receiveReplay, takeConversations } from './conversation-sync.js';
@@ -45,8 +46,15 @@ export function socketOnFrame(ctx: WidgetContext, frame: ServerFrame): void {
     case 'cobrowse.pointer':
     case 'cobrowse.control':
       return socketOnCobrowseAgent(ctx, frame);
+    case 'call.state':
+    case 'call.ice':
+    case 'call.signal':
+    case 'callback.updated':
+      return callOnFrame(ctx, frame);
     case 'error':
-      return refuseEntry(ctx, frame);
+      refuseEntry(ctx, frame);
+      // A refused call or callback request: the chunk shows it (nothing to show before it loaded).
+      return callOnFrame(ctx, frame, true);
     default:
       // Agent-only frames; a visitor connection never gets them.
       return;
@@ -60,6 +68,8 @@ function socketOnWelcome(ctx: WidgetContext, frame: WelcomeFrame): void {
   ctx.refreshedAfterFatal = false;
   takeConversations(ctx, frame.conversations);
   cobrowseOnWelcome(ctx, frame.cobrowse ?? []);
+  // A call to rejoin or a callback to show loads the chunk; a loaded chunk hears every welcome.
+  callOnFrame(ctx, frame, !frame.calls?.length && !frame.callbacks?.length);
   ctx.reports.flush();
   flushOutbox(ctx);
   if (ctx.ready) return;

@@ -8,7 +8,7 @@ import type { WidgetEvents } from './widget-events.js';
 function view(unread: number): WidgetView {
   return {
     open: false, connectivity: 'online', agentsOnline: 1, messages: [], agentTyping: false, unread,
-    language: 'en', strings: strings('en'), maxTextLength: 4000, cobrowse: null,
+    language: 'en', strings: strings('en'), maxTextLength: 4000, callable: true, cobrowse: null,
   };
 }
 

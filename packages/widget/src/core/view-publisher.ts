@@ -26,6 +26,7 @@ export function buildView(ctx: WidgetContext): WidgetView {
     language: ctx.language,
     strings: strings(ctx.language),
     maxTextLength: DEFAULT_LIMITS.maxTextLength,
+    callable: !!active || !ctx.agentsOnline,
     cobrowse: cobrowseView(ctx),
   };
 }

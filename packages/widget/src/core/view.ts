@@ -37,6 +37,8 @@ export interface WidgetView {
   language: Language;
   strings: Strings;
   maxTextLength: number;
+  /** `Start a call` may be pressed: a conversation exists to call in, or no agent is online (it opens the callback form). */
+  callable: boolean;
   /** A co-browse question for the visitor, or this page being shared; null when neither. */
   cobrowse: CobrowseView | null;
 }

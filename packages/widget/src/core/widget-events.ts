@@ -1,5 +1,5 @@
 /** The events a widget emits: the public ones a host page hears, plus `change` for the UI. */
-import type { Message } from '@parley/protocol';
+import type { CallEndReason, CallParty, CallPhase, Message } from '@parley/protocol';
 
 /** A message as the host page's `message` listeners receive it. */
 export interface PublicMessage {
@@ -20,6 +20,16 @@ export interface CobrowseEvent {
   control: boolean;
 }
 
+/**
+ * The `call` event: a call this tab rings for or takes part in moved on. `caller` says who
+ * started it; `reason` is set once it ended.
+ */
+export interface CallEvent {
+  phase: CallPhase;
+  caller: CallParty;
+  reason?: CallEndReason;
+}
+
 /** The public events, plus `change` for the UI. */
 export interface WidgetEvents extends Record<string, unknown> {
   ready: undefined;
@@ -28,6 +38,7 @@ export interface WidgetEvents extends Record<string, unknown> {
   message: PublicMessage;
   unread: number;
   cobrowse: CobrowseEvent;
+  call: CallEvent;
   change: undefined;
 }
 

@@ -8,6 +8,7 @@ import type { Attributes, ClientFrame, CobrowseScope } from '@parley/protocol';
 import { AgentTyping } from './agent-typing.js';
 import type { BootOptions } from './boot-options.js';
 import { watchBrowserSignals } from './browser-signals.js';
+import { callDo } from './call.js';
 import { answerCobrowse, cobrowseView, endCobrowse, newCobrowseState, stopCobrowse } from './cobrowse.js';
 import { buildHello, socketOnState, socketUrl } from './connection.js';
 import type { WidgetContext } from './context.js';
@@ -75,6 +76,7 @@ export class Widget {
       agentTyping: new AgentTyping(changed),
       reports: new VisitorReports((frame) => ctx.socket.send(frame)),
       cobrowse: newCobrowseState(),
+      call: { ui: null, slot: null },
       summaries: new Map(),
       historyLoads: new Set(),
       syncing: new Set(),
@@ -129,6 +131,7 @@ export class Widget {
     for (const unwatch of this._unwatch.splice(0)) unwatch();
     ctx.agentTyping.stop();
     stopCobrowse(ctx);
+    ctx.call.ui?.then((ui) => ui.stop(), () => undefined);
     if (forget) ctx.storage.clear();
     this.events.clear();
   }
@@ -176,6 +179,19 @@ export class Widget {
     const shared = cobrowseView(this._ctx);
     if (shared?.sharing) endCobrowse(this._ctx, shared.conversationId, scope);
   }
+
+  /** The visitor pressed `Start a call` (while no agent is online: the callback form opens). */
+  startCall(): void {
+    allowStorage(this._ctx);
+    callDo(this._ctx, (ui) => ui.start());
+  }
+
+  /** The panel's call slot, where the call chunk shows its UI (null: the panel closed). A stable function, for a ref. */
+  readonly attachCallSlot = (slot: HTMLElement | null): void => {
+    const call = this._ctx.call;
+    call.slot = slot;
+    call.ui?.then((ui) => ui.place(slot), () => undefined);
+  };
 
   /** The UI's overlay element, where co-browse draws the agent's pointer (null: unmounted). */
   attachLayer(layer: HTMLElement | null): void {

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClientFrame, CobrowseStatus, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
+import type { CallInfo, Callback, ClientFrame, CobrowseStatus, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 
@@ -79,6 +79,11 @@ export class StubRelay {
 
   /** The co-browse states the next welcome carries (what the relay remembers). */
   cobrowse: CobrowseStatus[] = [];
+  /** The calls and callback requests the next welcome lists (none: the fields are left out). */
+  calls: CallInfo[] = [];
+  callbacks: Callback[] = [];
+  /** The agents online the welcome reports. */
+  agentsOnline = 1;
 
   /** The conversation summary the welcome lists, from the stored messages. */
   summary(): ConversationSummary | null {
@@ -147,7 +152,12 @@ export class StubRelay {
     const send = (out: ServerFrame) => ws.send(JSON.stringify(out));
     if (frame.type === 'hello') {
       const summary = this.summary();
-      send({ type: 'welcome', v: 1, role: 'visitor', conversations: summary ? [summary] : [], agentsOnline: 1, cobrowse: this.cobrowse, serverTime: Date.now() });
+      send({
+        type: 'welcome', v: 1, role: 'visitor', conversations: summary ? [summary] : [], agentsOnline: this.agentsOnline, cobrowse: this.cobrowse,
+        ...(this.calls.length ? { calls: this.calls } : {}),
+        ...(this.callbacks.length ? { callbacks: this.callbacks } : {}),
+        serverTime: Date.now(),
+      });
       for (const [conversationId, after] of Object.entries(frame.resume ?? {})) {
         send({ type: 'chat.messages', conversationId, messages: this.messages.filter((m) => m.seq > after), complete: true });
       }

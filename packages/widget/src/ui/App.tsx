@@ -78,6 +78,8 @@ export function App({ widget, root }: AppProps) {
           onDraft={draftOnChange}
           onSend={composerOnSend}
           onClose={close}
+          onCall={() => widget.startCall()}
+          callSlot={widget.attachCallSlot}
           prompt={
             cobrowse?.ask && (
               <CobrowsePrompt cobrowse={cobrowse} strings={view.strings} promptRef={promptRef} onAnswer={answer} />

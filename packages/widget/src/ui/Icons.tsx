@@ -26,3 +26,12 @@ export function CloseIcon() {
     </svg>
   );
 }
+
+/** A telephone handset, for `Start a call`. */
+export function PhoneIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M5 3h4l2 5-3 2a12 12 0 0 0 6 6l2-3 5 2v4a2 2 0 0 1-2 2A18 18 0 0 1 3 5a2 2 0 0 1 2-2z" />
+    </svg>
+  );
+}

@@ -2,7 +2,7 @@
 import type { ComponentChildren, Ref } from 'preact';
 import type { WidgetView } from '../core/view.js';
 import { Composer } from './Composer.js';
-import { CloseIcon } from './Icons.js';
+import { CloseIcon, PhoneIcon } from './Icons.js';
 import { MessageList } from './MessageList.js';
 
 /** Props of {@link Panel}. */
@@ -15,10 +15,14 @@ export interface PanelProps {
   onClose: () => void;
   /** A question for the visitor shown above the messages (the co-browse prompt). */
   prompt?: ComponentChildren;
+  /** The visitor pressed `Start a call`. */
+  onCall: () => void;
+  /** Receives the element the call chunk shows its UI in. */
+  callSlot: Ref<HTMLDivElement>;
 }
 
 /** The dialog named "Chat"; Escape closes it. */
-export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt }: PanelProps) {
+export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt, onCall, callSlot }: PanelProps) {
   const t = view.strings;
   const online = view.agentsOnline > 0;
   const banner =
@@ -41,6 +45,16 @@ export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt 
             {view.agentsOnline === 0 ? t.away : t.replyTime}
           </p>
         </div>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t.startCall}
+          title={view.callable ? undefined : t.messageFirst}
+          disabled={!view.callable}
+          onClick={onCall}
+        >
+          <PhoneIcon />
+        </button>
         <button type="button" class="icon-button" aria-label={t.closeChat} onClick={onClose}>
           <CloseIcon />
         </button>
@@ -49,6 +63,7 @@ export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt 
         {banner}
       </div>
       {prompt}
+      <div ref={callSlot} />
       <MessageList messages={view.messages} strings={t} />
       <div class="typing" role="status">
         {view.agentTyping ? t.agentTyping : ''}

@@ -40,6 +40,7 @@ box-shadow:0 12px 40px rgba(0,0,0,.28);animation:rise .18s ease-out}
 .dot.on{background:#3ddc84}
 .icon-button{display:grid;place-items:center;width:36px;height:36px;border-radius:8px;flex:none}
 .icon-button:hover{background:rgba(255,255,255,.16)}
+.icon-button:disabled{opacity:.5}
 .icon-button svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
 .banner{padding:8px 18px;background:#fff4d6;color:#5c4400;font-size:13px}
 .banner:empty{display:none}
