@@ -1,0 +1,49 @@
+/**
+ * Pure helpers of the connected call: the running duration as `m:ss`, and a connection quality
+ * hint from two `getStats()` samples (packet loss between them, and the round-trip time).
+ */
+
+/** How the connection sounds, from packet loss and round-trip time. */
+export type Quality = 'good' | 'weak' | 'poor';
+
+/** What one `getStats()` report tells about the audio coming in. */
+export interface Sample {
+  /** Audio packets lost so far. */
+  lost: number;
+  /** Audio packets received so far. */
+  got: number;
+  /** Round-trip time in seconds, when known. */
+  rtt: number;
+}
+
+/** `ms` as minutes and seconds, e.g. `0:07`, `12:45` (never negative). */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Reads the incoming audio counters and the current round-trip time of a stats report. */
+export function sample(report: RTCStatsReport): Sample {
+  const out: Sample = { lost: 0, got: 0, rtt: 0 };
+  report.forEach((s: Record<string, number | string | boolean | undefined>) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      out.lost += Math.max(0, Number(s.packetsLost) || 0);
+      out.got += Number(s.packetsReceived) || 0;
+    }
+    // The pair in use measures the whole path; the remote report is the fallback.
+    if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') out.rtt = Number(s.currentRoundTripTime) || out.rtt;
+    if (s.type === 'remote-inbound-rtp' && !out.rtt) out.rtt = Number(s.roundTripTime) || 0;
+  });
+  return out;
+}
+
+/**
+ * Grades the connection between two samples: poor above 8 % loss or 600 ms round trip, weak
+ * above 2 % or 300 ms, else good. No packets at all (the other side muted) is no loss.
+ */
+export function grade(before: Sample, now: Sample): Quality {
+  const lost = now.lost - before.lost;
+  const total = lost + now.got - before.got;
+  const loss = total > 0 ? (lost / total) * 100 : 0;
+  return loss > 8 || now.rtt > 0.6 ? 'poor' : loss > 2 || now.rtt > 0.3 ? 'weak' : 'good';
+}
