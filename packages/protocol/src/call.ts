@@ -33,6 +33,24 @@ export const CLIENT_END_REASONS = ['hangup', 'cancelled', 'no-microphone', 'fail
 /** A reason a client may give in `call.end`. */
 export type ClientEndReason = (typeof CLIENT_END_REASONS)[number];
 
+/** How a call's line sounds, as both sides hint it. */
+export type CallQuality = 'good' | 'weak' | 'poor';
+
+/**
+ * Where a call's line turns weak, then poor: the share of audio packets lost (0..1) and the
+ * round-trip time (seconds), at the points where people start to notice (a few percent lost, a
+ * third of a second of delay) and where talking gets hard. Shared so both sides say the same.
+ */
+export const CALL_QUALITY_THRESHOLDS = { weakLoss: 0.03, poorLoss: 0.1, weakRtt: 0.3, poorRtt: 0.6 } as const;
+
+/** Grades a line from its recent packet loss share (0..1) and round-trip time (seconds). */
+export function gradeCallQuality(loss: number, rtt: number): CallQuality {
+  const t = CALL_QUALITY_THRESHOLDS;
+  if (loss >= t.poorLoss || rtt >= t.poorRtt) return 'poor';
+  if (loss >= t.weakLoss || rtt >= t.weakRtt) return 'weak';
+  return 'good';
+}
+
 /** A call as both sides see it. */
 export interface CallInfo {
   callId: string;

@@ -5,6 +5,7 @@
 import type {
   AgentProfile,
   CallInfo,
+  CallQuality,
   Callback,
   CobrowseStatus,
   ConversationSummary,
@@ -19,7 +20,8 @@ import type {
 export type ConsoleView = InboxView | 'callbacks';
 
 /** How well the agent's call carries audio, judged from packet loss and round-trip time. */
-export type CallQuality = 'good' | 'weak' | 'poor';
+/** How a call's line sounds (the protocol's shared grading). */
+export type { CallQuality };
 
 /**
  * The agent's own side of the call it takes part in: the microphone and the media link. Set by

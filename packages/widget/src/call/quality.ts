@@ -3,8 +3,10 @@
  * hint from two `getStats()` samples (packet loss between them, and the round-trip time).
  */
 
+import { gradeCallQuality, type CallQuality } from '@parley/protocol';
+
 /** How the connection sounds, from packet loss and round-trip time. */
-export type Quality = 'good' | 'weak' | 'poor';
+export type Quality = CallQuality;
 
 /** What one `getStats()` report tells about the audio coming in. */
 export interface Sample {
@@ -38,12 +40,11 @@ export function sample(report: RTCStatsReport): Sample {
 }
 
 /**
- * Grades the connection between two samples: poor above 8 % loss or 600 ms round trip, weak
- * above 2 % or 300 ms, else good. No packets at all (the other side muted) is no loss.
+ * Grades the connection between two samples with the thresholds both sides share. No packets at
+ * all (the other side muted) is no loss.
  */
 export function grade(before: Sample, now: Sample): Quality {
   const lost = now.lost - before.lost;
   const total = lost + now.got - before.got;
-  const loss = total > 0 ? (lost / total) * 100 : 0;
-  return loss > 8 || now.rtt > 0.6 ? 'poor' : loss > 2 || now.rtt > 0.3 ? 'weak' : 'good';
+  return gradeCallQuality(total > 0 ? lost / total : 0, now.rtt);
 }
