@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from './limits.js';
-import { ParleyError } from './errors.js';
-import { parseClientFrame } from './guards.js';
+import { parseAs, refusalOf } from './guard-test-kit.js';
 
-function parse(role: 'visitor' | 'agent', frame: Record<string, unknown>): unknown {
-  return parseClientFrame(JSON.stringify(frame), role, DEFAULT_LIMITS);
-}
-
-function codeOf(role: 'visitor' | 'agent', frame: Record<string, unknown>): string | undefined {
-  try {
-    parse(role, frame);
-  } catch (error) {
-    if (error instanceof ParleyError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const parse = (role: 'visitor' | 'agent', frame: Record<string, unknown>) => parseAs(role, frame);
+const codeOf = (role: 'visitor' | 'agent', frame: Record<string, unknown>) => refusalOf(role, frame);
 
 const offer = { type: 'call.signal', callId: 'call_12345678', signal: { kind: 'offer', sdp: 'v=0\r\n' } };
 const candidate = {

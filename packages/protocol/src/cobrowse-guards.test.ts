@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from './limits.js';
-import { ParleyError } from './errors.js';
-import { parseClientFrame } from './guards.js';
+import { parseAs, refusalOf } from './guard-test-kit.js';
 
 const limits = DEFAULT_LIMITS;
 
-function parse(role: 'visitor' | 'agent', frame: Record<string, unknown>): unknown {
-  return parseClientFrame(JSON.stringify(frame), role, limits);
-}
-
-function codeOf(role: 'visitor' | 'agent', frame: Record<string, unknown>): string | undefined {
-  try {
-    parse(role, frame);
-  } catch (error) {
-    if (error instanceof ParleyError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const parse = (role: 'visitor' | 'agent', frame: Record<string, unknown>) => parseAs(role, frame);
+const codeOf = (role: 'visitor' | 'agent', frame: Record<string, unknown>) => refusalOf(role, frame);
 
 const consent = { type: 'cobrowse.consent', conversationId: 'c1', requestId: 'req_12345678', granted: true, tab: 'tab_12345678' };
 const events = { type: 'cobrowse.events', conversationId: 'c1', stream: 'stream_1234', seq: 3, full: true, part: 1, parts: 2, data: '[{"type":2}]' };
