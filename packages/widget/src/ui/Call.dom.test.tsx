@@ -1,9 +1,9 @@
 import type { CallInfo } from '@parley/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { online, until, useWidgetHarness } from '../testing/widget-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { until, useWidgetHarness } from '../testing/widget-harness.js';
 import type { Widget } from '../core/widget.js';
 import { FakeStream } from '../testing/fake-media.js';
-import { mountUi } from './mount.js';
+import { useMountedUi } from '../testing/mounted-ui.js';
 
 // No microphone in happy-dom: the real chunk runs on a stand-in (its media is tested beside it).
 vi.mock('../call/media.js', () => ({
@@ -14,17 +14,10 @@ vi.mock('../call/media.js', () => ({
 }));
 
 const h = useWidgetHarness();
-let unmount: (() => void) | null = null;
-
-afterEach(() => {
-  unmount?.();
-  unmount = null;
-});
+const mount = useMountedUi(h);
 
 async function mounted(language = 'en'): Promise<Widget> {
-  const widget = h.boot({ language });
-  unmount = mountUi(widget);
-  await until(widget, online);
+  const widget = await mount(language);
   await rendered();
   return widget;
 }

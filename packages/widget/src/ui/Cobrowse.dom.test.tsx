@@ -1,8 +1,8 @@
 import type { CobrowseStatus } from '@parley/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { online, until, useWidgetHarness } from '../testing/widget-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { until, useWidgetHarness } from '../testing/widget-harness.js';
 import type { Widget } from '../core/widget.js';
-import { mountUi } from './mount.js';
+import { useMountedUi } from '../testing/mounted-ui.js';
 
 // The recording itself needs a real browser (the e2e suite); the prompt and indicator do not.
 vi.mock('../cobrowse/cobrowse.js', () => ({
@@ -10,19 +10,7 @@ vi.mock('../cobrowse/cobrowse.js', () => ({
 }));
 
 const h = useWidgetHarness();
-let unmount: (() => void) | null = null;
-
-afterEach(() => {
-  unmount?.();
-  unmount = null;
-});
-
-async function mounted(language = 'en'): Promise<Widget> {
-  const widget = h.boot({ language });
-  unmount = mountUi(widget);
-  await until(widget, online);
-  return widget;
-}
+const mounted = useMountedUi(h);
 
 function status(fields: Partial<CobrowseStatus>): CobrowseStatus {
   return { conversationId: 'c1', view: 'off', control: 'off', requestId: null, agentName: 'Mina', since: null, ...fields };
