@@ -10,7 +10,7 @@ import { SIGNED_OUT_MESSAGES } from './session.js';
 import { allByRole, byRole, nameOf, typeInto, useRenderRoot } from './test-support/dom.js';
 import { agentToken, FakeWebSocket } from './test-support/fake-websocket.js';
 import { FakeCallMedia, settle } from './test-support/fake-call-media.js';
-import { callback, callInfo, cobrowseStatus, conversation, ME, visitor, welcome } from './test-support/fixtures.js';
+import { callback, callInfo, cobrowseStatus, conversation, conversationDetail, ME, visitor, welcome } from './test-support/fixtures.js';
 import { postFromViewer, useViewerPageStub } from './test-support/viewer-page.js';
 
 const root = useRenderRoot();
@@ -104,16 +104,7 @@ describe('App', () => {
     await act(() => ws.receive(welcome([conversation({ id: 'c1', visitorName: 'Dana Lee' })])));
     await act(() => byRole(root(), 'button', /^Dana Lee/).click());
     await act(() =>
-      ws.receive({
-        type: 'conversation.detail',
-        conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }),
-        messages: [],
-        visitor: visitor(),
-        pages: [],
-        events: [],
-        past: [],
-        cobrowse: cobrowseStatus(),
-      }),
+      ws.receive(conversationDetail({ conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }) })),
     );
     const sentOfType = (prefix: string) => ws.sent.filter((f) => f.type.startsWith(prefix));
 
@@ -261,18 +252,15 @@ describe('App calls and callbacks', () => {
   it('calls the visitor from the conversation and cancels while it rings', async () => {
     const ws = await signedIn();
     await act(() => byRole(root(), 'button', /^Dana Lee/).click());
-    await receive(ws, {
-      type: 'conversation.detail',
-      conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }),
-      messages: [],
-      visitor: visitor({ name: 'Dana Lee' }),
-      pages: [],
-      events: [],
-      past: [],
-      cobrowse: cobrowseStatus(),
-      call: null,
-      callbacks: [],
-    });
+    await receive(
+      ws,
+      conversationDetail({
+        conversation: conversation({ id: 'c1', visitorName: 'Dana Lee' }),
+        visitor: visitor({ name: 'Dana Lee' }),
+        call: null,
+        callbacks: [],
+      }),
+    );
     await act(async () => {
       byRole(root(), 'button', 'Call visitor').click();
       await settle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
-import { callback, callInfo, cobrowseStatus, conversation, visitor, welcome } from '../test-support/fixtures.js';
+import { callback, callInfo, conversation, conversationDetail, welcome } from '../test-support/fixtures.js';
 import { reduce, type ConsoleAction } from './reducer.js';
 import { initialState, type ConsoleState } from './state.js';
 
@@ -10,17 +10,7 @@ const started = () => run(initialState(), frame(welcome([conversation()])));
 const media = (callId = 'call-0000000001') => ({ kind: 'call-media', media: { callId, microphone: 'ready', muted: false, quality: null } }) as const;
 
 function detail(extra: { call?: ReturnType<typeof callInfo> | null; callbacks?: ReturnType<typeof callback>[] }): ServerFrame {
-  return {
-    type: 'conversation.detail',
-    conversation: conversation(),
-    messages: [],
-    visitor: visitor(),
-    pages: [],
-    events: [],
-    past: [],
-    cobrowse: cobrowseStatus(),
-    ...extra,
-  };
+  return conversationDetail(extra);
 }
 
 describe('reduce calls', () => {

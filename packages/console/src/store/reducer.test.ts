@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
-import { cobrowseStatus, conversation, ME, message, visitor, welcome } from '../test-support/fixtures.js';
+import { cobrowseStatus, conversation, conversationDetail, ME, message, visitor, welcome } from '../test-support/fixtures.js';
 import { mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
 import { initialState, type ConsoleState, type PendingMessage } from './state.js';
 
@@ -147,7 +147,7 @@ describe('reduce', () => {
   it('keeps the visitor’s past conversations current from inbox.updates', () => {
     const withVisitor = run(
       initialState(),
-      frame({ type: 'conversation.detail', conversation: conversation(), messages: [], visitor: visitor(), pages: [], events: [], past: [conversation()], cobrowse: cobrowseStatus() }),
+      frame(conversationDetail({ past: [conversation()] })),
     );
     const s = run(withVisitor, frame({ type: 'inbox.updates', conversations: [conversation({ lastSeq: 9, updatedAt: 9_000 })] }));
     const visitorId = conversation().visitorId;
@@ -222,16 +222,7 @@ describe('reduce co-browse', () => {
   it('takes the co-browse state of a conversation from conversation.detail', () => {
     const s = run(
       initialState(),
-      frame({
-        type: 'conversation.detail',
-        conversation: conversation(),
-        messages: [],
-        visitor: visitor(),
-        pages: [],
-        events: [],
-        past: [],
-        cobrowse: status('active', { live: true, since: 5 }),
-      }),
+      frame(conversationDetail({ cobrowse: status('active', { live: true, since: 5 }) })),
     );
     expect(s.cobrowse.c1).toEqual(status('active', { live: true, since: 5 }));
   });

@@ -1,7 +1,17 @@
 /**
  * Typed wire fixtures for the console's tests: readable defaults, override what a test is about.
  */
-import type { AgentProfile, CallInfo, Callback, CobrowseStatus, ConversationSummary, Message, VisitorProfile, WelcomeFrame } from '@parley/protocol';
+import type {
+  AgentProfile,
+  CallInfo,
+  Callback,
+  CobrowseStatus,
+  ConversationDetailFrame,
+  ConversationSummary,
+  Message,
+  VisitorProfile,
+  WelcomeFrame,
+} from '@parley/protocol';
 import { cobrowseOff } from '@parley/protocol';
 
 /** The signed-in agent of the fixtures. */
@@ -109,6 +119,21 @@ export function callback(overrides: Partial<Callback> = {}): Callback {
     agentName: null,
     createdAt: 3_000,
     updatedAt: 3_000,
+    ...overrides,
+  };
+}
+
+/** A `conversation.detail` of conversation c1: no messages, pages, events or past, co-browse off. */
+export function conversationDetail(overrides: Partial<ConversationDetailFrame> = {}): ConversationDetailFrame {
+  return {
+    type: 'conversation.detail',
+    conversation: conversation(),
+    messages: [],
+    visitor: visitor(),
+    pages: [],
+    events: [],
+    past: [],
+    cobrowse: cobrowseStatus(),
     ...overrides,
   };
 }
