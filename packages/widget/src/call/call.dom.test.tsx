@@ -336,6 +336,34 @@ describe('an agent calls', () => {
     expect(events).toEqual([{ phase: 'ringing', caller: 'agent' }]);
   });
 
+  it('rings at once and every three seconds until answered', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const tones: number[] = [];
+    // WebAudio is not in happy-dom: a stand-in that counts the tones the ring starts.
+    vi.stubGlobal(
+      'AudioContext',
+      class {
+        currentTime = 0;
+        destination = {};
+        resume = () => Promise.resolve();
+        createGain = () => ({ gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (to: unknown) => to });
+        createOscillator = () => ({ frequency: { value: 0 }, connect: (to: unknown) => to, start: () => tones.push(1), stop() {} });
+      },
+    );
+    boot();
+    calls.take({ type: 'call.state', call: info() });
+    await settle();
+    const afterFirst = tones.length;
+    expect(afterFirst).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(tones.length).toBe(2 * afterFirst);
+    press('Accept');
+    calls.take({ type: 'call.state', call: info({ phase: 'connecting', mine: true, answeredAt: 2 }) });
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(tones.length).toBe(2 * afterFirst);
+    vi.unstubAllGlobals();
+  });
+
   it('accepts, asks for the microphone, and answers the offer', async () => {
     boot();
     calls.take({ type: 'call.state', call: info() });

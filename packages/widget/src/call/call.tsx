@@ -13,6 +13,7 @@ import type { CallHost, CallInput, CallUi, StartCall } from '../core/call-host.j
 import type { CallEvent } from '../core/widget-events.js';
 import { CALL_CSS } from './call-styles.js';
 import { CallView } from './CallView.js';
+import { ring } from './ring.js';
 import { Link } from './link.js';
 import type { LinkEvents } from './link.js';
 import { openMic } from './media.js';
@@ -277,14 +278,19 @@ export class Calls implements CallUi, LinkEvents {
     if (!live && !next.mine) {
       this._focus = '[role=alertdialog]';
       this._open();
+      ring();
     }
     this._timer ??= setInterval(this._tick, 1000);
     this._draw();
   }
 
   private readonly _tick = (): void => {
+    const live = this.m.live;
+    const tick = ++this._ticks;
+    // An agent calling rings every three seconds until the visitor answers, declines, or it ends.
+    if (live?.phase === 'ringing' && !live.mine && tick % 3 === 0) ring();
     const pc = this._link?.pc;
-    if (pc && this.m.live?.phase === 'active' && ++this._ticks % 2 === 0) {
+    if (pc && live?.phase === 'active' && tick % 2 === 0) {
       void pc.getStats().then((report) => {
         const now = sample(report);
         if (this._sample && this.m.live) this.m.quality = grade(this._sample, now);
