@@ -2,10 +2,11 @@
 // Prints the gzip size (level 9) of every built browser file (widget loader, core and chunks;
 // console) and the total a page loads before the visitor opens the widget: the loader, the core
 // and everything the core imports statically. The lazy chunks (co-browse, loaded with `import()`
-// only after the visitor consents; call, loaded on `Start a call` or the first call or callback
-// frame) are measured on their own, with what they import beyond the core, and never count
-// towards that total. Exits 1 when a budget is exceeded or a bundle is
-// missing. Run `npm run build` (or `PARLEY_TARGETS=widget npx rollup -c`) first.
+// only after the visitor consents; consent, the co-browse prompt and indicator, loaded with the
+// first co-browse request or sharing for this tab; call, loaded on `Start a call` or the first
+// call or callback frame) are measured on their own, with what they import beyond the core, and
+// never count towards that total. Exits 1 when a budget is exceeded, a lazy chunk is imported
+// statically or a bundle is missing. Run `npm run build` (or `PARLEY_TARGETS=widget npx rollup -c`) first.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ const BUDGETS = {
   loader: 2048,
   initial: 20480,
   cobrowse: 30720,
+  consent: 4096,
   call: 6144,
 };
 
@@ -87,8 +89,10 @@ const closure = initialClosure(coreFile);
 const isChunk = (name) => (file) => new RegExp(`^${name}-[\\w-]+\\.js$`).test(relative(join(widgetDist, 'widget'), file));
 const isCobrowseChunk = isChunk('cobrowse');
 const isCallChunk = isChunk('call');
+const isConsentChunk = isChunk('consent');
 const cobrowseFiles = listFiles(join(widgetDist, 'widget')).filter(isCobrowseChunk);
 const callFiles = listFiles(join(widgetDist, 'widget')).filter(isCallChunk);
+const consentFiles = listFiles(join(widgetDist, 'widget')).filter(isConsentChunk);
 const initial = loader + closure.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
 
 console.log('');
@@ -116,6 +120,14 @@ if (callFiles.length === 0) {
   failed = true;
   console.log('  FAIL no call chunk (widget/call-*.js) was built');
 }
+if (closure.some(isConsentChunk)) {
+  failed = true;
+  console.log('  FAIL the core imports the co-browse UI chunk statically; it must load with import() only');
+}
+if (consentFiles.length === 0) {
+  failed = true;
+  console.log('  FAIL no co-browse UI chunk (widget/consent-*.js) was built');
+}
 /** What loading a chunk adds: the chunk and whatever it imports that the page has not loaded yet. */
 const checkChunk = (label, chunk, budget) => {
   const extra = initialClosure(chunk).filter((file) => !closure.includes(file));
@@ -124,6 +136,7 @@ const checkChunk = (label, chunk, budget) => {
 };
 for (const chunk of cobrowseFiles) checkChunk('co-browse chunk', chunk, BUDGETS.cobrowse);
 for (const chunk of callFiles) checkChunk('call chunk', chunk, BUDGETS.call);
+for (const chunk of consentFiles) checkChunk('co-browse UI chunk', chunk, BUDGETS.consent);
 const viewerFile = join(consoleDist, 'viewer.js');
 if (existsSync(viewerFile)) {
   const size = sizes.get(viewerFile) ?? gzipSize(viewerFile);

@@ -1,8 +1,9 @@
 /**
  * The core's side of co-browse: keeps each conversation's co-browse state as the relay sends it,
  * asks the visitor (opening the panel), answers for them, and runs the recording chunk while this
- * tab is the one sharing. The chunk is loaded with `import()` only once the visitor consented;
- * nothing here imports it statically.
+ * tab is the one sharing. Two chunks, both loaded with `import()` and never imported statically:
+ * the UI chunk (prompt and indicator) with the first state that shows either, and the recording
+ * chunk only once the visitor consented.
  */
 import type {
   ClientFrame,
@@ -13,6 +14,7 @@ import type {
   CobrowseStatus,
 } from '@parley/protocol';
 import type { CobrowseSession, StartCobrowse } from './cobrowse-host.js';
+import type { CobrowseUi } from './cobrowse-ui-host.js';
 import { tabId } from './cobrowse-tab.js';
 import type { WidgetContext } from './context.js';
 import { setPanel } from './panel.js';
@@ -34,6 +36,10 @@ export interface CobrowseState {
   answered: string | null;
   /** What the host page last heard (`sharing`/`control` as one key). */
   announced: string;
+  /** The prompt and indicator, once their chunk loaded; until then the view shows no co-browse. */
+  ui: CobrowseUi | null;
+  /** The UI chunk's load, once started (null again after a failed one, for the next state to retry). */
+  uiLoad: Promise<void> | null;
 }
 
 /** The part of the view the co-browse UI needs. */
@@ -51,7 +57,10 @@ export interface CobrowseView {
 
 /** Fresh co-browse state. */
 export function newCobrowseState(): CobrowseState {
-  return { statuses: new Map(), ended: new Set(), session: null, sessionFor: null, stale: false, answered: null, announced: 'false,false' };
+  return {
+    statuses: new Map(), ended: new Set(), session: null, sessionFor: null, stale: false, answered: null, announced: 'false,false',
+    ui: null, uiLoad: null,
+  };
 }
 
 let chunk: Promise<StartCobrowse> | null = null;
@@ -62,6 +71,23 @@ function loadChunk(): Promise<StartCobrowse> {
   // A failed load (network) may be retried by the next state.
   chunk.catch(() => (chunk = null));
   return chunk;
+}
+
+/**
+ * Shows the co-browse UI: at once when its chunk is loaded, else once it is (`open`: the panel
+ * opens then too, for a request, so the prompt is there to take focus when it does).
+ */
+function showUi(ctx: WidgetContext, open: boolean): void {
+  const state = ctx.cobrowse;
+  const shown = () => {
+    if (open) setPanel(ctx, true);
+    ctx.changed();
+  };
+  if (state.ui) return shown();
+  state.uiLoad ??= import('../cobrowse-ui/consent.js').then((m) => {
+    state.ui = m.startConsent(ctx.layer?.parentNode as ShadowRoot | null);
+  });
+  state.uiLoad.then(shown, () => (state.uiLoad = null));
 }
 
 /** The question or sharing this tab shows, if any. */
@@ -115,7 +141,7 @@ function takeStatus(ctx: WidgetContext, status: CobrowseStatus): void {
     status.requestId !== previous?.requestId &&
     (status.view === 'requested' || (status.source === true && status.control === 'requested'));
   // A request brings the prompt into view; it does not count as the visitor interacting.
-  if (asking) setPanel(ctx, true);
+  if (asking) showUi(ctx, true);
 }
 
 /** The relay asks for a fresh full snapshot. */
@@ -197,6 +223,7 @@ function syncCobrowse(ctx: WidgetContext): void {
     state.stale = false;
     state.session.restart();
   }
+  if (view) showUi(ctx, false);
   const announced = `${!!view?.sharing},${!!view?.control}`;
   if (announced !== state.announced) {
     state.announced = announced;

@@ -27,7 +27,8 @@ export function buildView(ctx: WidgetContext): WidgetView {
     strings: strings(ctx.language),
     maxTextLength: DEFAULT_LIMITS.maxTextLength,
     callable: !!active || !ctx.agentsOnline,
-    cobrowse: cobrowseView(ctx),
+    // Nothing to show it with until the UI chunk loaded (it loads with the first state that needs it).
+    cobrowse: ctx.cobrowse.ui ? cobrowseView(ctx) : null,
   };
 }
 

@@ -39,7 +39,7 @@ export interface WidgetView {
   maxTextLength: number;
   /** `Start a call` may be pressed: a conversation exists to call in, or no agent is online (it opens the callback form). */
   callable: boolean;
-  /** A co-browse question for the visitor, or this page being shared; null when neither. */
+  /** A co-browse question for the visitor, or this page being shared; null when neither, or while the co-browse UI loads. */
   cobrowse: CobrowseView | null;
 }
 

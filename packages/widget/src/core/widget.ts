@@ -10,6 +10,7 @@ import type { BootOptions } from './boot-options.js';
 import { watchBrowserSignals } from './browser-signals.js';
 import { callDo } from './call.js';
 import { answerCobrowse, cobrowseView, endCobrowse, newCobrowseState, stopCobrowse } from './cobrowse.js';
+import type { CobrowseUi } from './cobrowse-ui-host.js';
 import { buildHello, socketOnState, socketUrl } from './connection.js';
 import type { WidgetContext } from './context.js';
 import { ConversationStore } from './conversation-store.js';
@@ -105,6 +106,11 @@ export class Widget {
   /** The current snapshot for the UI. */
   get view(): WidgetView {
     return this._views.view;
+  }
+
+  /** The co-browse prompt and indicator, once their chunk loaded (`view.cobrowse` is null before). */
+  get cobrowseUi(): CobrowseUi | null {
+    return this._ctx.cobrowse.ui;
   }
 
   /** Gets a session and connects. */

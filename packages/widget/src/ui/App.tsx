@@ -4,8 +4,6 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Widget } from '../core/widget.js';
-import { CobrowseIndicator } from './CobrowseIndicator.js';
-import { CobrowsePrompt } from './CobrowsePrompt.js';
 import { Launcher } from './Launcher.js';
 import { Panel } from './Panel.js';
 import { useView } from './use-view.js';
@@ -54,6 +52,8 @@ export function App({ widget, root }: AppProps) {
   };
   const close = () => widget.setOpen(false);
   const cobrowse = view.cobrowse;
+  // Set whenever `cobrowse` is: the view shows no co-browse until the chunk with its UI loaded.
+  const ui = widget.cobrowseUi;
   const answer = (granted: boolean) => {
     widget.answerCobrowse(granted);
     // The prompt and its buttons go away: keep focus in the panel.
@@ -62,10 +62,10 @@ export function App({ widget, root }: AppProps) {
 
   return (
     <div class={view.open ? 'root open' : 'root'} lang={view.language}>
-      {cobrowse?.sharing && (
-        <CobrowseIndicator
+      {cobrowse?.sharing && ui && (
+        <ui.Indicator
           cobrowse={cobrowse}
-          strings={view.strings}
+          language={view.language}
           onStop={() => widget.endCobrowse('view')}
           onStopControl={() => widget.endCobrowse('control')}
         />
@@ -81,9 +81,8 @@ export function App({ widget, root }: AppProps) {
           onCall={() => widget.startCall()}
           callSlot={widget.attachCallSlot}
           prompt={
-            cobrowse?.ask && (
-              <CobrowsePrompt cobrowse={cobrowse} strings={view.strings} promptRef={promptRef} onAnswer={answer} />
-            )
+            cobrowse?.ask &&
+            ui && <ui.Prompt cobrowse={cobrowse} language={view.language} promptRef={promptRef} onAnswer={answer} />
           }
         />
       )}

@@ -71,21 +71,13 @@ max-height:132px;overflow-y:auto;line-height:1.4}
 .ask-title{font-size:15px;font-weight:700;margin-bottom:4px}
 .ask p{font-size:13px;color:var(--muted)}
 .ask-actions{display:flex;gap:8px;margin-top:12px}
-.ask-actions button,.cb-stop{height:36px;padding:0 14px;border-radius:9px;font-weight:600}
+.ask-actions button{height:36px;padding:0 14px;border-radius:9px;font-weight:600}
 .primary{background:var(--accent);color:var(--accent-ink)}
 .secondary{border:1px solid var(--line)!important;background:var(--bg)}
 .cb-layer{position:fixed;inset:0;pointer-events:none;overflow:hidden}
-.cb-frame{position:fixed;inset:0;border:3px solid #e8467c;pointer-events:none}
-.cb-frame.control{border-width:4px}
-.cb-bar{position:fixed;top:8px;left:50%;transform:translateX(-50%);display:flex;align-items:center;gap:10px;
-max-width:calc(100vw - 16px);padding:6px 6px 6px 14px;border-radius:22px;background:#1b1f27;color:#fff;
-box-shadow:0 4px 14px rgba(0,0,0,.3)}
-.cb-dot{width:8px;height:8px;border-radius:50%;background:#e8467c;flex:none}
-.cb-text{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.cb-stop{flex:none;background:#e8467c;color:#fff;border-radius:18px}
 @media (max-width:479.98px){
 .panel{inset:0;width:auto;height:auto;min-height:0;border-radius:0;bottom:0;right:0}
 .open .launcher-wrap{display:none}}
 @media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important}}
-@media (forced-colors:active){.launcher,.send,.bubble,.badge,.cb-bar,.cb-frame{border:1px solid CanvasText}}
+@media (forced-colors:active){.launcher,.send,.bubble,.badge{border:1px solid CanvasText}}
 `;

@@ -3,19 +3,12 @@
  * around the viewport and a bar saying who is viewing (or controlling), with the buttons that
  * stop it at once.
  */
-import type { CobrowseView } from '../core/cobrowse.js';
-import type { Strings } from '../core/i18n.js';
-
-/** Props of {@link CobrowseIndicator}. */
-export interface CobrowseIndicatorProps {
-  cobrowse: CobrowseView;
-  strings: Strings;
-  onStop: () => void;
-  onStopControl: () => void;
-}
+import type { CobrowseIndicatorProps } from '../core/cobrowse-ui-host.js';
+import { cobrowseStrings } from './strings.js';
 
 /** The frame and the "Screen sharing" status with "Stop sharing" (and "Stop control"). */
-export function CobrowseIndicator({ cobrowse, strings: t, onStop, onStopControl }: CobrowseIndicatorProps) {
+export function CobrowseIndicator({ cobrowse, language, onStop, onStopControl }: CobrowseIndicatorProps) {
+  const t = cobrowseStrings(language);
   const agent = cobrowse.agent || t.someAgent;
   return (
     <>

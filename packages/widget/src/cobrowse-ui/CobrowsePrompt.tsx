@@ -3,20 +3,12 @@
  * two answers. It takes focus when it appears so a screen reader announces it, but never on a
  * button: a key pressed for the host page must not answer for the visitor.
  */
-import type { Ref } from 'preact';
-import type { CobrowseView } from '../core/cobrowse.js';
-import type { Strings } from '../core/i18n.js';
-
-/** Props of {@link CobrowsePrompt}. */
-export interface CobrowsePromptProps {
-  cobrowse: CobrowseView;
-  strings: Strings;
-  promptRef: Ref<HTMLDivElement>;
-  onAnswer: (granted: boolean) => void;
-}
+import type { CobrowsePromptProps } from '../core/cobrowse-ui-host.js';
+import { cobrowseStrings } from './strings.js';
 
 /** The alertdialog "<Agent> wants to see this page" (or "... asks to control this page"). */
-export function CobrowsePrompt({ cobrowse, strings: t, promptRef, onAnswer }: CobrowsePromptProps) {
+export function CobrowsePrompt({ cobrowse, language, promptRef, onAnswer }: CobrowsePromptProps) {
+  const t = cobrowseStrings(language);
   const agent = cobrowse.agent || t.someAgent;
   const control = cobrowse.ask === 'control';
   const title = control ? t.askControl(agent) : t.askView(agent);
