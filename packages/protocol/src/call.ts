@@ -51,6 +51,15 @@ export function gradeCallQuality(loss: number, rtt: number): CallQuality {
   return 'good';
 }
 
+/**
+ * A call's duration as the timeline and the widget show it: `m:ss`, minutes counting on past an
+ * hour (`75:03`); never negative (clocks that disagree).
+ */
+export function formatCallDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /** A call as both sides see it. */
 export interface CallInfo {
   callId: string;

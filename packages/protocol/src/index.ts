@@ -14,5 +14,5 @@ export type * from './frames.js';
 export { parseClientFrame, parseAttributes, checkText } from './guards.js';
 export { cobrowseOff, COBROWSE_SCOPES, COBROWSE_STREAM_TYPES, COBROWSE_MASK, COBROWSE_BLOCK_SELECTOR, COBROWSE_MASK_TEXT_SELECTOR } from './cobrowse.js';
 export type * from './cobrowse.js';
-export { CALL_QUALITY_THRESHOLDS, CLIENT_END_REASONS, gradeCallQuality } from './call.js';
+export { CALL_QUALITY_THRESHOLDS, CLIENT_END_REASONS, formatCallDuration, gradeCallQuality } from './call.js';
 export type * from './call.js';

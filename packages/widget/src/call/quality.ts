@@ -3,7 +3,7 @@
  * hint from two `getStats()` samples (packet loss between them, and the round-trip time).
  */
 
-import { gradeCallQuality, type CallQuality } from '@parley/protocol';
+import { formatCallDuration, gradeCallQuality, type CallQuality } from '@parley/protocol';
 
 /** How the connection sounds, from packet loss and round-trip time. */
 export type Quality = CallQuality;
@@ -18,11 +18,8 @@ export interface Sample {
   rtt: number;
 }
 
-/** `ms` as minutes and seconds, e.g. `0:07`, `12:45` (never negative). */
-export function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
+/** `ms` as the call's running time, `m:ss` (the same format as the timeline's duration). */
+export const clock = formatCallDuration;
 
 /** Reads the incoming audio counters and the current round-trip time of a stats report. */
 export function sample(report: RTCStatsReport): Sample {

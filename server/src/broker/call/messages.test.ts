@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_TEXT, CALLBACK_TEXT, endText, formatDuration } from './messages.js';
-
-describe('formatDuration', () => {
-  it('writes m:ss, rounding down to the second, with minutes past an hour', () => {
-    expect(formatDuration(0)).toBe('0:00');
-    expect(formatDuration(9_999)).toBe('0:09');
-    expect(formatDuration(61_000)).toBe('1:01');
-    expect(formatDuration(75 * 60_000 + 3_000)).toBe('75:03');
-    expect(formatDuration(-5)).toBe('0:00');
-  });
-});
+import { CALL_TEXT, CALLBACK_TEXT, endText } from './messages.js';
 
 describe('call timeline texts', () => {
   it('names who started, answered and declined', () => {

@@ -3,13 +3,7 @@
  * so both sides see it and it stays in the record (who called, who answered, how it ended and
  * how long it lasted; who asked to be called back, and what became of it).
  */
-import type { CallEndReason, CallParty } from '@parley/protocol';
-
-/** `m:ss` of a duration in milliseconds (minutes keep counting past an hour: `75:03`). */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
+import { formatCallDuration, type CallEndReason, type CallParty } from '@parley/protocol';
 
 /** System message texts, by event. `agent` is the acting agent's display name. */
 export const CALL_TEXT = {
@@ -17,7 +11,7 @@ export const CALL_TEXT = {
   answered: (by: CallParty, agent: string): string => (by === 'visitor' ? 'The visitor answered the call' : `${agent} answered the call`),
   declined: (by: CallParty, agent: string): string => (by === 'visitor' ? 'The visitor declined the call' : `${agent} declined the call`),
   missed: 'Missed call',
-  hungUp: (durationMs: number): string => `Call ended · ${formatDuration(durationMs)}`,
+  hungUp: (durationMs: number): string => `Call ended · ${formatCallDuration(durationMs)}`,
   cancelled: 'The call was cancelled',
   failed: 'The call could not connect',
   noMicrophone: 'Call ended: no microphone',
