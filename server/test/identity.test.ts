@@ -69,3 +69,99 @@ describe('identity verification', () => {
     expect(bad).toMatchObject({ status: 403, body: { error: 'identity_invalid' } });
   });
 });
+
+describe('identity: unverified claims never take over a user', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay({ demoSiteSecret: SITE_SECRET });
+  });
+  afterAll(() => relay.stop());
+
+  async function connected(token?: string): Promise<{ client: TestClient; token: string; visitorId: string }> {
+    const session = token ? { token, visitorId: '' } : await visitorToken(relay);
+    const client = new TestClient(relay, session.token, PAGE_ORIGIN);
+    const welcome = await client.hello();
+    return { client, token: session.token, visitorId: welcome.visitor!.id };
+  }
+
+  /** Resolves once every frame the relay sent `client` before now has arrived. */
+  async function drained(client: TestClient): Promise<void> {
+    const t = Math.random();
+    client.send({ type: 'ping', t });
+    await client.next('pong', (f) => f.t === t);
+  }
+
+  it("keeps an attacker's unverified claim of a user id from reading the real user's conversations", async () => {
+    const userHash = computeUserHash('victim-1', SITE_SECRET);
+    // The attacker labels its own visitor with the victim's user id, without a hash.
+    const attacker = await connected();
+    attacker.client.send({ type: 'visitor.identify', userId: 'victim-1', name: 'Mallory' });
+    expect((await attacker.client.next('visitor.identified')).visitor).toMatchObject({ id: attacker.visitorId, verified: false });
+
+    // The victim chats anonymously, then signs in with a valid hash.
+    const victim = await connected();
+    victim.client.send({ type: 'chat.send', clientId: 'victim-msg-1', text: 'my card ends in 4242' });
+    const { conversationId } = await victim.client.next('chat.ack');
+    victim.client.send({ type: 'visitor.identify', userId: 'victim-1', userHash, name: 'Kim' });
+    const signedIn = await victim.client.next('visitor.identified');
+    expect(signedIn.visitor).toMatchObject({ userId: 'victim-1', verified: true, name: 'Kim' });
+    expect(signedIn.visitor.id).not.toBe(attacker.visitorId);
+    expect(signedIn.conversations.map((c) => c.id)).toEqual([conversationId]);
+
+    // New messages of the victim, and an agent's answer, never reach the attacker.
+    victim.client.send({ type: 'chat.send', clientId: 'victim-msg-2', conversationId, text: 'and my address is ...' });
+    await victim.client.next('chat.ack', (f) => f.clientId === 'victim-msg-2');
+    const agent = new TestClient(relay, await adminToken(relay), relay.publicOrigin);
+    await agent.hello();
+    agent.send({ type: 'chat.send', clientId: 'agent-msg-1', conversationId, text: 'Thanks Kim' });
+    await victim.client.next('chat.message', (f) => f.message.text === 'Thanks Kim');
+    await drained(attacker.client);
+    expect(attacker.client.frames.filter((f) => f.type === 'chat.message' || f.type === 'chat.messages')).toEqual([]);
+
+    // The attacker's live connection may not sync the conversation.
+    attacker.client.send({ type: 'chat.sync', conversationId, afterSeq: 0 });
+    expect((await attacker.client.next('error', (f) => f.ref === 'chat.sync')).code).toBe('forbidden');
+
+    // Nor does the attacker's token list it on a new connection, or over HTTP.
+    const again = new TestClient(relay, attacker.token, PAGE_ORIGIN);
+    const welcome = await again.hello();
+    expect(welcome.visitor).toMatchObject({ id: attacker.visitorId, verified: false, name: 'Mallory' });
+    expect(welcome.conversations).toEqual([]);
+    const api = await visitorToken(relay, { token: attacker.token, user: { userId: 'victim-1' } });
+    expect(api.visitorId).toBe(attacker.visitorId);
+
+    // The victim's own token works on another connection and reads everything.
+    const device = await connected(signedIn.token);
+    expect(device.visitorId).toBe(signedIn.visitor.id);
+    for (const c of [attacker.client, victim.client, agent, again, device.client]) c.close();
+  });
+
+  it('answers an unverified claim of a taken user id like any other, over HTTP and over the socket', async () => {
+    const userHash = computeUserHash('taken-1', SITE_SECRET);
+    const owner = await visitorToken(relay, { user: { userId: 'taken-1', userHash } });
+    const claimed = await visitorToken(relay, { user: { userId: 'claimed-1', name: 'First' } });
+
+    // HTTP: ids verified elsewhere, claimed elsewhere, and never seen all answer 200 with a visitor of its own.
+    for (const userId of ['taken-1', 'claimed-1', 'unknown-1']) {
+      const res = await postJson(relay, '/api/visitors', { siteKey: 'demo', user: { userId, name: 'Someone' } }, { Origin: PAGE_ORIGIN });
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['token', 'visitorId']);
+      expect([owner.visitorId, claimed.visitorId]).not.toContain(res.body.visitorId);
+    }
+
+    // The socket: the same claims answer `visitor.identified`, labelling only this visitor.
+    for (const userId of ['taken-1', 'claimed-1', 'unknown-1']) {
+      const { client, visitorId } = await connected();
+      client.send({ type: 'visitor.identify', userId, name: 'Someone' });
+      const identified = await client.next('visitor.identified');
+      expect(identified.visitor).toMatchObject({ id: visitorId, userId, name: 'Someone', verified: false });
+      expect(identified.conversations).toEqual([]);
+      expect(client.frames.filter((f) => f.type === 'error')).toEqual([]);
+      client.close();
+    }
+
+    // The owner is still the one canonical visitor of the user id.
+    const again = await visitorToken(relay, { user: { userId: 'taken-1', userHash } });
+    expect(again.visitorId).toBe(owner.visitorId);
+  });
+});

@@ -159,7 +159,7 @@ export class MemoryStorage implements Storage {
   async createVisitor(visitor: Visitor): Promise<Visitor> {
     if (this.#visitors.has(visitor.id)) throw conflict(`Visitor id ${visitor.id}`);
     if (!this.#sites.has(visitor.siteId)) throw notFound('site', visitor.siteId);
-    if (visitor.userId !== null && this.#findVisitorByUserId(visitor.siteId, visitor.userId)) {
+    if (visitor.verified && visitor.userId !== null && this.#findVisitorByUserId(visitor.siteId, visitor.userId)) {
       throw conflict(`User id ${visitor.userId}`);
     }
     this.#visitors.set(visitor.id, structuredClone(visitor));
@@ -178,10 +178,6 @@ export class MemoryStorage implements Storage {
   async updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
     const visitor = this.#visitors.get(id);
     if (!visitor) throw notFound('visitor', id);
-    if (patch.userId !== undefined && patch.userId !== null) {
-      const holder = this.#findVisitorByUserId(visitor.siteId, patch.userId);
-      if (holder && holder.id !== id) throw conflict(`User id ${patch.userId}`);
-    }
     const updated: Visitor = {
       ...visitor,
       ...definedFields(structuredClone(patch)),
@@ -189,6 +185,10 @@ export class MemoryStorage implements Storage {
       siteId: visitor.siteId,
       firstSeenAt: visitor.firstSeenAt,
     };
+    if (updated.verified && updated.userId !== null) {
+      const holder = this.#findVisitorByUserId(visitor.siteId, updated.userId);
+      if (holder && holder.id !== id) throw conflict(`User id ${updated.userId}`);
+    }
     this.#visitors.set(id, updated);
     this.#visitorChanged(updated);
     return structuredClone(updated);
@@ -390,9 +390,10 @@ export class MemoryStorage implements Storage {
     return undefined;
   }
 
+  /** The canonical visitor of a user: verified only, as an unproven claim never holds the id. */
   #findVisitorByUserId(siteId: string, userId: string): Visitor | undefined {
     for (const visitor of this.#visitors.values()) {
-      if (visitor.siteId === siteId && visitor.userId === userId) return visitor;
+      if (visitor.verified && visitor.siteId === siteId && visitor.userId === userId) return visitor;
     }
     return undefined;
   }

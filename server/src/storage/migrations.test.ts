@@ -72,13 +72,15 @@ describe('migrate', () => {
       INSERT INTO meta (key, value) VALUES ('installed_at', '1');
       INSERT INTO sites (id, key, name, secret, allowed_origins, created_at) VALUES ('s-1', 'demo', 'Demo', 'x', '["http://localhost:*"]', 1);
       INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at) VALUES ('a-1', 'A@x', 'a@x', 'A', 'agent', 'h', 1);
-      INSERT INTO visitors (id, site_id, user_id, name, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 'u-1', 'Kim', 2, 3);
+      INSERT INTO visitors (id, site_id, user_id, name, verified, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 'u-1', 'Kim', 1, 2, 3);
       INSERT INTO page_views (visitor_id, url, title, at) VALUES ('v-1', 'http://localhost/', 'Home', 2);
       INSERT INTO events (visitor_id, name, props, at) VALUES ('v-1', 'signup', '{"plan":"pro"}', 3);
       INSERT INTO conversations (id, site_id, visitor_id, assignee_id, created_at, updated_at, last_seq, last_message_text, last_message_author, last_message_at)
         VALUES ('c-1', 's-1', 'v-1', 'a-1', 4, 6, 2, 'Hi', 'agent', 6);
       INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
         VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', NULL, 'Hello', 5), ('m-2', 'c-1', 2, 'k-2', 'agent', 'a-1', 'A', 'Hi', 6);
+      INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, created_at, updated_at)
+        VALUES ('cb-1', 'c-1', 'v-1', 'k-3', '+821012345678', 7, 7);
     `);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
     const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
@@ -90,6 +92,28 @@ describe('migrate', () => {
     expect(Object.values(before).every((rows) => rows.length > 0)).toBe(true);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('moves unverified user ids out of the canonical slot at version 4 and keeps every visitor', () => {
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'demo', 'Demo', 'x', 1);
+      INSERT INTO visitors (id, site_id, user_id, name, verified, first_seen_at, last_seen_at) VALUES
+        ('v-verified', 's-1', 'u-1', 'Kim', 1, 1, 1),
+        ('v-claimed', 's-1', 'u-2', 'Mallory', 0, 1, 1),
+        ('v-anonymous', 's-1', NULL, NULL, 0, 1, 1);
+      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-claimed', 1, 1);
+    `);
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toEqual([4]);
+    expect(db.prepare('SELECT id, user_id, claimed_user_id, name, verified FROM visitors ORDER BY id').all()).toEqual([
+      { id: 'v-anonymous', user_id: null, claimed_user_id: null, name: null, verified: 0 },
+      { id: 'v-claimed', user_id: null, claimed_user_id: 'u-2', name: 'Mallory', verified: 0 },
+      { id: 'v-verified', user_id: 'u-1', claimed_user_id: null, name: 'Kim', verified: 1 },
+    ]);
+    // The slot the claim held is free for the real user now; the claim stays with its visitor.
+    db.prepare("INSERT INTO visitors (id, site_id, user_id, verified, first_seen_at, last_seen_at) VALUES ('v-real', 's-1', 'u-2', 1, 2, 2)").run();
+    expect(db.prepare("SELECT visitor_id FROM conversations WHERE id = 'c-1'").pluck().get()).toBe('v-claimed');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('leaves the database at the last whole version when a migration fails', () => {

@@ -167,6 +167,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX callbacks_status_created ON callbacks (status, created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'unverified user ids apart from verified ones',
+    // user_id is the canonical slot of a user (unique per site) and holds proven ids only; what
+    // a page claims without a user hash goes to claimed_user_id, which any number of visitors
+    // may share. Earlier versions kept both in user_id, so a claim could take the slot of a user.
+    sql: `
+      ALTER TABLE visitors ADD COLUMN claimed_user_id TEXT;
+      UPDATE visitors SET claimed_user_id = user_id, user_id = NULL WHERE verified = 0 AND user_id IS NOT NULL;
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

@@ -32,7 +32,10 @@ export interface AgentRow {
 export interface VisitorRow {
   id: string;
   site_id: string;
+  /** The proven user id: set only when verified (unique per site). */
   user_id: string | null;
+  /** The user id the page claimed without proof: set only when not verified (shared freely). */
+  claimed_user_id: string | null;
   name: string | null;
   email: string | null;
   verified: number;
@@ -164,7 +167,7 @@ export function visitorFromRow(row: VisitorRow): Visitor {
   return {
     id: row.id,
     siteId: row.site_id,
-    userId: row.user_id,
+    userId: row.user_id ?? row.claimed_user_id,
     name: row.name,
     email: row.email,
     verified: row.verified === 1,
@@ -183,7 +186,9 @@ export function visitorToRow(visitor: Visitor): VisitorRow {
   return {
     id: visitor.id,
     site_id: visitor.siteId,
-    user_id: visitor.userId,
+    // An unproven id never takes the canonical slot of a user (see CONTEXT.md, identity).
+    user_id: visitor.verified ? visitor.userId : null,
+    claimed_user_id: visitor.verified ? null : visitor.userId,
     name: visitor.name,
     email: visitor.email,
     verified: visitor.verified ? 1 : 0,

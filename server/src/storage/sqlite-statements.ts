@@ -56,16 +56,16 @@ export function prepareStatements(db: Database) {
     ),
 
     insertVisitor: db.prepare<VisitorRow>(
-      `INSERT INTO visitors (id, site_id, user_id, name, email, verified, attributes, browser, os, language,
-         current_page, first_seen_at, last_seen_at)
-       VALUES (@id, @site_id, @user_id, @name, @email, @verified, @attributes, @browser, @os, @language,
-         @current_page, @first_seen_at, @last_seen_at)`,
+      `INSERT INTO visitors (id, site_id, user_id, claimed_user_id, name, email, verified, attributes, browser, os,
+         language, current_page, first_seen_at, last_seen_at)
+       VALUES (@id, @site_id, @user_id, @claimed_user_id, @name, @email, @verified, @attributes, @browser, @os,
+         @language, @current_page, @first_seen_at, @last_seen_at)`,
     ),
     visitorById: db.prepare<[string], VisitorRow>('SELECT * FROM visitors WHERE id = ?'),
-    visitorByUserId: db.prepare<[string, string], VisitorRow>('SELECT * FROM visitors WHERE site_id = ? AND user_id = ?'),
+    visitorByUserId: db.prepare<[string, string], VisitorRow>('SELECT * FROM visitors WHERE site_id = ? AND user_id = ? AND verified = 1'),
     updateVisitor: db.prepare<VisitorRow>(
-      `UPDATE visitors SET user_id = @user_id, name = @name, email = @email, verified = @verified,
-         attributes = @attributes, browser = @browser, os = @os, language = @language,
+      `UPDATE visitors SET user_id = @user_id, claimed_user_id = @claimed_user_id, name = @name, email = @email,
+         verified = @verified, attributes = @attributes, browser = @browser, os = @os, language = @language,
          current_page = @current_page, last_seen_at = @last_seen_at
        WHERE id = @id`,
     ),

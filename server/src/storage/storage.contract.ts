@@ -220,25 +220,47 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.getVisitor(visitor.id)).toEqual(visitor);
       });
 
-      it('finds a visitor by the user id of its own site only', async () => {
+      it('finds a verified visitor by the user id of its own site only', async () => {
         const site = await storage.createSite(aSite());
         const otherSite = await storage.createSite(aSite());
-        const visitor = await storage.createVisitor(aVisitor(site.id, { userId: 'u-1' }));
+        const visitor = await storage.createVisitor(aVisitor(site.id, { userId: 'u-1', verified: true }));
         expect(await storage.findVisitorByUserId(site.id, 'u-1')).toEqual(visitor);
         expect(await storage.findVisitorByUserId(otherSite.id, 'u-1')).toBeNull();
         expect(await storage.findVisitorByUserId(site.id, 'u-2')).toBeNull();
       });
 
-      it('allows one visitor per user id and site, and any number of anonymous ones', async () => {
+      it('allows one verified visitor per user id and site, and any number of anonymous ones', async () => {
         const site = await storage.createSite(aSite());
         const otherSite = await storage.createSite(aSite());
-        await storage.createVisitor(aVisitor(site.id, { userId: 'u-1' }));
+        await storage.createVisitor(aVisitor(site.id, { userId: 'u-1', verified: true }));
         await storage.createVisitor(aVisitor(site.id));
         await storage.createVisitor(aVisitor(site.id));
-        await storage.createVisitor(aVisitor(otherSite.id, { userId: 'u-1' }));
-        expect(await rejectionCode(storage.createVisitor(aVisitor(site.id, { userId: 'u-1' })))).toBe('conflict');
+        await storage.createVisitor(aVisitor(otherSite.id, { userId: 'u-1', verified: true }));
+        expect(await rejectionCode(storage.createVisitor(aVisitor(site.id, { userId: 'u-1', verified: true })))).toBe('conflict');
         const anonymous = await storage.createVisitor(aVisitor(site.id));
-        expect(await rejectionCode(storage.updateVisitor(anonymous.id, { userId: 'u-1' }))).toBe('conflict');
+        expect(await rejectionCode(storage.updateVisitor(anonymous.id, { userId: 'u-1', verified: true }))).toBe('conflict');
+        expect(await storage.getVisitor(anonymous.id)).toMatchObject({ userId: null, verified: false });
+      });
+
+      it('never finds an unverified claim of a user id, and lets several visitors claim the same one', async () => {
+        const site = await storage.createSite(aSite());
+        const first = await storage.createVisitor(aVisitor(site.id, { userId: 'u-1', name: 'Mallory' }));
+        const anonymous = await storage.createVisitor(aVisitor(site.id));
+        const second = await storage.updateVisitor(anonymous.id, { userId: 'u-1', name: 'Eve' });
+        expect(second).toMatchObject({ userId: 'u-1', verified: false });
+        expect(await storage.getVisitor(first.id)).toEqual(first);
+        expect(await storage.findVisitorByUserId(site.id, 'u-1')).toBeNull();
+
+        // A verified visitor takes the id beside the claims, and only it is found.
+        const verified = await storage.createVisitor(aVisitor(site.id, { userId: 'u-1', verified: true }));
+        expect(await storage.findVisitorByUserId(site.id, 'u-1')).toEqual(verified);
+        const third = await storage.createVisitor(aVisitor(site.id, { userId: 'u-1' }));
+        expect(await storage.getVisitor(third.id)).toMatchObject({ userId: 'u-1', verified: false });
+        expect(await storage.findVisitorByUserId(site.id, 'u-1')).toEqual(verified);
+
+        // A claim being verified meets the verified visitor's id: a conflict, and nothing changes.
+        expect(await rejectionCode(storage.updateVisitor(first.id, { verified: true }))).toBe('conflict');
+        expect(await storage.getVisitor(first.id)).toEqual(first);
       });
 
       it('refuses a visitor of an unknown site', async () => {

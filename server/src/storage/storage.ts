@@ -45,7 +45,11 @@ export interface Agent {
   createdAt: number;
 }
 
-/** A visitor as stored (the profile shown to agents adds presence). */
+/**
+ * A visitor as stored (the profile shown to agents adds presence). `userId` is the id the page
+ * named: proven when `verified`, else only claimed; a store keeps the two apart, so that only a
+ * proven id makes a visitor the canonical one of its user (`findVisitorByUserId`).
+ */
 export type Visitor = Omit<VisitorProfile, 'online'>;
 
 /** Fields of a visitor that can be changed. */
@@ -178,11 +182,18 @@ export interface Storage {
 
   createVisitor(visitor: Visitor): Promise<Visitor>;
   getVisitor(id: string): Promise<Visitor | null>;
+  /**
+   * The site's canonical visitor of a user id: the one VERIFIED visitor holding it. A visitor
+   * whose `userId` is only claimed (`verified` false) is never found, and any number of them may
+   * claim the same id. Creating or updating a second verified visitor with a taken id is a
+   * `conflict`.
+   */
   findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
   /**
    * Moves everything of visitor `fromId` (conversations, callback requests, page views, events) to `intoId` and
-   * deletes `fromId`. Used when an anonymous visitor proves they are a known user.
+   * deletes `fromId`. Used when an unverified visitor proves they are a known user; the broker
+   * never merges into an unverified visitor (see `broker/identity.ts`).
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
   addPageView(visitorId: string, page: PageView): Promise<void>;
