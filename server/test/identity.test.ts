@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeUserHash } from '../src/auth/user-hash.js';
-import { PAGE_ORIGIN, TestClient, adminToken, postJson, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
+import { PAGE_ORIGIN, TestClient, adminToken, postJson, startTestRelay, upgradeStatus, visitorToken, type TestRelay } from './relay-harness.js';
 
 const SITE_SECRET = 'demo-site-secret';
 
@@ -134,6 +134,62 @@ describe('identity: unverified claims never take over a user', () => {
     const device = await connected(signedIn.token);
     expect(device.visitorId).toBe(signedIn.visitor.id);
     for (const c of [attacker.client, victim.client, agent, again, device.client]) c.close();
+  });
+
+  it("gives a labelled visitor's proven identity a new visitor and token; the label's other holders read nothing", async () => {
+    const userHash = computeUserHash('labelled-1', SITE_SECRET);
+    // Two connections share one labelled visitor's token: the page's, and whoever else holds it.
+    const page = await connected();
+    const other = await connected(page.token);
+    page.client.send({ type: 'visitor.identify', userId: 'labelled-1', name: 'Guess' });
+    await page.client.next('visitor.identified');
+    page.client.send({ type: 'chat.send', clientId: 'labelled-msg-1', text: 'before signing in' });
+    const { conversationId } = await page.client.next('chat.ack');
+
+    page.client.send({ type: 'visitor.identify', userId: 'labelled-1', userHash, name: 'Kim' });
+    const signedIn = await page.client.next('visitor.identified');
+    expect(signedIn.visitor).toMatchObject({ userId: 'labelled-1', verified: true, name: 'Kim' });
+    expect(signedIn.visitor.id).not.toBe(page.visitorId);
+    expect(signedIn.conversations.map((c) => c.id)).toEqual([conversationId]);
+
+    // The signed-in connection goes on as the user; the other one was not moved and reads nothing.
+    page.client.send({ type: 'chat.send', clientId: 'labelled-msg-2', conversationId, text: 'after signing in' });
+    await page.client.next('chat.ack', (f) => f.clientId === 'labelled-msg-2');
+    await drained(other.client);
+    expect(other.client.frames.filter((f) => f.type === 'visitor.identified')).toEqual([]);
+    expect(other.client.frames.filter((f) => f.type === 'chat.message' && f.message.text === 'after signing in')).toEqual([]);
+    other.client.send({ type: 'chat.sync', conversationId, afterSeq: 0 });
+    expect((await other.client.next('error', (f) => f.ref === 'chat.sync')).code).toBe('forbidden');
+    // A message from it has no visitor to belong to: it must sign in again (4001), nothing is written.
+    other.client.send({ type: 'chat.send', clientId: 'orphan-msg-1', text: 'hello?' });
+    expect((await other.client.next('error')).code).toBe('unauthorized');
+    expect((await other.client.closed).code).toBe(4001);
+
+    // The labelled visitor is gone: its token opens nothing, and over HTTP it gets a new visitor.
+    expect(await upgradeStatus(relay, page.token, PAGE_ORIGIN)).toBe(401);
+    const fresh = await visitorToken(relay, { token: page.token });
+    expect([page.visitorId, signedIn.visitor.id]).not.toContain(fresh.visitorId);
+    page.client.close();
+  });
+
+  it("switches one browser to another verified user without moving the first user's other devices", async () => {
+    const first = await visitorToken(relay, { user: { userId: 'shared-1', userHash: computeUserHash('shared-1', SITE_SECRET) } });
+    const laptop = await connected(first.token);
+    const phone = await connected(first.token);
+    laptop.client.send({ type: 'visitor.identify', userId: 'shared-2', userHash: computeUserHash('shared-2', SITE_SECRET) });
+    const switched = await laptop.client.next('visitor.identified');
+    expect(switched.visitor).toMatchObject({ userId: 'shared-2', verified: true });
+    expect(switched.visitor.id).not.toBe(first.visitorId);
+
+    await drained(phone.client);
+    expect(phone.client.frames.filter((f) => f.type === 'visitor.identified')).toEqual([]);
+    phone.client.send({ type: 'chat.send', clientId: 'phone-msg-1', text: 'still the first user' });
+    const ack = await phone.client.next('chat.ack');
+    const reconnect = await connected(first.token);
+    expect(reconnect.visitorId).toBe(first.visitorId);
+    const welcome = reconnect.client.frames.find((f) => f.type === 'welcome');
+    expect(welcome?.type === 'welcome' && welcome.conversations.map((c) => c.id)).toEqual([ack.conversationId]);
+    for (const c of [laptop.client, phone.client, reconnect.client]) c.close();
   });
 
   it('answers an unverified claim of a taken user id like any other, over HTTP and over the socket', async () => {

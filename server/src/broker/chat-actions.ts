@@ -11,7 +11,9 @@ import type {
   Message,
   ServerFrame,
 } from '@parley/protocol';
+import { ParleyError } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
+import { isStorageError } from '../storage/storage-error.js';
 import type { Conversation } from '../storage/storage.js';
 import type { BrokerContext } from './context.js';
 import { newMessageId } from './message-id.js';
@@ -31,20 +33,23 @@ function ack(session: Session, message: Message, clientId: string): void {
 
 /**
  * The visitor's newest open conversation, or a new one (for a visitor's frame that names none:
- * a message, a callback request). Serialised per visitor so two tabs never start two.
+ * a message, a callback request). Serialised per visitor so two tabs never start two. A visitor
+ * that no longer exists (a label that proved a user's identity on another connection, and was
+ * folded into that user) is answered `unauthorized`: the connection must get a token again.
  */
 export function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
   const visitorId = session.subjectId;
   return ctx.serial(`visitor:${visitorId}`, async () => {
     const [open] = await ctx.storage.listConversations({ visitorId, status: 'open', limit: 1 });
     if (open) return open;
-    const conversation = await ctx.storage.createConversation({
-      id: nanoid(),
-      siteId: session.siteId!,
-      visitorId,
-      createdAt: ctx.now(),
-    });
-    return conversation;
+    try {
+      return await ctx.storage.createConversation({ id: nanoid(), siteId: session.siteId!, visitorId, createdAt: ctx.now() });
+    } catch (error) {
+      if (isStorageError(error, 'not_found') && !(await ctx.storage.getVisitor(visitorId))) {
+        throw new ParleyError('unauthorized', 'This visitor no longer exists.');
+      }
+      throw error;
+    }
   });
 }
 

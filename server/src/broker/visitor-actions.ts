@@ -38,9 +38,11 @@ async function identified(ctx: BrokerContext, visitor: Visitor, token: string): 
 }
 
 /**
- * `visitor.identify`: a proven user id moves this visitor (every tab of it) onto the site's
- * canonical visitor for that user, with a new token and the merged history; an unproven one
- * only labels the visitor. A wrong hash is refused with `identity_invalid`.
+ * `visitor.identify` (rules in `identity.ts`): a proven user id moves this connection onto the
+ * site's canonical visitor for that user (or a new one), with a new token and the merged history;
+ * an unproven one only labels the visitor. The other tabs of an anonymous visitor follow it; those
+ * of a labelled visitor or of another user do not (they are not vouched for, or are someone
+ * else's), and read nothing of the user. A wrong hash is refused with `identity_invalid`.
  */
 export async function visitorIdentify(ctx: BrokerContext, session: Session, frame: VisitorIdentifyFrame): Promise<void> {
   const site = await ctx.storage.getSite(session.siteId!);
@@ -56,13 +58,13 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
     session.send(await identified(ctx, visitor, ctx.issueVisitorToken(visitor.id, site.id)));
   } else {
     const token = ctx.issueVisitorToken(visitor.id, site.id);
-    const tabs = [...ctx.registry.members(`visitor:${before}`)];
+    const tabs = result.tabsFollow ? ctx.registry.members(`visitor:${before}`) : [session];
     for (const tab of tabs) {
       ctx.registry.leave(tab, `visitor:${before}`);
       tab.subjectId = visitor.id;
       ctx.registry.join(tab, `visitor:${visitor.id}`);
     }
-    // Every tab of the old visitor now acts as the known user and must keep the new token.
+    // The connections that moved now act as the known user and must keep the new token.
     const frameOut = await identified(ctx, visitor, token);
     for (const tab of tabs) tab.send(frameOut);
     if (!tabs.includes(session)) session.send(frameOut);
