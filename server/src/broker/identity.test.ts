@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeUserHash } from '../auth/user-hash.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Visitor } from '../storage/storage.js';
-import { applyIdentity, createAnonymousVisitor, identityState } from './identity.js';
+import { applyIdentity, applyIdentityOrStartOver, createAnonymousVisitor, identityState } from './identity.js';
 
 const hashOf = (userId: string): string => computeUserHash(userId, 'secret');
 
@@ -161,6 +161,21 @@ describe('applyIdentity', () => {
   it('answers unauthorized for a visitor that no longer exists', async () => {
     const { storage, site } = await setup();
     await expect(applyIdentity(storage, site, 'gone', { userId: 'u1' }, 2)).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('starts over as a new visitor when the token\'s visitor was merged away meanwhile (HTTP)', async () => {
+    const { storage, site } = await setup();
+    const owner = await createAnonymousVisitor(storage, site.id, 1);
+    await applyIdentity(storage, site, owner.id, { userId: 'u1', userHash: hashOf('u1') }, 2);
+    const tab = await createAnonymousVisitor(storage, site.id, 1);
+    // Another tab with the same token signed in first: this request's visitor is gone.
+    await applyIdentity(storage, site, tab.id, { userId: 'u1', userHash: hashOf('u1') }, 3);
+    const proven = await applyIdentityOrStartOver(storage, site, tab.id, { userId: 'u1', userHash: hashOf('u1') }, 4);
+    expect(proven).toMatchObject({ switched: true, visitor: { id: owner.id, verified: true } });
+    const claimed = await applyIdentityOrStartOver(storage, site, tab.id, { userId: 'u1', name: 'Kim' }, 5);
+    expect(claimed).toMatchObject({ switched: true, visitor: { userId: 'u1', verified: false, name: 'Kim' } });
+    expect([owner.id, tab.id]).not.toContain(claimed.visitor.id);
+    await expect(applyIdentityOrStartOver(storage, site, tab.id, { userId: 'u1', userHash: 'bad' }, 6)).rejects.toMatchObject({ code: 'identity_invalid' });
   });
 
   it('joins the canonical visitor another device created between its read and its write', async () => {

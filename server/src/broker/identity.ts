@@ -79,14 +79,15 @@ export async function applyIdentity(
   claim: IdentityClaim,
   now: number,
 ): Promise<IdentityResult> {
+  const userId = claim.userId;
+  if (claim.userHash !== undefined && (!userId || !verifyUserHash(userId, claim.userHash, site.secret))) {
+    throw new ParleyError('identity_invalid');
+  }
   const current = await storage.getVisitor(visitorId);
   if (!current) throw new ParleyError('unauthorized', 'This visitor no longer exists.');
   if (current.siteId !== site.id) throw new ParleyError('forbidden', 'This visitor does not belong to the site.');
+  if (claim.userHash === undefined || !userId) return label(storage, current, claim, now);
 
-  if (claim.userHash === undefined) return label(storage, current, claim, now);
-
-  const userId = claim.userId;
-  if (!userId || !verifyUserHash(userId, claim.userHash, site.secret)) throw new ParleyError('identity_invalid');
   try {
     return await prove(storage, site, current, userId, claim, now);
   } catch (error) {
@@ -94,6 +95,27 @@ export async function applyIdentity(
     // write (the unique slot refused us): decide again, now that it exists.
     if (!isStorageError(error, 'conflict')) throw error;
     return prove(storage, site, current, userId, claim, now);
+  }
+}
+
+/**
+ * `applyIdentity` for a request that named its visitor by a token read a moment ago: when that
+ * visitor was merged into a known user meanwhile (another tab of the browser signed in first),
+ * the claim applies to a new anonymous visitor instead, reported as `switched` (a new token).
+ */
+export async function applyIdentityOrStartOver(
+  storage: Storage,
+  site: Site,
+  visitorId: string,
+  claim: IdentityClaim,
+  now: number,
+): Promise<IdentityResult> {
+  try {
+    return await applyIdentity(storage, site, visitorId, claim, now);
+  } catch (error) {
+    if (!(error instanceof ParleyError && error.code === 'unauthorized')) throw error;
+    const fresh = await createAnonymousVisitor(storage, site.id, now);
+    return { ...(await applyIdentity(storage, site, fresh.id, claim, now)), switched: true };
   }
 }
 

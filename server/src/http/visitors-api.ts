@@ -7,7 +7,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ParleyError } from '@parley/protocol';
 import { verifyToken } from '../auth/tokens.js';
-import { applyIdentity, createAnonymousVisitor, type IdentityClaim } from '../broker/identity.js';
+import { applyIdentityOrStartOver, createAnonymousVisitor, type IdentityClaim } from '../broker/identity.js';
 import { clientKey } from '../edge/client-ip.js';
 import type { KeyedRateLimiter } from '../edge/rate-limiter.js';
 import { isOriginAllowed } from '../origin.js';
@@ -102,7 +102,7 @@ export async function handleVisitors(req: IncomingMessage, res: ServerResponse, 
 
   if (input.user) {
     try {
-      const result = await applyIdentity(deps.storage, site, visitor.id, input.user, now);
+      const result = await applyIdentityOrStartOver(deps.storage, site, visitor.id, input.user, now);
       if (result.switched) token = null;
       visitor = result.visitor;
     } catch (error) {
