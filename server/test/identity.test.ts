@@ -192,6 +192,22 @@ describe('identity: unverified claims never take over a user', () => {
     for (const c of [laptop.client, phone.client, reconnect.client]) c.close();
   });
 
+  it('signs in two tabs of one anonymous visitor at once, both as the known user', async () => {
+    const userHash = computeUserHash('two-tabs-1', SITE_SECRET);
+    const owner = await visitorToken(relay, { user: { userId: 'two-tabs-1', userHash } });
+    const tabA = await connected();
+    const tabB = await connected(tabA.token);
+    tabA.client.send({ type: 'visitor.identify', userId: 'two-tabs-1', userHash });
+    tabB.client.send({ type: 'visitor.identify', userId: 'two-tabs-1', userHash });
+    for (const tab of [tabA, tabB]) {
+      const identified = await tab.client.next('visitor.identified');
+      expect(identified.visitor).toMatchObject({ id: owner.visitorId, verified: true });
+      await drained(tab.client);
+      expect(tab.client.frames.filter((f) => f.type === 'error')).toEqual([]);
+      tab.client.close();
+    }
+  });
+
   it('answers an unverified claim of a taken user id like any other, over HTTP and over the socket', async () => {
     const userHash = computeUserHash('taken-1', SITE_SECRET);
     const owner = await visitorToken(relay, { user: { userId: 'taken-1', userHash } });

@@ -47,10 +47,12 @@ async function identified(ctx: BrokerContext, visitor: Visitor, token: string): 
 export async function visitorIdentify(ctx: BrokerContext, session: Session, frame: VisitorIdentifyFrame): Promise<void> {
   const site = await ctx.storage.getSite(session.siteId!);
   if (!site) throw new ParleyError('forbidden', 'The site no longer exists.');
-  const before = session.subjectId;
-  const result = await ctx.serial(`visitor:${before}`, () =>
-    applyIdentity(ctx.storage, site, before, claimOf(frame), ctx.now()),
-  );
+  let before = session.subjectId;
+  const result = await ctx.serial(`visitor:${before}`, () => {
+    // Another tab's sign-in may have moved this connection while the frame waited.
+    before = session.subjectId;
+    return applyIdentity(ctx.storage, site, before, claimOf(frame), ctx.now());
+  });
   const visitor = result.visitor;
 
   if (!result.switched) {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { computeUserHash } from '../auth/user-hash.js';
+import { applyIdentity, createAnonymousVisitor } from './identity.js';
+import { testBroker } from './test-broker.js';
+
+describe('visitorIdentify', () => {
+  it('identifies a tab that another tab\'s sign-in moved while its own frame waited', async () => {
+    const { storage, broker, site, connect } = await testBroker();
+    const userHash = computeUserHash('u1', site.secret);
+    const owner = await createAnonymousVisitor(storage, site.id, 1);
+    await applyIdentity(storage, site, owner.id, { userId: 'u1', userHash }, 1);
+    const anonymous = await createAnonymousVisitor(storage, site.id, 1);
+    const identity = { role: 'visitor', visitorId: anonymous.id, siteId: site.id } as const;
+    const tabA = await connect(identity);
+    const tabB = await connect(identity);
+
+    // Both frames are in flight at once: B's waits behind A's, which folds the visitor into u1's.
+    await Promise.all([tabA, tabB].map((tab) => broker.handle(tab.session, { type: 'visitor.identify', userId: 'u1', userHash })));
+    for (const tab of [tabA, tabB]) {
+      expect(tab.session.subjectId).toBe(owner.id);
+      const identified = tab.frames.flatMap((f) => (f.type === 'visitor.identified' ? [f.visitor.id] : []));
+      expect(identified).toContain(owner.id);
+    }
+    expect(await storage.getVisitor(anonymous.id)).toBeNull();
+  });
+});
