@@ -136,6 +136,24 @@ describe('identity: unverified claims never take over a user', () => {
     for (const c of [attacker.client, victim.client, agent, again, device.client]) c.close();
   });
 
+  it('keeps an unverified claim made over HTTP from receiving a verified sign-in made over HTTP', async () => {
+    const attacker = await visitorToken(relay, { user: { userId: 'victim-http', name: 'Mallory' } });
+    const victim = await connected();
+    victim.client.send({ type: 'chat.send', clientId: 'victim-http-1', text: 'private' });
+    const { conversationId } = await victim.client.next('chat.ack');
+    const signedIn = await visitorToken(relay, { token: victim.token, user: { userId: 'victim-http', userHash: computeUserHash('victim-http', SITE_SECRET) } });
+    expect(signedIn.visitorId).toBe(victim.visitorId);
+    expect(signedIn.visitorId).not.toBe(attacker.visitorId);
+
+    const again = new TestClient(relay, attacker.token, PAGE_ORIGIN);
+    const welcome = await again.hello();
+    expect(welcome.visitor).toMatchObject({ id: attacker.visitorId, verified: false });
+    expect(welcome.conversations).toEqual([]);
+    again.send({ type: 'chat.sync', conversationId, afterSeq: 0 });
+    expect((await again.next('error', (f) => f.ref === 'chat.sync')).code).toBe('forbidden');
+    for (const c of [victim.client, again]) c.close();
+  });
+
   it("gives a labelled visitor's proven identity a new visitor and token; the label's other holders read nothing", async () => {
     const userHash = computeUserHash('labelled-1', SITE_SECRET);
     // Two connections share one labelled visitor's token: the page's, and whoever else holds it.
@@ -208,21 +226,33 @@ describe('identity: unverified claims never take over a user', () => {
     }
   });
 
-  it('answers an unverified claim of a taken user id like any other, over HTTP and over the socket', async () => {
-    const userHash = computeUserHash('taken-1', SITE_SECRET);
-    const owner = await visitorToken(relay, { user: { userId: 'taken-1', userHash } });
-    const claimed = await visitorToken(relay, { user: { userId: 'claimed-1', name: 'First' } });
+  /** A user id verified by one visitor, and one claimed by another. */
+  async function takenIds(tag: string): Promise<{ verified: string; claimed: string; owner: string; claimant: string }> {
+    const verified = `taken-${tag}`;
+    const claimed = `claimed-${tag}`;
+    const owner = await visitorToken(relay, { user: { userId: verified, userHash: computeUserHash(verified, SITE_SECRET) } });
+    const claimant = await visitorToken(relay, { user: { userId: claimed, name: 'First' } });
+    return { verified, claimed, owner: owner.visitorId, claimant: claimant.visitorId };
+  }
 
-    // HTTP: ids verified elsewhere, claimed elsewhere, and never seen all answer 200 with a visitor of its own.
-    for (const userId of ['taken-1', 'claimed-1', 'unknown-1']) {
+  it('answers an unverified claim of a taken user id over HTTP like any other (200, never 500)', async () => {
+    const taken = await takenIds('http');
+    // Ids verified elsewhere, claimed elsewhere, and never seen all answer 200 with a visitor of its own.
+    for (const userId of [taken.verified, taken.claimed, 'unknown-http']) {
       const res = await postJson(relay, '/api/visitors', { siteKey: 'demo', user: { userId, name: 'Someone' } }, { Origin: PAGE_ORIGIN });
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['token', 'visitorId']);
-      expect([owner.visitorId, claimed.visitorId]).not.toContain(res.body.visitorId);
+      expect([taken.owner, taken.claimant]).not.toContain(res.body.visitorId);
     }
+    // The owner is still the one canonical visitor of the user id.
+    const again = await visitorToken(relay, { user: { userId: taken.verified, userHash: computeUserHash(taken.verified, SITE_SECRET) } });
+    expect(again.visitorId).toBe(taken.owner);
+  });
 
-    // The socket: the same claims answer `visitor.identified`, labelling only this visitor.
-    for (const userId of ['taken-1', 'claimed-1', 'unknown-1']) {
+  it('answers an unverified claim of a taken user id over the socket like any other (never internal)', async () => {
+    const taken = await takenIds('socket');
+    // The claims answer `visitor.identified`, labelling only this visitor.
+    for (const userId of [taken.verified, taken.claimed, 'unknown-socket']) {
       const { client, visitorId } = await connected();
       client.send({ type: 'visitor.identify', userId, name: 'Someone' });
       const identified = await client.next('visitor.identified');
@@ -231,9 +261,7 @@ describe('identity: unverified claims never take over a user', () => {
       expect(client.frames.filter((f) => f.type === 'error')).toEqual([]);
       client.close();
     }
-
-    // The owner is still the one canonical visitor of the user id.
-    const again = await visitorToken(relay, { user: { userId: 'taken-1', userHash } });
-    expect(again.visitorId).toBe(owner.visitorId);
+    const again = await visitorToken(relay, { user: { userId: taken.verified, userHash: computeUserHash(taken.verified, SITE_SECRET) } });
+    expect(again.visitorId).toBe(taken.owner);
   });
 });
