@@ -78,11 +78,20 @@ export function prepareStatements(db: Database) {
     insertPageView: db.prepare<[string, string, string, number]>(
       'INSERT INTO page_views (visitor_id, url, title, at) VALUES (?, ?, ?, ?)',
     ),
+    // "Newest" is the listing order (at, then id); the (visitor_id, at, id) index serves both.
+    prunePageViews: db.prepare<[string, string, number]>(
+      `DELETE FROM page_views WHERE visitor_id = ? AND id IN
+         (SELECT id FROM page_views WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`,
+    ),
     newestPageViews: db.prepare<[string, number], PageViewRow>(
       'SELECT url, title, at FROM page_views WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',
     ),
     insertEvent: db.prepare<[string, string, string, number]>(
       'INSERT INTO events (visitor_id, name, props, at) VALUES (?, ?, ?, ?)',
+    ),
+    pruneEvents: db.prepare<[string, string, number]>(
+      `DELETE FROM events WHERE visitor_id = ? AND id IN
+         (SELECT id FROM events WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`,
     ),
     newestEvents: db.prepare<[string, number], EventRow>(
       'SELECT name, props, at FROM events WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',

@@ -285,6 +285,24 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.listPageViews('nobody', 5)).toEqual([]);
       });
 
+      it('keeps only the newest page views and events of a visitor when given a cap', async () => {
+        const { visitor } = await siteWithVisitor();
+        const other = await storage.createVisitor(aVisitor(visitor.siteId));
+        await storage.addPageView(other.id, { url: 'https://shop.example/other', title: 'Other', at: 1 }, 2);
+        // Out of order on purpose: "newest" is by time, as listed, not by arrival.
+        for (const at of [10, 40, 20, 50, 30]) {
+          await storage.addPageView(visitor.id, { url: `https://shop.example/${at}`, title: `Page ${at}`, at }, 3);
+          await storage.addEvent(visitor.id, { name: `event-${at}`, props: {}, at }, 2);
+        }
+        expect((await storage.listPageViews(visitor.id, 100)).map((p) => p.at)).toEqual([50, 40, 30]);
+        expect((await storage.listEvents(visitor.id, 100)).map((e) => e.at)).toEqual([50, 40]);
+        // Another visitor's history is not touched by the cap.
+        expect(await storage.listPageViews(other.id, 100)).toHaveLength(1);
+        // Without a cap nothing is deleted.
+        await storage.addPageView(visitor.id, { url: 'https://shop.example/60', title: 'Page 60', at: 60 });
+        expect(await storage.listPageViews(visitor.id, 100)).toHaveLength(4);
+      });
+
       it('refuses page views and events of an unknown visitor', async () => {
         expect(await rejectionCode(storage.addPageView('nope', { url: 'https://x.example/', title: '', at: 1 }))).toBe('not_found');
         expect(await rejectionCode(storage.addEvent('nope', { name: 'x', props: {}, at: 1 }))).toBe('not_found');

@@ -185,10 +185,15 @@ export interface Storage {
    * deletes `fromId`. Used when an anonymous visitor proves they are a known user.
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
-  addPageView(visitorId: string, page: PageView): Promise<void>;
+  /**
+   * Records a page view. With `keep`, the visitor's page views beyond the newest `keep` are
+   * deleted in the same write, so no visitor's history grows without bound.
+   */
+  addPageView(visitorId: string, page: PageView, keep?: number): Promise<void>;
   /** Newest first. */
   listPageViews(visitorId: string, limit: number): Promise<PageView[]>;
-  addEvent(visitorId: string, event: TrackedEvent): Promise<void>;
+  /** Records a tracked event; `keep` caps the visitor's events as for `addPageView`. */
+  addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void>;
   /** Newest first. */
   listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]>;
 

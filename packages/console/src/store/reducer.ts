@@ -18,6 +18,9 @@ import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, Visit
 /** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
 export const TYPING_TTL_MS = 8000;
 
+/** Page views and events kept per visitor in the console (the relay keeps its own, larger history). */
+export const CONTEXT_LIMIT = 200;
+
 /** Error codes after which a reply is worth sending again as it is. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'internal']);
 
@@ -133,11 +136,24 @@ function onConversationUpdated(state: ConsoleState, c: ConversationSummary): Con
   return { ...next, visitors: { ...next.visitors, [c.visitorId]: { ...ctx, past } } };
 }
 
+/**
+ * Adds what a `visitor.updated` carried to what the console holds, newest first: an entry seen
+ * before (the same frame twice, or a detail that already listed it) is not added again, and
+ * only the newest `CONTEXT_LIMIT` are kept, so an open console does not grow without bound.
+ */
+function mergeNewest<T extends { at: number }>(held: T[], incoming: readonly T[] | undefined, key: (item: T) => string): T[] {
+  if (!incoming || incoming.length === 0) return held;
+  const seen = new Set(held.map(key));
+  const fresh = incoming.filter((item) => !seen.has(key(item)));
+  if (fresh.length === 0) return held;
+  return byNewest([...fresh, ...held]).slice(0, CONTEXT_LIMIT);
+}
+
 function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { type: 'visitor.updated' }>): ConsoleState {
-  const { visitor, page, event } = frame;
+  const { visitor } = frame;
   const old = state.visitors[visitor.id] ?? emptyContext(visitor);
-  const pages = page && !old.pages.some((p) => p.at === page.at && p.url === page.url) ? byNewest([page, ...old.pages]) : old.pages;
-  const events = event ? byNewest([event, ...old.events]) : old.events;
+  const pages = mergeNewest(old.pages, frame.pages, (p) => `${p.at} ${p.url}`);
+  const events = mergeNewest(old.events, frame.events, (e) => `${e.at} ${e.name}`);
   let conversations = state.conversations;
   if (visitor.name) {
     conversations = { ...conversations };
