@@ -105,7 +105,9 @@ export class Broker implements BrokerContext {
     // site; the registry serialises it once and sends the same string to each agent connection.
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
       now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
-      batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
+      // Presence as it is when the batch leaves: a visitor may have left while the summary waited.
+      batch: (summaries) =>
+        this.publish(['agents'], { type: 'inbox.updates', conversations: summaries.map((c) => this.withPresence(c)) } satisfies ServerFrame),
     });
     this.activity = new ActivityLimiter(
       deps.settings.visitorActivityPerMinute ?? DEFAULT_VISITOR_ACTIVITY_PER_MINUTE,
@@ -268,11 +270,11 @@ export class Broker implements BrokerContext {
     return conversation;
   }
 
-  /** A conversation with its visitor and assignee names. */
+  /** A conversation with its visitor and assignee names and the visitor's presence. */
   async summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary> {
     const name = visitorName !== undefined ? visitorName : ((await this.visitorName(conversation.visitorId)) ?? null);
     const assignee = conversation.assigneeId ? await this.agent(conversation.assigneeId) : null;
-    return toSummary(conversation, name, assignee?.name ?? null);
+    return toSummary(conversation, name, assignee?.name ?? null, this.isOnline(conversation.visitorId));
   }
 
   /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */
@@ -282,7 +284,18 @@ export class Broker implements BrokerContext {
 
   /** A visitor with presence. */
   profile(visitor: Visitor): VisitorProfile {
-    return toVisitorProfile(visitor, this.registry.count(`visitor:${visitor.id}`) > 0);
+    return toVisitorProfile(visitor, this.isOnline(visitor.id));
+  }
+
+  /** The summary with the visitor's presence as it is now. */
+  private withPresence(summary: ConversationSummary): ConversationSummary {
+    const visitorOnline = this.isOnline(summary.visitorId);
+    return summary.visitorOnline === visitorOnline ? summary : { ...summary, visitorOnline };
+  }
+
+  /** Whether a tab of the visitor is connected (to this node: presence is per node for now). */
+  private isOnline(visitorId: string): boolean {
+    return this.registry.count(`visitor:${visitorId}`) > 0;
   }
 
   /** An agent by id, cached. */

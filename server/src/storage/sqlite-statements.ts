@@ -121,12 +121,14 @@ export function prepareStatements(db: Database) {
     // Taking the seq and updating the summary in one statement keeps the append to three
     // statements: dedupe lookup, this, and the insert. It returns the whole row so that the
     // store can report the conversation's new state without reading it again.
+    // The summary's last message is the last one a person wrote: the inbox previews what the
+    // visitor or the agent said, not "Ann resolved the conversation".
     advanceConversation: db.prepare<{ id: string; text: string; author: string; at: number }, ConversationRow>(
       `UPDATE conversations SET
          last_seq = last_seq + 1,
-         last_message_text = @text,
-         last_message_author = @author,
-         last_message_at = @at,
+         last_message_text = CASE WHEN @author = 'system' THEN last_message_text ELSE @text END,
+         last_message_author = CASE WHEN @author = 'system' THEN last_message_author ELSE @author END,
+         last_message_at = CASE WHEN @author = 'system' THEN last_message_at ELSE @at END,
          updated_at = max(updated_at, @at),
          first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
        WHERE id = @id

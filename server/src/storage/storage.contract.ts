@@ -642,6 +642,18 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.listMessages('nope', 0, 10)).toEqual([]);
       });
 
+      it('keeps the last message a person wrote as the last message, past system lines', async () => {
+        const conversation = await aConversation();
+        await storage.appendMessage(aMessage(conversation.id, { text: 'Where is my order?', author: 'visitor', at: 2_000 }));
+        await storage.appendMessage(aMessage(conversation.id, { text: 'Ann resolved the conversation', author: 'system', authorId: '', at: 3_000 }));
+        const after = await storage.getConversation(conversation.id);
+        expect(after).toMatchObject({ lastSeq: 2, updatedAt: 3_000, lastMessage: { text: 'Where is my order?', author: 'visitor', at: 2_000 } });
+        const [listed] = await storage.listConversations({ visitorId: conversation.visitorId, limit: 5 });
+        expect(listed?.lastMessage).toEqual({ text: 'Where is my order?', author: 'visitor', at: 2_000 });
+        await storage.appendMessage(aMessage(conversation.id, { text: 'It ships today.', author: 'agent', authorId: 'a-1', at: 4_000 }));
+        expect((await storage.getConversation(conversation.id))?.lastMessage).toEqual({ text: 'It ships today.', author: 'agent', at: 4_000 });
+      });
+
       it('hands out copies that do not change the stored messages', async () => {
         const conversation = await aConversation();
         const { message } = await storage.appendMessage(aMessage(conversation.id, { text: 'original' }));

@@ -63,6 +63,10 @@ export interface Conversation {
   resolvedAt: number | null;
   /** Seq of the newest message, 0 when none. */
   lastSeq: number;
+  /**
+   * The last message a person (the visitor or an agent) wrote; system lines ("Ann resolved the
+   * conversation") do not replace it. Null until a person wrote one.
+   */
   lastMessage: { text: string; author: Author; at: number } | null;
   /** When an agent first replied; null until then. For first-response time. */
   firstResponseAt: number | null;
@@ -205,7 +209,8 @@ export interface Storage {
 
   /**
    * Appends a message durably and atomically: assigns the conversation's next seq, updates its
-   * `lastSeq`, `lastMessage`, `updatedAt` (and `firstResponseAt` on the first agent message).
+   * `lastSeq`, `updatedAt`, `lastMessage` unless the author is `system` (and `firstResponseAt`
+   * on the first agent message).
    * If a message with the same (`authorId`, `clientId`) exists, returns it with
    * `duplicate: true` and writes nothing. When this resolves the message survives the process
    * dying.

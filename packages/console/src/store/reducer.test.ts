@@ -187,6 +187,26 @@ describe('reduce', () => {
     expect(s.conversations.c1!.visitorName).toBe('Dana');
   });
 
+  it('keeps the last words of a person as the summary\'s last message when system lines follow', () => {
+    const s = run(
+      opened(),
+      frame({ type: 'chat.message', message: message(2, { author: 'agent', authorId: ME.id, text: 'On it', at: 3_000 }) }),
+      frame({ type: 'chat.message', message: message(3, { author: 'system', authorId: '', text: 'Mina resolved the conversation', at: 4_000 }) }),
+    );
+    expect(s.conversations.c1).toMatchObject({ lastSeq: 3, updatedAt: 4_000, lastMessage: { text: 'On it', author: 'agent', at: 3_000 } });
+  });
+
+  it('keeps the inbox rows of a visitor live with their presence', () => {
+    const base = run(initialState(), frame(welcome([conversation({ visitorOnline: true }), conversation({ id: 'c2', visitorId: 'v2other0', visitorOnline: true })])));
+    const left = reduce(base, frame({ type: 'visitor.updated', visitor: visitor({ online: false }) }));
+    expect(left.conversations.c1!.visitorOnline).toBe(false);
+    expect(left.conversations.c2).toBe(base.conversations.c2);
+    const back = reduce(left, frame({ type: 'visitor.updated', visitor: visitor({ online: true }) }));
+    expect(back.conversations.c1!.visitorOnline).toBe(true);
+    // Nothing changed: the same conversations object, so the inbox does not re-render.
+    expect(reduce(back, frame({ type: 'visitor.updated', visitor: visitor({ online: true }) })).conversations).toBe(back.conversations);
+  });
+
   it('keeps every page view and event of a coalesced visitor.updated, once, newest first', () => {
     const pages = [
       { url: 'https://shop.test/d', title: 'D', at: 20 },

@@ -59,13 +59,17 @@ function withoutAcked(outbox: PendingMessage[], clientIds: ReadonlySet<string>):
   return outbox.filter((p) => !clientIds.has(p.clientId));
 }
 
-/** Folds one new message into its conversation's summary (last message, seq, time). */
+/**
+ * Folds one new message into its conversation's summary (seq, time, and the last message a
+ * person wrote: a system line is not what the inbox previews).
+ */
 function summaryWithMessage(c: ConversationSummary, m: Message): ConversationSummary {
-  if (m.seq <= c.lastSeq && c.lastMessage) return c;
+  const byPerson = m.author !== 'system';
+  if (m.seq <= c.lastSeq && (c.lastMessage || !byPerson)) return c;
   return {
     ...c,
     lastSeq: Math.max(c.lastSeq, m.seq),
-    lastMessage: { text: m.text, author: m.author, at: m.at },
+    lastMessage: byPerson ? { text: m.text, author: m.author, at: m.at } : c.lastMessage,
     updatedAt: Math.max(c.updatedAt, m.at),
     // An agent's reply means the agents' side has read everything before it.
     agentReadSeq: m.author === 'agent' ? Math.max(c.agentReadSeq, m.seq) : c.agentReadSeq,
@@ -154,12 +158,14 @@ function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { typ
   const old = state.visitors[visitor.id] ?? emptyContext(visitor);
   const pages = mergeNewest(old.pages, frame.pages, (p) => `${p.at} ${p.url}`);
   const events = mergeNewest(old.events, frame.events, (e) => `${e.at} ${e.name}`);
+  // The inbox rows of this visitor show their name and whether they are still on the site.
   let conversations = state.conversations;
-  if (visitor.name) {
-    conversations = { ...conversations };
-    for (const c of Object.values(conversations)) {
-      if (c.visitorId === visitor.id && c.visitorName !== visitor.name) conversations[c.id] = { ...c, visitorName: visitor.name };
-    }
+  for (const c of Object.values(state.conversations)) {
+    if (c.visitorId !== visitor.id) continue;
+    const visitorName = visitor.name ?? c.visitorName;
+    if (c.visitorName === visitorName && c.visitorOnline === visitor.online) continue;
+    if (conversations === state.conversations) conversations = { ...conversations };
+    conversations[c.id] = { ...c, visitorName, visitorOnline: visitor.online };
   }
   return { ...state, conversations, visitors: { ...state.visitors, [visitor.id]: { ...old, profile: visitor, pages, events } } };
 }
