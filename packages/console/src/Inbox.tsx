@@ -33,8 +33,8 @@ function presenceText(c: ConversationSummary): string | null {
 }
 
 /**
- * The row's preview: the last words of a person (the relay never sends a system line here).
- * An agent's are marked, the visitor's are not.
+ * The row's preview: the last words of a person (a system line only before anyone wrote, as
+ * for a callback request). An agent's are marked, the visitor's are not.
  */
 function lastLine(c: ConversationSummary): string {
   const last = c.lastMessage;

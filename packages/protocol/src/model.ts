@@ -46,7 +46,7 @@ export interface ConversationSummary {
   lastSeq: number;
   /**
    * The last message a person wrote (visitor or agent, as `author` says); system lines do not
-   * replace it. Null until a person wrote one.
+   * replace it. Until a person wrote, the newest system line; null while there is no message.
    */
   lastMessage?: { text: string; author: Author; at: number } | null;
   /**

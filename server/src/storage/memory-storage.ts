@@ -293,8 +293,10 @@ export class MemoryStorage implements Storage {
     this.#messages.set(conversation.id, messages);
     this.#byClientId.set(key, message);
     conversation.lastSeq = message.seq;
-    // The last message a person wrote (see `Conversation.lastMessage`).
-    if (message.author !== 'system') conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
+    // The last message a person wrote, or the newest system line until then (see `Conversation.lastMessage`).
+    if (message.author !== 'system' || !conversation.lastMessage || conversation.lastMessage.author === 'system') {
+      conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
+    }
     conversation.updatedAt = Math.max(conversation.updatedAt, message.at);
     if (message.author === 'agent' && conversation.firstResponseAt === null) conversation.firstResponseAt = message.at;
     this.#conversationChanged(conversation);

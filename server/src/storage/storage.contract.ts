@@ -644,10 +644,13 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
 
       it('keeps the last message a person wrote as the last message, past system lines', async () => {
         const conversation = await aConversation();
+        // Before anyone wrote, a system line is the best there is.
+        await storage.appendMessage(aMessage(conversation.id, { text: 'The visitor asked to be called back', author: 'system', authorId: '', at: 1_500 }));
+        expect((await storage.getConversation(conversation.id))?.lastMessage).toEqual({ text: 'The visitor asked to be called back', author: 'system', at: 1_500 });
         await storage.appendMessage(aMessage(conversation.id, { text: 'Where is my order?', author: 'visitor', at: 2_000 }));
         await storage.appendMessage(aMessage(conversation.id, { text: 'Ann resolved the conversation', author: 'system', authorId: '', at: 3_000 }));
         const after = await storage.getConversation(conversation.id);
-        expect(after).toMatchObject({ lastSeq: 2, updatedAt: 3_000, lastMessage: { text: 'Where is my order?', author: 'visitor', at: 2_000 } });
+        expect(after).toMatchObject({ lastSeq: 3, updatedAt: 3_000, lastMessage: { text: 'Where is my order?', author: 'visitor', at: 2_000 } });
         const [listed] = await storage.listConversations({ visitorId: conversation.visitorId, limit: 5 });
         expect(listed?.lastMessage).toEqual({ text: 'Where is my order?', author: 'visitor', at: 2_000 });
         await storage.appendMessage(aMessage(conversation.id, { text: 'It ships today.', author: 'agent', authorId: 'a-1', at: 4_000 }));

@@ -65,7 +65,8 @@ export interface Conversation {
   lastSeq: number;
   /**
    * The last message a person (the visitor or an agent) wrote; system lines ("Ann resolved the
-   * conversation") do not replace it. Null until a person wrote one.
+   * conversation") do not replace it. Until a person wrote, the newest system line; null while
+   * there is no message.
    */
   lastMessage: { text: string; author: Author; at: number } | null;
   /** When an agent first replied; null until then. For first-response time. */
@@ -209,8 +210,8 @@ export interface Storage {
 
   /**
    * Appends a message durably and atomically: assigns the conversation's next seq, updates its
-   * `lastSeq`, `updatedAt`, `lastMessage` unless the author is `system` (and `firstResponseAt`
-   * on the first agent message).
+   * `lastSeq`, `updatedAt`, `lastMessage` (not with a system line after a person's message),
+   * and `firstResponseAt` on the first agent message.
    * If a message with the same (`authorId`, `clientId`) exists, returns it with
    * `duplicate: true` and writes nothing. When this resolves the message survives the process
    * dying.

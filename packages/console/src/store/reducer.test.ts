@@ -196,6 +196,15 @@ describe('reduce', () => {
     expect(s.conversations.c1).toMatchObject({ lastSeq: 3, updatedAt: 4_000, lastMessage: { text: 'On it', author: 'agent', at: 3_000 } });
   });
 
+  it('previews a system line while no person has written (a callback request)', () => {
+    const s = run(
+      initialState(),
+      frame(welcome([conversation({ lastSeq: 0, lastMessage: null })])),
+      frame({ type: 'chat.message', message: message(1, { author: 'system', authorId: '', text: 'The visitor asked to be called back', at: 3_000 }) }),
+    );
+    expect(s.conversations.c1!.lastMessage).toEqual({ text: 'The visitor asked to be called back', author: 'system', at: 3_000 });
+  });
+
   it('keeps the inbox rows of a visitor live with their presence', () => {
     const base = run(initialState(), frame(welcome([conversation({ visitorOnline: true }), conversation({ id: 'c2', visitorId: 'v2other0', visitorOnline: true })])));
     const left = reduce(base, frame({ type: 'visitor.updated', visitor: visitor({ online: false }) }));

@@ -61,15 +61,15 @@ function withoutAcked(outbox: PendingMessage[], clientIds: ReadonlySet<string>):
 
 /**
  * Folds one new message into its conversation's summary (seq, time, and the last message a
- * person wrote: a system line is not what the inbox previews).
+ * person wrote: a system line after it is not what the inbox previews; before any, it is).
  */
 function summaryWithMessage(c: ConversationSummary, m: Message): ConversationSummary {
-  const byPerson = m.author !== 'system';
-  if (m.seq <= c.lastSeq && (c.lastMessage || !byPerson)) return c;
+  if (m.seq <= c.lastSeq && c.lastMessage) return c;
+  const keep = m.author === 'system' && c.lastMessage && c.lastMessage.author !== 'system';
   return {
     ...c,
     lastSeq: Math.max(c.lastSeq, m.seq),
-    lastMessage: byPerson ? { text: m.text, author: m.author, at: m.at } : c.lastMessage,
+    lastMessage: keep ? c.lastMessage : { text: m.text, author: m.author, at: m.at },
     updatedAt: Math.max(c.updatedAt, m.at),
     // An agent's reply means the agents' side has read everything before it.
     agentReadSeq: m.author === 'agent' ? Math.max(c.agentReadSeq, m.seq) : c.agentReadSeq,
