@@ -117,9 +117,10 @@ export class Broker implements BrokerContext {
       deps.settings.visitorUpdateWindowMs ?? DEFAULT_VISITOR_UPDATE_WINDOW_MS,
       Math.max(this.keptPageViews, this.keptEvents),
       {
-        settlePage: (visitorId, page) => this.serial(`visitor:${visitorId}`, () => this.settlePage(visitorId, page)),
+        latest: (visitorId, held) =>
+          held ? this.serial(`visitor:${visitorId}`, () => this.settlePage(visitorId, held)) : this.storage.getVisitor(visitorId),
         publish: (visitor, pages, events) => this.publishVisitor(visitor, pages, events),
-        failed: (error) => this.log.error('current page not written', { error }),
+        failed: (error) => this.log.error('visitor update failed', { error }),
       },
     );
     this.cobrowse = new CobrowseHub(this);

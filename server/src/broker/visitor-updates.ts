@@ -19,8 +19,11 @@ export const DEFAULT_VISITOR_UPDATE_WINDOW_MS = 500;
 
 /** Where the coalescer hands its work. */
 export interface VisitorUpdateSink {
-  /** Writes a held page as the visitor's current page; the visitor after, or null if gone. */
-  settlePage(visitorId: string, page: PageView): Promise<Visitor | null>;
+  /**
+   * The visitor as stored at the end of the window, after writing a held page as the current
+   * page; null when the visitor is gone (merged into a known user meanwhile).
+   */
+  latest(visitorId: string, held: PageView | null): Promise<Visitor | null>;
   /** One `visitor.updated`: the latest state, the window's page views and events (oldest first). */
   publish(visitor: Visitor, pages: PageView[], events: TrackedEvent[]): void;
   /** A held page could not be written (the store failed); logged, nothing else is lost. */
@@ -106,13 +109,13 @@ export class VisitorUpdates {
 
   private async announce(due: Map<string, Pending>): Promise<void> {
     for (const [visitorId, entry] of due) {
+      // Read again rather than trust what was offered: a name set by an identify, or a page
+      // written by another tab, during the window must not be rolled back by this frame.
       let visitor = entry.visitor;
-      if (entry.held) {
-        try {
-          visitor = (await this.sink.settlePage(visitorId, entry.held)) ?? null;
-        } catch (error) {
-          this.sink.failed(error);
-        }
+      try {
+        visitor = await this.sink.latest(visitorId, entry.held);
+      } catch (error) {
+        this.sink.failed(error);
       }
       if (visitor) this.sink.publish(visitor, entry.pages, entry.events);
     }
