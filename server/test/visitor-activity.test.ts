@@ -122,3 +122,30 @@ describe('a visitor flooding page views and events', () => {
     agent.close();
   });
 });
+
+describe('page views from many visitors of one address', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay({ addressActivityPerMinute: 5, visitorUpdateWindowMs: 0 });
+  });
+  afterAll(() => relay.stop());
+
+  it('share the address budget, whichever visitor sends them', async () => {
+    const visitors = await Promise.all([1, 2, 3].map(async () => {
+      const { token } = await visitorToken(relay);
+      const client = new TestClient(relay, token, PAGE_ORIGIN);
+      await client.hello();
+      return client;
+    }));
+    for (const [v, client] of visitors.entries()) {
+      for (let i = 0; i < 3; i++) client.send({ type: 'visitor.page', url: `https://shop.example/${v}/${i}`, title: `${v}.${i}` });
+      // Each page view is answered (refused) or not; a ping after them tells when all were handled.
+      client.send({ type: 'ping', t: v });
+      await client.next('pong');
+    }
+    const refused = visitors.map((client) => client.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited').length);
+    // Nine page views, five admitted for the address: the first visitor's three, two of the second's.
+    expect(refused).toEqual([0, 1, 3]);
+    for (const client of visitors) client.close();
+  });
+});
