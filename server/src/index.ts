@@ -196,6 +196,8 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
         await sockets.close();
         server.closeAllConnections();
         await stopped;
+        // Pages refused in the last window are still where their visitors were: write them.
+        await broker.flushVisitorUpdates();
         broker.close();
         await bus.close();
         if (!storageInstance) await storage.close();

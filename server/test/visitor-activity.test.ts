@@ -149,3 +149,26 @@ describe('page views from many visitors of one address', () => {
     for (const client of visitors) client.close();
   });
 });
+
+describe('a page view refused just before the relay stops', () => {
+  it('is still the visitor\'s current page after a restart', async () => {
+    // A window far longer than the test: only the shutdown can write the held page.
+    const options = { visitorActivityPerMinute: 1, visitorUpdateWindowMs: 600_000 };
+    const first = await startTestRelay(options);
+    const { token, visitorId } = await visitorToken(first);
+    const tab = new TestClient(first, token, PAGE_ORIGIN);
+    await tab.hello({ page: { url: 'https://shop.example/first', title: 'First' } });
+    tab.send({ type: 'visitor.page', url: 'https://shop.example/last', title: 'Last' });
+    await tab.next('error', (f) => f.code === 'rate_limited' && f.ref === 'visitor.page');
+    await first.close();
+
+    const second = await startTestRelay({ ...options, dataDir: first.dataDir });
+    try {
+      expect((await second.storage.getVisitor(visitorId))?.currentPage?.url).toBe('https://shop.example/last');
+      // Refused, so not history: the only page view stored is the one the hello named.
+      expect((await second.storage.listPageViews(visitorId, 10)).map((p) => p.url)).toEqual(['https://shop.example/first']);
+    } finally {
+      await second.stop();
+    }
+  });
+});
