@@ -10,8 +10,12 @@ import { KeyedRateLimiter } from '../edge/rate-limiter.js';
 
 /** Default page views and events one visitor may send per minute, across tabs. */
 export const DEFAULT_VISITOR_ACTIVITY_PER_MINUTE = 60;
-/** Default page views and events one client address may send per minute, across visitors. */
-export const DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE = 600;
+/**
+ * Default page views and events one client address may send per minute, across visitors: twenty
+ * a second. Generous, because a carrier's NAT can put many real visitors behind one address,
+ * and a script there can only mint 60 visitors a minute (`visitorCreationsPerMinute`) anyway.
+ */
+export const DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE = 1200;
 
 /** Per-visitor and per-address token buckets over page views and events. */
 export class ActivityLimiter {

@@ -32,7 +32,7 @@ export interface BrokerSettings {
   announceWindowMs?: number;
   /** Page views and events one visitor may send per minute, across tabs (see `activity-limiter.ts`); default 60. */
   visitorActivityPerMinute?: number;
-  /** Page views and events one client address may send per minute; default 600. */
+  /** Page views and events one client address may send per minute; default 1200. */
   addressActivityPerMinute?: number;
   /** At most one `visitor.updated` per visitor per window (see `visitor-updates.ts`); default 500 ms. */
   visitorUpdateWindowMs?: number;
