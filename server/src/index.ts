@@ -148,6 +148,11 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
       contextPageSize: options.contextPageSize,
       maxOpenConversations: options.maxOpenConversations,
       announceWindowMs: options.announceWindowMs,
+      visitorActivityPerMinute: options.visitorActivityPerMinute,
+      addressActivityPerMinute: options.addressActivityPerMinute,
+      visitorUpdateWindowMs: options.visitorUpdateWindowMs,
+      maxPageViewsPerVisitor: options.maxPageViewsPerVisitor,
+      maxEventsPerVisitor: options.maxEventsPerVisitor,
       ice: { stunUrls: options.stunUrls, turnUrls: options.turnUrls, turnSecret: options.turnSecret, turnTtlSeconds: options.turnTtl },
     },
     log,
@@ -191,6 +196,8 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
         await sockets.close();
         server.closeAllConnections();
         await stopped;
+        // Pages refused in the last window are still where their visitors were: write them.
+        await broker.flushVisitorUpdates();
         broker.close();
         await bus.close();
         if (!storageInstance) await storage.close();

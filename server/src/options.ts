@@ -5,7 +5,9 @@
  * (`PARLEY_MAX_TEXT_LENGTH` / `--max-text-length`, and so on for every field of `Limits`).
  */
 import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+import { DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './broker/activity-limiter.js';
 import { DEFAULT_ANNOUNCE_WINDOW_MS } from './broker/announce-throttle.js';
+import { DEFAULT_VISITOR_UPDATE_WINDOW_MS } from './broker/visitor-updates.js';
 
 /** Which Storage implementation backs the relay. */
 export type StorageKind = 'sqlite' | 'memory';
@@ -56,6 +58,22 @@ export interface RelayOptions {
    * at once. 0: every message at once.
    */
   announceWindowMs: number;
+  /**
+   * Page views and events one visitor may send per minute, across all its tabs (also the burst).
+   * More are refused with `rate_limited`; a refused page view still becomes the current page.
+   */
+  visitorActivityPerMinute: number;
+  /** Page views and events one client address (an IPv6 /64) may send per minute, across visitors. */
+  addressActivityPerMinute: number;
+  /**
+   * Agents get at most one `visitor.updated` per visitor per window, with the latest state and
+   * the window's page views and events. 0: every change at once.
+   */
+  visitorUpdateWindowMs: number;
+  /** Page views kept per visitor: older ones are deleted as new ones are written. */
+  maxPageViewsPerVisitor: number;
+  /** Tracked events kept per visitor: older ones are deleted as new ones are written. */
+  maxEventsPerVisitor: number;
   /** Failed logins one IP may make per minute before `/api/login` answers 429. */
   loginFailuresPerMinute: number;
   /** Largest JSON request body accepted by the HTTP API, in bytes. */
@@ -113,6 +131,11 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   contextPageSize: 50,
   maxOpenConversations: 50,
   announceWindowMs: DEFAULT_ANNOUNCE_WINDOW_MS,
+  visitorActivityPerMinute: DEFAULT_VISITOR_ACTIVITY_PER_MINUTE,
+  addressActivityPerMinute: DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE,
+  visitorUpdateWindowMs: DEFAULT_VISITOR_UPDATE_WINDOW_MS,
+  maxPageViewsPerVisitor: 200,
+  maxEventsPerVisitor: 200,
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
@@ -175,6 +198,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'contextPageSize', env: 'PARLEY_CONTEXT_PAGE_SIZE', flag: 'context-page-size', kind: 'int' },
   { key: 'maxOpenConversations', env: 'PARLEY_MAX_OPEN_CONVERSATIONS', flag: 'max-open-conversations', kind: 'int' },
   { key: 'announceWindowMs', env: 'PARLEY_ANNOUNCE_WINDOW_MS', flag: 'announce-window-ms', kind: 'int' },
+  { key: 'visitorActivityPerMinute', env: 'PARLEY_VISITOR_ACTIVITY_PER_MINUTE', flag: 'visitor-activity-per-minute', kind: 'int' },
+  { key: 'addressActivityPerMinute', env: 'PARLEY_ADDRESS_ACTIVITY_PER_MINUTE', flag: 'address-activity-per-minute', kind: 'int' },
+  { key: 'visitorUpdateWindowMs', env: 'PARLEY_VISITOR_UPDATE_WINDOW_MS', flag: 'visitor-update-window-ms', kind: 'int' },
+  { key: 'maxPageViewsPerVisitor', env: 'PARLEY_MAX_PAGE_VIEWS_PER_VISITOR', flag: 'max-page-views-per-visitor', kind: 'int' },
+  { key: 'maxEventsPerVisitor', env: 'PARLEY_MAX_EVENTS_PER_VISITOR', flag: 'max-events-per-visitor', kind: 'int' },
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },

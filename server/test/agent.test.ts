@@ -37,7 +37,7 @@ describe('agent flows', () => {
     expect(update.conversation).toMatchObject({ status: 'open', assigneeId: null, lastSeq: 1 });
 
     visitor.send({ type: 'visitor.track', event: 'cart.add', props: { sku: 'A1' } });
-    expect((await agent.next('visitor.updated', (f) => f.event !== undefined)).event).toMatchObject({ name: 'cart.add' });
+    expect((await agent.next('visitor.updated', (f) => f.events !== undefined)).events).toMatchObject([{ name: 'cart.add' }]);
     agent.send({ type: 'conversation.open', conversationId });
     const detail = await agent.next('conversation.detail');
     expect(detail.messages.map((m) => m.text)).toEqual(['need help']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONSOLE_TIMEOUT_MS,
+  consoleLog,
   conversationRow,
   gotoConsole,
   inboxNav,
@@ -61,7 +62,7 @@ describe('console controls by accessible name', () => {
 
     await inboxTab(page, 'Waiting').click();
     await conversationRow(page, question).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
-    // Later the row's last message is the timeline's ("... joined"), so follow the visitor's name.
+    // Follow the row by the visitor's name: it stays while the timeline gains system lines.
     const visitorName = /Visitor \S{4}/.exec((await conversationRow(page, question).textContent()) ?? '')?.[0];
     expect(visitorName).toBeDefined();
     await openConversation(page, question);
@@ -89,7 +90,17 @@ describe('console controls by accessible name', () => {
 
     await page.getByRole('button', { name: 'Reopen' }).click();
     await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    await consoleLog(page).getByText(/reopened the conversation/).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
     await inboxTab(page, 'All open').click();
-    await conversationRow(page, visitorName!).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    const row = conversationRow(page, visitorName!);
+    await row.waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    // After "joined", "resolved" and "reopened" the row still previews what the visitor said,
+    // and says the visitor is on the site (in its accessible name, not only by a coloured mark).
+    await expect.poll(() => row.locator('.pc-row-text').textContent(), { timeout: CONSOLE_TIMEOUT_MS }).toBe(question);
+    await page.getByRole('button', { name: new RegExp(`^${visitorName} \\(on the site\\) ${question}`) }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+
+    // The visitor closes the page: the row follows, live.
+    await visitor.context.close();
+    await page.getByRole('button', { name: new RegExp(`^${visitorName} \\(left the site\\) ${question}`) }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
   });
 });

@@ -26,6 +26,16 @@ const EMPTY_TEXT: Record<InboxView, string> = {
   resolved: 'No closed conversations yet.',
 };
 
+/** Where the visitor is, in words: read out with the row, shown as its mark's tooltip. */
+function presenceText(c: ConversationSummary): string | null {
+  if (c.visitorOnline === undefined) return null;
+  return c.visitorOnline ? 'On the site' : 'Left the site';
+}
+
+/**
+ * The row's preview: the last words of a person (a system line only before anyone wrote, as
+ * for a callback request). An agent's are marked, the visitor's are not.
+ */
 function lastLine(c: ConversationSummary): string {
   const last = c.lastMessage;
   if (!last) return 'No messages yet';
@@ -94,6 +104,7 @@ export function Inbox({ state, actions, now }: InboxProps) {
           {rows.map((c) => {
             const unread = isUnread(c);
             const at = activityAt(c);
+            const presence = presenceText(c);
             return (
               <li key={c.id}>
                 <button
@@ -105,7 +116,18 @@ export function Inbox({ state, actions, now }: InboxProps) {
                   onClick={() => actions.openConversation(c.id)}
                 >
                   {/* Spaces between the parts keep the button's accessible name readable. */}
-                  <span class="pc-row-name">{visitorDisplayName(c.visitorName, c.visitorId)}</span>{' '}
+                  <span class="pc-row-name">
+                    {presence && (
+                      // A filled dot or a hollow ring: the shape tells it as well as the colour.
+                      <span
+                        class={`pc-row-presence${c.visitorOnline ? ' pc-row-presence--on' : ''}`}
+                        title={presence}
+                        aria-hidden="true"
+                      />
+                    )}
+                    {visitorDisplayName(c.visitorName, c.visitorId)}
+                  </span>{' '}
+                  {presence && <span class="pc-visually-hidden">{`(${presence.toLowerCase()})`}</span>}{' '}
                   <span class="pc-row-text">{lastLine(c)}</span>{' '}
                   <time class="pc-row-time" dateTime={new Date(at).toISOString()} title={fullTime(at)}>
                     {relativeTime(at, now)}

@@ -142,6 +142,11 @@ button, input, textarea { font: inherit; color: inherit; }
 .pc-row-text { grid-area: text; color: var(--pc-muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; }
 .pc-row--unread .pc-row-text { color: var(--pc-text); font-weight: 500; }
 .pc-row-time { grid-area: time; color: var(--pc-muted); font-size: 12px; font-variant-numeric: tabular-nums; }
+.pc-row-presence {
+  display: inline-block; width: 8px; height: 8px; margin-right: 6px; border-radius: 50%; box-sizing: border-box;
+  border: 1.5px solid var(--pc-muted); vertical-align: 1px;
+}
+.pc-row-presence--on { border-color: var(--pc-ok); background: var(--pc-ok); }
 .pc-dot { grid-area: dot; align-self: center; justify-self: end; width: 8px; height: 8px; border-radius: 50%; background: var(--pc-accent); }
 .pc-empty { padding: 24px 16px; color: var(--pc-muted); text-align: center; }
 

@@ -270,13 +270,18 @@ export interface ConversationDetailFrame {
   callbacks?: Callback[];
 }
 
-/** Agent: a visitor's profile changed (page, identity, presence). */
+/**
+ * Agent: a visitor's profile changed (page, identity, presence). The relay sends at most one
+ * per visitor per window (`visitorUpdateWindowMs`), with the latest profile and what happened
+ * in the window.
+ */
 export interface VisitorUpdatedFrame {
   type: 'visitor.updated';
   visitor: VisitorProfile;
-  /** Set when the change was a page view or a tracked event. */
-  page?: PageView;
-  event?: TrackedEvent;
+  /** The page views of the window, oldest first; absent when there was none. */
+  pages?: PageView[];
+  /** The tracked events of the window, oldest first; absent when there was none. */
+  events?: TrackedEvent[];
 }
 
 /** Visitor: the identity was accepted; keep `token` from now on. */

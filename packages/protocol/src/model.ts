@@ -44,7 +44,16 @@ export interface ConversationSummary {
   updatedAt: number;
   /** Seq of the newest message; 0 when there is none. */
   lastSeq: number;
+  /**
+   * The last message a person wrote (visitor or agent, as `author` says); system lines do not
+   * replace it. Until a person wrote, the newest system line; null while there is no message.
+   */
   lastMessage?: { text: string; author: Author; at: number } | null;
+  /**
+   * Whether the visitor has the site open right now (a tab connected to the relay). Agents'
+   * copies are kept live by `visitor.updated`.
+   */
+  visitorOnline?: boolean;
   /** Name the visitor gave, or null while anonymous. */
   visitorName?: string | null;
   /** Highest seq the visitor has read. */

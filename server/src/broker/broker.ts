@@ -12,13 +12,16 @@ import {
   type HelloFrame,
   type Limits,
   type Message,
+  type PageView,
   type ServerFrame,
+  type TrackedEvent,
   type VisitorProfile,
 } from '@parley/protocol';
 import type { Bus, Envelope, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import { canAccess } from './access.js';
+import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
@@ -48,6 +51,10 @@ import { Registry } from './registry.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
+import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity } from './visitor-updates.js';
+
+/** Default page views and events kept per visitor. */
+const DEFAULT_KEPT_PER_VISITOR = 200;
 
 /** What the broker is built from. */
 export interface BrokerDeps {
@@ -77,6 +84,8 @@ export class Broker implements BrokerContext {
   private readonly conversations: ConversationCache;
   private readonly visitorNames: VisitorNameCache;
   private readonly announcements: AnnounceThrottle;
+  private readonly activity: ActivityLimiter;
+  private readonly visitorUpdates: VisitorUpdates;
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
@@ -96,8 +105,24 @@ export class Broker implements BrokerContext {
     // site; the registry serialises it once and sends the same string to each agent connection.
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
       now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
-      batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
+      // Presence as it is when the batch leaves: a visitor may have left while the summary waited.
+      batch: (summaries) =>
+        this.publish(['agents'], { type: 'inbox.updates', conversations: summaries.map((c) => this.withPresence(c)) } satisfies ServerFrame),
     });
+    this.activity = new ActivityLimiter(
+      deps.settings.visitorActivityPerMinute ?? DEFAULT_VISITOR_ACTIVITY_PER_MINUTE,
+      deps.settings.addressActivityPerMinute ?? DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE,
+    );
+    this.visitorUpdates = new VisitorUpdates(
+      deps.settings.visitorUpdateWindowMs ?? DEFAULT_VISITOR_UPDATE_WINDOW_MS,
+      Math.max(this.keptPageViews, this.keptEvents),
+      {
+        latest: (visitorId, held) =>
+          held ? this.serial(`visitor:${visitorId}`, () => this.settlePage(visitorId, held)) : this.storage.getVisitor(visitorId),
+        publish: (visitor, pages, events) => this.publishVisitor(visitor, pages, events),
+        failed: (error) => this.log.error('visitor update failed', { error }),
+      },
+    );
     this.cobrowse = new CobrowseHub(this);
     this.calls = new CallHub(this);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
@@ -215,6 +240,7 @@ export class Broker implements BrokerContext {
     this.calls.close();
     this.unsubscribe();
     this.announcements.close();
+    this.visitorUpdates.close();
     this.conversations.close();
     this.visitorNames.close();
   }
@@ -245,11 +271,11 @@ export class Broker implements BrokerContext {
     return conversation;
   }
 
-  /** A conversation with its visitor and assignee names. */
+  /** A conversation with its visitor and assignee names and the visitor's presence. */
   async summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary> {
     const name = visitorName !== undefined ? visitorName : ((await this.visitorName(conversation.visitorId)) ?? null);
     const assignee = conversation.assigneeId ? await this.agent(conversation.assigneeId) : null;
-    return toSummary(conversation, name, assignee?.name ?? null);
+    return toSummary(conversation, name, assignee?.name ?? null, this.isOnline(conversation.visitorId));
   }
 
   /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */
@@ -259,7 +285,18 @@ export class Broker implements BrokerContext {
 
   /** A visitor with presence. */
   profile(visitor: Visitor): VisitorProfile {
-    return toVisitorProfile(visitor, this.registry.count(`visitor:${visitor.id}`) > 0);
+    return toVisitorProfile(visitor, this.isOnline(visitor.id));
+  }
+
+  /** The summary with the visitor's presence as it is now. */
+  private withPresence(summary: ConversationSummary): ConversationSummary {
+    const visitorOnline = this.isOnline(summary.visitorId);
+    return summary.visitorOnline === visitorOnline ? summary : { ...summary, visitorOnline };
+  }
+
+  /** Whether a tab of the visitor is connected (to this node: presence is per node for now). */
+  private isOnline(visitorId: string): boolean {
+    return this.registry.count(`visitor:${visitorId}`) > 0;
   }
 
   /** An agent by id, cached. */
@@ -288,6 +325,36 @@ export class Broker implements BrokerContext {
     this.announcements.offer(await this.summarize(conversation, visitorName));
   }
 
+  /** Page views kept per visitor. */
+  get keptPageViews(): number {
+    return this.settings.maxPageViewsPerVisitor ?? DEFAULT_KEPT_PER_VISITOR;
+  }
+
+  /** Tracked events kept per visitor. */
+  get keptEvents(): number {
+    return this.settings.maxEventsPerVisitor ?? DEFAULT_KEPT_PER_VISITOR;
+  }
+
+  /** One page view or event from the session's visitor and address budgets. */
+  admitActivity(session: Session): boolean {
+    return this.activity.take(session.subjectId, session.address, this.now());
+  }
+
+  /** A visitor changed: coalesced into at most one `visitor.updated` per window. */
+  announceVisitor(visitor: Visitor, activity?: VisitorActivity): void {
+    this.visitorUpdates.offer(visitor, activity);
+  }
+
+  /** A refused page view becomes the current page at the end of the window. */
+  holdPage(visitorId: string, page: PageView): void {
+    this.visitorUpdates.hold(visitorId, page);
+  }
+
+  /** Announces what waits in the visitor window now (tests, and a relay about to stop). */
+  flushVisitorUpdates(): Promise<void> {
+    return this.visitorUpdates.flush();
+  }
+
   /** Writes a system message and fans it out to the conversation's participants. */
   async appendSystem(conversation: Conversation, text: string): Promise<Message> {
     const { message } = await this.storage.appendMessage({
@@ -306,6 +373,25 @@ export class Broker implements BrokerContext {
   /** Signs a visitor token. */
   issueVisitorToken(visitorId: string, siteId: string): string {
     return this.signVisitor(visitorId, siteId);
+  }
+
+  // --- visitors ------------------------------------------------------------------------------
+
+  /** The one place `visitor.updated` frames of page views, events and presence are published. */
+  private publishVisitor(visitor: Visitor, pages: PageView[], events: TrackedEvent[]): void {
+    const frame: ServerFrame = { type: 'visitor.updated', visitor: this.profile(visitor) };
+    if (pages.length > 0) frame.pages = pages;
+    if (events.length > 0) frame.events = events;
+    this.publish(['agents'], frame);
+  }
+
+  /** Writes a held page as the current page unless a newer page view got there first. */
+  private async settlePage(visitorId: string, page: PageView): Promise<Visitor | null> {
+    const visitor = await this.storage.getVisitor(visitorId);
+    // Merged into a known user meanwhile: that visitor's own page views tell where they are.
+    if (!visitor) return null;
+    if (visitor.currentPage && visitor.currentPage.at >= page.at) return visitor;
+    return this.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: Math.max(visitor.lastSeenAt, page.at) });
   }
 
   // --- bus -----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * What broker actions need from the broker: storage, limits, delivery and a few shared lookups.
  * Actions are plain functions over this context, one file per concern.
  */
-import type { ConversationSummary, Limits, Message, ServerFrame, VisitorProfile } from '@parley/protocol';
+import type { ConversationSummary, Limits, Message, PageView, ServerFrame, VisitorProfile } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
@@ -11,6 +11,7 @@ import type { IceSettings } from './call/ice.js';
 import type { CobrowseHub } from './cobrowse/hub.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
+import type { VisitorActivity } from './visitor-updates.js';
 
 /** Broker settings that are not protocol limits. */
 export interface BrokerSettings {
@@ -29,6 +30,16 @@ export interface BrokerSettings {
    * (see `announce-throttle.ts`); default 200 ms; 0 announces every message at once.
    */
   announceWindowMs?: number;
+  /** Page views and events one visitor may send per minute, across tabs (see `activity-limiter.ts`); default 60. */
+  visitorActivityPerMinute?: number;
+  /** Page views and events one client address may send per minute; default 1200. */
+  addressActivityPerMinute?: number;
+  /** At most one `visitor.updated` per visitor per window (see `visitor-updates.ts`); default 500 ms. */
+  visitorUpdateWindowMs?: number;
+  /** Page views kept per visitor; default 200. */
+  maxPageViewsPerVisitor?: number;
+  /** Tracked events kept per visitor; default 200. */
+  maxEventsPerVisitor?: number;
   /** STUN and TURN servers for calls (see `call/ice.ts`); default none: host candidates only. */
   ice?: IceSettings;
 }
@@ -72,6 +83,22 @@ export interface BrokerContext {
    * one `inbox.updates` batch.
    */
   announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void>;
+  /** Page views kept per visitor (`maxPageViewsPerVisitor`). */
+  readonly keptPageViews: number;
+  /** Tracked events kept per visitor (`maxEventsPerVisitor`). */
+  readonly keptEvents: number;
+  /**
+   * Takes one page view or event from the session's visitor and address budgets (see
+   * `activity-limiter.ts`); false when either is spent.
+   */
+  admitActivity(session: Session): boolean;
+  /**
+   * Tells every agent a visitor changed (presence, a page view, an event): coalesced, at most
+   * one `visitor.updated` per visitor per window (see `visitor-updates.ts`).
+   */
+  announceVisitor(visitor: Visitor, activity?: VisitorActivity): void;
+  /** A page view refused by the limit: it still becomes the current page at the window's end. */
+  holdPage(visitorId: string, page: PageView): void;
   /** Writes a system message (assigned, resolved, reopened) and fans it out. */
   appendSystem(conversation: Conversation, text: string): Promise<Message>;
   /** Signs a visitor token. */

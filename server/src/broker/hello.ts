@@ -57,9 +57,13 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   if (frame.language) patch.language = frame.language;
   let page: PageView | undefined;
   if (frame.page) {
-    page = { url: frame.page.url, title: frame.page.title, at: now };
-    patch.currentPage = page;
-    await ctx.storage.addPageView(visitor.id, page);
+    const opened: PageView = { url: frame.page.url, title: frame.page.title, at: now };
+    patch.currentPage = opened;
+    // Reconnecting over and over must not flood the history: the page counts like a page view.
+    if (ctx.admitActivity(session)) {
+      page = opened;
+      await ctx.storage.addPageView(visitor.id, page, ctx.keptPageViews);
+    }
   }
   const updated = await ctx.storage.updateVisitor(visitor.id, patch);
 
@@ -83,10 +87,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     serverTime: now,
   } satisfies ServerFrame);
 
-  const update: ServerFrame = page
-    ? { type: 'visitor.updated', visitor: ctx.profile(updated), page }
-    : { type: 'visitor.updated', visitor: ctx.profile(updated) };
-  ctx.publish(['agents'], update);
+  ctx.announceVisitor(updated, page ? { page } : {});
 }
 
 async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
@@ -127,5 +128,5 @@ export async function sessionOnLeave(ctx: BrokerContext, session: Session, agent
   const visitor = await ctx.storage.getVisitor(session.subjectId);
   if (!visitor) return;
   const updated = await ctx.storage.updateVisitor(visitor.id, { lastSeenAt: ctx.now() });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(updated) } satisfies ServerFrame);
+  ctx.announceVisitor(updated);
 }

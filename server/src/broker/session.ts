@@ -25,7 +25,7 @@ export interface PeerLink {
 
 /** Who a connection authenticated as during the upgrade. */
 export type PeerIdentity =
-  | { role: 'visitor'; visitorId: string; siteId: string; expiresAt?: number; userAgent?: string }
+  | { role: 'visitor'; visitorId: string; siteId: string; expiresAt?: number; userAgent?: string; address?: string | null }
   | { role: 'agent'; agentId: string; expiresAt?: number };
 
 /** One connection as the broker tracks it. */
@@ -38,6 +38,8 @@ export class Session {
   readonly siteId: string | null;
   /** The visitor's User-Agent header until `hello` has read it (then undefined). */
   userAgent: string | undefined;
+  /** The visitor's client key (an address or IPv6 /64, see `client-ip.ts`), when known. */
+  readonly address: string | null;
   /** True once `hello` was handled; frames before it are not dispatched. */
   ready = false;
   /**
@@ -62,10 +64,12 @@ export class Session {
       this.subjectId = identity.visitorId;
       this.siteId = identity.siteId;
       this.userAgent = identity.userAgent;
+      this.address = identity.address ?? null;
     } else {
       this.subjectId = identity.agentId;
       this.siteId = null;
       this.userAgent = undefined;
+      this.address = null;
     }
   }
 

@@ -5,11 +5,12 @@
 import type { AgentProfile, ConversationSummary, VisitorProfile } from '@parley/protocol';
 import type { Agent, Conversation, Visitor } from '../storage/storage.js';
 
-/** A conversation as listed, with the display names the console shows. */
+/** A conversation as listed, with the display names and the visitor's presence the console shows. */
 export function toSummary(
   conversation: Conversation,
   visitorName: string | null,
   assigneeName: string | null,
+  visitorOnline = false,
 ): ConversationSummary {
   return {
     id: conversation.id,
@@ -23,6 +24,7 @@ export function toSummary(
     lastSeq: conversation.lastSeq,
     lastMessage: conversation.lastMessage,
     visitorName,
+    visitorOnline,
     visitorReadSeq: conversation.visitorReadSeq,
     agentReadSeq: conversation.agentReadSeq,
   };

@@ -79,20 +79,36 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
   ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor) } satisfies ServerFrame);
 }
 
-/** `visitor.page`: the visitor moved to another page. */
+/**
+ * `visitor.page`: the visitor moved to another page. Over the visitor's (or address's) budget
+ * the page view is refused and kept out of the history, but the visitor is there now: the page
+ * still becomes the current page, at the end of the update window.
+ */
 export async function visitorPage(ctx: BrokerContext, session: Session, frame: VisitorPageFrame): Promise<void> {
-  const now = ctx.now();
-  const page: PageView = { url: frame.url, title: frame.title, at: now };
-  await ctx.storage.addPageView(session.subjectId, page);
-  const visitor = await ctx.storage.updateVisitor(session.subjectId, { currentPage: page, lastSeenAt: now });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor), page } satisfies ServerFrame);
+  const visitorId = session.subjectId;
+  // One visitor's page views are handled in arrival order across its tabs, so a refused page
+  // held back never overtakes a later one that was written.
+  await ctx.serial(`visitor:${visitorId}`, async () => {
+    const now = ctx.now();
+    const page: PageView = { url: frame.url, title: frame.title, at: now };
+    if (!ctx.admitActivity(session)) {
+      ctx.holdPage(visitorId, page);
+      throw new ParleyError('rate_limited', 'Too many page views and events; this page view was not recorded.');
+    }
+    await ctx.storage.addPageView(visitorId, page, ctx.keptPageViews);
+    const visitor = await ctx.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: now });
+    ctx.announceVisitor(visitor, { page });
+  });
 }
 
-/** `visitor.track`: the host page recorded an event. */
+/** `visitor.track`: the host page recorded an event. Over the budget it is refused and dropped. */
 export async function visitorTrack(ctx: BrokerContext, session: Session, frame: VisitorTrackFrame): Promise<void> {
+  if (!ctx.admitActivity(session)) {
+    throw new ParleyError('rate_limited', 'Too many page views and events; this event was not recorded.');
+  }
   const now = ctx.now();
   const event: TrackedEvent = { name: frame.event, props: frame.props ?? {}, at: now };
-  await ctx.storage.addEvent(session.subjectId, event);
+  await ctx.storage.addEvent(session.subjectId, event, ctx.keptEvents);
   const visitor = await ctx.storage.updateVisitor(session.subjectId, { lastSeenAt: now });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor), event } satisfies ServerFrame);
+  ctx.announceVisitor(visitor, { event });
 }

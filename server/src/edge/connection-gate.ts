@@ -74,6 +74,15 @@ export class ConnectionGate {
   }
 }
 
+/**
+ * The client key (see `client-ip.ts`) the gate admitted a socket under, while it is open; null
+ * for a socket that did not pass the gate. Later per-address limits read it from here rather
+ * than working it out again.
+ */
+export function admittedKey(socket: Duplex): string | null {
+  return (socket as GatedSocket)[GATE_KEY] ?? null;
+}
+
 /** Answers an upgrade request with an HTTP error and closes the socket. */
 export function refuseUpgrade(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;

@@ -217,18 +217,18 @@ export class MemoryStorage implements Storage {
     this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
   }
 
-  async addPageView(visitorId: string, page: PageView): Promise<void> {
+  async addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {
     if (!this.#visitors.has(visitorId)) throw notFound('visitor', visitorId);
-    appendTo(this.#pageViews, visitorId, structuredClone(page));
+    appendTo(this.#pageViews, visitorId, structuredClone(page), keep);
   }
 
   async listPageViews(visitorId: string, limit: number): Promise<PageView[]> {
     return newestFirst(this.#pageViews.get(visitorId) ?? [], limit);
   }
 
-  async addEvent(visitorId: string, event: TrackedEvent): Promise<void> {
+  async addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void> {
     if (!this.#visitors.has(visitorId)) throw notFound('visitor', visitorId);
-    appendTo(this.#events, visitorId, structuredClone(event));
+    appendTo(this.#events, visitorId, structuredClone(event), keep);
   }
 
   async listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]> {
@@ -293,7 +293,10 @@ export class MemoryStorage implements Storage {
     this.#messages.set(conversation.id, messages);
     this.#byClientId.set(key, message);
     conversation.lastSeq = message.seq;
-    conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
+    // The last message a person wrote, or the newest system line until then (see `Conversation.lastMessage`).
+    if (message.author !== 'system' || !conversation.lastMessage || conversation.lastMessage.author === 'system') {
+      conversation.lastMessage = { text: message.text, author: message.author, at: message.at };
+    }
     conversation.updatedAt = Math.max(conversation.updatedAt, message.at);
     if (message.author === 'agent' && conversation.firstResponseAt === null) conversation.firstResponseAt = message.at;
     this.#conversationChanged(conversation);
@@ -405,8 +408,21 @@ function copyOrNull<T>(value: T | undefined): T | null {
 }
 
 /** Pushes `item` onto the list kept under `key`. */
-function appendTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
-  const list = lists.get(key);
-  if (list) list.push(item);
-  else lists.set(key, [item]);
+/** Appends `item`; with `keep`, only the newest `keep` (by `at`, then arrival) stay. */
+function appendTo<T extends { at: number }>(lists: Map<string, T[]>, key: string, item: T, keep?: number): void {
+  const list = lists.get(key) ?? [];
+  list.push(item);
+  lists.set(key, keep !== undefined && list.length > keep ? newestKept(list, Math.max(0, keep)) : list);
+}
+
+/** The newest `keep` items of a list in their arrival order (the order `newestFirst` breaks ties by). */
+function newestKept<T extends { at: number }>(list: readonly T[], keep: number): T[] {
+  const kept = new Set(
+    list
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => b.item.at - a.item.at || b.index - a.index)
+      .slice(0, keep)
+      .map(({ index }) => index),
+  );
+  return list.filter((_, index) => kept.has(index));
 }

@@ -23,6 +23,9 @@ import type {
 export type Statements = ReturnType<typeof prepareStatements>;
 
 /** Prepares every fixed statement of the store on `db` (whose schema must be migrated). */
+/** True when an appended message leaves the summary's last message as it is: a system line after a person's. */
+const KEEPS_LAST_MESSAGE = "@author = 'system' AND last_message_author IN ('visitor', 'agent')";
+
 export function prepareStatements(db: Database) {
   return {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -78,11 +81,20 @@ export function prepareStatements(db: Database) {
     insertPageView: db.prepare<[string, string, string, number]>(
       'INSERT INTO page_views (visitor_id, url, title, at) VALUES (?, ?, ?, ?)',
     ),
+    // "Newest" is the listing order (at, then id); the (visitor_id, at, id) index serves both.
+    prunePageViews: db.prepare<[string, string, number]>(
+      `DELETE FROM page_views WHERE visitor_id = ? AND id IN
+         (SELECT id FROM page_views WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`,
+    ),
     newestPageViews: db.prepare<[string, number], PageViewRow>(
       'SELECT url, title, at FROM page_views WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',
     ),
     insertEvent: db.prepare<[string, string, string, number]>(
       'INSERT INTO events (visitor_id, name, props, at) VALUES (?, ?, ?, ?)',
+    ),
+    pruneEvents: db.prepare<[string, string, number]>(
+      `DELETE FROM events WHERE visitor_id = ? AND id IN
+         (SELECT id FROM events WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`,
     ),
     newestEvents: db.prepare<[string, number], EventRow>(
       'SELECT name, props, at FROM events WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?',
@@ -112,12 +124,15 @@ export function prepareStatements(db: Database) {
     // Taking the seq and updating the summary in one statement keeps the append to three
     // statements: dedupe lookup, this, and the insert. It returns the whole row so that the
     // store can report the conversation's new state without reading it again.
+    // The summary's last message is the last one a person wrote: the inbox previews what the
+    // visitor or the agent said, not "Ann resolved the conversation". Until a person wrote, the
+    // newest system line stands in ("The visitor asked to be called back ...").
     advanceConversation: db.prepare<{ id: string; text: string; author: string; at: number }, ConversationRow>(
       `UPDATE conversations SET
          last_seq = last_seq + 1,
-         last_message_text = @text,
-         last_message_author = @author,
-         last_message_at = @at,
+         last_message_text = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_text ELSE @text END,
+         last_message_author = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_author ELSE @author END,
+         last_message_at = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_at ELSE @at END,
          updated_at = max(updated_at, @at),
          first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
        WHERE id = @id

@@ -254,16 +254,24 @@ export class SqliteStorage implements Storage {
     if (merged) this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
   }
 
-  async addPageView(visitorId: string, page: PageView): Promise<void> {
-    guarded('visitor', () => this.#sql.insertPageView.run(visitorId, page.url, page.title, page.at));
+  async addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {
+    const sql = this.#sql;
+    this.#immediate(() => {
+      guarded('visitor', () => sql.insertPageView.run(visitorId, page.url, page.title, page.at));
+      if (keep !== undefined) sql.prunePageViews.run(visitorId, visitorId, Math.max(0, keep));
+    });
   }
 
   async listPageViews(visitorId: string, limit: number): Promise<PageView[]> {
     return this.#sql.newestPageViews.all(visitorId, clampLimit(limit)).map((row) => ({ url: row.url, title: row.title, at: row.at }));
   }
 
-  async addEvent(visitorId: string, event: TrackedEvent): Promise<void> {
-    guarded('visitor', () => this.#sql.insertEvent.run(visitorId, event.name, JSON.stringify(event.props), event.at));
+  async addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void> {
+    const sql = this.#sql;
+    this.#immediate(() => {
+      guarded('visitor', () => sql.insertEvent.run(visitorId, event.name, JSON.stringify(event.props), event.at));
+      if (keep !== undefined) sql.pruneEvents.run(visitorId, visitorId, Math.max(0, keep));
+    });
   }
 
   async listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]> {

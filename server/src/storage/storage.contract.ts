@@ -307,6 +307,24 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.listPageViews('nobody', 5)).toEqual([]);
       });
 
+      it('keeps only the newest page views and events of a visitor when given a cap', async () => {
+        const { visitor } = await siteWithVisitor();
+        const other = await storage.createVisitor(aVisitor(visitor.siteId));
+        await storage.addPageView(other.id, { url: 'https://shop.example/other', title: 'Other', at: 1 }, 2);
+        // Out of order on purpose: "newest" is by time, as listed, not by arrival.
+        for (const at of [10, 40, 20, 50, 30]) {
+          await storage.addPageView(visitor.id, { url: `https://shop.example/${at}`, title: `Page ${at}`, at }, 3);
+          await storage.addEvent(visitor.id, { name: `event-${at}`, props: {}, at }, 2);
+        }
+        expect((await storage.listPageViews(visitor.id, 100)).map((p) => p.at)).toEqual([50, 40, 30]);
+        expect((await storage.listEvents(visitor.id, 100)).map((e) => e.at)).toEqual([50, 40]);
+        // Another visitor's history is not touched by the cap.
+        expect(await storage.listPageViews(other.id, 100)).toHaveLength(1);
+        // Without a cap nothing is deleted.
+        await storage.addPageView(visitor.id, { url: 'https://shop.example/60', title: 'Page 60', at: 60 });
+        expect(await storage.listPageViews(visitor.id, 100)).toHaveLength(4);
+      });
+
       it('refuses page views and events of an unknown visitor', async () => {
         expect(await rejectionCode(storage.addPageView('nope', { url: 'https://x.example/', title: '', at: 1 }))).toBe('not_found');
         expect(await rejectionCode(storage.addEvent('nope', { name: 'x', props: {}, at: 1 }))).toBe('not_found');
@@ -644,6 +662,21 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.listMessages(conversation.id, 5, 10)).toEqual([]);
         expect(await storage.listMessages(conversation.id, 0, 0)).toEqual([]);
         expect(await storage.listMessages('nope', 0, 10)).toEqual([]);
+      });
+
+      it('keeps the last message a person wrote as the last message, past system lines', async () => {
+        const conversation = await aConversation();
+        // Before anyone wrote, a system line is the best there is.
+        await storage.appendMessage(aMessage(conversation.id, { text: 'The visitor asked to be called back', author: 'system', authorId: '', at: 1_500 }));
+        expect((await storage.getConversation(conversation.id))?.lastMessage).toEqual({ text: 'The visitor asked to be called back', author: 'system', at: 1_500 });
+        await storage.appendMessage(aMessage(conversation.id, { text: 'Where is my order?', author: 'visitor', at: 2_000 }));
+        await storage.appendMessage(aMessage(conversation.id, { text: 'Ann resolved the conversation', author: 'system', authorId: '', at: 3_000 }));
+        const after = await storage.getConversation(conversation.id);
+        expect(after).toMatchObject({ lastSeq: 3, updatedAt: 3_000, lastMessage: { text: 'Where is my order?', author: 'visitor', at: 2_000 } });
+        const [listed] = await storage.listConversations({ visitorId: conversation.visitorId, limit: 5 });
+        expect(listed?.lastMessage).toEqual({ text: 'Where is my order?', author: 'visitor', at: 2_000 });
+        await storage.appendMessage(aMessage(conversation.id, { text: 'It ships today.', author: 'agent', authorId: 'a-1', at: 4_000 }));
+        expect((await storage.getConversation(conversation.id))?.lastMessage).toEqual({ text: 'It ships today.', author: 'agent', at: 4_000 });
       });
 
       it('hands out copies that do not change the stored messages', async () => {

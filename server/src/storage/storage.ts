@@ -67,6 +67,11 @@ export interface Conversation {
   resolvedAt: number | null;
   /** Seq of the newest message, 0 when none. */
   lastSeq: number;
+  /**
+   * The last message a person (the visitor or an agent) wrote; system lines ("Ann resolved the
+   * conversation") do not replace it. Until a person wrote, the newest system line; null while
+   * there is no message.
+   */
   lastMessage: { text: string; author: Author; at: number } | null;
   /** When an agent first replied; null until then. For first-response time. */
   firstResponseAt: number | null;
@@ -196,10 +201,15 @@ export interface Storage {
    * never merges into an unverified visitor (see `broker/identity.ts`).
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
-  addPageView(visitorId: string, page: PageView): Promise<void>;
+  /**
+   * Records a page view. With `keep`, the visitor's page views beyond the newest `keep` are
+   * deleted in the same write, so no visitor's history grows without bound.
+   */
+  addPageView(visitorId: string, page: PageView, keep?: number): Promise<void>;
   /** Newest first. */
   listPageViews(visitorId: string, limit: number): Promise<PageView[]>;
-  addEvent(visitorId: string, event: TrackedEvent): Promise<void>;
+  /** Records a tracked event; `keep` caps the visitor's events as for `addPageView`. */
+  addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void>;
   /** Newest first. */
   listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]>;
 
@@ -211,7 +221,8 @@ export interface Storage {
 
   /**
    * Appends a message durably and atomically: assigns the conversation's next seq, updates its
-   * `lastSeq`, `lastMessage`, `updatedAt` (and `firstResponseAt` on the first agent message).
+   * `lastSeq`, `updatedAt`, `lastMessage` (not with a system line after a person's message),
+   * and `firstResponseAt` on the first agent message.
    * If a message with the same (`authorId`, `clientId`) exists, returns it with
    * `duplicate: true` and writes nothing. When this resolves the message survives the process
    * dying.

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server } from 'ws';
 import type { Limits } from '@parley/protocol';
 import type { Broker } from '../broker/broker.js';
+import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import { ClientSocket } from './client-socket.js';
@@ -114,6 +115,8 @@ export class SocketServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // From here `ws` handles socket errors.
       socket.off('error', socketOnUpgradeError);
+      // Visitors' page views and events are also limited per client address (see `activity-limiter.ts`).
+      if (identity.role === 'visitor') identity.address = admittedKey(socket);
       this.connections.add(new Connection(ws, socket, identity, this.connectionDeps));
     });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerFrame } from '@parley/protocol';
+import type { ServerFrame, TrackedEvent } from '@parley/protocol';
 import { cobrowseStatus, conversation, conversationDetail, ME, message, visitor, welcome } from '../test-support/fixtures.js';
-import { mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
+import { CONTEXT_LIMIT, mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
 import { initialState, type ConsoleState, type PendingMessage } from './state.js';
 
 const frame = (f: ServerFrame, now = 10_000): ConsoleAction => ({ kind: 'frame', frame: f, now });
@@ -179,12 +179,66 @@ describe('reduce', () => {
   it('adds page views and events from visitor.updated and renames the visitor in the inbox', () => {
     const s = run(
       opened(),
-      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), page: { url: 'https://shop.test/c', title: 'C', at: 9 } }),
-      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), event: { name: 'signup', props: {}, at: 10 } }),
+      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), pages: [{ url: 'https://shop.test/c', title: 'C', at: 9 }] }),
+      frame({ type: 'visitor.updated', visitor: visitor({ name: 'Dana' }), events: [{ name: 'signup', props: {}, at: 10 }] }),
     );
     expect(s.visitors.v1abcdef!.pages.map((p) => p.title)).toEqual(['C']);
     expect(s.visitors.v1abcdef!.events.map((e) => e.name)).toEqual(['signup']);
     expect(s.conversations.c1!.visitorName).toBe('Dana');
+  });
+
+  it('keeps the last words of a person as the summary\'s last message when system lines follow', () => {
+    const s = run(
+      opened(),
+      frame({ type: 'chat.message', message: message(2, { author: 'agent', authorId: ME.id, text: 'On it', at: 3_000 }) }),
+      frame({ type: 'chat.message', message: message(3, { author: 'system', authorId: '', text: 'Mina resolved the conversation', at: 4_000 }) }),
+    );
+    expect(s.conversations.c1).toMatchObject({ lastSeq: 3, updatedAt: 4_000, lastMessage: { text: 'On it', author: 'agent', at: 3_000 } });
+  });
+
+  it('previews a system line while no person has written (a callback request)', () => {
+    const s = run(
+      initialState(),
+      frame(welcome([conversation({ lastSeq: 0, lastMessage: null })])),
+      frame({ type: 'chat.message', message: message(1, { author: 'system', authorId: '', text: 'The visitor asked to be called back', at: 3_000 }) }),
+    );
+    expect(s.conversations.c1!.lastMessage).toEqual({ text: 'The visitor asked to be called back', author: 'system', at: 3_000 });
+  });
+
+  it('keeps the inbox rows of a visitor live with their presence', () => {
+    const base = run(initialState(), frame(welcome([conversation({ visitorOnline: true }), conversation({ id: 'c2', visitorId: 'v2other0', visitorOnline: true })])));
+    const left = reduce(base, frame({ type: 'visitor.updated', visitor: visitor({ online: false }) }));
+    expect(left.conversations.c1!.visitorOnline).toBe(false);
+    expect(left.conversations.c2).toBe(base.conversations.c2);
+    const back = reduce(left, frame({ type: 'visitor.updated', visitor: visitor({ online: true }) }));
+    expect(back.conversations.c1!.visitorOnline).toBe(true);
+    // Nothing changed: the same conversations object, so the inbox does not re-render.
+    expect(reduce(back, frame({ type: 'visitor.updated', visitor: visitor({ online: true }) })).conversations).toBe(back.conversations);
+  });
+
+  it('keeps every page view and event of a coalesced visitor.updated, once, newest first', () => {
+    const pages = [
+      { url: 'https://shop.test/d', title: 'D', at: 20 },
+      { url: 'https://shop.test/e', title: 'E', at: 21 },
+    ];
+    const events: TrackedEvent[] = [
+      { name: 'cart.add', props: { sku: 'A1' }, at: 20 },
+      { name: 'checkout', props: { step: 2 }, at: 22 },
+    ];
+    const update = frame({ type: 'visitor.updated', visitor: visitor({ currentPage: pages[1]! }), pages, events });
+    // The same window's frame twice (a replay, say) adds nothing the second time.
+    const s = run(opened(), update, update);
+    expect(s.visitors.v1abcdef!.pages.map((p) => p.title)).toEqual(['E', 'D']);
+    expect(s.visitors.v1abcdef!.events.map((e) => e.name)).toEqual(['checkout', 'cart.add']);
+    expect(s.visitors.v1abcdef!.profile.currentPage?.title).toBe('E');
+  });
+
+  it('keeps at most CONTEXT_LIMIT page views of a visitor', () => {
+    const many = Array.from({ length: CONTEXT_LIMIT + 30 }, (_, i) => ({ url: `https://shop.test/${i}`, title: `P${i}`, at: 100 + i }));
+    const s = run(opened(), frame({ type: 'visitor.updated', visitor: visitor(), pages: many }));
+    const held = s.visitors.v1abcdef!.pages;
+    expect(held).toHaveLength(CONTEXT_LIMIT);
+    expect(held[0]!.title).toBe(`P${CONTEXT_LIMIT + 29}`);
   });
 
   it('records reads of both sides and the agent read locally', () => {

@@ -18,6 +18,9 @@ import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, Visit
 /** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
 export const TYPING_TTL_MS = 8000;
 
+/** Page views and events kept per visitor in the console (the relay keeps its own, larger history). */
+export const CONTEXT_LIMIT = 200;
+
 /** Error codes after which a reply is worth sending again as it is. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'internal']);
 
@@ -56,13 +59,17 @@ function withoutAcked(outbox: PendingMessage[], clientIds: ReadonlySet<string>):
   return outbox.filter((p) => !clientIds.has(p.clientId));
 }
 
-/** Folds one new message into its conversation's summary (last message, seq, time). */
+/**
+ * Folds one new message into its conversation's summary (seq, time, and the last message a
+ * person wrote: a system line after it is not what the inbox previews; before any, it is).
+ */
 function summaryWithMessage(c: ConversationSummary, m: Message): ConversationSummary {
   if (m.seq <= c.lastSeq && c.lastMessage) return c;
+  const keep = m.author === 'system' && c.lastMessage && c.lastMessage.author !== 'system';
   return {
     ...c,
     lastSeq: Math.max(c.lastSeq, m.seq),
-    lastMessage: { text: m.text, author: m.author, at: m.at },
+    lastMessage: keep ? c.lastMessage : { text: m.text, author: m.author, at: m.at },
     updatedAt: Math.max(c.updatedAt, m.at),
     // An agent's reply means the agents' side has read everything before it.
     agentReadSeq: m.author === 'agent' ? Math.max(c.agentReadSeq, m.seq) : c.agentReadSeq,
@@ -133,17 +140,32 @@ function onConversationUpdated(state: ConsoleState, c: ConversationSummary): Con
   return { ...next, visitors: { ...next.visitors, [c.visitorId]: { ...ctx, past } } };
 }
 
+/**
+ * Adds what a `visitor.updated` carried to what the console holds, newest first: an entry seen
+ * before (the same frame twice, or a detail that already listed it) is not added again, and
+ * only the newest `CONTEXT_LIMIT` are kept, so an open console does not grow without bound.
+ */
+function mergeNewest<T extends { at: number }>(held: T[], incoming: readonly T[] | undefined, key: (item: T) => string): T[] {
+  if (!incoming || incoming.length === 0) return held;
+  const seen = new Set(held.map(key));
+  const fresh = incoming.filter((item) => !seen.has(key(item)));
+  if (fresh.length === 0) return held;
+  return byNewest([...fresh, ...held]).slice(0, CONTEXT_LIMIT);
+}
+
 function onVisitorUpdated(state: ConsoleState, frame: Extract<ServerFrame, { type: 'visitor.updated' }>): ConsoleState {
-  const { visitor, page, event } = frame;
+  const { visitor } = frame;
   const old = state.visitors[visitor.id] ?? emptyContext(visitor);
-  const pages = page && !old.pages.some((p) => p.at === page.at && p.url === page.url) ? byNewest([page, ...old.pages]) : old.pages;
-  const events = event ? byNewest([event, ...old.events]) : old.events;
+  const pages = mergeNewest(old.pages, frame.pages, (p) => `${p.at} ${p.url}`);
+  const events = mergeNewest(old.events, frame.events, (e) => `${e.at} ${e.name}`);
+  // The inbox rows of this visitor show their name and whether they are still on the site.
   let conversations = state.conversations;
-  if (visitor.name) {
-    conversations = { ...conversations };
-    for (const c of Object.values(conversations)) {
-      if (c.visitorId === visitor.id && c.visitorName !== visitor.name) conversations[c.id] = { ...c, visitorName: visitor.name };
-    }
+  for (const c of Object.values(state.conversations)) {
+    if (c.visitorId !== visitor.id) continue;
+    const visitorName = visitor.name ?? c.visitorName;
+    if (c.visitorName === visitorName && c.visitorOnline === visitor.online) continue;
+    if (conversations === state.conversations) conversations = { ...conversations };
+    conversations[c.id] = { ...c, visitorName, visitorOnline: visitor.online };
   }
   return { ...state, conversations, visitors: { ...state.visitors, [visitor.id]: { ...old, profile: visitor, pages, events } } };
 }
