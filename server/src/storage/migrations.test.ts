@@ -79,6 +79,8 @@ describe('migrate', () => {
         VALUES ('c-1', 's-1', 'v-1', 'a-1', 4, 6, 2, 'Hi', 'agent', 6);
       INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
         VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', NULL, 'Hello', 5), ('m-2', 'c-1', 2, 'k-2', 'agent', 'a-1', 'A', 'Hi', 6);
+      INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, status, created_at, updated_at)
+        VALUES ('cb-1', 'c-1', 'v-1', 'k-3', '+442071234567', 'requested', 7, 7);
     `);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
     const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
