@@ -153,7 +153,16 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     log,
     issueVisitorToken: (visitorId, siteId) => issueVisitorToken(secret, visitorId, siteId),
   });
-  const sockets = new SocketServer({ storage, secret, broker, limits: options.limits, log, consoleOrigins: () => consoleOrigins });
+  const sockets = new SocketServer({
+    storage,
+    secret,
+    broker,
+    limits: options.limits,
+    log,
+    consoleOrigins: () => consoleOrigins,
+    agentSessionCheckMs: options.agentSessionCheckMs,
+    lateCobrowseFrames: options.lateCobrowseFrames,
+  });
   onUpgrade = (req, socket, head) => sockets.serverOnUpgrade(req, socket, head);
   onRequest = createRequestListener({
     storage,
@@ -170,6 +179,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     maxBodyBytes: options.maxBodyBytes,
     maxFieldLength: options.limits.maxFieldLength,
     agentTokenTtlMs: options.agentTokenTtlMs,
+    agentSessionsEnded: () => void sockets.sweepAgentSessions(),
   });
   await prepareLoginDecoy();
   markReady();
