@@ -27,9 +27,10 @@ export class SessionSweep {
   private readonly log: Logger;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
-  /** The sweep under way, if any; a request during it runs one more sweep after it. */
+  /** The sweep under way, if any. */
   private running: Promise<void> | null = null;
-  private again = false;
+  /** The one sweep that runs after it, for every request made while it runs. */
+  private queued: Promise<void> | null = null;
 
   /**
    * @param intervalMs time between sweeps; 0 sweeps only when asked (`sweepSoon`).
@@ -56,20 +57,22 @@ export class SessionSweep {
     this.timer = null;
   }
 
-  /** Sweeps now, or right after the sweep under way; resolves when that sweep is done. */
+  /**
+   * Sweeps now, or right after the sweep under way (which may have read the store before the
+   * session ended); resolves when that sweep is done. Requests made during a sweep share one.
+   */
   sweepSoon(): Promise<void> {
     if (this.running) {
-      this.again = true;
-      return this.running;
+      this.queued ??= this.running.then(() => {
+        this.queued = null;
+        return this.sweepSoon();
+      });
+      return this.queued;
     }
     this.running = this.sweep()
       .catch((error: unknown) => this.log.error('session sweep failed', { error }))
       .finally(() => {
         this.running = null;
-        if (this.again) {
-          this.again = false;
-          void this.sweepSoon();
-        }
       });
     return this.running;
   }
