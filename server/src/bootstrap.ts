@@ -4,11 +4,12 @@
  * and `PARLEY_ALLOWED_ORIGINS`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { hashPassword } from './auth/password.js';
 import type { RelayOptions } from './options.js';
+import { DATA_FILE_MODE, prepareDataDir, toDataDirError } from './storage/data-dir.js';
 import type { Site, Storage } from './storage/storage.js';
 
 /** What the first start created, to print once. */
@@ -35,11 +36,17 @@ export function generateSecret(bytes = 32): string {
 export async function loadSecret(options: Pick<RelayOptions, 'secret' | 'dataDir'>): Promise<string> {
   if (options.secret) return options.secret;
   const file = join(options.dataDir, 'relay-secret');
-  const existing = await readFile(file, 'utf8').catch(() => '');
+  const existing = await readFile(file, 'utf8').catch((error: unknown) => {
+    // Missing is a first start; unreadable must not quietly become a new secret (every token void).
+    if ((error as { code?: unknown }).code === 'ENOENT') return '';
+    throw toDataDirError(error, options.dataDir);
+  });
   if (existing.trim()) return existing.trim();
-  await mkdir(options.dataDir, { recursive: true });
+  const dir = await prepareDataDir(options.dataDir, { create: true });
   const secret = generateSecret();
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await writeFile(file, `${secret}\n`, { mode: DATA_FILE_MODE }).catch((error: unknown) => {
+    throw toDataDirError(error, dir.path);
+  });
   return secret;
 }
 

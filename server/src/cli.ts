@@ -1,42 +1,57 @@
 /**
- * The `parley` command: `parley start` runs the relay, `parley agent add` creates an agent
- * account, `parley site ...` manages the sites that embed the widget, `parley help` explains
- * them all. Settings come from flags and environment variables (see `options.ts`); the
- * store-editing commands live in `cli/`, one file per command group.
+ * The `parley` command: `parley start` runs the relay, `parley agent ...` manages agent
+ * accounts, `parley site ...` the sites that embed the widget, `parley help` explains them all
+ * and `--help` after any command explains that one. Settings come from flags and environment
+ * variables (see `options.ts`); the store-editing commands live in `cli/`, one file per group.
  */
-import { agentAdd } from './cli/agent-commands.js';
+import { AGENT_COMMANDS, runAgentCommand } from './cli/agent-commands.js';
 import { processIo, type CliEnv, type CliIo } from './cli/cli-io.js';
-import { runSiteCommand } from './cli/site-commands.js';
+import { groupUsage, wantsHelp } from './cli/command-spec.js';
+import { NoInstallationError } from './cli/command-store.js';
+import { SITE_COMMANDS, runSiteCommand } from './cli/site-commands.js';
 import { startRelay } from './index.js';
 import { LIMIT_SETTINGS, OptionsError, SETTINGS, parseOptions } from './options.js';
+import { DataDirError } from './storage/data-dir.js';
 import { RELAY_VERSION } from './version.js';
 
 export type { CliIo } from './cli/cli-io.js';
 
+/** The settings every command reads, as help lines. */
+function settingsLines(): string[] {
+  const rows = [...SETTINGS.map((s) => [`--${s.flag}`, s.env]), ...LIMIT_SETTINGS.map((s) => [`--${s.flag}`, s.env])];
+  return ['Settings (a flag beats its environment variable):', ...rows.map(([flag, env]) => `  ${flag!.padEnd(26)} ${env}`)];
+}
+
+/** The help of `parley start`. */
+export function startHelpText(): string {
+  return [
+    'Usage: parley start [flags]',
+    '',
+    'Runs the relay (HTTP and WebSocket on one port). The first start in a data directory creates',
+    'the installation there: the database, the relay secret, the demo site and an admin account.',
+    '',
+    ...settingsLines(),
+  ].join('\n');
+}
+
 /** The help text. */
 export function helpText(): string {
-  const rows = [...SETTINGS.map((s) => [`--${s.flag}`, s.env]), ...LIMIT_SETTINGS.map((s) => [`--${s.flag}`, s.env])];
   return [
     `parley ${RELAY_VERSION}: the Parley relay`,
     '',
     'Usage:',
-    '  parley start [flags]         run the relay (HTTP and WebSocket on one port)',
-    '  parley agent add --email E --name N --role agent|supervisor|admin [--password P] [flags]',
-    '                               add an agent account (prints a generated password when none is given)',
-    '  parley site add --name N --origins https://shop.example,https://*.shop.example [--key K] [flags]',
-    '                               add a site; prints its key, its identity secret (once) and the script tag',
-    '  parley site list [flags]     list sites: key, name, allowed origins',
-    '  parley site origins --key K [--add O,O] [--remove O,O] [flags]',
-    '                               change the origins allowed to embed a site',
-    '  parley site rotate-secret --key K [flags]',
-    '                               replace a site\'s identity secret (prints the new one once)',
-    '  parley help                  show this text',
+    '  parley start [flags]',
+    '      Runs the relay (HTTP and WebSocket on one port); creates the installation on first start.',
+    ...groupUsage(AGENT_COMMANDS),
+    ...groupUsage(SITE_COMMANDS),
+    '  parley help',
+    '      Shows this text; parley <command> --help shows one command\'s.',
     '',
-    'Origins are scheme://host[:port], with a * port (http://localhost:*) or a *. first label',
-    '(https://*.shop.example). The commands above take --data-dir, --storage and --public-url too.',
+    'The agent and site commands change an existing installation: --data-dir DIR (or',
+    'PARLEY_DATA_DIR; default ./data) names it, and --storage and --public-url mean what they mean',
+    'to parley start.',
     '',
-    'Settings (a flag beats its environment variable):',
-    ...rows.map(([flag, env]) => `  ${flag!.padEnd(26)} ${env}`),
+    ...settingsLines(),
   ].join('\n');
 }
 
@@ -70,8 +85,12 @@ async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
 export async function runCli(argv: string[], env: CliEnv = process.env, io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'start') return await start(rest, env, io);
-    if (command === 'agent' && rest[0] === 'add') return await agentAdd(rest.slice(1), env, io);
+    if (command === 'start') {
+      if (!wantsHelp(rest)) return await start(rest, env, io);
+      io.out(startHelpText());
+      return 0;
+    }
+    if (command === 'agent') return await runAgentCommand(rest, env, io);
     if (command === 'site') return await runSiteCommand(rest, env, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(helpText());
@@ -83,6 +102,11 @@ export async function runCli(argv: string[], env: CliEnv = process.env, io: CliI
     if (error instanceof OptionsError) {
       io.err(`parley: ${error.message}`);
       return 2;
+    }
+    // What the operator must fix outside Parley: one line (or two) naming the path, no stack.
+    if (error instanceof DataDirError || error instanceof NoInstallationError) {
+      io.err(`parley: ${error.message}`);
+      return 1;
     }
     io.err(`parley: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;

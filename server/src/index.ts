@@ -102,7 +102,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const options = resolveOptions(rest);
   const log = givenLog ?? createLogger(options.logLevel);
   const storage =
-    storageInstance ?? (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous }));
+    storageInstance ?? (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, log }));
   const bus = givenBus ?? new MemoryBus();
   const paths = givenPaths ?? assetPaths();
 
@@ -158,7 +158,16 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     log,
     issueVisitorToken: (visitorId, siteId) => issueVisitorToken(secret, visitorId, siteId),
   });
-  const sockets = new SocketServer({ storage, secret, broker, limits: options.limits, log, consoleOrigins: () => consoleOrigins });
+  const sockets = new SocketServer({
+    storage,
+    secret,
+    broker,
+    limits: options.limits,
+    log,
+    consoleOrigins: () => consoleOrigins,
+    agentSessionCheckMs: options.agentSessionCheckMs,
+    lateCobrowseFrames: options.lateCobrowseFrames,
+  });
   onUpgrade = (req, socket, head) => sockets.serverOnUpgrade(req, socket, head);
   onRequest = createRequestListener({
     storage,
@@ -175,6 +184,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     maxBodyBytes: options.maxBodyBytes,
     maxFieldLength: options.limits.maxFieldLength,
     agentTokenTtlMs: options.agentTokenTtlMs,
+    agentSessionsEnded: () => void sockets.sweepAgentSessions(),
   });
   await prepareLoginDecoy();
   markReady();

@@ -80,6 +80,17 @@ export interface RelayOptions {
   maxBodyBytes: number;
   /** How long an agent token lives, in milliseconds. */
   agentTokenTtlMs: number;
+  /**
+   * How often each relay node checks its console connections' sessions against the store, in
+   * milliseconds: a console signed out elsewhere, or whose agent was removed or got a new
+   * password, closes (4001) within this time. A sign-out on the same node closes at once.
+   */
+  agentSessionCheckMs: number;
+  /**
+   * Co-browse frames a connection may send after its session ended or lost consent (page data
+   * still in flight) before each further one counts towards `maxErrors`.
+   */
+  lateCobrowseFrames: number;
   /** New visitors one client address may create per minute (`POST /api/visitors` without a valid token). */
   visitorCreationsPerMinute: number;
   /** WebSocket connections open at once, in all; more are answered 503 before the upgrade. */
@@ -139,6 +150,9 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
+  agentSessionCheckMs: 5_000,
+  // A full snapshot split in about a hundred parts can be in flight when sharing stops.
+  lateCobrowseFrames: 200,
   visitorCreationsPerMinute: 60,
   // The process may hold 20,000 descriptors here; the rest is headroom for HTTP, the database and logs.
   maxConnections: 19_000,
@@ -206,6 +220,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },
+  { key: 'agentSessionCheckMs', env: 'PARLEY_AGENT_SESSION_CHECK_MS', flag: 'agent-session-check-ms', kind: 'int' },
+  { key: 'lateCobrowseFrames', env: 'PARLEY_LATE_COBROWSE_FRAMES', flag: 'late-cobrowse-frames', kind: 'int' },
   { key: 'visitorCreationsPerMinute', env: 'PARLEY_VISITOR_CREATIONS_PER_MINUTE', flag: 'visitor-creations-per-minute', kind: 'int' },
   { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', flag: 'max-connections', kind: 'int' },
   { key: 'maxConnectionsPerIp', env: 'PARLEY_MAX_CONNECTIONS_PER_IP', flag: 'max-connections-per-ip', kind: 'int' },

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerFrame } from '@parley/protocol';
-import { issueAgentToken } from '../src/session-tokens.js';
+import { startAgentSession } from '../src/session-tokens.js';
 import { PAGE_ORIGIN, TestClient, visitorToken, type TestRelay } from './relay-harness.js';
 
 /** The relay secret of the call test relays (tokens are signed with it). */
@@ -21,7 +21,7 @@ export class Clients {
   async agent(name: string): Promise<{ id: string; token: string }> {
     const id = `agent-${name.toLowerCase()}-${randomUUID().slice(0, 8)}`;
     await this.relay.storage.createAgent({ id, email: `${id}@agents.example`, name, role: 'agent', passwordHash: 'x', createdAt: 1 });
-    return { id, token: issueAgentToken(RELAY_SECRET, id, 60 * 60 * 1000) };
+    return { id, token: await startAgentSession(this.relay.storage, RELAY_SECRET, id, 60 * 60 * 1000) };
   }
 
   /** A connection of an agent or a visitor, after its welcome. */

@@ -36,6 +36,15 @@ describe('connection', () => {
     expect((await client.closed).code).toBe(4002);
   });
 
+  it('closes with 4002 when the first frame is malformed: not JSON, binary, or a hello of the wrong shape', async () => {
+    for (const first of ['{not json', Buffer.from([1, 2, 3]), JSON.stringify({ type: 'hello', v: 'one' }), JSON.stringify({ type: 'no.such.type' })]) {
+      const client = await visitor();
+      client.ws.send(first);
+      expect((await client.closed).code).toBe(4002);
+      expect(client.frames).toEqual([expect.objectContaining({ type: 'error', code: 'hello_required' })]);
+    }
+  });
+
   it('answers malformed JSON, unknown types and bad frames with error codes and stays open', async () => {
     const client = await visitor();
     await client.hello();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import {
   CONSOLE_TIMEOUT_MS,
   consoleLog,
@@ -18,6 +19,22 @@ import { unique } from './harness/unique.js';
 import { openWidget, sendFromWidget, visitorMessage, WIDGET_TIMEOUT_MS } from './harness/widget.js';
 
 const e2e = useE2E();
+
+/** The HTTP status a console upgrade with `token` gets: 101 when accepted (then closed at once). */
+function upgradeStatus(wsUrl: string, token: string, origin: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`, { origin });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.on('error', () => undefined);
+  });
+}
 
 const TABS: InboxTabName[] = ['Waiting', 'Mine', 'All open', 'Closed'];
 
@@ -44,8 +61,14 @@ describe('console controls by accessible name', () => {
     await sound.click();
     await expect.poll(() => sound.getAttribute('aria-pressed')).not.toBe(before);
 
+    // Signing out ends the session on the relay: the token the browser held opens nothing after.
+    const token = await page.evaluate(() => localStorage.getItem('parley.console.token'));
+    expect(await upgradeStatus(env.relay.wsUrl, token!, env.relay.publicOrigin)).toBe(101);
+    const loggedOut = page.waitForResponse((response) => response.url().endsWith('/api/logout'));
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: CONSOLE_TIMEOUT_MS });
+    expect((await loggedOut).status()).toBe(204);
+    expect(await upgradeStatus(env.relay.wsUrl, token!, env.relay.publicOrigin)).toBe(401);
     await context.close();
   });
 

@@ -16,6 +16,7 @@ import { postFromViewer, useViewerPageStub } from './test-support/viewer-page.js
 const root = useRenderRoot();
 useViewerPageStub();
 let sockets: FakeWebSocket[];
+let loggedOut: string[] = [];
 
 function mount(callMedia?: FakeCallMedia): void {
   act(() => {
@@ -28,6 +29,10 @@ function mount(callMedia?: FakeCallMedia): void {
           return ws;
         }}
         login={async () => ({ token: agentToken(Date.now() + 3_600_000), agent: ME })}
+        logout={async (token) => {
+          loggedOut.push(token);
+          return true;
+        }}
       />,
       root(),
     );
@@ -80,12 +85,15 @@ describe('App', () => {
     expect(localStorage.getItem(STORAGE_KEYS.sound)).toBe('off');
   });
 
-  it('signs out back to the sign-in form and forgets the token', async () => {
-    localStorage.setItem(STORAGE_KEYS.token, agentToken(Date.now() + 3_600_000));
+  it('signs out back to the sign-in form, ending the session on the relay and forgetting the token', async () => {
+    const token = agentToken(Date.now() + 3_600_000);
+    localStorage.setItem(STORAGE_KEYS.token, token);
+    loggedOut = [];
     mount();
     await act(() => byRole(root(), 'button', 'Sign out').click());
     expect(byRole(root(), 'button', 'Sign in')).toBeTruthy();
     expect(localStorage.getItem(STORAGE_KEYS.token)).toBeNull();
+    expect(loggedOut).toEqual([token]);
   });
 
   it('asks for a new sign-in when the saved token expired', async () => {

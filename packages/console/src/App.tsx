@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LoginResult } from './api.js';
-import { login as defaultLogin } from './api.js';
+import { login as defaultLogin, logout as defaultLogout } from './api.js';
 import { CallBar } from './CallBar.js';
 import type { CallMedia } from './call/media.js';
 import { Chime } from './chime.js';
@@ -30,6 +30,7 @@ import { VisitorPanel } from './VisitorPanel.js';
 export interface AppProps {
   createWebSocket?(url: string): WebSocketLike;
   login?: typeof defaultLogin;
+  logout?: typeof defaultLogout;
   /** The microphone and peer links of calls (the browser's WebRTC by default). */
   callMedia?: CallMedia;
 }
@@ -41,7 +42,7 @@ export const RING_EVERY_MS = 3000;
 const BASE_TITLE = 'Parley console';
 
 /** The whole console. */
-export function App({ createWebSocket, login, callMedia }: AppProps) {
+export function App({ createWebSocket, login, logout = defaultLogout, callMedia }: AppProps) {
   const [token, setToken] = useState<string | null>(() => loadToken());
   const [message, setMessage] = useState<string | null>(null);
 
@@ -52,6 +53,8 @@ export function App({ createWebSocket, login, callMedia }: AppProps) {
   };
 
   const end = (reason: string | null) => {
+    // Signing out on purpose ends the session on the relay as well; an expired one is over already.
+    if (reason === null && token) void logout(token);
     saveToken(null);
     // Leaving on purpose drops unsent replies; an expired session keeps them for the same agent.
     if (reason === null) clearOutbox();

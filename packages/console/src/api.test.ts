@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { login, LoginError } from './api.js';
+import { login, LoginError, logout } from './api.js';
 import { ME } from './test-support/fixtures.js';
 
 let server: Server;
@@ -58,5 +58,21 @@ describe('login', () => {
     const down: typeof fetch = () => Promise.reject(new TypeError('fetch failed'));
     await expect(login('me@example.com', 'right', down)).rejects.toBeInstanceOf(LoginError);
     await expect(login('me@example.com', 'right', down)).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('logout', () => {
+  it('posts the token to /api/logout and never throws when the relay is unreachable', async () => {
+    const seen: { url: string; method: string | undefined; auth: string | null }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      seen.push({ url: String(input), method: init?.method, auth: new Headers(init?.headers).get('Authorization') });
+      return new Response(null, { status: 204 });
+    };
+    expect(await logout('tok.sig', recording)).toBe(true);
+    expect(seen).toEqual([{ url: '/api/logout', method: 'POST', auth: 'Bearer tok.sig' }]);
+    const offline: typeof fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    expect(await logout('tok.sig', offline)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The console's one HTTP call: signing in. Everything else travels over the WebSocket.
+ * The console's HTTP calls: signing in and out. Everything else travels over the WebSocket.
  */
 import type { AgentProfile } from '@parley/protocol';
 
@@ -57,4 +57,23 @@ export async function login(email: string, password: string, fetchImpl: typeof f
   const body: unknown = await response.json().catch(() => null);
   if (!isLoginResult(body)) throw new LoginError('server');
   return body;
+}
+
+/**
+ * Ends the session of `token` on the relay with `POST /api/logout`, so the token stops working
+ * there too and not only in this browser. Best effort: it never throws (signing out works
+ * offline; the token still expires on its own).
+ */
+export async function logout(token: string, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+  try {
+    const response = await fetchImpl('/api/logout', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      credentials: 'same-origin',
+      keepalive: true,
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }

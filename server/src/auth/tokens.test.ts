@@ -5,7 +5,7 @@ import { MAX_TOKEN_LENGTH, signToken, verifyToken, type TokenPayload } from './t
 const SECRET = 'relay-secret';
 const NOW = 1_700_000_000_000;
 const visitor: TokenPayload = { k: 'v', sub: 'visitor-1', site: 'site-1', iat: NOW };
-const agent: TokenPayload = { k: 'a', sub: 'agent-1', iat: NOW, exp: NOW + 12 * 3_600_000 };
+const agent = { k: 'a', sub: 'agent-1', sid: 'session-1', iat: NOW, exp: NOW + 12 * 3_600_000 } satisfies TokenPayload;
 
 /** A token for any payload, signed correctly: tests shapes the signer would never produce. */
 function signRaw(payload: unknown, secret = SECRET): string {
@@ -80,9 +80,12 @@ describe('verifyToken', () => {
       { k: 'v', sub: '', site: 's', iat: NOW },
       { k: 'v', sub: 'a', site: 's', iat: 'now' },
       { k: 'v', sub: 'a', site: 's', iat: NOW, exp: 'never' },
-      { k: 'a', sub: 'a', iat: NOW },
-      { k: 'a', sub: 'a', iat: NOW, exp: null },
-      { k: 'a', sub: 'a', site: 's', iat: NOW, exp: NOW + 1 },
+      { k: 'a', sub: 'a', sid: 's1', iat: NOW },
+      { k: 'a', sub: 'a', sid: 's1', iat: NOW, exp: null },
+      { k: 'a', sub: 'a', sid: 's1', site: 's', iat: NOW, exp: NOW + 1 },
+      // Without a session id the token could never be ended before it expires.
+      { k: 'a', sub: 'a', iat: NOW, exp: NOW + 1 },
+      { k: 'a', sub: 'a', sid: '', iat: NOW, exp: NOW + 1 },
     ];
     for (const shape of shapes) expect(verifyToken(signRaw(shape), SECRET, NOW)).toBeNull();
   });

@@ -6,10 +6,13 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a token says: a visitor of a site (`k: 'v'`) or an agent (`k: 'a'`). Times in ms. */
+/**
+ * What a token says: a visitor of a site (`k: 'v'`) or an agent's console session (`k: 'a'`,
+ * `sid` naming the stored session, so that it can be ended before it expires). Times in ms.
+ */
 export type TokenPayload =
   | { k: 'v'; sub: string; site: string; iat: number; exp?: number }
-  | { k: 'a'; sub: string; iat: number; exp: number };
+  | { k: 'a'; sub: string; sid: string; iat: number; exp: number };
 
 /** Longest token accepted, in characters; anything longer is refused before any work. */
 export const MAX_TOKEN_LENGTH = 2048;
@@ -43,12 +46,13 @@ function isTime(value: unknown): value is number {
 function asPayload(value: unknown): TokenPayload | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const fields = value as Record<string, unknown>;
-  const { k, sub, site, iat, exp } = fields;
+  const { k, sub, site, sid, iat, exp } = fields;
   if (!isId(sub) || !isTime(iat)) return null;
   if (k === 'v' && isId(site) && (exp === undefined || isTime(exp))) {
     return exp === undefined ? { k, sub, site, iat } : { k, sub, site, iat, exp };
   }
-  if (k === 'a' && isTime(exp) && site === undefined) return { k, sub, iat, exp };
+  // An agent token without a session id (made before sessions were stored) cannot be revoked: refused.
+  if (k === 'a' && isId(sid) && isTime(exp) && site === undefined) return { k, sub, sid, iat, exp };
   return null;
 }
 

@@ -26,7 +26,7 @@ export interface PeerLink {
 /** Who a connection authenticated as during the upgrade. */
 export type PeerIdentity =
   | { role: 'visitor'; visitorId: string; siteId: string; expiresAt?: number; userAgent?: string; address?: string | null }
-  | { role: 'agent'; agentId: string; expiresAt?: number };
+  | { role: 'agent'; agentId: string; expiresAt?: number; sessionId?: string };
 
 /** One connection as the broker tracks it. */
 export class Session {

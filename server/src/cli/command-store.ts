@@ -4,8 +4,11 @@
  * `--data-dir`, `--storage` and `--public-url` mean what they mean to `parley start`), and the
  * store is opened the way the relay opens it.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { OptionsError, parseOptions, readFlags, type RelayOptions } from '../options.js';
 import { openStorage } from '../storage/open-storage.js';
+import { DATABASE_FILE } from '../storage/open-sqlite-database.js';
 import type { Storage } from '../storage/storage.js';
 import type { CliEnv } from './cli-io.js';
 
@@ -13,11 +16,28 @@ import type { CliEnv } from './cli-io.js';
 export class CommandFlags {
   readonly #flags: Map<string, string>;
   readonly #positional: string[];
+  readonly #switches: Set<string>;
 
-  constructor(argv: readonly string[]) {
-    const { flags, rest } = readFlags(argv);
+  /**
+   * @param switches the command's flags that take no value (`--yes`): relay settings all take
+   *   one, so these are taken out before the rest is read.
+   */
+  constructor(argv: readonly string[], switches: readonly string[] = []) {
+    const named = new Set(switches.map((name) => `--${name}`));
+    const { flags, rest } = readFlags(argv.filter((arg) => !named.has(arg)));
     this.#flags = flags;
     this.#positional = rest;
+    this.#switches = new Set(argv.filter((arg) => named.has(arg)).map((arg) => arg.slice(2)));
+  }
+
+  /** True when the command's switch `name` was given. */
+  has(name: string): boolean {
+    return this.#switches.has(name);
+  }
+
+  /** Removes and returns the first positional argument (`site remove KEY`). */
+  takePositional(): string | undefined {
+    return this.#positional.shift();
   }
 
   /** Removes and returns one of the command's own flags. */
@@ -43,12 +63,33 @@ export interface CommandStore {
 }
 
 /**
- * Reads the relay settings left in `flags` and opens the durable store. `command` names the
- * command in the refusal for the memory store, whose changes would vanish on exit.
+ * Thrown when a command that reads or changes an installation finds no database where it
+ * looked: answering from a new, empty one ("No sites yet") would mislead the operator.
+ */
+export class NoInstallationError extends Error {
+  constructor(dataDir: string, fromFlag: boolean) {
+    const where = fromFlag ? dataDir : `${dataDir} (the default ./data, from the current directory)`;
+    super(
+      `no Parley database in ${where}: ${join(dataDir, DATABASE_FILE)} does not exist.\n` +
+        'Point the command at the relay\'s data directory with --data-dir DIR or PARLEY_DATA_DIR=DIR; only parley start creates a new installation.',
+    );
+    this.name = 'NoInstallationError';
+  }
+}
+
+/**
+ * Reads the relay settings left in `flags` and opens the durable store of an existing
+ * installation (never creating one). `command` names the command in the refusal for the memory
+ * store, whose changes would vanish on exit.
  */
 export async function openCommandStore(command: string, flags: CommandFlags, env: CliEnv): Promise<CommandStore> {
-  const options = parseOptions(flags.remaining(), env);
+  const given = flags.remaining();
+  const options = parseOptions(given, env);
   if (options.storage === 'memory') throw new OptionsError(`${command} needs a durable store (PARLEY_STORAGE=sqlite)`);
-  const storage = await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous });
+  const dataDir = resolve(options.dataDir);
+  if (!existsSync(join(dataDir, DATABASE_FILE))) {
+    throw new NoInstallationError(dataDir, given.includes('--data-dir') || Boolean(env['PARLEY_DATA_DIR']));
+  }
+  const storage = await openStorage({ kind: options.storage, dataDir, synchronous: options.synchronous, create: false });
   return { storage, options };
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newVisitor } from '../storage/records.js';
 import { isOriginAllowed } from '../origin.js';
 import type { Site } from '../storage/storage.js';
 import { relayOrigin, siteSnippet } from './site-commands.js';
@@ -154,6 +156,54 @@ describe('parley site', () => {
       const run = await site('rotate-secret', '--key', 'nope');
       expect(run.code).toBe(1);
       expect(run.err).toEqual(['No site with key nope (see parley site list).']);
+    });
+  });
+
+  describe('remove', () => {
+    /** A visitor of `siteKey` who wrote `messages` messages in one conversation. */
+    async function conversationOn(siteKey: string, messages: number): Promise<void> {
+      await inStore(dataDir, async (s) => {
+        const target = (await s.getSiteByKey(siteKey))!;
+        const visitor = await s.createVisitor(newVisitor(randomUUID(), target.id, 1));
+        const conversation = await s.createConversation({ id: randomUUID(), siteId: target.id, visitorId: visitor.id, createdAt: 1 });
+        for (let i = 0; i < messages; i++) {
+          await s.appendMessage({ id: randomUUID(), conversationId: conversation.id, clientId: `c${i}`, author: 'visitor', authorId: visitor.id, text: 'hi', at: 2 });
+        }
+      });
+    }
+
+    it('says what would be deleted and changes nothing without --yes', async () => {
+      const { key } = await addShop();
+      await conversationOn(key, 3);
+      const run = await site('remove', key);
+      expect(run.code).toBe(1);
+      expect(run.err.join('\n')).toContain('deletes it with 1 conversation (3 messages)');
+      expect(run.err.join('\n')).toContain('run again with --yes');
+      expect(await stored(key)).not.toBeNull();
+    });
+
+    it('deletes the site with its conversations and leaves other sites alone with --yes', async () => {
+      const { key } = await addShop();
+      const { key: otherKey } = await addShop();
+      await conversationOn(key, 2);
+      await conversationOn(otherKey, 1);
+      const run = await site('remove', key, '--yes');
+      expect(run.code).toBe(0);
+      expect(run.out[0]).toBe(`Removed site Shop (${key}) with 1 conversation, 2 messages, 1 visitor and 0 callback requests.`);
+      expect(await stored(key)).toBeNull();
+      const other = (await stored(otherKey))!;
+      expect(await inStore(dataDir, (s) => s.listConversations({ siteIds: [other.id], limit: 10 }))).toHaveLength(1);
+      expect((await site('list')).all).not.toContain(key);
+    });
+
+    it('refuses an unknown key, a missing key and the demo site', async () => {
+      expect((await site('remove', 'nope', '--yes')).err[0]).toContain('No site with key nope');
+      expect((await site('remove', '--yes')).code).toBe(2);
+      await inStore(dataDir, (s) => s.createSite({ id: 'demo-id', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 }));
+      const demo = await site('remove', 'demo', '--yes');
+      expect(demo.code).toBe(1);
+      expect(demo.err[0]).toContain('recreates it on every start');
+      expect(await stored('demo')).not.toBeNull();
     });
   });
 });

@@ -11,6 +11,7 @@ import { isStorageError } from '../storage/storage-error.js';
 import type { Site, Storage } from '../storage/storage.js';
 import { checkAllowedOrigin, parseAllowedOrigins } from './allowed-origin.js';
 import type { CliEnv, CliIo } from './cli-io.js';
+import { runCommandGroup, type CommandSpec } from './command-spec.js';
 import { CommandFlags, openCommandStore } from './command-store.js';
 
 /**
@@ -159,17 +160,82 @@ async function siteRotateSecret(argv: readonly string[], env: CliEnv, io: CliIo)
   });
 }
 
-const SITE_COMMANDS: Readonly<Record<string, (argv: readonly string[], env: CliEnv, io: CliIo) => Promise<number>>> = {
-  add: siteAdd,
-  list: siteList,
-  origins: siteOrigins,
-  'rotate-secret': siteRotateSecret,
+/** Counted with their unit: `1 conversation`, `3 messages`. */
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `parley site remove KEY [--yes]`: deletes a site with everything of it (visitors,
+ * conversations, messages, callback requests). Without `--yes` it only says what would go. The
+ * demo site is refused: the relay recreates it on every start for its demo page.
+ */
+async function siteRemove(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+  const flags = new CommandFlags(argv, ['yes']);
+  const key = flags.take('key') ?? flags.takePositional();
+  if (!key) throw new OptionsError('site remove needs the key of the site (parley site remove KEY)');
+  const confirmed = flags.has('yes');
+
+  return withStore('site remove', flags, env, async (storage, options) => {
+    const site = await findSite(storage, key, io);
+    if (!site) return 1;
+    if (site.key === options.demoSiteKey) {
+      io.err(
+        `Site ${key} is the relay's demo site: parley start recreates it on every start (the demo page at / uses it), so it cannot be removed. ` +
+          'It allows only the relay\'s own origin, local ports and PARLEY_ALLOWED_ORIGINS.',
+      );
+      return 1;
+    }
+    if (!confirmed) {
+      const conversations = await storage.listConversations({ siteIds: [site.id], limit: Number.MAX_SAFE_INTEGER });
+      const messages = conversations.reduce((sum, conversation) => sum + conversation.lastSeq, 0);
+      io.err(`Removing site ${site.name} (${key}) deletes it with ${count(conversations.length, 'conversation')} (${count(messages, 'message')}), its visitors and their callback requests.`);
+      io.err('The widget stops loading on its pages at once. This cannot be undone; run again with --yes to remove it.');
+      return 1;
+    }
+    const removed = await storage.deleteSite(site.id);
+    if (!removed) {
+      io.err(`No site with key ${key} (see parley site list).`);
+      return 1;
+    }
+    io.out(
+      `Removed site ${site.name} (${key}) with ${count(removed.conversations, 'conversation')}, ${count(removed.messages, 'message')}, ` +
+        `${count(removed.visitors, 'visitor')} and ${count(removed.callbacks, 'callback request')}.`,
+    );
+    return 0;
+  });
+}
+
+/** The `parley site` commands. */
+export const SITE_COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  add: {
+    usage: 'site add --name N --origins https://shop.example,https://*.shop.example [--key K] [flags]',
+    summary: 'Adds a site; prints its key, its identity secret (once) and the script tag.',
+    run: siteAdd,
+  },
+  list: { usage: 'site list [flags]', summary: 'Lists the sites: key, name, allowed origins.', run: siteList },
+  origins: {
+    usage: 'site origins --key K [--add O,O] [--remove O,O] [flags]',
+    summary:
+      'Changes the origins allowed to embed a site. Origins are scheme://host[:port], with a * port\n' +
+      '(http://localhost:*) or a *. first label (https://*.shop.example).',
+    run: siteOrigins,
+  },
+  'rotate-secret': {
+    usage: 'site rotate-secret --key K [flags]',
+    summary: 'Replaces a site\'s identity secret (prints the new one once).',
+    run: siteRotateSecret,
+  },
+  remove: {
+    usage: 'site remove KEY [--yes] [flags]',
+    summary:
+      'Deletes a site with its visitors, conversations, messages and callback requests (asks for --yes\n' +
+      'first and says what would go). The demo site cannot be removed: the relay recreates it on start.',
+    run: siteRemove,
+  },
 };
 
-/** `parley site <add|list|origins|rotate-secret> ...`; resolves with the exit code. */
+/** `parley site <command> ...`; resolves with the exit code. */
 export async function runSiteCommand(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  const command = name !== undefined && Object.hasOwn(SITE_COMMANDS, name) ? SITE_COMMANDS[name] : undefined;
-  if (!command) throw new OptionsError(`unknown site command${name ? ` ${name}` : ''}; use one of: ${Object.keys(SITE_COMMANDS).join(', ')}`);
-  return command(rest, env, io);
+  return runCommandGroup('site', SITE_COMMANDS, argv, env, io);
 }

@@ -24,9 +24,13 @@ export async function runCaptured(argv: string[], env: CliEnv = {}): Promise<Cli
   return { code, out, err, all: [...out, ...err].join('\n') };
 }
 
-/** A fresh data directory for one test, removed by `cleanup`. */
+/**
+ * A fresh installation for one test: a data directory holding a migrated, empty database (what
+ * `parley start` leaves, minus the demo site and admin), removed by `cleanup`.
+ */
 export async function tempDataDir(): Promise<{ dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-cli-'));
+  await (await openStorage({ kind: 'sqlite', dataDir })).close();
   return { dataDir, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
 }
 

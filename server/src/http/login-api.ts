@@ -1,5 +1,6 @@
 /**
- * `POST /api/login`: an agent signs in with email and password and gets a console token.
+ * `POST /api/login`: an agent signs in with email and password and gets a console token (a
+ * stored session). `POST /api/logout` ends that session on the relay, not only in the browser.
  * Attempts are limited per client address (429 once the limit is reached). An attempt counts
  * as a failure from the moment it starts and is forgiven only when it succeeds, so a burst of
  * parallel guesses cannot all slip past the limit while their password checks run.
@@ -9,7 +10,8 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { toAgentProfile } from '../broker/views.js';
 import { clientKey } from '../edge/client-ip.js';
 import { isOriginAllowed } from '../origin.js';
-import { issueAgentToken } from '../session-tokens.js';
+import { verifyToken } from '../auth/tokens.js';
+import { startAgentSession } from '../session-tokens.js';
 import type { Storage } from '../storage/storage.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { BadRequestError, readJsonObject, sendBadRequest, sendJson } from './respond.js';
@@ -25,6 +27,8 @@ export interface LoginApiDeps {
   trustProxyHops: number;
   /** Origins the console runs on; a browser posting from any other is refused. */
   consoleOrigins(): readonly string[];
+  /** Told after a session ended here, so this node closes its connections at once. */
+  agentSessionsEnded(): void;
 }
 
 let decoyHash: Promise<string> | null = null;
@@ -66,6 +70,26 @@ export async function handleLogin(req: IncomingMessage, res: ServerResponse, dep
   const ok = await verifyPassword(password, agent ? agent.passwordHash : decoy);
   if (!agent || !ok) return sendJson(res, 401, { error: 'invalid_credentials' });
   deps.limiter.forgive(ip);
-  const token = issueAgentToken(deps.secret, agent.id, deps.agentTokenTtlMs);
+  const token = await startAgentSession(deps.storage, deps.secret, agent.id, deps.agentTokenTtlMs);
   sendJson(res, 200, { token, agent: toAgentProfile(agent) });
+}
+
+/**
+ * Handles `POST /api/logout` with `Authorization: Bearer <token>`: ends the token's session, so
+ * the token stops working on every relay node and the console connections using it close.
+ * Answers 204 also for a token already ended or expired (signing out twice is not an error).
+ */
+export async function handleLogout(req: IncomingMessage, res: ServerResponse, deps: LoginApiDeps): Promise<void> {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isOriginAllowed(deps.consoleOrigins(), origin)) {
+    return sendJson(res, 403, { error: 'origin_not_allowed' });
+  }
+  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+  if (!match) return sendJson(res, 400, { error: 'bad_request' });
+  // Checked for signature only: an expired token's session may still be stored until pruned.
+  const payload = verifyToken(match[1], deps.secret, 0);
+  if (payload?.k !== 'a') return sendJson(res, 401, { error: 'invalid_token' });
+  if (await deps.storage.endAgentSession(payload.sid)) deps.agentSessionsEnded();
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
 }

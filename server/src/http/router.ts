@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { AssetPaths } from '../paths.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage } from './demo-page.js';
-import { handleLogin, type LoginApiDeps } from './login-api.js';
+import { handleLogin, handleLogout, type LoginApiDeps } from './login-api.js';
 import { sendJson, sendText } from './respond.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { safeJoin, serveFile } from './static-files.js';
@@ -60,6 +60,10 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
   if (path === '/api/login') {
     if (method === 'POST') return handleLogin(req, res, deps);
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
+  }
+  if (path === '/api/logout') {
+    if (method === 'POST') return handleLogout(req, res, deps);
     return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
   }
   if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });

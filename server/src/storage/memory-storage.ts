@@ -9,6 +9,8 @@ import { ChangeFeed } from './change-feed.js';
 import { conflict, notFound } from './storage-error.js';
 import { definedFields, emailKey, newCallback, newConversation, type NewConversation } from './records.js';
 import type {
+  AgentSession,
+  SiteRemoval,
   Agent,
   AppendResult,
   CallbackFilter,
@@ -75,6 +77,7 @@ export class MemoryStorage implements Storage {
   /** Callback id -> the client id it was made with. */
   readonly #callbackClientIds = new Map<string, string>();
   readonly #meta = new Map<string, string>();
+  readonly #agentSessions = new Map<string, AgentSession>();
   readonly #changes = new ChangeFeed();
 
   async migrate(): Promise<void> {
@@ -154,6 +157,63 @@ export class MemoryStorage implements Storage {
     const updated: Agent = { ...agent, ...definedFields(patch), id: agent.id, createdAt: agent.createdAt };
     this.#agents.set(id, updated);
     return structuredClone(updated);
+  }
+
+  async deleteAgent(id: string): Promise<boolean> {
+    if (!this.#agents.delete(id)) return false;
+    await this.endAgentSessions(id);
+    return true;
+  }
+
+  async createAgentSession(session: AgentSession): Promise<void> {
+    if (!this.#agents.has(session.agentId)) throw notFound('agent', session.agentId);
+    if (this.#agentSessions.has(session.id)) throw conflict(`Agent session ${session.id}`);
+    for (const [id, stored] of this.#agentSessions) if (stored.expiresAt <= session.createdAt) this.#agentSessions.delete(id);
+    this.#agentSessions.set(session.id, { ...session });
+  }
+
+  async liveAgentSessions(ids: readonly string[], now: number): Promise<Set<string>> {
+    return new Set(ids.filter((id) => (this.#agentSessions.get(id)?.expiresAt ?? 0) > now));
+  }
+
+  async endAgentSession(id: string): Promise<boolean> {
+    return this.#agentSessions.delete(id);
+  }
+
+  async endAgentSessions(agentId: string): Promise<number> {
+    let ended = 0;
+    for (const [id, session] of this.#agentSessions) {
+      if (session.agentId === agentId && this.#agentSessions.delete(id)) ended++;
+    }
+    return ended;
+  }
+
+  async deleteSite(id: string): Promise<SiteRemoval | null> {
+    if (!this.#sites.delete(id)) return null;
+    const removal: SiteRemoval = { visitors: 0, conversations: 0, messages: 0, callbacks: 0 };
+    for (const [conversationId, conversation] of this.#conversations) {
+      if (conversation.siteId !== id) continue;
+      for (const message of this.#messages.get(conversationId) ?? []) this.#byClientId.delete(clientKey(message.authorId, message.clientId));
+      removal.messages += this.#messages.get(conversationId)?.length ?? 0;
+      this.#messages.delete(conversationId);
+      this.#conversations.delete(conversationId);
+      removal.conversations++;
+      for (const [callbackId, callback] of this.#callbacks) {
+        if (callback.conversationId !== conversationId) continue;
+        this.#callbackByClientId.delete(clientKey(callback.visitorId, this.#callbackClientIds.get(callbackId)!));
+        this.#callbackClientIds.delete(callbackId);
+        this.#callbacks.delete(callbackId);
+        removal.callbacks++;
+      }
+    }
+    for (const [visitorId, visitor] of this.#visitors) {
+      if (visitor.siteId !== id) continue;
+      this.#visitors.delete(visitorId);
+      this.#pageViews.delete(visitorId);
+      this.#events.delete(visitorId);
+      removal.visitors++;
+    }
+    return removal;
   }
 
   async createVisitor(visitor: Visitor): Promise<Visitor> {

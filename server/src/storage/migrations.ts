@@ -178,6 +178,23 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE visitors SET claimed_user_id = user_id, user_id = NULL WHERE verified = 0 AND user_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'agent sessions',
+    // A console sign-in, named by the `sid` of its token. A token is honoured only while its row
+    // exists, so a sign-out, a password change or removing the agent (the cascade) ends it on
+    // every relay node sharing the database. Rows past expires_at are pruned at the next sign-in.
+    sql: `
+      CREATE TABLE agent_sessions (
+        id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX agent_sessions_agent ON agent_sessions (agent_id);
+      CREATE INDEX agent_sessions_expires ON agent_sessions (expires_at);
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

@@ -6,6 +6,7 @@
  * the operating system holds; only a power loss or kernel crash can drop the newest commits.
  * `synchronous=FULL` fsyncs the WAL on every commit and survives those too, at some throughput.
  */
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -35,10 +36,17 @@ export interface SqliteDatabaseOptions {
   pageSize?: number;
 }
 
-/** Opens (creating when missing) `<dataDir>/parley.db` in WAL mode with foreign keys enforced. */
+/**
+ * Opens (creating when missing) `<dataDir>/parley.db` in WAL mode with foreign keys enforced.
+ * A new file is created 0600 (it holds every message and each site's identity secret); SQLite
+ * gives its WAL and shared-memory files the database file's mode, so they are private too.
+ */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): Database {
+  const file = join(options.dataDir, DATABASE_FILE);
+  // 'a' creates without truncating; an existing file keeps its mode (the data dir check tightens it).
+  closeSync(openSync(file, 'a', 0o600));
   // `timeout` is SQLite's busy_timeout: how long to wait for another process's write lock.
-  const db = new BetterSqlite3(join(options.dataDir, DATABASE_FILE), { timeout: options.busyTimeoutMs });
+  const db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs });
   // The page size is fixed when the first page is written, and a WAL database can never change
   // it, so it is set only on an empty file and before WAL mode (which writes the header).
   if (db.pragma('page_count', { simple: true }) === 0) {

@@ -1,8 +1,9 @@
 /**
  * Opens the store the relay is configured for (`PARLEY_STORAGE`), ready to use: the data
- * directory exists and the schema is current.
+ * directory exists, is private and takes writes, and the schema is current.
  */
-import { mkdir } from 'node:fs/promises';
+import type { Logger } from '../log.js';
+import { prepareDataDir, toDataDirError } from './data-dir.js';
 import { MemoryStorage } from './memory-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import type { Storage } from './storage.js';
@@ -11,8 +12,12 @@ import type { Storage } from './storage.js';
 export interface OpenStorageOptions {
   /** `sqlite` (the durable default) or `memory` (nothing survives the process). */
   kind: 'sqlite' | 'memory';
-  /** Directory of the database file; created when missing. */
+  /** Directory of the database file; created (0700) when missing, unless `create` is false. */
   dataDir: string;
+  /** False for commands that edit an existing installation: a missing directory is an error. Default true. */
+  create?: boolean;
+  /** Told when loose permissions of the directory or its files were tightened. */
+  log?: Logger;
   /** SQLite only: `normal` (default) survives process crashes, `full` also power loss. */
   synchronous?: 'normal' | 'full';
 }
@@ -20,16 +25,24 @@ export interface OpenStorageOptions {
 /** Opens, and migrates, the store `options` name. */
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   if (options.kind === 'memory') return new MemoryStorage();
-  await mkdir(options.dataDir, { recursive: true });
-  const storage = new SqliteStorage({
-    dataDir: options.dataDir,
-    ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
-  });
+  const dir = await prepareDataDir(options.dataDir, { create: options.create ?? true });
+  if (dir.tightened.length > 0) {
+    options.log?.info(`data directory permissions tightened to owner-only: ${dir.tightened.join('; ')}`, { path: dir.path });
+  }
+  let storage: SqliteStorage;
+  try {
+    storage = new SqliteStorage({
+      dataDir: dir.path,
+      ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+    });
+  } catch (error) {
+    throw toDataDirError(error, dir.path);
+  }
   try {
     await storage.migrate();
   } catch (error) {
     await storage.close();
-    throw error;
+    throw toDataDirError(error, dir.path);
   }
   return storage;
 }

@@ -35,11 +35,13 @@ import { CallbackListQueries, ConversationListQueries, prepareStatements, type S
 import { ChangeFeed } from './change-feed.js';
 import { CheckpointHandoff } from './checkpoint-handoff.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SqliteAdmin } from './sqlite-admin.js';
 import { SqliteAppendBatch } from './sqlite-append-batch.js';
 import { notFound } from './storage-error.js';
 import { guarded } from './translate-sqlite-error.js';
 import type {
   Agent,
+  AgentSession,
   AppendResult,
   CallbackFilter,
   CallbackPatch,
@@ -50,6 +52,7 @@ import type {
   ConversationPatch,
   NewMessage,
   Site,
+  SiteRemoval,
   Storage,
   StorageChange,
   Visitor,
@@ -81,6 +84,7 @@ export class SqliteStorage implements Storage {
   #statements: Statements | null = null;
   #listQueries: ConversationListQueries | null = null;
   #callbackQueries: CallbackListQueries | null = null;
+  #adminQueries: SqliteAdmin | null = null;
   /** Appends queued in this turn of the event loop, committed together. */
   readonly #appends: SqliteAppendBatch;
   readonly #changes = new ChangeFeed();
@@ -375,6 +379,39 @@ export class SqliteStorage implements Storage {
     this.#callbackQueries ??= new CallbackListQueries(this.#db);
     const { statement, params } = this.#callbackQueries.forFilter(filter);
     return statement.all(params).map(callbackFromRow);
+  }
+
+  async deleteAgent(id: string): Promise<boolean> {
+    return this.#admin.deleteAgent(id);
+  }
+
+  async createAgentSession(session: AgentSession): Promise<void> {
+    this.#requireAgent(session.agentId);
+    guarded('agent session', () => this.#admin.createSession(session));
+  }
+
+  async liveAgentSessions(ids: readonly string[], now: number): Promise<Set<string>> {
+    return this.#admin.liveSessions(ids, now);
+  }
+
+  async endAgentSession(id: string): Promise<boolean> {
+    return this.#admin.endSession(id);
+  }
+
+  async endAgentSessions(agentId: string): Promise<number> {
+    return this.#admin.endSessions(agentId);
+  }
+
+  async deleteSite(id: string): Promise<SiteRemoval | null> {
+    // Queued appends commit first, so none lands in a conversation after it is gone.
+    this.#appends.flush();
+    return this.#admin.deleteSite(id);
+  }
+
+  /** Account administration statements, prepared on first use (after `migrate`). */
+  get #admin(): SqliteAdmin {
+    this.#adminQueries ??= new SqliteAdmin(this.#db);
+    return this.#adminQueries;
   }
 
   watch(listener: (change: StorageChange) => void): () => void {

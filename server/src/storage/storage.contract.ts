@@ -9,6 +9,7 @@ import type { Author } from '@parley/protocol';
 import { isStorageError } from './storage-error.js';
 import type { Agent, Conversation, NewMessage, Site, Storage, StorageChange, Visitor } from './storage.js';
 import { newVisitor } from './records.js';
+import { describeAdminContract } from './admin.contract.js';
 import { describeCallbackContract } from './callbacks.contract.js';
 
 /** A site with unique id and key; fields may be overridden. */
@@ -756,4 +757,5 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     });
   });
   describeCallbackContract(name, makeStorage);
+  describeAdminContract(name, makeStorage);
 }

@@ -46,6 +46,27 @@ export interface Agent {
 }
 
 /**
+ * A console sign-in: what an agent token names by its `sid`. A token is honoured only while its
+ * session is stored, so signing out, a password change or removing the agent ends it on every
+ * relay node (each checks the store at the upgrade and in its periodic sweep).
+ */
+export interface AgentSession {
+  id: string;
+  agentId: string;
+  createdAt: number;
+  /** The token's expiry; the row may be pruned after it. */
+  expiresAt: number;
+}
+
+/** What removing a site removed with it. */
+export interface SiteRemoval {
+  visitors: number;
+  conversations: number;
+  messages: number;
+  callbacks: number;
+}
+
+/**
  * A visitor as stored (the profile shown to agents adds presence). `userId` is the id the page
  * named: proven when `verified`, else only claimed; a store keeps the two apart, so that only a
  * proven id makes a visitor the canonical one of its user (`findVisitorByUserId`).
@@ -184,6 +205,26 @@ export interface Storage {
   getAgentByEmail(email: string): Promise<Agent | null>;
   listAgents(): Promise<Agent[]>;
   updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent>;
+  /**
+   * Deletes the agent and ends every session of theirs; resolves false when there was none.
+   * Their messages keep their name; conversations assigned to them stay assigned.
+   */
+  deleteAgent(id: string): Promise<boolean>;
+
+  /** Stores a new console session (and forgets sessions expired before `createdAt`). */
+  createAgentSession(session: AgentSession): Promise<void>;
+  /** The ids among `ids` whose session is stored and not expired at `now` (one query for a whole sweep). */
+  liveAgentSessions(ids: readonly string[], now: number): Promise<Set<string>>;
+  /** Ends one session (sign-out); resolves false when it was already gone. */
+  endAgentSession(id: string): Promise<boolean>;
+  /** Ends every session of an agent (a password change); resolves how many there were. */
+  endAgentSessions(agentId: string): Promise<number>;
+
+  /**
+   * Deletes a site and everything of it: its visitors (with their page views and events), their
+   * conversations, messages and callback requests. Resolves null when there is no such site.
+   */
+  deleteSite(id: string): Promise<SiteRemoval | null>;
 
   createVisitor(visitor: Visitor): Promise<Visitor>;
   getVisitor(id: string): Promise<Visitor | null>;

@@ -36,6 +36,8 @@ export interface ConnectionDeps {
   broker: Broker;
   limits: Limits;
   log: Logger;
+  /** See `RelayOptions.lateCobrowseFrames`. */
+  lateCobrowseFrames: number;
   /** Called once per connection, after its socket closed and the broker forgot the session. */
   forget(connection: Connection): void;
 }
@@ -60,6 +62,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
   quietTicks = 0;
   /** When the connection's token expires; the heartbeat closes it then (see `HeartbeatPeer`). */
   readonly expiresAt: number | undefined;
+  /** The stored console session an agent connected with (see `SessionSweep`); undefined for visitors. */
+  readonly agentSessionId: string | undefined;
   private readonly ws: ClientSocket;
   private readonly socket: Socket;
   private readonly deps: ConnectionDeps;
@@ -70,6 +74,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
   private helloTimer: NodeJS.Timeout | null;
   private helloSeen = false;
   private errors = 0;
+  /** Page-data frames refused in a row for want of a sharing (see `lateCobrowseFrames`). */
+  private lateCobrowse = 0;
   private limited = false;
   private closing = false;
   /** True while the socket holds this turn's writes (see `corkUntilTickEnd`). */
@@ -85,6 +91,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
     this.socket = socket;
     this.deps = deps;
     this.expiresAt = identity.expiresAt;
+    this.agentSessionId = identity.role === 'agent' ? identity.sessionId : undefined;
     this.session = deps.broker.connect(this, identity);
     this.bucket = new TokenBucket(deps.limits.framesPerSecond, deps.limits.frameBurst);
     this.helloTimer = setTimeout(timerOnHelloTimeout, deps.limits.helloTimeoutMs, this);
@@ -144,12 +151,15 @@ export class Connection implements PeerLink, HeartbeatPeer {
     if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
   }
 
-  /** Drops the socket at once (a dead peer, or one that did not finish closing). */
-  /** The token expired while connected: the client must sign in again (close 4001). */
-  expire(): void {
-    this.closeWith('unauthorized', 'The session expired; sign in again.');
+  /**
+   * The token expired, or its session was ended (signed out, password changed, agent removed),
+   * while connected: the client must sign in again (close 4001).
+   */
+  expire(message = 'The session expired; sign in again.'): void {
+    this.closeWith('unauthorized', message);
   }
 
+  /** Drops the socket at once (a dead peer, or one that did not finish closing). */
   terminate(): void {
     this.ws.terminate();
   }
@@ -176,8 +186,9 @@ export class Connection implements PeerLink, HeartbeatPeer {
   receive(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
     if (isBinary) {
-      if (this.charge(this.bucket)) this.refuse('bad_frame', 'Frames must be JSON text.');
-      return;
+      if (!this.charge(this.bucket)) return;
+      if (!this.helloSeen) return this.closeWith('hello_required');
+      return this.refuse('bad_frame', 'Frames must be JSON text.');
     }
     const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     // Chosen before parsing, so a flood is refused without the cost of parsing it.
@@ -190,6 +201,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
     } catch (error) {
       // Invalid frames count against the chat budget, whatever type they claimed.
       if (stream && !this.charge(this.bucket)) return;
+      // Before hello nothing else is expected: garbage closes as the protocol says (4002).
+      if (!this.helloSeen) return this.closeWith('hello_required');
       const code = error instanceof ParleyError ? error.code : 'bad_frame';
       return this.refuse(code, error instanceof Error ? error.message : String(error), refOf(raw));
     }
@@ -235,6 +248,8 @@ export class Connection implements PeerLink, HeartbeatPeer {
       if (!this.closing) {
         try {
           await handler();
+          // Page data accepted again: the allowance for late frames starts over.
+          if (frame.type === 'cobrowse.events') this.lateCobrowse = 0;
         } catch (error) {
           this.frameOnError(frame, error);
         }
@@ -249,10 +264,23 @@ export class Connection implements PeerLink, HeartbeatPeer {
     const ref = frame.type === 'chat.send' ? frame.clientId : frame.type;
     if (error instanceof ParleyError) {
       if (error.close !== null) return this.closeWith(error.code, error.message);
-      return this.refuse(error.code, error.message, ref, !isLateTraffic(frame, error.code));
+      return this.refuse(error.code, error.message, ref, !this.isExcused(frame, error.code));
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);
+  }
+
+  /**
+   * True for a refusal that is no misbehaviour but traffic still in flight when something ended:
+   * ICE candidates after a hang-up (every call leaves a few), and page data after sharing
+   * stopped (a split snapshot of a hundred parts) up to `lateCobrowseFrames` in a row. Beyond
+   * that allowance a tab that keeps streaming without consent is refusing to stop, and each
+   * frame counts towards `maxErrors` like any other refusal.
+   */
+  private isExcused(frame: ClientFrame, code: ErrorCode): boolean {
+    if (frame.type === 'call.signal' && code === 'call_not_found') return true;
+    if (frame.type !== 'cobrowse.events' || code !== 'cobrowse_no_consent') return false;
+    return ++this.lateCobrowse <= this.deps.lateCobrowseFrames;
   }
 
   /**
@@ -349,16 +377,6 @@ function isCobrowseStream(raw: string): boolean {
   if (!raw.startsWith('{"type":"cobrowse.')) return false;
   const end = raw.indexOf('"', TYPE_PREFIX.length);
   return end > 0 && COBROWSE_STREAM_TYPES.has(raw.slice(TYPE_PREFIX.length, end));
-}
-
-/**
- * Refusals that are no misbehaviour but traffic still in flight when something ended: page data
- * after sharing stopped (a split snapshot of a hundred parts), ICE candidates after a hang-up
- * (every call leaves a few). They are answered but not counted towards `maxErrors`, or a
- * long-lived console connection would be closed after a handful of calls.
- */
-function isLateTraffic(frame: ClientFrame, code: ErrorCode): boolean {
-  return (frame.type === 'cobrowse.events' && code === 'cobrowse_no_consent') || (frame.type === 'call.signal' && code === 'call_not_found');
 }
 
 function newCobrowseBucket(limits: Limits): TokenBucket {

@@ -20,6 +20,7 @@ import type { Logger } from '../log.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
+import { SessionSweep } from './session-sweep.js';
 import { authorizeUpgrade, type UpgradeAuthDeps } from './upgrade-auth.js';
 
 /** What the socket server needs. */
@@ -27,6 +28,10 @@ export interface SocketServerDeps extends UpgradeAuthDeps {
   broker: Broker;
   limits: Limits;
   log: Logger;
+  /** Time between checks of agent connections' sessions against the store (see `SessionSweep`). */
+  agentSessionCheckMs: number;
+  /** See `RelayOptions.lateCobrowseFrames`. */
+  lateCobrowseFrames: number;
 }
 
 /** How long a graceful shutdown waits for peers to finish the closing handshake. */
@@ -38,6 +43,7 @@ export class SocketServer {
   /** Open connections; the heartbeat walks this same set. */
   private readonly connections = new Set<Connection>();
   private readonly heartbeat: Heartbeat;
+  private readonly sessionSweep: SessionSweep;
   private readonly deps: SocketServerDeps;
   /** Shared by every connection. */
   private readonly connectionDeps: ConnectionDeps;
@@ -59,10 +65,18 @@ export class SocketServer {
       broker: deps.broker,
       limits: deps.limits,
       log: deps.log,
+      lateCobrowseFrames: deps.lateCobrowseFrames,
       forget: (connection) => this.connectionOnForget(connection),
     };
     this.heartbeat = new Heartbeat(deps.limits.heartbeatMs, this.connections);
     this.heartbeat.start();
+    this.sessionSweep = new SessionSweep(deps.storage, this.connections, deps.agentSessionCheckMs, deps.log);
+    this.sessionSweep.start();
+  }
+
+  /** Closes at once the connections of agent sessions just ended (a sign-out on this node). */
+  sweepAgentSessions(): Promise<void> {
+    return this.sessionSweep.sweepSoon();
   }
 
   /** Number of open connections. */
@@ -94,6 +108,7 @@ export class SocketServer {
   async close(): Promise<void> {
     this.closing = true;
     this.heartbeat.stop();
+    this.sessionSweep.stop();
     const all = [...this.connections];
     for (const connection of all) connection.closeWith('shutting_down');
     if (this.connections.size > 0) {

@@ -32,10 +32,12 @@ export async function authorizeUpgrade(req: IncomingMessage, deps: UpgradeAuthDe
   const origin = req.headers.origin;
 
   if (payload.k === 'a') {
-    const agent = await deps.storage.getAgent(payload.sub);
+    const [agent, live] = await Promise.all([deps.storage.getAgent(payload.sub), deps.storage.liveAgentSessions([payload.sid], Date.now())]);
     if (!agent) return { ok: false, status: 401, reason: 'Unknown agent' };
+    // Signed out, password changed or removed: the token is dead even though it has not expired.
+    if (!live.has(payload.sid)) return { ok: false, status: 401, reason: 'Session ended; sign in again' };
     if (!isOriginAllowed(deps.consoleOrigins(), origin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-    return { ok: true, identity: { role: 'agent', agentId: agent.id, expiresAt: payload.exp } };
+    return { ok: true, identity: { role: 'agent', agentId: agent.id, expiresAt: payload.exp, sessionId: payload.sid } };
   }
 
   const site = await deps.storage.getSite(payload.site);
