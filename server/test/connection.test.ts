@@ -62,7 +62,7 @@ describe('connection', () => {
   it('closes an oversize frame with 1009', async () => {
     const client = await visitor();
     await client.hello();
-    client.send({ type: 'ping', pad: 'x'.repeat(5000) });
+    client.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(5000) }));
     expect((await client.closed).code).toBe(1009);
   });
 
