@@ -179,7 +179,7 @@ console.log('budgets (bytes on the wire)');
 const check = (label, size, budget) => {
   const ok = size <= budget;
   if (!ok) failed = true;
-  console.log(`  ${ok ? 'ok  ' : 'OVER'} ${label.padEnd(48)} ${kb(size)} of ${kb(budget).trim()}  (${size} / ${budget} B)`);
+  console.log(`  ${ok ? 'ok  ' : 'OVER'} ${label.padEnd(56)} ${kb(size)} of ${kb(budget).trim()}  (${size} / ${budget} B)`);
 };
 check('loader (parley.js)', loader, BUDGETS.loader);
 check(`before the widget opens (parley.js + ${closure.map(rel).join(' + ')})`, initial, BUDGETS.initial);
@@ -206,7 +206,7 @@ for (const chunk of callFiles) checkChunk('call chunk', chunk, BUDGETS.call);
 for (const chunk of consentFiles) checkChunk('co-browse UI chunk', chunk, BUDGETS.consent);
 const viewerFile = join(consoleDist, 'viewer.js');
 if (existsSync(viewerFile)) {
-  console.log(`  info co-browse viewer (console/viewer.js, no budget)             ${kb(bytesOf(viewerFile))}  (${bytesOf(viewerFile)} B)`);
+  console.log(`  info ${'co-browse viewer (console/viewer.js, no budget)'.padEnd(56)} ${kb(bytesOf(viewerFile))}  (${bytesOf(viewerFile)} B)`);
 }
 
 if (failed) {
