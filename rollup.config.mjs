@@ -1,11 +1,13 @@
 // Every Parley bundle: the widget loader (IIFE, what the script tag fetches), the widget core
-// with its lazy chunks (ESM), the agent console (ESM) and the relay (Node ESM).
+// with its lazy chunks (ESM), the agent console (ESM) and the relay (Node ESM). Every browser file
+// gets a brotli and a gzip copy beside it, which the relay serves by `Accept-Encoding`.
 // `PARLEY_TARGETS=widget,console` builds only the named targets.
 import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import precompress from './scripts/precompress.mjs';
 
 const production = process.env.NODE_ENV !== 'development';
 const only = process.env.PARLEY_TARGETS?.split(',').map((t) => t.trim());
@@ -44,6 +46,8 @@ const browserPlugins = () => [
       // `_cssText` is part of rrweb's wire format (recorded in the widget, read by the viewer): never renamed.
       mangle: { properties: { regex: /^_[a-z]/, reserved: ['_cssText'] } },
     }),
+  // Brotli and gzip copies for the relay to send as they are (`file.js.br`, `file.js.gz`).
+  precompress(),
 ];
 
 const targets = {

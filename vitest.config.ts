@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test projects split by environment: `unit` runs in node (protocol, storage, broker, relay
  * integration) and happy-dom (fast UI units named *.dom.test.ts*); `e2e` drives Debian's
- * Chromium against a real relay serving the BUILT bundles (run `npm run build` first; `npm test`
- * does).
+ * Chromium against a real relay serving the BUILT bundles. The projects run in parallel, so no
+ * test builds anything: `npm test` builds once before (`server/test/kill.test.ts` runs the built
+ * relay too; `npm run test:unit` builds the relay first).
  */
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -1,24 +1,34 @@
 #!/usr/bin/env node
-// Prints the gzip size (level 9) of every built browser file (widget loader, core and chunks;
-// console) and the total a page loads before the visitor opens the widget: the loader, the core
-// and everything the core imports statically. The lazy chunks (co-browse, loaded with `import()`
-// only after the visitor consents; consent, the co-browse prompt and indicator, loaded with the
-// first co-browse request or sharing for this tab; call, loaded on `Start a call` or the first
-// call or callback frame) are measured on their own, with what they import beyond the core, and
-// never count towards that total. Exits 1 when a budget is exceeded, a lazy chunk is imported
-// statically or a bundle is missing. Run `npm run build` (or `PARLEY_TARGETS=widget npx rollup -c`) first.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Prints the bytes of every built browser file as they cross the wire from the relay (widget
+// loader, core and chunks; console) beside their size on disk, and checks the budgets of
+// ARCHITECTURE.md against them. It starts the BUILT relay on a free port (or uses the one
+// `PARLEY_SIZE_RELAY=http://host:port` names) and fetches each file as a browser does, with
+// `Accept-Encoding: gzip, deflate, br, zstd`, counting the body bytes received: whatever coding
+// the relay chose, or none, is what is measured.
+//
+// "Before the widget opens" is the sum of the requests a page makes before the visitor opens
+// the widget: the loader, the core it `import()`s, and everything the core imports statically
+// (test/e2e/relay-assets.test.ts checks in Chromium that a page requests exactly these). The
+// lazy chunks (co-browse, loaded only after the visitor consents; consent, the co-browse prompt
+// and indicator, loaded with the first co-browse request or sharing for this tab; call, loaded
+// on `Start a call` or the first call or callback frame) are measured on their own, with what
+// they import beyond the core, and never count towards that total. Exits 1 when a budget is
+// exceeded, a lazy chunk is imported statically or a bundle is missing. Run `npm run build` first.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const widgetDist = join(root, 'packages/widget/dist');
 const consoleDist = join(root, 'packages/console/dist');
 const loaderFile = join(widgetDist, 'parley.js');
 const coreFile = join(widgetDist, 'widget/core.js');
+const relayBin = join(root, 'server/bin/parley.js');
 
-/** Budgets in bytes of gzip, from ARCHITECTURE.md. */
+/** Budgets in bytes on the wire, from ARCHITECTURE.md. */
 const BUDGETS = {
   loader: 2048,
   initial: 20480,
@@ -27,10 +37,8 @@ const BUDGETS = {
   call: 6144,
 };
 
-/** Gzip size of a file at level 9, what a well-configured server sends. */
-function gzipSize(file) {
-  return gzipSync(readFileSync(file), { level: 9 }).length;
-}
+/** What Chromium sends: the relay picks among these. */
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 function listFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -38,6 +46,12 @@ function listFiles(dir) {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? listFiles(path) : [path];
   }).filter((path) => /\.(m?js|css|html)$/.test(path)).sort();
+}
+
+/** The path the relay serves a built file at (see server/src/http/router.ts). */
+function urlPath(file) {
+  if (file.startsWith(consoleDist)) return `/console/${relative(consoleDist, file)}`;
+  return `/${relative(widgetDist, file)}`;
 }
 
 /** The relative files an ES module imports statically (`import ... from './x.js'`, `import './x.js'`). */
@@ -63,28 +77,93 @@ function initialClosure(entry) {
   return [...seen];
 }
 
-const kb = (bytes) => `${(bytes / 1024).toFixed(2).padStart(7)} KB`;
-const rows = [];
-let failed = false;
+/** Starts the built relay on a free loopback port; resolves with its origin and a stop function. */
+function startRelay() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-size-'));
+  const child = spawn(
+    process.execPath,
+    [relayBin, 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--admin-password', 'size-check-only', '--log-level', 'silent'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  const stop = () =>
+    new Promise((done) => {
+      const finish = () => {
+        rmSync(dataDir, { recursive: true, force: true });
+        done();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return finish();
+      child.once('exit', finish);
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /Parley relay listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolvePromise({ origin: match[1], stop });
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.once('exit', (code, signal) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`the relay exited (code ${code}, signal ${signal}) before listening:\n${output}`));
+    });
+  });
+}
 
-if (!existsSync(loaderFile) || !existsSync(coreFile)) {
-  console.error('size: the widget is not built (packages/widget/dist/parley.js, widget/core.js); run `npm run build`.');
+/** GETs `path` as a browser would; resolves with the status, the coding and the body bytes received. */
+function fetchWire(origin, path) {
+  return new Promise((resolvePromise, reject) => {
+    const req = request(`${origin}${path}`, { headers: { 'Accept-Encoding': ACCEPT_ENCODING } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk) => (bytes += chunk.length));
+      res.on('end', () => resolvePromise({ status: res.statusCode, coding: res.headers['content-encoding'] ?? 'identity', bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+if (!existsSync(loaderFile) || !existsSync(coreFile) || !existsSync(relayBin) || !existsSync(join(root, 'server/dist/cli.js'))) {
+  console.error('size: not built (packages/widget/dist/parley.js, widget/core.js, server/dist/cli.js); run `npm run build`.');
   process.exit(1);
 }
 
-const sizes = new Map();
-for (const file of [...listFiles(widgetDist), ...listFiles(consoleDist)]) {
-  const size = gzipSize(file);
-  sizes.set(file, size);
-  rows.push([relative(root, file), size]);
+const reused = process.env.PARLEY_SIZE_RELAY;
+const relay = reused ? { origin: reused.replace(/\/$/, ''), stop: async () => {} } : await startRelay();
+let failed = false;
+/** Bytes on the wire per built file. */
+const wire = new Map();
+const rows = [];
+try {
+  for (const file of [...listFiles(widgetDist), ...listFiles(consoleDist)]) {
+    const path = urlPath(file);
+    const answer = await fetchWire(relay.origin, path);
+    if (answer.status !== 200) {
+      failed = true;
+      console.log(`  FAIL ${path} answered ${answer.status}`);
+      continue;
+    }
+    wire.set(file, answer.bytes);
+    rows.push([path, answer.bytes, answer.coding, statSync(file).size]);
+  }
+} finally {
+  await relay.stop();
 }
 
-console.log('gzip -9 size of every browser file');
+const kb = (bytes) => `${(bytes / 1024).toFixed(2).padStart(7)} KB`;
+console.log(`bytes on the wire from the relay (${reused ? relay.origin : 'built relay'}, Accept-Encoding: ${ACCEPT_ENCODING})`);
 const width = Math.max(...rows.map(([name]) => name.length));
-for (const [name, size] of rows) console.log(`  ${name.padEnd(width)} ${kb(size)}  (${size} B)`);
+for (const [name, bytes, coding, raw] of rows) {
+  console.log(`  ${name.padEnd(width)} ${kb(bytes)} ${coding.padEnd(8)} (${bytes} B; ${raw} B raw)`);
+}
 if (!existsSync(consoleDist)) console.log('  (packages/console/dist is not built; console files not listed)');
 
-const loader = sizes.get(loaderFile);
+/** Wire bytes of a file; a file that could not be fetched fails the run and counts as its raw size. */
+const bytesOf = (file) => wire.get(file) ?? statSync(file).size;
+const rel = (file) => relative(widgetDist, file);
+const loader = bytesOf(loaderFile);
 const closure = initialClosure(coreFile);
 const isChunk = (name) => (file) => new RegExp(`^${name}-[\\w-]+\\.js$`).test(relative(join(widgetDist, 'widget'), file));
 const isCobrowseChunk = isChunk('cobrowse');
@@ -93,57 +172,44 @@ const isConsentChunk = isChunk('consent');
 const cobrowseFiles = listFiles(join(widgetDist, 'widget')).filter(isCobrowseChunk);
 const callFiles = listFiles(join(widgetDist, 'widget')).filter(isCallChunk);
 const consentFiles = listFiles(join(widgetDist, 'widget')).filter(isConsentChunk);
-const initial = loader + closure.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
+const initial = loader + closure.reduce((sum, file) => sum + bytesOf(file), 0);
 
 console.log('');
-console.log('budgets');
+console.log('budgets (bytes on the wire)');
 const check = (label, size, budget) => {
   const ok = size <= budget;
   if (!ok) failed = true;
-  console.log(`  ${ok ? 'ok  ' : 'OVER'} ${label.padEnd(48)} ${kb(size)} of ${kb(budget).trim()}  (${size} / ${budget} B)`);
+  console.log(`  ${ok ? 'ok  ' : 'OVER'} ${label.padEnd(56)} ${kb(size)} of ${kb(budget).trim()}  (${size} / ${budget} B)`);
 };
 check('loader (parley.js)', loader, BUDGETS.loader);
-check(`before the widget opens (loader + ${closure.map((f) => relative(widgetDist, f)).join(' + ')})`, initial, BUDGETS.initial);
-if (closure.some(isCobrowseChunk)) {
-  failed = true;
-  console.log('  FAIL the core imports the co-browse chunk statically; it must load with import() only');
-}
-if (cobrowseFiles.length === 0) {
-  failed = true;
-  console.log('  FAIL no co-browse chunk (widget/cobrowse-*.js) was built');
-}
-if (closure.some(isCallChunk)) {
-  failed = true;
-  console.log('  FAIL the core imports the call chunk statically; it must load with import() only');
-}
-if (callFiles.length === 0) {
-  failed = true;
-  console.log('  FAIL no call chunk (widget/call-*.js) was built');
-}
-if (closure.some(isConsentChunk)) {
-  failed = true;
-  console.log('  FAIL the core imports the co-browse UI chunk statically; it must load with import() only');
-}
-if (consentFiles.length === 0) {
-  failed = true;
-  console.log('  FAIL no co-browse UI chunk (widget/consent-*.js) was built');
-}
+check(`before the widget opens (parley.js + ${closure.map(rel).join(' + ')})`, initial, BUDGETS.initial);
+const mustBeLazy = (files, isLazy, what) => {
+  if (closure.some(isLazy)) {
+    failed = true;
+    console.log(`  FAIL the core imports the ${what} chunk statically; it must load with import() only`);
+  }
+  if (files.length === 0) {
+    failed = true;
+    console.log(`  FAIL no ${what} chunk was built`);
+  }
+};
+mustBeLazy(cobrowseFiles, isCobrowseChunk, 'co-browse (widget/cobrowse-*.js)');
+mustBeLazy(callFiles, isCallChunk, 'call (widget/call-*.js)');
+mustBeLazy(consentFiles, isConsentChunk, 'co-browse UI (widget/consent-*.js)');
 /** What loading a chunk adds: the chunk and whatever it imports that the page has not loaded yet. */
 const checkChunk = (label, chunk, budget) => {
   const extra = initialClosure(chunk).filter((file) => !closure.includes(file));
-  const size = extra.reduce((sum, file) => sum + (sizes.get(file) ?? gzipSize(file)), 0);
-  check(`${label} (${extra.map((f) => relative(widgetDist, f)).join(' + ')})`, size, budget);
+  check(`${label} (${extra.map(rel).join(' + ')})`, extra.reduce((sum, file) => sum + bytesOf(file), 0), budget);
 };
 for (const chunk of cobrowseFiles) checkChunk('co-browse chunk', chunk, BUDGETS.cobrowse);
 for (const chunk of callFiles) checkChunk('call chunk', chunk, BUDGETS.call);
 for (const chunk of consentFiles) checkChunk('co-browse UI chunk', chunk, BUDGETS.consent);
 const viewerFile = join(consoleDist, 'viewer.js');
 if (existsSync(viewerFile)) {
-  const size = sizes.get(viewerFile) ?? gzipSize(viewerFile);
-  console.log(`  info co-browse viewer (console/dist/viewer.js, no budget)      ${kb(size)}  (${size} B)`);
+  console.log(`  info ${'co-browse viewer (console/viewer.js, no budget)'.padEnd(56)} ${kb(bytesOf(viewerFile))}  (${bytesOf(viewerFile)} B)`);
 }
 
 if (failed) {
-  console.error('\nsize: over budget');
+  console.error('\nsize: over budget (or a bundle is missing or not served)');
   process.exit(1);
 }

@@ -37,12 +37,12 @@ describe('relay HTTP', () => {
     const loader = await fetch(`${relay.url}/parley.js`);
     expect(loader.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(loader.headers.get('access-control-allow-origin')).toBe('*');
-    expect(loader.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(loader.headers.get('cache-control')).toBe('no-cache');
     expect(loader.headers.get('x-content-type-options')).toBe('nosniff');
     const chunk = await fetch(`${relay.url}/widget/ui-AbCd12_-.js`);
     expect(chunk.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(chunk.headers.get('access-control-allow-origin')).toBe('*');
-    expect((await fetch(`${relay.url}/widget/core.js`)).headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await fetch(`${relay.url}/widget/core.js`)).headers.get('cache-control')).toBe('no-cache');
     expect((await fetch(`${relay.url}/widget/..%2f..%2fparley.js`)).status).toBe(404);
   });
 

@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '@parley/protocol';
-import { startRelay, type Relay, type RelayOptionsInput } from '../src/index.js';
+import { startRelay, type Relay, type RelayOptionsInput, type StartRelayExtras } from '../src/index.js';
 
 /** The origin tests use for the demo site (allowed by `http://localhost:*`). */
 export const PAGE_ORIGIN = 'http://localhost:5173';
 /** The admin's password in every test relay. */
 export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** What the helpers below need of a relay: its URL (an in-process relay or a child process). */
+export type RelayAddress = Pick<Relay, 'url'>;
 
 /** A relay plus its temporary directory. */
 export interface TestRelay extends Relay {
@@ -21,7 +24,7 @@ export interface TestRelay extends Relay {
 }
 
 /** Starts a relay on 127.0.0.1, port 0, in a fresh temporary data dir. */
-export async function startTestRelay(options: RelayOptionsInput = {}): Promise<TestRelay> {
+export async function startTestRelay(options: RelayOptionsInput & StartRelayExtras = {}): Promise<TestRelay> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'parley-test-')));
   const relay = await startRelay({
     host: '127.0.0.1',
@@ -43,7 +46,7 @@ export async function startTestRelay(options: RelayOptionsInput = {}): Promise<T
 
 /** POSTs JSON to the relay. */
 export async function postJson(
-  relay: Relay,
+  relay: RelayAddress,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
@@ -58,14 +61,14 @@ export async function postJson(
 }
 
 /** A new visitor token of the demo site (as the widget gets it). */
-export async function visitorToken(relay: Relay, extra: Record<string, unknown> = {}): Promise<{ token: string; visitorId: string }> {
+export async function visitorToken(relay: RelayAddress, extra: Record<string, unknown> = {}): Promise<{ token: string; visitorId: string }> {
   const res = await postJson(relay, '/api/visitors', { siteKey: 'demo', ...extra }, { Origin: PAGE_ORIGIN });
   if (res.status !== 200) throw new Error(`visitor token: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { token: string; visitorId: string };
 }
 
 /** The admin's console token. */
-export async function adminToken(relay: Relay): Promise<string> {
+export async function adminToken(relay: RelayAddress): Promise<string> {
   const res = await postJson(relay, '/api/login', { email: 'admin@localhost', password: ADMIN_PASSWORD });
   if (res.status !== 200) throw new Error(`login: ${res.status}`);
   return res.body.token as string;
@@ -80,7 +83,7 @@ export class TestClient {
   private waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
   private readonly consumed = new Set<number>();
 
-  constructor(relay: Relay, token: string | null, origin: string, options: { autoPong?: boolean } = {}) {
+  constructor(relay: RelayAddress, token: string | null, origin: string, options: { autoPong?: boolean } = {}) {
     const url = `${relay.url.replace('http', 'ws')}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
     this.ws = new WebSocket(url, { origin, autoPong: options.autoPong ?? true });
     this.opened = new Promise((resolve, reject) => {
@@ -144,7 +147,7 @@ export class TestClient {
 }
 
 /** The HTTP status of a refused upgrade (rejects when the upgrade succeeds). */
-export function upgradeStatus(relay: Relay, token: string | null, origin: string | undefined, path = '/ws'): Promise<number> {
+export function upgradeStatus(relay: RelayAddress, token: string | null, origin: string | undefined, path = '/ws'): Promise<number> {
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
   const ws = new WebSocket(`${relay.url.replace('http', 'ws')}${path}${query}`, origin ? { origin } : {});
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallbackUpdatedFrame } from '@parley/protocol';
+import type { CallbackRequestFrame, CallbackUpdatedFrame, ErrorFrame } from '@parley/protocol';
 import { CONSOLE_TIMEOUT_MS } from './harness/console-app.js';
 import { captureFrames, framesOfType, rawAgent } from './harness/cobrowse-wire.js';
 import {
@@ -39,7 +39,14 @@ describe('callback request', () => {
     await submitCallback(visitor.page, { phone: '12345' });
     await expect.poll(() => phoneField(visitor.page).getAttribute('aria-invalid'), { timeout: WIDGET_TIMEOUT_MS }).toBe('true');
     await callbackForm(visitor.page).getByText(/not valid/i).waitFor({ state: 'visible', timeout: WIDGET_TIMEOUT_MS });
+    // The widget did send the request, and the relay refused it: no callback
+    // exists, so neither side was told of one.
+    const [refused, ...more] = framesOfType<CallbackRequestFrame>(visitor.frames.sent, 'callback.request');
+    expect(more).toEqual([]);
+    expect(refused).toMatchObject({ phone: '12345' });
+    expect(framesOfType<ErrorFrame>(visitor.frames.received, 'error')).toContainEqual(expect.objectContaining({ code: 'phone_invalid', ref: 'callback.request' }));
     expect(framesOfType<CallbackUpdatedFrame>(visitor.frames.received, 'callback.updated')).toEqual([]);
+    expect(framesOfType<CallbackUpdatedFrame>(agent.frames.received, 'callback.updated')).toEqual([]);
 
     await submitCallback(visitor.page, { phone: '020 7946 0958', when: 'In the next 2 hours', note: 'Ask for Sam' });
     await callbackStatus(visitor.page, 'requested').waitFor({ state: 'visible', timeout: WIDGET_TIMEOUT_MS });

@@ -15,6 +15,34 @@ function hostStorage(page: Page): Promise<{ cookie: string; local: string[]; ses
   }));
 }
 
+/**
+ * Counts, in `window.parleyWelcomes`, the relay's session replies (`welcome`) the page has
+ * finished handling: the count rises in a task queued by a listener that runs before the
+ * widget's, so it runs after the widget's own handling of the frame and the writes that follow.
+ */
+async function countWelcomes(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const Native = window.WebSocket;
+    const counted = window as unknown as { parleyWelcomes: number };
+    counted.parleyWelcomes = 0;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (event: MessageEvent) => {
+          if (typeof event.data === 'string' && event.data.includes('"type":"welcome"')) {
+            setTimeout(() => (counted.parleyWelcomes += 1));
+          }
+        });
+      }
+    };
+  });
+}
+
+/** Waits until the page handled its `count`th session reply from the relay. */
+async function welcomed(page: Page, count: number): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { parleyWelcomes: number }).parleyWelcomes >= n, count, { timeout: WIDGET_TIMEOUT_MS });
+}
+
 /** Cookies of every origin in the context, the relay's included. */
 async function cookieNames(context: BrowserContext): Promise<string[]> {
   return (await context.cookies()).map((cookie) => `${cookie.domain}:${cookie.name}`);
@@ -24,14 +52,12 @@ describe('storage before the first interaction', () => {
   it('writes no cookie and no storage until the visitor opens the widget, then keeps its token', async () => {
     const env = e2e();
     const { context, page } = await env.visitor();
+    await countWelcomes(page);
     await page.goto(env.host.page('/landing', hostPage(env.relay.origin)));
     await waitForLauncher(page);
-    // Give the booted widget every chance to write: wait until it has talked to the relay.
-    await page.waitForFunction(
-      (relay) => performance.getEntriesByType('resource').some((entry) => entry.name.startsWith(`${relay}/widget/`)),
-      env.relay.origin,
-      { timeout: WIDGET_TIMEOUT_MS },
-    );
+    // Give the booted widget every chance to write: wait until its session is established (the
+    // visitor token issued, the socket welcomed) and the widget has handled the reply.
+    await welcomed(page, 1);
 
     expect(await hostStorage(page)).toEqual({ cookie: '', local: [], session: [] });
     expect(await cookieNames(context)).toEqual([]);
@@ -39,6 +65,7 @@ describe('storage before the first interaction', () => {
     // Reloading is not an interaction either.
     await page.reload();
     await waitForLauncher(page);
+    await welcomed(page, 1);
     expect(await hostStorage(page)).toEqual({ cookie: '', local: [], session: [] });
 
     await openWidget(page);

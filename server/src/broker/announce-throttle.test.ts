@@ -74,7 +74,10 @@ describe('AnnounceThrottle', () => {
     vi.advanceTimersByTime(200);
     // 40 messages over 1 s across 7 conversations: one batch per 200 ms window.
     expect(sent.length).toBeLessThanOrEqual(6);
+    expect(sent.length).toBeGreaterThanOrEqual(5);
     expect(sent.every((s) => s.startsWith('batch:'))).toBe(true);
+    // Nothing is lost: each conversation's latest summary reached the agents.
+    for (let c = 0; c < 7; c++) expect(sent.join(','), `c${c}`).toContain(`c${c}${40 - ((40 - c) % 7)}`);
   });
 
   it('sends a status change at once and drops the older summary still waiting', () => {

@@ -3,8 +3,9 @@
  * strict Content-Security-Policy so the console cannot run anything but its own bundle.
  */
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { sendPage } from './revalidation.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 
 /**
@@ -37,15 +38,8 @@ ${link}</head>
 `;
 }
 
-/** Sends the console page. */
-export function sendConsolePage(res: ServerResponse, method: string, consoleDir: string): void {
+/** Sends the console page (revalidated: 304 when the browser's copy is current). */
+export function sendConsolePage(req: IncomingMessage, res: ServerResponse, consoleDir: string): void {
   const html = consoleHtml(existsSync(join(consoleDir, 'console.css')));
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(html),
-    'Content-Security-Policy': CONSOLE_CSP,
-    'Cache-Control': 'no-cache',
-    ...CONSOLE_SECURITY_HEADERS,
-  });
-  res.end(method === 'HEAD' ? undefined : html);
+  sendPage(req, res, html, { 'Content-Security-Policy': CONSOLE_CSP, ...CONSOLE_SECURITY_HEADERS });
 }

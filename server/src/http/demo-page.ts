@@ -4,8 +4,9 @@
  * examples folder is absent (an installed relay), a minimal page with the same snippet is used.
  */
 import { readFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { sendPage } from './revalidation.js';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
 const FALLBACK = `<!doctype html>
@@ -28,21 +29,15 @@ export function renderDemo(template: string, origin: string, siteKey: string): s
   return template.replaceAll('__PARLEY_ORIGIN__', origin).replaceAll('__PARLEY_SITE_KEY__', siteKey);
 }
 
-/** Sends the demo page. */
+/** Sends the demo page (revalidated: 304 when the browser's copy is current). */
 export async function sendDemoPage(
+  req: IncomingMessage,
   res: ServerResponse,
-  method: string,
   demoDir: string,
   origin: string,
   siteKey: string,
 ): Promise<void> {
   const template = await readFile(join(demoDir, 'index.html'), 'utf8').catch(() => FALLBACK);
   const html = renderDemo(template, origin, siteKey);
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(html),
-    'Cache-Control': 'no-cache',
-    ...HTML_SECURITY_HEADERS,
-  });
-  res.end(method === 'HEAD' ? undefined : html);
+  sendPage(req, res, html, HTML_SECURITY_HEADERS);
 }

@@ -74,22 +74,22 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' });
     return void res.end();
   }
-  if (path === '/parley.js') return serveFile(res, method, join(deps.paths.widgetDir, 'parley.js'), CROSS_ORIGIN);
+  if (path === '/parley.js') return serveFile(req, res, join(deps.paths.widgetDir, 'parley.js'), CROSS_ORIGIN);
   if (path.startsWith('/widget/')) {
-    return serveFile(res, method, safeJoin(join(deps.paths.widgetDir, 'widget'), path.slice('/widget/'.length)), CROSS_ORIGIN);
+    return serveFile(req, res, safeJoin(join(deps.paths.widgetDir, 'widget'), path.slice('/widget/'.length)), CROSS_ORIGIN);
   }
   if (path === '/console') {
     res.writeHead(301, { Location: '/console/', 'Content-Length': 0 });
     return void res.end();
   }
-  if (path === '/console/' || path === '/console/index.html') return sendConsolePage(res, method, deps.paths.consoleDir);
-  if (path === '/console/viewer.html') return sendViewerPage(res, method);
+  if (path === '/console/' || path === '/console/index.html') return sendConsolePage(req, res, deps.paths.consoleDir);
+  if (path === '/console/viewer.html') return sendViewerPage(req, res);
   if (path.startsWith('/console/')) {
-    return serveFile(res, method, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)), CONSOLE_FILE_HEADERS);
+    return serveFile(req, res, safeJoin(deps.paths.consoleDir, path.slice('/console/'.length)), CONSOLE_FILE_HEADERS);
   }
   if (path === '/' || path === '/index.html') {
-    return sendDemoPage(res, method, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);
+    return sendDemoPage(req, res, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);
   }
-  if (path.startsWith('/demo/')) return serveFile(res, method, safeJoin(deps.paths.demoDir, path.slice('/demo/'.length)));
+  if (path.startsWith('/demo/')) return serveFile(req, res, safeJoin(deps.paths.demoDir, path.slice('/demo/'.length)));
   return sendText(res, 404, 'Not found\n');
 }

@@ -16,10 +16,10 @@ describe('static files', () => {
     expect(safeJoin('/srv/dist', 'a/%2egit/config')).toBeNull();
   });
 
-  it('caches hashed chunks for a year and the rest for five minutes', () => {
+  it('caches hashed chunks for a year and revalidates the rest', () => {
     expect(cacheControl('ui-Bx3_k9-Q.js')).toBe('public, max-age=31536000, immutable');
-    expect(cacheControl('core.js')).toBe('public, max-age=300');
-    expect(cacheControl('parley.js')).toBe('public, max-age=300');
+    expect(cacheControl('core.js')).toBe('no-cache');
+    expect(cacheControl('parley.js')).toBe('no-cache');
   });
 
   it('names JavaScript with its charset', () => {

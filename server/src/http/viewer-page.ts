@@ -5,7 +5,8 @@
  * except the viewer's own bundle, nothing is submitted anywhere, and only the relay's own pages
  * may frame it.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendPage } from './revalidation.js';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
 /** The viewer's Content-Security-Policy. */
@@ -26,16 +27,12 @@ export const VIEWER_HTML = `<!doctype html>
 </html>
 `;
 
-/** Sends the viewer page. */
-export function sendViewerPage(res: ServerResponse, method: string): void {
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(VIEWER_HTML),
+/** Sends the viewer page (revalidated: 304 when the browser's copy is current). */
+export function sendViewerPage(req: IncomingMessage, res: ServerResponse): void {
+  sendPage(req, res, VIEWER_HTML, {
     'Content-Security-Policy': VIEWER_CSP,
-    'Cache-Control': 'no-cache',
     ...HTML_SECURITY_HEADERS,
     // For browsers that predate `frame-ancestors`: framed by the console only.
     'X-Frame-Options': 'SAMEORIGIN',
   });
-  res.end(method === 'HEAD' ? undefined : VIEWER_HTML);
 }

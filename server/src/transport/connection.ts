@@ -143,7 +143,11 @@ export class Connection implements PeerLink, HeartbeatPeer {
     // A destroyed socket drops what it held, like any write after a terminate.
     if (this.socket.destroyed) return;
     this.socket.uncork();
-    if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) this.closeWith('slow_consumer');
+    if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes && !this.closing) {
+      // Logged so an operator can tell cut-off clients from network trouble.
+      this.deps.log.info('slow consumer cut off', { id: this.id, bufferedBytes: this.ws.bufferedAmount });
+      this.closeWith('slow_consumer');
+    }
   }
 
   /** Heartbeat ping. */

@@ -103,8 +103,8 @@ describe('CobrowseHub', () => {
     expect(sharing.watchers.get(slow.session)!.mode).toBe('behind');
 
     slow.link.bufferedAmount = 0;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(seqs(slow)).toEqual([0, 0, 1, 2]);
+    // The hub notices the drained link on its own poll: wait for the resync, however loaded the machine.
+    await expect.poll(() => seqs(slow)).toEqual([0, 0, 1, 2]);
     hub.forward(sharing, batch(3));
     expect(seqs(slow)).toEqual([0, 0, 1, 2, 3]);
     hub.close();

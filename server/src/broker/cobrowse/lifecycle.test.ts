@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cobrowseBroker, lastState, systemTexts } from './test-broker.js';
 
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe('co-browse lifecycle', () => {
   it('ends sharing when the sharing tab does not come back in time', async () => {
     const { broker, storage, agent, first, conversationId } = await cobrowseBroker({ cobrowseResumeMs: 30 });
@@ -13,7 +9,8 @@ describe('co-browse lifecycle', () => {
     await broker.handle(first.session, { type: 'cobrowse.consent', conversationId, requestId: lastState(first)!.requestId!, granted: true, tab: 'tab-one-0001' });
     await broker.handle(a.session, { type: 'cobrowse.join', conversationId });
     await broker.disconnect(first.session);
-    await until(async () => (await systemTexts(storage, conversationId)).includes('Screen sharing ended: the visitor left'));
+    // Fails when the line never comes (the resume timer never fires or writes something else).
+    await expect.poll(() => systemTexts(storage, conversationId), { timeout: 5_000 }).toContain('Screen sharing ended: the visitor left');
     expect(lastState(a)).toMatchObject({ view: 'off', live: false });
     expect(broker.cobrowse.size).toBe(0);
     broker.close();
