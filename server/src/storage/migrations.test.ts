@@ -79,6 +79,8 @@ describe('migrate', () => {
         VALUES ('c-1', 's-1', 'v-1', 'a-1', 4, 6, 2, 'Hi', 'agent', 6);
       INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
         VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', NULL, 'Hello', 5), ('m-2', 'c-1', 2, 'k-2', 'agent', 'a-1', 'A', 'Hi', 6);
+      INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, created_at, updated_at)
+        VALUES ('cb-1', 'c-1', 'v-1', 'k-3', '+442071234567', 7, 7);
     `);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
     const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
@@ -90,6 +92,24 @@ describe('migrate', () => {
     expect(Object.values(before).every((rows) => rows.length > 0)).toBe(true);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('makes every agent of an older database a member of every site, so nobody loses a conversation', () => {
+    const memberships = MIGRATIONS.find((m) => m.name === 'agent site memberships')!;
+    migrate(db, MIGRATIONS.filter((m) => m.version < memberships.version));
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, allowed_origins, created_at) VALUES ('s-1', 'one', 'One', 'x', '[]', 1), ('s-2', 'two', 'Two', 'x', '[]', 2);
+      INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at)
+        VALUES ('a-1', 'A@x', 'a@x', 'A', 'agent', 'h', 1), ('a-2', 'B@x', 'b@x', 'B', 'supervisor', 'h', 2);
+    `);
+    migrate(db);
+    expect(db.prepare('SELECT agent_id, site_id FROM agent_sites ORDER BY 1, 2').all()).toEqual([
+      { agent_id: 'a-1', site_id: 's-1' },
+      { agent_id: 'a-1', site_id: 's-2' },
+      { agent_id: 'a-2', site_id: 's-1' },
+      { agent_id: 'a-2', site_id: 's-2' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('leaves the database at the last whole version when a migration fails', () => {
