@@ -18,7 +18,7 @@ import {
 import type { Bus, Envelope, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
-import { canAccess } from './access.js';
+import { ADMINS_TOPIC, canAccess, siteTopics } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
@@ -92,11 +92,9 @@ export class Broker implements BrokerContext {
     this.signVisitor = deps.issueVisitorToken;
     this.conversations = new ConversationCache(deps.storage, deps.settings.conversationCacheSize);
     this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
-    // Agents serve every site (see `access.ts`), so one batch to `agents` is the batch of every
-    // site; the registry serialises it once and sends the same string to each agent connection.
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
-      now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
-      batch: (summaries) => this.publish(['agents'], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame),
+      now: (summary) => this.publish(siteTopics(summary.siteId), { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
+      batch: (summaries) => this.announceBatch(summaries),
     });
     this.cobrowse = new CobrowseHub(this);
     this.calls = new CallHub(this);
@@ -278,12 +276,12 @@ export class Broker implements BrokerContext {
     return topics;
   }
 
-  /** `conversation.updated` to every agent, at once. */
+  /** `conversation.updated` to every agent serving the conversation's site, at once. */
   async announce(conversation: Conversation, visitorName?: string | null): Promise<void> {
     this.announcements.now(await this.summarize(conversation, visitorName));
   }
 
-  /** The summary to every agent after a message, in the window's `inbox.updates` batch. */
+  /** The summary to the site's agents after a message, in the window's `inbox.updates` batch. */
   async announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void> {
     this.announcements.offer(await this.summarize(conversation, visitorName));
   }
@@ -306,6 +304,22 @@ export class Broker implements BrokerContext {
   /** Signs a visitor token. */
   issueVisitorToken(visitorId: string, siteId: string): string {
     return this.signVisitor(visitorId, siteId);
+  }
+
+  /**
+   * One window's activity: each site's agents get that site's part, admins (who serve every
+   * site) the whole batch in one frame. The registry serialises each frame once for all its
+   * recipients.
+   */
+  private announceBatch(summaries: ConversationSummary[]): void {
+    const bySite = new Map<string, ConversationSummary[]>();
+    for (const summary of summaries) {
+      const group = bySite.get(summary.siteId);
+      if (group) group.push(summary);
+      else bySite.set(summary.siteId, [summary]);
+    }
+    for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.updates', conversations: group } satisfies ServerFrame);
+    this.publish([ADMINS_TOPIC], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame);
   }
 
   // --- bus -----------------------------------------------------------------------------------

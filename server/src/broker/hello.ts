@@ -10,12 +10,14 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { VisitorPatch } from '../storage/storage.js';
+import { canAccess, scopeTopics, siteScope, siteTopics } from './access.js';
 import { parseUserAgent } from '../user-agent.js';
 import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
 import { replayMessages } from './replay.js';
+import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
 import { toAgentProfile } from './views.js';
 
@@ -26,7 +28,7 @@ export async function sessionOnHello(ctx: BrokerContext, session: Session, frame
 
   for (const [conversationId, afterSeq] of Object.entries(frame.resume ?? {})) {
     const conversation = await ctx.storage.getConversation(conversationId);
-    if (!conversation || !canResume(session, conversation.visitorId)) {
+    if (!conversation || !canAccess(session, conversation)) {
       session.send({
         type: 'error',
         code: conversation ? 'forbidden' : 'not_found',
@@ -37,10 +39,6 @@ export async function sessionOnHello(ctx: BrokerContext, session: Session, frame
     }
     await replayMessages(ctx, session, conversationId, afterSeq);
   }
-}
-
-function canResume(session: Session, visitorId: string): boolean {
-  return session.role === 'agent' || session.subjectId === visitorId;
 }
 
 async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFrame): Promise<void> {
@@ -86,19 +84,21 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   const update: ServerFrame = page
     ? { type: 'visitor.updated', visitor: ctx.profile(updated), page }
     : { type: 'visitor.updated', visitor: ctx.profile(updated) };
-  ctx.publish(['agents'], update);
+  ctx.publish(siteTopics(updated.siteId), update);
 }
 
 async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   const agent = await ctx.agent(session.subjectId);
   if (!agent) throw new ParleyError('unauthorized', 'This agent no longer exists.');
+  // The scope is read from the store on every hello: a reconnect picks up a membership change.
+  session.siteIds = siteScope(agent, await ctx.storage.listAgentSites(agent.id));
   const before = ctx.registry.agentsOnline();
   ctx.registry.join(session, `agent:${agent.id}`);
-  ctx.registry.join(session, 'agents');
+  for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
   ctx.registry.join(session, 'everyone');
   const agentsOnline = ctx.registry.agentsOnline();
 
-  const conversations = await ctx.storage.listConversations({ status: 'open', limit: ctx.settings.inboxPageSize });
+  const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -127,5 +127,5 @@ export async function sessionOnLeave(ctx: BrokerContext, session: Session, agent
   const visitor = await ctx.storage.getVisitor(session.subjectId);
   if (!visitor) return;
   const updated = await ctx.storage.updateVisitor(visitor.id, { lastSeenAt: ctx.now() });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(updated) } satisfies ServerFrame);
+  ctx.publish(siteTopics(updated.siteId), { type: 'visitor.updated', visitor: ctx.profile(updated) } satisfies ServerFrame);
 }

@@ -14,11 +14,11 @@ describe('Registry', () => {
     const b: ServerFrame[] = [];
     const sa = session('a', a);
     const sb = session('b', b);
-    registry.join(sa, 'agents');
+    registry.join(sa, 'admins');
     registry.join(sa, 'agent:a');
-    registry.join(sb, 'agents');
-    registry.deliver({ topics: ['agents', 'agent:a'], frame: { type: 'pong' } });
-    registry.deliver({ topics: ['agents'], frame: { type: 'pong', t: 1 }, except: 'b' });
+    registry.join(sb, 'admins');
+    registry.deliver({ topics: ['admins', 'agent:a'], frame: { type: 'pong' } });
+    registry.deliver({ topics: ['admins'], frame: { type: 'pong', t: 1 }, except: 'b' });
     expect(a).toHaveLength(2);
     expect(b).toHaveLength(1);
   });
@@ -73,9 +73,9 @@ describe('Registry', () => {
     const registry = new Registry();
     const texts: string[] = [];
     for (const id of ['a', 'b', 'c']) {
-      registry.join(new Session({ id, bufferedAmount: 0, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'agents');
+      registry.join(new Session({ id, bufferedAmount: 0, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'admins');
     }
-    registry.deliver({ topics: ['agents'], frame: { type: 'presence', agentsOnline: 3 } });
+    registry.deliver({ topics: ['admins'], frame: { type: 'presence', agentsOnline: 3 } });
     expect(texts).toHaveLength(3);
     expect(texts.every((t) => t === texts[0])).toBe(true);
     expect(JSON.parse(texts[0]!)).toEqual({ type: 'presence', agentsOnline: 3 });

@@ -10,6 +10,9 @@
 import type { ServerFrame } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 
+/** The scope of an agent connection before its `hello`: no site. Shared, never changed. */
+const NO_SITES: readonly string[] = Object.freeze([]);
+
 /** What the transport hands the broker for one connection. */
 export interface PeerLink {
   /** Unique connection id. */
@@ -34,18 +37,23 @@ export class Session {
   readonly role: 'visitor' | 'agent';
   /** Visitor id or agent id. A visitor's changes when an identify merges it into a known user. */
   subjectId: string;
-  /** The visitor's site; null for agents (who work across sites). */
+  /** The visitor's site; null for agents (who may serve several, see `siteIds`). */
   readonly siteId: string | null;
   /** The visitor's User-Agent header until `hello` has read it (then undefined). */
   userAgent: string | undefined;
   /** True once `hello` was handled; frames before it are not dispatched. */
   ready = false;
   /**
-   * Shared topics this connection receives (`agents`, `everyone`, `agent:*`, `conversation:*`).
+   * Shared topics this connection receives (`agents:*`, `admins`, `everyone`, `agent:*`, `conversation:*`).
    * A handful at most, so an array beats a Set. The visitor's own topic is kept apart, in
    * `visitorKey`, so that a visitor tab holds no topic string of its own.
    */
   readonly topics: Topic[] = [];
+  /**
+   * Agent: the ids of the sites whose conversations it may see, loaded at `hello` (none
+   * before); null when it serves every site (an admin). Unused for visitors.
+   */
+  siteIds: readonly string[] | null = NO_SITES;
   /** The visitor id this session is registered under for its `visitor:<id>` topic, if any. */
   visitorKey: string | null = null;
   /** Agent: conversations opened, oldest first (capped; the oldest is dropped). Made on first use. */

@@ -13,12 +13,13 @@ export interface TestPeer {
   link: { id: string; bufferedAmount: number; sendText(text: string): void };
 }
 
-/** A broker with one site (`site1`, key `demo`) and one agent (`agent1`, `Ann`). */
+/** A broker with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
 export async function testBroker(options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings> } = {}) {
   const storage = new MemoryStorage();
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
   await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
+  await storage.addAgentSites('agent1', [site.id]);
   const broker = new Broker({
     storage,
     bus: new MemoryBus(),

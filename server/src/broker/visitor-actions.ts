@@ -1,6 +1,6 @@
 /**
  * Visitor actions: identity (`visitor.identify`), page views and tracked events. Agents see each
- * change as `visitor.updated`.
+ * change as `visitor.updated` (the agents serving the visitor's site).
  */
 import {
   ParleyError,
@@ -13,6 +13,7 @@ import {
   type VisitorTrackFrame,
 } from '@parley/protocol';
 import type { Visitor } from '../storage/storage.js';
+import { siteTopics } from './access.js';
 import type { BrokerContext } from './context.js';
 import { applyIdentity, type IdentityClaim } from './identity.js';
 import type { Session } from './session.js';
@@ -72,7 +73,7 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
       if (conversation && conversation.status === 'open') await ctx.announce(conversation);
     }
   }
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor) } satisfies ServerFrame);
+  ctx.publish(siteTopics(visitor.siteId), { type: 'visitor.updated', visitor: ctx.profile(visitor) } satisfies ServerFrame);
 }
 
 /** `visitor.page`: the visitor moved to another page. */
@@ -81,7 +82,7 @@ export async function visitorPage(ctx: BrokerContext, session: Session, frame: V
   const page: PageView = { url: frame.url, title: frame.title, at: now };
   await ctx.storage.addPageView(session.subjectId, page);
   const visitor = await ctx.storage.updateVisitor(session.subjectId, { currentPage: page, lastSeenAt: now });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor), page } satisfies ServerFrame);
+  ctx.publish(siteTopics(visitor.siteId), { type: 'visitor.updated', visitor: ctx.profile(visitor), page } satisfies ServerFrame);
 }
 
 /** `visitor.track`: the host page recorded an event. */
@@ -90,5 +91,5 @@ export async function visitorTrack(ctx: BrokerContext, session: Session, frame: 
   const event: TrackedEvent = { name: frame.event, props: frame.props ?? {}, at: now };
   await ctx.storage.addEvent(session.subjectId, event);
   const visitor = await ctx.storage.updateVisitor(session.subjectId, { lastSeenAt: now });
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor), event } satisfies ServerFrame);
+  ctx.publish(siteTopics(visitor.siteId), { type: 'visitor.updated', visitor: ctx.profile(visitor), event } satisfies ServerFrame);
 }
