@@ -5,6 +5,7 @@
  * store-editing commands live in `cli/`, one file per command group.
  */
 import { agentAdd } from './cli/agent-commands.js';
+import { agentSites } from './cli/agent-site-commands.js';
 import { processIo, type CliEnv, type CliIo } from './cli/cli-io.js';
 import { runSiteCommand } from './cli/site-commands.js';
 import { startRelay } from './index.js';
@@ -21,8 +22,11 @@ export function helpText(): string {
     '',
     'Usage:',
     '  parley start [flags]         run the relay (HTTP and WebSocket on one port)',
-    '  parley agent add --email E --name N --role agent|supervisor|admin [--password P] [flags]',
-    '                               add an agent account (prints a generated password when none is given)',
+    '  parley agent add --email E --name N --role agent|supervisor|admin [--password P] [--sites KEY,KEY] [flags]',
+    '                               add an agent account (prints a generated password when none is given);',
+    '                               with several sites, --sites names the agent\'s (one site: it joins that one)',
+    '  parley agent sites EMAIL [--add KEY,KEY] [--remove KEY,KEY] [flags]',
+    '                               show or change the sites an agent or supervisor sees (admins see every site)',
     '  parley site add --name N --origins https://shop.example,https://*.shop.example [--key K] [flags]',
     '                               add a site; prints its key, its identity secret (once) and the script tag',
     '  parley site list [flags]     list sites: key, name, allowed origins',
@@ -72,6 +76,7 @@ export async function runCli(argv: string[], env: CliEnv = process.env, io: CliI
   try {
     if (command === 'start') return await start(rest, env, io);
     if (command === 'agent' && rest[0] === 'add') return await agentAdd(rest.slice(1), env, io);
+    if (command === 'agent' && rest[0] === 'sites') return await agentSites(rest.slice(1), env, io);
     if (command === 'site') return await runSiteCommand(rest, env, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(helpText());

@@ -148,6 +148,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
       contextPageSize: options.contextPageSize,
       maxOpenConversations: options.maxOpenConversations,
       announceWindowMs: options.announceWindowMs,
+      scopeRefreshMs: options.scopeRefreshMs,
       ice: { stunUrls: options.stunUrls, turnUrls: options.turnUrls, turnSecret: options.turnSecret, turnTtlSeconds: options.turnTtl },
     },
     log,

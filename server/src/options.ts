@@ -56,6 +56,11 @@ export interface RelayOptions {
    * at once. 0: every message at once.
    */
   announceWindowMs: number;
+  /**
+   * How often the relay re-reads the site memberships of the agents connected to it: a console
+   * whose agent joined or left a site is reconnected (close 4010) with its new scope.
+   */
+  scopeRefreshMs: number;
   /** Failed logins one IP may make per minute before `/api/login` answers 429. */
   loginFailuresPerMinute: number;
   /** Largest JSON request body accepted by the HTTP API, in bytes. */
@@ -113,6 +118,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   contextPageSize: 50,
   maxOpenConversations: 50,
   announceWindowMs: DEFAULT_ANNOUNCE_WINDOW_MS,
+  scopeRefreshMs: 10_000,
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
@@ -175,6 +181,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'contextPageSize', env: 'PARLEY_CONTEXT_PAGE_SIZE', flag: 'context-page-size', kind: 'int' },
   { key: 'maxOpenConversations', env: 'PARLEY_MAX_OPEN_CONVERSATIONS', flag: 'max-open-conversations', kind: 'int' },
   { key: 'announceWindowMs', env: 'PARLEY_ANNOUNCE_WINDOW_MS', flag: 'announce-window-ms', kind: 'int' },
+  { key: 'scopeRefreshMs', env: 'PARLEY_SCOPE_REFRESH_MS', flag: 'scope-refresh-ms', kind: 'int' },
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },

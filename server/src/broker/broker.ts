@@ -45,6 +45,7 @@ import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
 import { Registry } from './registry.js';
+import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
@@ -77,6 +78,8 @@ export class Broker implements BrokerContext {
   private readonly conversations: ConversationCache;
   private readonly visitorNames: VisitorNameCache;
   private readonly announcements: AnnounceThrottle;
+  /** Agent connections whose sites are re-read, so a membership change reaches them. */
+  readonly scopes: ScopeRefresh;
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
@@ -96,6 +99,11 @@ export class Broker implements BrokerContext {
       now: (summary) => this.publish(siteTopics(summary.siteId), { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
       batch: (summaries) => this.announceBatch(summaries),
     });
+    this.scopes = new ScopeRefresh(deps.settings.scopeRefreshMs ?? DEFAULT_SCOPE_REFRESH_MS, {
+      storage: deps.storage,
+      agent: (agentId) => this.agent(agentId),
+      onError: (error) => this.log.error('agent scope refresh failed', { error: error instanceof Error ? error.message : String(error) }),
+    });
     this.cobrowse = new CobrowseHub(this);
     this.calls = new CallHub(this);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
@@ -110,6 +118,7 @@ export class Broker implements BrokerContext {
   async hello(session: Session, frame: HelloFrame): Promise<void> {
     await sessionOnHello(this, session, frame);
     session.ready = true;
+    this.scopes.track(session);
   }
 
   /** Handles one validated frame after `hello`. Throws `ParleyError` to refuse it. */
@@ -195,6 +204,7 @@ export class Broker implements BrokerContext {
     session.ready = false;
     const agentsBefore = this.registry.agentsOnline();
     this.registry.leaveAll(session);
+    this.scopes.untrack(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     await cobrowseOnLeave(this, session);
@@ -213,6 +223,7 @@ export class Broker implements BrokerContext {
     this.calls.close();
     this.unsubscribe();
     this.announcements.close();
+    this.scopes.close();
     this.conversations.close();
     this.visitorNames.close();
   }

@@ -29,6 +29,11 @@ export interface BrokerSettings {
    * (see `announce-throttle.ts`); default 200 ms; 0 announces every message at once.
    */
   announceWindowMs?: number;
+  /**
+   * Time between two reads of the connected agents' site memberships (see `scope-refresh.ts`);
+   * default 10 s; 0: never.
+   */
+  scopeRefreshMs?: number;
   /** STUN and TURN servers for calls (see `call/ice.ts`); default none: host candidates only. */
   ice?: IceSettings;
 }

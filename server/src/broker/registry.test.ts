@@ -4,7 +4,7 @@ import { Registry } from './registry.js';
 import { Session } from './session.js';
 
 function session(id: string, frames: ServerFrame[]): Session {
-  return new Session({ id, bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id });
+  return new Session({ id, bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id });
 }
 
 describe('Registry', () => {
@@ -26,7 +26,7 @@ describe('Registry', () => {
   it('counts distinct agents and forgets a session that left', () => {
     const registry = new Registry();
     const s1 = session('a', []);
-    const s2 = new Session({ id: 'a2', bufferedAmount: 0, sendText: () => undefined }, { role: 'agent', agentId: 'a' });
+    const s2 = new Session({ id: 'a2', bufferedAmount: 0, closeWith: () => undefined, sendText: () => undefined }, { role: 'agent', agentId: 'a' });
     registry.join(s1, 'agent:a');
     registry.join(s2, 'agent:a');
     expect(registry.agentsOnline()).toBe(1);
@@ -40,8 +40,8 @@ describe('Registry', () => {
     const registry = new Registry();
     const one: ServerFrame[] = [];
     const two: ServerFrame[] = [];
-    const tab1 = new Session({ id: 't1', bufferedAmount: 0, sendText: (t) => one.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
-    const tab2 = new Session({ id: 't2', bufferedAmount: 0, sendText: (t) => two.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
+    const tab1 = new Session({ id: 't1', bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => one.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
+    const tab2 = new Session({ id: 't2', bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => two.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
     registry.join(tab1, 'visitor:v1');
     registry.join(tab1, 'everyone');
     registry.deliver({ topics: ['visitor:v1'], frame: { type: 'pong', t: 1 } });
@@ -60,7 +60,7 @@ describe('Registry', () => {
 
   it('moves a tab to another visitor topic when it joins one (an identify merged it)', () => {
     const registry = new Registry();
-    const tab = new Session({ id: 't', bufferedAmount: 0, sendText: () => undefined }, { role: 'visitor', visitorId: 'old', siteId: 's' });
+    const tab = new Session({ id: 't', bufferedAmount: 0, closeWith: () => undefined, sendText: () => undefined }, { role: 'visitor', visitorId: 'old', siteId: 's' });
     registry.join(tab, 'visitor:old');
     registry.leave(tab, 'visitor:old');
     tab.subjectId = 'new';
@@ -73,7 +73,7 @@ describe('Registry', () => {
     const registry = new Registry();
     const texts: string[] = [];
     for (const id of ['a', 'b', 'c']) {
-      registry.join(new Session({ id, bufferedAmount: 0, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'admins');
+      registry.join(new Session({ id, bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'admins');
     }
     registry.deliver({ topics: ['admins'], frame: { type: 'presence', agentsOnline: 3 } });
     expect(texts).toHaveLength(3);

@@ -7,7 +7,7 @@
  * carry one), the user agent is dropped once `hello` has read it, topics are a small array and
  * the list of opened conversations exists for agents only.
  */
-import type { ServerFrame } from '@parley/protocol';
+import type { ErrorCode, ServerFrame } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 
 /** The scope of an agent connection before its `hello`: no site. Shared, never changed. */
@@ -24,6 +24,8 @@ export interface PeerLink {
   sendText(text: string): void;
   /** Bytes queued to the peer and not yet written to the network (co-browse paces by it). */
   readonly bufferedAmount: number;
+  /** Sends the error of `code` and closes the connection with its close code. */
+  closeWith(code: ErrorCode): void;
 }
 
 /** Who a connection authenticated as during the upgrade. */
@@ -85,6 +87,11 @@ export class Session {
   /** Sends a frame another recipient may share, already serialised. */
   sendText(text: string): void {
     this.link.sendText(text);
+  }
+
+  /** Closes the connection with the error `code` (its close code), e.g. when its scope changed. */
+  close(code: ErrorCode): void {
+    this.link.closeWith(code);
   }
 
   /** Bytes queued to this connection and not yet written to the network. */
