@@ -44,11 +44,15 @@ import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
+import { presenceBefore } from './presence.js';
 import { Registry } from './registry.js';
 import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
+
+/** No presence count to compare: a visitor's leaving changes none. */
+const NO_PRESENCE: ReadonlyMap<string, number> = new Map();
 
 /** What the broker is built from. */
 export interface BrokerDeps {
@@ -202,14 +206,14 @@ export class Broker implements BrokerContext {
   async disconnect(session: Session): Promise<void> {
     const wasReady = session.ready;
     session.ready = false;
-    const agentsBefore = this.registry.agentsOnline();
+    const before = session.role === 'agent' && wasReady ? presenceBefore(this.registry, session) : NO_PRESENCE;
     this.registry.leaveAll(session);
     this.scopes.untrack(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     await cobrowseOnLeave(this, session);
     await callOnLeave(this, session);
-    await sessionOnLeave(this, session, agentsBefore);
+    await sessionOnLeave(this, session, before);
   }
 
   /** The relay is stopping: disconnects no longer update presence or the store. */

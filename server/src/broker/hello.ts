@@ -1,6 +1,6 @@
 /**
  * Opening and closing a session: the `welcome`, the replay of missed messages, page view and
- * device bookkeeping for visitors, and presence for everyone.
+ * device bookkeeping for visitors, and presence per site.
  */
 import {
   PROTOCOL_VERSION,
@@ -16,6 +16,7 @@ import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
+import { presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
 import { replayMessages } from './replay.js';
 import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
@@ -63,7 +64,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
 
   if (frame.tab !== undefined) session.tab = frame.tab;
   ctx.registry.join(session, `visitor:${visitor.id}`);
-  ctx.registry.join(session, 'everyone');
+  ctx.registry.join(session, siteVisitorsTopic(visitor.siteId));
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
   // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
   const cobrowse = await cobrowseOnHello(ctx, session);
@@ -74,7 +75,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     role: 'visitor',
     visitor: ctx.profile(updated),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    agentsOnline: ctx.registry.agentsOnline(),
+    agentsOnline: siteAgentsOnline(ctx.registry, visitor.siteId),
     cobrowse,
     calls: callsOnHello(ctx, session),
     callbacks,
@@ -92,11 +93,9 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   if (!agent) throw new ParleyError('unauthorized', 'This agent no longer exists.');
   // The scope is read from the store on every hello: a reconnect picks up a membership change.
   session.siteIds = siteScope(agent, await ctx.storage.listAgentSites(agent.id));
-  const before = ctx.registry.agentsOnline();
+  const before = presenceBefore(ctx.registry, session);
   ctx.registry.join(session, `agent:${agent.id}`);
   for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
-  ctx.registry.join(session, 'everyone');
-  const agentsOnline = ctx.registry.agentsOnline();
 
   const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
   session.send({
@@ -105,22 +104,23 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
     role: 'agent',
     agent: toAgentProfile(agent),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    agentsOnline,
+    // Agents online on this relay, whatever their sites (a visitor's count is its site's).
+    agentsOnline: ctx.registry.agentsOnline(),
     // A reconnecting participant finds its call; a call ringing for this agent rings here too.
     calls: callsOnHello(ctx, session),
     serverTime: ctx.now(),
   } satisfies ServerFrame);
-  if (agentsOnline !== before) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+  publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
 }
 
 /**
  * A session ended (its topics are already left): a visitor whose last tab closed goes offline for
- * the agents; an agent whose last connection closed changes the presence count.
+ * the agents; an agent whose last connection closed changes its sites' presence counts
+ * (`presenceBefore` holds them as they were before it left).
  */
-export async function sessionOnLeave(ctx: BrokerContext, session: Session, agentsBefore: number): Promise<void> {
+export async function sessionOnLeave(ctx: BrokerContext, session: Session, presenceBefore: ReadonlyMap<string, number>): Promise<void> {
   if (session.role === 'agent') {
-    const agentsOnline = ctx.registry.agentsOnline();
-    if (agentsOnline !== agentsBefore) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+    publishPresence(ctx.registry, presenceBefore, (topics, frame) => ctx.publish(topics, frame));
     return;
   }
   if (ctx.registry.count(`visitor:${session.subjectId}`) > 0) return;

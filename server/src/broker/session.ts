@@ -46,7 +46,7 @@ export class Session {
   /** True once `hello` was handled; frames before it are not dispatched. */
   ready = false;
   /**
-   * Shared topics this connection receives (`agents:*`, `admins`, `everyone`, `agent:*`, `conversation:*`).
+   * Shared topics this connection receives (`agents:*`, `admins`, `site:*`, `agent:*`, `conversation:*`).
    * A handful at most, so an array beats a Set. The visitor's own topic is kept apart, in
    * `visitorKey`, so that a visitor tab holds no topic string of its own.
    */

@@ -77,6 +77,30 @@ describe('tenancy in the broker', () => {
     expect(again.frames.some((f) => f.type === 'chat.message')).toBe(false);
   });
 
+  it('counts for a visitor only the agents serving its site, and tells it when that count changes', async () => {
+    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0 } });
+    await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
+    await storage.createAgent({ id: 'zoe', email: 'z@x', name: 'Zoe', role: 'admin', passwordHash: 'x', createdAt: 1 });
+    const visitorOf = async (siteId: string) => connect({ role: 'visitor', visitorId: (await createAnonymousVisitor(storage, siteId, 1)).id, siteId });
+    const one = await visitorOf('site1');
+    const two = await visitorOf('site2');
+    const presence = (peer: TestPeer) => ofType(peer, 'presence').map((f) => f.agentsOnline);
+
+    const ann = await connect({ role: 'agent', agentId: 'agent1' });
+    expect(presence(one)).toEqual([1]);
+    expect(presence(two)).toEqual([]);
+    expect(ofType(await visitorOf('site2'), 'welcome')[0]!.agentsOnline).toBe(0);
+
+    const zoe = await connect({ role: 'agent', agentId: 'zoe' });
+    expect(presence(one)).toEqual([1, 2]);
+    expect(presence(two)).toEqual([1]);
+
+    await broker.disconnect(ann.session);
+    await broker.disconnect(zoe.session);
+    expect(presence(one)).toEqual([1, 2, 1, 0]);
+    expect(presence(two)).toEqual([1, 0]);
+  });
+
   it('closes the connections of an agent whose sites changed, and only those', async () => {
     const { storage, broker, ann, ben, zoe } = await twoSites();
     expect(await broker.scopes.refresh()).toBe(0);
