@@ -44,7 +44,7 @@ import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
-import { presenceBefore } from './presence.js';
+import { AgentPresence, agentAgentsOnline, presenceBefore } from './presence.js';
 import { Registry } from './registry.js';
 import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
@@ -82,6 +82,8 @@ export class Broker implements BrokerContext {
   private readonly conversations: ConversationCache;
   private readonly visitorNames: VisitorNameCache;
   private readonly announcements: AnnounceThrottle;
+  /** What each console was told of the agents online, to tell it of a change once. */
+  private readonly agentPresence = new AgentPresence();
   /** Agent connections whose sites are re-read, so a membership change reaches them. */
   readonly scopes: ScopeRefresh;
   private readonly unsubscribe: () => void;
@@ -122,7 +124,12 @@ export class Broker implements BrokerContext {
   async hello(session: Session, frame: HelloFrame): Promise<void> {
     await sessionOnHello(this, session, frame);
     session.ready = true;
-    this.scopes.track(session);
+    if (session.role === 'agent') {
+      this.scopes.track(session);
+      // Consoles show how many agents serving their sites are online: this one may count.
+      this.agentPresence.update(this.registry);
+      this.agentPresence.welcomed(session, agentAgentsOnline(this.registry, session));
+    }
   }
 
   /** Handles one validated frame after `hello`. Throws `ParleyError` to refuse it. */
@@ -209,11 +216,13 @@ export class Broker implements BrokerContext {
     const before = session.role === 'agent' && wasReady ? presenceBefore(this.registry, session) : NO_PRESENCE;
     this.registry.leaveAll(session);
     this.scopes.untrack(session);
+    this.agentPresence.forget(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     await cobrowseOnLeave(this, session);
     await callOnLeave(this, session);
     await sessionOnLeave(this, session, before);
+    if (session.role === 'agent') this.agentPresence.update(this.registry);
   }
 
   /** The relay is stopping: disconnects no longer update presence or the store. */
@@ -228,6 +237,7 @@ export class Broker implements BrokerContext {
     this.unsubscribe();
     this.announcements.close();
     this.scopes.close();
+    this.agentPresence.close();
     this.conversations.close();
     this.visitorNames.close();
   }

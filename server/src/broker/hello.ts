@@ -16,7 +16,7 @@ import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
-import { presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
+import { agentAgentsOnline, presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
 import { replayMessages } from './replay.js';
 import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
@@ -104,8 +104,8 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
     role: 'agent',
     agent: toAgentProfile(agent),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    // Agents online on this relay, whatever their sites (a visitor's count is its site's).
-    agentsOnline: ctx.registry.agentsOnline(),
+    // The agents serving the same sites (all of them for an admin).
+    agentsOnline: agentAgentsOnline(ctx.registry, session),
     // A reconnecting participant finds its call; a call ringing for this agent rings here too.
     calls: callsOnHello(ctx, session),
     serverTime: ctx.now(),

@@ -47,3 +47,44 @@ export function publishPresence(registry: Registry, before: ReadonlyMap<string, 
     if (agentsOnline !== was) publish([siteVisitorsTopic(siteId)], { type: 'presence', agentsOnline } satisfies ServerFrame);
   }
 }
+
+/** Distinct agents online serving any site an agent connection serves (every agent here, for an admin). */
+export function agentAgentsOnline(registry: Registry, session: Session): number {
+  if (session.siteIds === null) return registry.agentsOnline();
+  const agents = new Set<string>();
+  for (const siteId of session.siteIds) for (const other of agentsServing(registry, siteId)) agents.add(other.subjectId);
+  return agents.size;
+}
+
+/**
+ * The count each agent connection of this node was last told (in its welcome or a `presence`),
+ * so that a change is sent to the consoles whose count it changes, and only once.
+ */
+export class AgentPresence {
+  private readonly told = new Map<Session, number>();
+
+  /** Records the count an agent connection's welcome carried. */
+  welcomed(session: Session, agentsOnline: number): void {
+    this.told.set(session, agentsOnline);
+  }
+
+  /** Forgets a closed connection. */
+  forget(session: Session): void {
+    this.told.delete(session);
+  }
+
+  /** An agent came or went: each agent connection whose count changed is told its new one. */
+  update(registry: Registry): void {
+    for (const [session, was] of this.told) {
+      const agentsOnline = agentAgentsOnline(registry, session);
+      if (agentsOnline === was) continue;
+      this.told.set(session, agentsOnline);
+      session.send({ type: 'presence', agentsOnline } satisfies ServerFrame);
+    }
+  }
+
+  /** Forgets every connection (the broker is closing). */
+  close(): void {
+    this.told.clear();
+  }
+}

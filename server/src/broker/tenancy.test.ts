@@ -101,6 +101,27 @@ describe('tenancy in the broker', () => {
     expect(presence(two)).toEqual([1, 0]);
   });
 
+  it('shows a console the agents online serving its sites, every agent to an admin', async () => {
+    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0 } });
+    await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
+    await storage.createAgent({ id: 'ben', email: 'b@x', name: 'Ben', role: 'agent', passwordHash: 'x', createdAt: 1 });
+    await storage.addAgentSites('ben', ['site2']);
+    await storage.createAgent({ id: 'zoe', email: 'z@x', name: 'Zoe', role: 'admin', passwordHash: 'x', createdAt: 1 });
+    const counts = (peer: TestPeer) => peer.frames.flatMap((f) => (f.type === 'welcome' || f.type === 'presence' ? [f.agentsOnline] : []));
+
+    const ann = await connect({ role: 'agent', agentId: 'agent1' });
+    const ben = await connect({ role: 'agent', agentId: 'ben' });
+    expect(counts(ann)).toEqual([1]);
+    expect(counts(ben)).toEqual([1]);
+    const zoe = await connect({ role: 'agent', agentId: 'zoe' });
+    expect(counts(zoe)).toEqual([3]);
+    expect(counts(ann)).toEqual([1, 2]);
+    expect(counts(ben)).toEqual([1, 2]);
+    await broker.disconnect(ben.session);
+    expect(counts(ann)).toEqual([1, 2]);
+    expect(counts(zoe)).toEqual([3, 2]);
+  });
+
   it('closes the connections of an agent whose sites changed, and only those', async () => {
     const { storage, broker, ann, ben, zoe } = await twoSites();
     expect(await broker.scopes.refresh()).toBe(0);
