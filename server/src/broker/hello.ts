@@ -10,8 +10,8 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { VisitorPatch } from '../storage/storage.js';
-import { canAccess, scopeTopics, siteScope, siteTopics } from './access.js';
 import { parseUserAgent } from '../user-agent.js';
+import { canAccess, scopeTopics, siteScope, siteTopics } from './access.js';
 import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
@@ -116,11 +116,11 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
 /**
  * A session ended (its topics are already left): a visitor whose last tab closed goes offline for
  * the agents; an agent whose last connection closed changes its sites' presence counts
- * (`presenceBefore` holds them as they were before it left).
+ * (`before` holds them as they were before it left).
  */
-export async function sessionOnLeave(ctx: BrokerContext, session: Session, presenceBefore: ReadonlyMap<string, number>): Promise<void> {
+export async function sessionOnLeave(ctx: BrokerContext, session: Session, before: ReadonlyMap<string, number>): Promise<void> {
   if (session.role === 'agent') {
-    publishPresence(ctx.registry, presenceBefore, (topics, frame) => ctx.publish(topics, frame));
+    publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
     return;
   }
   if (ctx.registry.count(`visitor:${session.subjectId}`) > 0) return;
