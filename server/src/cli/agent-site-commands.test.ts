@@ -17,6 +17,11 @@ describe('parley agent sites, and the sites of parley agent add', () => {
       return agent ? (await storage.listAgentSites(agent.id)).map((id) => keys.get(id)) : null;
     });
 
+  it('tells how agents get to see a new site', async () => {
+    const added = await run('site', 'add', '--name', 'Blog', '--origins', 'https://blog.example', '--key', 'blog');
+    expect(added.out.at(-1)).toBe('Admins see it now; add agents with: parley agent sites EMAIL --add blog');
+  });
+
   it('makes a new agent a member of the only site without being asked', async () => {
     await addSite('shop');
     const added = await run('agent', 'add', '--email', 'ann@example.com', '--name', 'Ann', '--password', 'pw-pw-pw-pw');
