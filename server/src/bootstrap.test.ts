@@ -34,6 +34,15 @@ describe('bootstrap', () => {
     expect(await storage.listAgents()).toHaveLength(1);
   });
 
+  it('makes agents added before the first start members of the demo site, the first site', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-boot-'));
+    const storage = new MemoryStorage();
+    await storage.migrate();
+    await storage.createAgent({ id: 'early', email: 'early@example.com', name: 'Early', role: 'agent', passwordHash: 'x', createdAt: 1 });
+    const { demoSite } = await bootstrap(storage, resolveOptions({ dataDir: dir }), 'http://localhost:8080');
+    expect(await storage.listAgentSites('early')).toEqual([demoSite.id]);
+  });
+
   it('lists the relay origin and local ports for the demo site', () => {
     expect(demoOrigins('http://localhost:8080', [])).toEqual(['http://localhost:8080', 'http://localhost:*', 'http://127.0.0.1:*']);
   });

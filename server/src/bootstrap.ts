@@ -73,6 +73,10 @@ export async function bootstrap(storage: Storage, options: RelayOptions, publicO
       allowedOrigins: origins,
       createdAt: Date.now(),
     });
+    // Agents added before the first start joined no site (there was none): the first site is theirs.
+    if ((await storage.listSites()).length === 1) {
+      for (const agent of await storage.listAgents()) await storage.addAgentSites(agent.id, [demoSite.id]);
+    }
   } else {
     const merged = [...new Set([...demoSite.allowedOrigins, ...origins])];
     const patch: Partial<Site> = {};

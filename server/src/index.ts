@@ -153,6 +153,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
       visitorUpdateWindowMs: options.visitorUpdateWindowMs,
       maxPageViewsPerVisitor: options.maxPageViewsPerVisitor,
       maxEventsPerVisitor: options.maxEventsPerVisitor,
+      scopeRefreshMs: options.scopeRefreshMs,
       ice: { stunUrls: options.stunUrls, turnUrls: options.turnUrls, turnSecret: options.turnSecret, turnTtlSeconds: options.turnTtl },
     },
     log,

@@ -74,6 +74,11 @@ export interface RelayOptions {
   maxPageViewsPerVisitor: number;
   /** Tracked events kept per visitor: older ones are deleted as new ones are written. */
   maxEventsPerVisitor: number;
+  /**
+   * How often the relay re-reads the site memberships of the agents connected to it: a console
+   * whose agent joined or left a site is reconnected (close 4010) with its new scope.
+   */
+  scopeRefreshMs: number;
   /** Failed logins one IP may make per minute before `/api/login` answers 429. */
   loginFailuresPerMinute: number;
   /** Largest JSON request body accepted by the HTTP API, in bytes. */
@@ -147,6 +152,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   visitorUpdateWindowMs: DEFAULT_VISITOR_UPDATE_WINDOW_MS,
   maxPageViewsPerVisitor: 200,
   maxEventsPerVisitor: 200,
+  scopeRefreshMs: 10_000,
   loginFailuresPerMinute: 10,
   maxBodyBytes: 16 * 1024,
   agentTokenTtlMs: 12 * 60 * 60 * 1000,
@@ -217,6 +223,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'visitorUpdateWindowMs', env: 'PARLEY_VISITOR_UPDATE_WINDOW_MS', flag: 'visitor-update-window-ms', kind: 'int' },
   { key: 'maxPageViewsPerVisitor', env: 'PARLEY_MAX_PAGE_VIEWS_PER_VISITOR', flag: 'max-page-views-per-visitor', kind: 'int' },
   { key: 'maxEventsPerVisitor', env: 'PARLEY_MAX_EVENTS_PER_VISITOR', flag: 'max-events-per-visitor', kind: 'int' },
+  { key: 'scopeRefreshMs', env: 'PARLEY_SCOPE_REFRESH_MS', flag: 'scope-refresh-ms', kind: 'int' },
   { key: 'loginFailuresPerMinute', env: 'PARLEY_LOGIN_FAILURES_PER_MINUTE', flag: 'login-failures-per-minute', kind: 'int' },
   { key: 'maxBodyBytes', env: 'PARLEY_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'int' },
   { key: 'agentTokenTtlMs', env: 'PARLEY_AGENT_TOKEN_TTL_MS', flag: 'agent-token-ttl-ms', kind: 'int' },

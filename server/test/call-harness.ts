@@ -17,10 +17,11 @@ export class Clients {
 
   constructor(private readonly relay: TestRelay) {}
 
-  /** A new agent account named `name`, and its console token. */
+  /** A new agent account of the demo site named `name`, and its console token. */
   async agent(name: string): Promise<{ id: string; token: string }> {
     const id = `agent-${name.toLowerCase()}-${randomUUID().slice(0, 8)}`;
     await this.relay.storage.createAgent({ id, email: `${id}@agents.example`, name, role: 'agent', passwordHash: 'x', createdAt: 1 });
+    await this.relay.storage.addAgentSites(id, [this.relay.demoSite.id]);
     return { id, token: await startAgentSession(this.relay.storage, RELAY_SECRET, id, 60 * 60 * 1000) };
   }
 

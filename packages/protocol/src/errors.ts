@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   unauthorized: { close: 4001, message: 'The token is missing, invalid or expired.' },
   slow_consumer: { close: 4009, message: 'The connection fell too far behind; reconnect to resume.' },
   shutting_down: { close: 1001, message: 'The relay is restarting; reconnect to resume.' },
+  sites_changed: { close: 4010, message: 'The sites this agent serves changed; reconnect to see them.' },
   cobrowse_no_consent: { close: null, message: 'The visitor is not sharing this page; nothing was forwarded.' },
   cobrowse_no_control: { close: null, message: 'The visitor has not allowed remote control.' },
   call_busy: { close: null, message: 'A call is already under way in this conversation.' },
@@ -42,6 +43,7 @@ export const CLOSE_CODES = {
   helloTimeout: 4003,
   tooManyErrors: 4008,
   slowConsumer: 4009,
+  sitesChanged: 4010,
   flood: 4029,
 } as const;
 

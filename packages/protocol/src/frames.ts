@@ -176,7 +176,10 @@ export interface WelcomeFrame {
   agent?: AgentProfile;
   /** Visitor: their conversations, newest first. Agent: the open conversations of their sites. */
   conversations: ConversationSummary[];
-  /** Agent: whether any agent is online, for the visitor's "we reply in" line. */
+  /**
+   * Visitor: how many agents serving its site are online, for the "we reply in" line. Agent: how
+   * many agents are online on the relay.
+   */
   agentsOnline?: number;
   /**
    * Visitor: the co-browse state of each of its conversations that is not all off, as this
@@ -299,7 +302,7 @@ export interface InboxItemsFrame {
   conversations: ConversationSummary[];
 }
 
-/** Agent: the number of agents online changed; visitor: whether anyone is there to answer. */
+/** Visitor: the number of online agents serving its site changed (whether anyone is there to answer). */
 export interface PresenceFrame {
   type: 'presence';
   agentsOnline: number;

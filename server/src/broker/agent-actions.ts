@@ -1,7 +1,7 @@
 /**
  * Agent actions: opening a conversation (its full context), assigning, resolving, reopening and
  * listing inbox views. Each change writes a system message, so both sides see it on the
- * timeline, and is announced to every agent.
+ * timeline, and is announced to every agent serving the conversation's site.
  */
 import {
   ParleyError,
@@ -12,10 +12,11 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { Agent, Conversation, ConversationFilter } from '../storage/storage.js';
-import { hasRole } from './access.js';
+import { agentServesSite, hasRole } from './access.js';
 import { conversationCallbacks } from './call/callback-actions.js';
 import { cobrowseOnResolve } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
+import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
 
 async function self(ctx: BrokerContext, session: Session): Promise<Agent> {
@@ -81,6 +82,9 @@ export async function conversationAssign(ctx: BrokerContext, session: Session, f
   const target = targetId === me.id ? me : await ctx.agent(targetId);
   if (!target) throw new ParleyError('not_found', 'No such agent.');
   const conversation = await ctx.requireConversation(session, frame.conversationId);
+  if (target.id !== me.id && !agentServesSite(target, await ctx.storage.listAgentSites(target.id), conversation.siteId)) {
+    throw new ParleyError('forbidden', `${target.name} does not belong to this conversation's site.`);
+  }
 
   await ctx.serial(conversation.id, async () => {
     const current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
@@ -133,7 +137,7 @@ export function inboxFilter(view: InboxListFrame['view'], agentId: string, limit
 /** `inbox.list`: one page of an inbox view, newest activity first. */
 export async function inboxList(ctx: BrokerContext, session: Session, frame: InboxListFrame): Promise<void> {
   const filter = inboxFilter(frame.view, session.subjectId, ctx.settings.inboxPageSize, frame.before);
-  const conversations = await ctx.storage.listConversations(filter);
+  const conversations = await ctx.storage.listConversations(scoped(session, filter));
   session.send({
     type: 'inbox.items',
     view: frame.view,

@@ -32,7 +32,7 @@ describe('Broker', () => {
     const tab1 = await visitor();
     const tab2 = await (async () => {
       const frames: ServerFrame[] = [];
-      const session = broker.connect({ id: 'tab2', bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1' });
+      const session = broker.connect({ id: 'tab2', bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: tab1.session.subjectId, siteId: 'site1' });
       await broker.hello(session, { type: 'hello', v: PROTOCOL_VERSION });
       return { session, frames };
     })();

@@ -20,8 +20,8 @@ import {
 import type { Bus, Envelope, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
-import { canAccess } from './access.js';
 import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
+import { ADMINS_TOPIC, canAccess, siteTopics } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
 import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
 import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
@@ -47,7 +47,9 @@ import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
+import { AgentPresence, agentAgentsOnline, presenceBefore } from './presence.js';
 import { Registry } from './registry.js';
+import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
@@ -55,6 +57,9 @@ import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity 
 
 /** Default page views and events kept per visitor. */
 const DEFAULT_KEPT_PER_VISITOR = 200;
+
+/** No presence count to compare: a visitor's leaving changes none. */
+const NO_PRESENCE: ReadonlyMap<string, number> = new Map();
 
 /** What the broker is built from. */
 export interface BrokerDeps {
@@ -86,6 +91,10 @@ export class Broker implements BrokerContext {
   private readonly announcements: AnnounceThrottle;
   private readonly activity: ActivityLimiter;
   private readonly visitorUpdates: VisitorUpdates;
+  /** What each console was told of the agents online, to tell it of a change once. */
+  private readonly agentPresence = new AgentPresence();
+  /** Agent connections whose sites are re-read, so a membership change reaches them. */
+  readonly scopes: ScopeRefresh;
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
@@ -101,13 +110,15 @@ export class Broker implements BrokerContext {
     this.signVisitor = deps.issueVisitorToken;
     this.conversations = new ConversationCache(deps.storage, deps.settings.conversationCacheSize);
     this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
-    // Agents serve every site (see `access.ts`), so one batch to `agents` is the batch of every
-    // site; the registry serialises it once and sends the same string to each agent connection.
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
-      now: (summary) => this.publish(['agents'], { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
+      now: (summary) => this.publish(siteTopics(summary.siteId), { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
       // Presence as it is when the batch leaves: a visitor may have left while the summary waited.
-      batch: (summaries) =>
-        this.publish(['agents'], { type: 'inbox.updates', conversations: summaries.map((c) => this.withPresence(c)) } satisfies ServerFrame),
+      batch: (summaries) => this.announceBatch(summaries.map((c) => this.withPresence(c))),
+    });
+    this.scopes = new ScopeRefresh(deps.settings.scopeRefreshMs ?? DEFAULT_SCOPE_REFRESH_MS, {
+      storage: deps.storage,
+      agent: (agentId) => this.agent(agentId),
+      onError: (error) => this.log.error('agent scope refresh failed', { error: error instanceof Error ? error.message : String(error) }),
     });
     this.activity = new ActivityLimiter(
       deps.settings.visitorActivityPerMinute ?? DEFAULT_VISITOR_ACTIVITY_PER_MINUTE,
@@ -137,6 +148,12 @@ export class Broker implements BrokerContext {
   async hello(session: Session, frame: HelloFrame): Promise<void> {
     await sessionOnHello(this, session, frame);
     session.ready = true;
+    if (session.role === 'agent') {
+      this.scopes.track(session);
+      // Consoles show how many agents serving their sites are online: this one may count.
+      this.agentPresence.update(this.registry);
+      this.agentPresence.welcomed(session, agentAgentsOnline(this.registry, session));
+    }
   }
 
   /** Handles one validated frame after `hello`. Throws `ParleyError` to refuse it. */
@@ -220,13 +237,16 @@ export class Broker implements BrokerContext {
   async disconnect(session: Session): Promise<void> {
     const wasReady = session.ready;
     session.ready = false;
-    const agentsBefore = this.registry.agentsOnline();
+    const before = session.role === 'agent' && wasReady ? presenceBefore(this.registry, session) : NO_PRESENCE;
     this.registry.leaveAll(session);
+    this.scopes.untrack(session);
+    this.agentPresence.forget(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     await cobrowseOnLeave(this, session);
     await callOnLeave(this, session);
-    await sessionOnLeave(this, session, agentsBefore);
+    await sessionOnLeave(this, session, before);
+    if (session.role === 'agent') this.agentPresence.update(this.registry);
   }
 
   /** The relay is stopping: disconnects no longer update presence or the store. */
@@ -241,6 +261,8 @@ export class Broker implements BrokerContext {
     this.unsubscribe();
     this.announcements.close();
     this.visitorUpdates.close();
+    this.scopes.close();
+    this.agentPresence.close();
     this.conversations.close();
     this.visitorNames.close();
   }
@@ -315,12 +337,12 @@ export class Broker implements BrokerContext {
     return topics;
   }
 
-  /** `conversation.updated` to every agent, at once. */
+  /** `conversation.updated` to every agent serving the conversation's site, at once. */
   async announce(conversation: Conversation, visitorName?: string | null): Promise<void> {
     this.announcements.now(await this.summarize(conversation, visitorName));
   }
 
-  /** The summary to every agent after a message, in the window's `inbox.updates` batch. */
+  /** The summary to the site's agents after a message, in the window's `inbox.updates` batch. */
   async announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void> {
     this.announcements.offer(await this.summarize(conversation, visitorName));
   }
@@ -382,7 +404,7 @@ export class Broker implements BrokerContext {
     const frame: ServerFrame = { type: 'visitor.updated', visitor: this.profile(visitor) };
     if (pages.length > 0) frame.pages = pages;
     if (events.length > 0) frame.events = events;
-    this.publish(['agents'], frame);
+    this.publish(siteTopics(visitor.siteId), frame);
   }
 
   /** Writes a held page as the current page unless a newer page view got there first. */
@@ -392,6 +414,24 @@ export class Broker implements BrokerContext {
     if (!visitor) return null;
     if (visitor.currentPage && visitor.currentPage.at >= page.at) return visitor;
     return this.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: Math.max(visitor.lastSeenAt, page.at) });
+  }
+
+  // --- inbox ---------------------------------------------------------------------------------
+
+  /**
+   * One window's activity: each site's agents get that site's part, admins (who serve every
+   * site) the whole batch in one frame. The registry serialises each frame once for all its
+   * recipients.
+   */
+  private announceBatch(summaries: ConversationSummary[]): void {
+    const bySite = new Map<string, ConversationSummary[]>();
+    for (const summary of summaries) {
+      const group = bySite.get(summary.siteId);
+      if (group) group.push(summary);
+      else bySite.set(summary.siteId, [summary]);
+    }
+    for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.updates', conversations: group } satisfies ServerFrame);
+    this.publish([ADMINS_TOPIC], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame);
   }
 
   // --- bus -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { ParleyError } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 import { isStorageError } from '../storage/storage-error.js';
 import type { Conversation } from '../storage/storage.js';
+import { siteTopics } from './access.js';
 import type { BrokerContext } from './context.js';
 import { newMessageId } from './message-id.js';
 import { replayMessages } from './replay.js';
@@ -168,7 +169,7 @@ export async function chatRead(ctx: BrokerContext, session: Session, frame: Chat
     // Reading is not activity: keep updatedAt so the inbox order does not jump.
     const updated = await ctx.storage.updateConversation(current.id, { [field]: seq }, current.updatedAt);
     const topics = otherSide(session, updated);
-    topics.push(session.role === 'visitor' ? `visitor:${updated.visitorId}` : 'agents');
+    topics.push(...(session.role === 'visitor' ? [`visitor:${updated.visitorId}` as const] : siteTopics(updated.siteId)));
     ctx.publish(topics, { type: 'chat.read', conversationId: updated.id, seq, by: session.role } satisfies ServerFrame, session.id);
     if (session.role === 'agent') await ctx.announce(updated);
   });

@@ -40,6 +40,11 @@ export interface BrokerSettings {
   maxPageViewsPerVisitor?: number;
   /** Tracked events kept per visitor; default 200. */
   maxEventsPerVisitor?: number;
+  /**
+   * Time between two reads of the connected agents' site memberships (see `scope-refresh.ts`);
+   * default 10 s; 0: never.
+   */
+  scopeRefreshMs?: number;
   /** STUN and TURN servers for calls (see `call/ice.ts`); default none: host candidates only. */
   ice?: IceSettings;
 }

@@ -1,6 +1,6 @@
 /**
  * Opening and closing a session: the `welcome`, the replay of missed messages, page view and
- * device bookkeeping for visitors, and presence for everyone.
+ * device bookkeeping for visitors, and presence per site.
  */
 import {
   PROTOCOL_VERSION,
@@ -11,11 +11,14 @@ import {
 } from '@parley/protocol';
 import type { VisitorPatch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
+import { canAccess, scopeTopics, siteScope } from './access.js';
 import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
+import { agentAgentsOnline, presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
 import { replayMessages } from './replay.js';
+import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
 import { toAgentProfile } from './views.js';
 
@@ -26,7 +29,7 @@ export async function sessionOnHello(ctx: BrokerContext, session: Session, frame
 
   for (const [conversationId, afterSeq] of Object.entries(frame.resume ?? {})) {
     const conversation = await ctx.storage.getConversation(conversationId);
-    if (!conversation || !canResume(session, conversation.visitorId)) {
+    if (!conversation || !canAccess(session, conversation)) {
       session.send({
         type: 'error',
         code: conversation ? 'forbidden' : 'not_found',
@@ -37,10 +40,6 @@ export async function sessionOnHello(ctx: BrokerContext, session: Session, frame
     }
     await replayMessages(ctx, session, conversationId, afterSeq);
   }
-}
-
-function canResume(session: Session, visitorId: string): boolean {
-  return session.role === 'agent' || session.subjectId === visitorId;
 }
 
 async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFrame): Promise<void> {
@@ -69,7 +68,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
 
   if (frame.tab !== undefined) session.tab = frame.tab;
   ctx.registry.join(session, `visitor:${visitor.id}`);
-  ctx.registry.join(session, 'everyone');
+  ctx.registry.join(session, siteVisitorsTopic(visitor.siteId));
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
   // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
   const cobrowse = await cobrowseOnHello(ctx, session);
@@ -80,7 +79,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     role: 'visitor',
     visitor: ctx.profile(updated),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    agentsOnline: ctx.registry.agentsOnline(),
+    agentsOnline: siteAgentsOnline(ctx.registry, visitor.siteId),
     cobrowse,
     calls: callsOnHello(ctx, session),
     callbacks,
@@ -93,35 +92,36 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
 async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   const agent = await ctx.agent(session.subjectId);
   if (!agent) throw new ParleyError('unauthorized', 'This agent no longer exists.');
-  const before = ctx.registry.agentsOnline();
+  // The scope is read from the store on every hello: a reconnect picks up a membership change.
+  session.siteIds = siteScope(agent, await ctx.storage.listAgentSites(agent.id));
+  const before = presenceBefore(ctx.registry, session);
   ctx.registry.join(session, `agent:${agent.id}`);
-  ctx.registry.join(session, 'agents');
-  ctx.registry.join(session, 'everyone');
-  const agentsOnline = ctx.registry.agentsOnline();
+  for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
 
-  const conversations = await ctx.storage.listConversations({ status: 'open', limit: ctx.settings.inboxPageSize });
+  const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
     role: 'agent',
     agent: toAgentProfile(agent),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    agentsOnline,
+    // The agents serving the same sites (all of them for an admin).
+    agentsOnline: agentAgentsOnline(ctx.registry, session),
     // A reconnecting participant finds its call; a call ringing for this agent rings here too.
     calls: callsOnHello(ctx, session),
     serverTime: ctx.now(),
   } satisfies ServerFrame);
-  if (agentsOnline !== before) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+  publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
 }
 
 /**
  * A session ended (its topics are already left): a visitor whose last tab closed goes offline for
- * the agents; an agent whose last connection closed changes the presence count.
+ * the agents; an agent whose last connection closed changes its sites' presence counts
+ * (`before` holds them as they were before it left).
  */
-export async function sessionOnLeave(ctx: BrokerContext, session: Session, agentsBefore: number): Promise<void> {
+export async function sessionOnLeave(ctx: BrokerContext, session: Session, before: ReadonlyMap<string, number>): Promise<void> {
   if (session.role === 'agent') {
-    const agentsOnline = ctx.registry.agentsOnline();
-    if (agentsOnline !== agentsBefore) ctx.publish(['everyone'], { type: 'presence', agentsOnline } satisfies ServerFrame);
+    publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
     return;
   }
   if (ctx.registry.count(`visitor:${session.subjectId}`) > 0) return;

@@ -4,7 +4,7 @@ import { Registry } from './registry.js';
 import { Session } from './session.js';
 
 function session(id: string, frames: ServerFrame[]): Session {
-  return new Session({ id, bufferedAmount: 0, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id });
+  return new Session({ id, bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => frames.push(JSON.parse(t) as ServerFrame) }, { role: 'agent', agentId: id });
 }
 
 describe('Registry', () => {
@@ -14,11 +14,11 @@ describe('Registry', () => {
     const b: ServerFrame[] = [];
     const sa = session('a', a);
     const sb = session('b', b);
-    registry.join(sa, 'agents');
+    registry.join(sa, 'admins');
     registry.join(sa, 'agent:a');
-    registry.join(sb, 'agents');
-    registry.deliver({ topics: ['agents', 'agent:a'], frame: { type: 'pong' } });
-    registry.deliver({ topics: ['agents'], frame: { type: 'pong', t: 1 }, except: 'b' });
+    registry.join(sb, 'admins');
+    registry.deliver({ topics: ['admins', 'agent:a'], frame: { type: 'pong' } });
+    registry.deliver({ topics: ['admins'], frame: { type: 'pong', t: 1 }, except: 'b' });
     expect(a).toHaveLength(2);
     expect(b).toHaveLength(1);
   });
@@ -26,7 +26,7 @@ describe('Registry', () => {
   it('counts distinct agents and forgets a session that left', () => {
     const registry = new Registry();
     const s1 = session('a', []);
-    const s2 = new Session({ id: 'a2', bufferedAmount: 0, sendText: () => undefined }, { role: 'agent', agentId: 'a' });
+    const s2 = new Session({ id: 'a2', bufferedAmount: 0, closeWith: () => undefined, sendText: () => undefined }, { role: 'agent', agentId: 'a' });
     registry.join(s1, 'agent:a');
     registry.join(s2, 'agent:a');
     expect(registry.agentsOnline()).toBe(1);
@@ -40,19 +40,19 @@ describe('Registry', () => {
     const registry = new Registry();
     const one: ServerFrame[] = [];
     const two: ServerFrame[] = [];
-    const tab1 = new Session({ id: 't1', bufferedAmount: 0, sendText: (t) => one.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
-    const tab2 = new Session({ id: 't2', bufferedAmount: 0, sendText: (t) => two.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
+    const tab1 = new Session({ id: 't1', bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => one.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
+    const tab2 = new Session({ id: 't2', bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => two.push(JSON.parse(t) as ServerFrame) }, { role: 'visitor', visitorId: 'v1', siteId: 's' });
     registry.join(tab1, 'visitor:v1');
-    registry.join(tab1, 'everyone');
+    registry.join(tab1, 'site:s');
     registry.deliver({ topics: ['visitor:v1'], frame: { type: 'pong', t: 1 } });
     registry.join(tab2, 'visitor:v1');
     expect(registry.count('visitor:v1')).toBe(2);
-    registry.deliver({ topics: ['visitor:v1', 'everyone'], frame: { type: 'pong', t: 2 } });
+    registry.deliver({ topics: ['visitor:v1', 'site:s'], frame: { type: 'pong', t: 2 } });
     registry.leaveAll(tab1);
     registry.deliver({ topics: ['visitor:v1'], frame: { type: 'pong', t: 3 } });
     expect(one).toEqual([{ type: 'pong', t: 1 }, { type: 'pong', t: 2 }]);
     expect(two).toEqual([{ type: 'pong', t: 2 }, { type: 'pong', t: 3 }]);
-    expect(registry.count('everyone')).toBe(0);
+    expect(registry.count('site:s')).toBe(0);
     registry.leave(tab2, 'visitor:v1');
     expect(registry.count('visitor:v1')).toBe(0);
     expect(registry.members('visitor:v1')).toEqual([]);
@@ -60,7 +60,7 @@ describe('Registry', () => {
 
   it('moves a tab to another visitor topic when it joins one (an identify merged it)', () => {
     const registry = new Registry();
-    const tab = new Session({ id: 't', bufferedAmount: 0, sendText: () => undefined }, { role: 'visitor', visitorId: 'old', siteId: 's' });
+    const tab = new Session({ id: 't', bufferedAmount: 0, closeWith: () => undefined, sendText: () => undefined }, { role: 'visitor', visitorId: 'old', siteId: 's' });
     registry.join(tab, 'visitor:old');
     registry.leave(tab, 'visitor:old');
     tab.subjectId = 'new';
@@ -73,9 +73,9 @@ describe('Registry', () => {
     const registry = new Registry();
     const texts: string[] = [];
     for (const id of ['a', 'b', 'c']) {
-      registry.join(new Session({ id, bufferedAmount: 0, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'agents');
+      registry.join(new Session({ id, bufferedAmount: 0, closeWith: () => undefined, sendText: (t) => texts.push(t) }, { role: 'agent', agentId: id }), 'admins');
     }
-    registry.deliver({ topics: ['agents'], frame: { type: 'presence', agentsOnline: 3 } });
+    registry.deliver({ topics: ['admins'], frame: { type: 'presence', agentsOnline: 3 } });
     expect(texts).toHaveLength(3);
     expect(texts.every((t) => t === texts[0])).toBe(true);
     expect(JSON.parse(texts[0]!)).toEqual({ type: 'presence', agentsOnline: 3 });

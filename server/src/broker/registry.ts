@@ -69,6 +69,11 @@ export class Registry {
     return members instanceof Set ? members.size : 1;
   }
 
+  /** Every topic with members here but the `visitor:<id>` ones. */
+  topics(): Topic[] {
+    return [...this.byTopic.keys()];
+  }
+
   /** Number of distinct agents with at least one connection here. */
   agentsOnline(): number {
     return this.agents;

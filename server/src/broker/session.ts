@@ -7,8 +7,11 @@
  * carry one), the user agent is dropped once `hello` has read it, topics are a small array and
  * the list of opened conversations exists for agents only.
  */
-import type { ServerFrame } from '@parley/protocol';
+import type { ErrorCode, ServerFrame } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
+
+/** The scope of an agent connection before its `hello`: no site. Shared, never changed. */
+const NO_SITES: readonly string[] = Object.freeze([]);
 
 /** What the transport hands the broker for one connection. */
 export interface PeerLink {
@@ -21,6 +24,8 @@ export interface PeerLink {
   sendText(text: string): void;
   /** Bytes queued to the peer and not yet written to the network (co-browse paces by it). */
   readonly bufferedAmount: number;
+  /** Sends the error of `code` and closes the connection with its close code. */
+  closeWith(code: ErrorCode): void;
 }
 
 /** Who a connection authenticated as during the upgrade. */
@@ -34,7 +39,7 @@ export class Session {
   readonly role: 'visitor' | 'agent';
   /** Visitor id or agent id. A visitor's changes when an identify merges it into a known user. */
   subjectId: string;
-  /** The visitor's site; null for agents (who work across sites). */
+  /** The visitor's site; null for agents (who may serve several, see `siteIds`). */
   readonly siteId: string | null;
   /** The visitor's User-Agent header until `hello` has read it (then undefined). */
   userAgent: string | undefined;
@@ -43,11 +48,16 @@ export class Session {
   /** True once `hello` was handled; frames before it are not dispatched. */
   ready = false;
   /**
-   * Shared topics this connection receives (`agents`, `everyone`, `agent:*`, `conversation:*`).
+   * Shared topics this connection receives (`agents:*`, `admins`, `site:*`, `agent:*`, `conversation:*`).
    * A handful at most, so an array beats a Set. The visitor's own topic is kept apart, in
    * `visitorKey`, so that a visitor tab holds no topic string of its own.
    */
   readonly topics: Topic[] = [];
+  /**
+   * Agent: the ids of the sites whose conversations it may see, loaded at `hello` (none
+   * before); null when it serves every site (an admin). Unused for visitors.
+   */
+  siteIds: readonly string[] | null = NO_SITES;
   /** The visitor id this session is registered under for its `visitor:<id>` topic, if any. */
   visitorKey: string | null = null;
   /** Agent: conversations opened, oldest first (capped; the oldest is dropped). Made on first use. */
@@ -81,6 +91,11 @@ export class Session {
   /** Sends a frame another recipient may share, already serialised. */
   sendText(text: string): void {
     this.link.sendText(text);
+  }
+
+  /** Closes the connection with the error `code` (its close code), e.g. when its scope changed. */
+  close(code: ErrorCode): void {
+    this.link.closeWith(code);
   }
 
   /** Bytes queued to this connection and not yet written to the network. */

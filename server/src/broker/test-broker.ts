@@ -1,5 +1,5 @@
 /** A broker over in-memory storage with fake connections that keep every frame, for unit tests. */
-import { DEFAULT_LIMITS, PROTOCOL_VERSION, type HelloFrame, type Limits, type ServerFrame } from '@parley/protocol';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION, type ErrorCode, type HelloFrame, type Limits, type ServerFrame } from '@parley/protocol';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { Broker } from './broker.js';
@@ -10,20 +10,23 @@ import type { PeerIdentity, Session } from './session.js';
 export interface TestPeer {
   session: Session;
   frames: ServerFrame[];
-  link: { id: string; bufferedAmount: number; sendText(text: string): void };
+  link: { id: string; bufferedAmount: number; sendText(text: string): void; closeWith(code: ErrorCode): void };
+  /** The error codes the broker closed the connection with. */
+  closes: ErrorCode[];
 }
 
-/** A broker with one site (`site1`, key `demo`) and one agent (`agent1`, `Ann`). */
+/** A broker with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
 export async function testBroker(options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings> } = {}) {
   const storage = new MemoryStorage();
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
   await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
+  await storage.addAgentSites('agent1', [site.id]);
   const broker = new Broker({
     storage,
     bus: new MemoryBus(),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 5, ...options.settings },
+    settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 5, scopeRefreshMs: 0, ...options.settings },
     log: { info: () => undefined, error: () => undefined },
     issueVisitorToken: (visitorId) => `token-${visitorId}`,
   });
@@ -31,10 +34,16 @@ export async function testBroker(options: { limits?: Partial<Limits>; settings?:
   /** Connects a fake client and says `hello` (with `hello`'s extra fields); `id` names the connection. */
   const connect = async (identity: PeerIdentity, hello: Partial<HelloFrame> = {}, id = `c${++n}`): Promise<TestPeer> => {
     const frames: ServerFrame[] = [];
-    const link = { id, bufferedAmount: 0, sendText: (text: string) => void frames.push(JSON.parse(text) as ServerFrame) };
+    const closes: ErrorCode[] = [];
+    const link = {
+      id,
+      bufferedAmount: 0,
+      sendText: (text: string) => void frames.push(JSON.parse(text) as ServerFrame),
+      closeWith: (code: ErrorCode) => void closes.push(code),
+    };
     const session = broker.connect(link, identity);
     await broker.hello(session, { ...hello, type: 'hello', v: PROTOCOL_VERSION });
-    return { session, frames, link };
+    return { session, frames, link, closes };
   };
   return { storage, broker, site, connect };
 }

@@ -1,6 +1,6 @@
 /**
  * Visitor actions: identity (`visitor.identify`), page views and tracked events. Agents see each
- * change as `visitor.updated`.
+ * change as `visitor.updated` (the agents serving the visitor's site).
  */
 import {
   ParleyError,
@@ -13,6 +13,7 @@ import {
   type VisitorTrackFrame,
 } from '@parley/protocol';
 import type { Visitor } from '../storage/storage.js';
+import { siteTopics } from './access.js';
 import type { BrokerContext } from './context.js';
 import { applyIdentity, type IdentityClaim } from './identity.js';
 import type { Session } from './session.js';
@@ -76,7 +77,7 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
       if (conversation && conversation.status === 'open') await ctx.announce(conversation);
     }
   }
-  ctx.publish(['agents'], { type: 'visitor.updated', visitor: ctx.profile(visitor) } satisfies ServerFrame);
+  ctx.publish(siteTopics(visitor.siteId), { type: 'visitor.updated', visitor: ctx.profile(visitor) } satisfies ServerFrame);
 }
 
 /**

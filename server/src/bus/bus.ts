@@ -10,9 +10,11 @@ import type { ServerFrame } from '@parley/protocol';
 /**
  * Delivery topics. `visitor:<id>`: every connection of a visitor (all tabs, all devices);
  * `agent:<id>`: every connection of an agent; `conversation:<id>`: agent connections that
- * opened the conversation; `agents`: every agent connection; `everyone`: every connection.
+ * opened the conversation; `agents:<siteId>`: connections of the agents and supervisors who
+ * belong to the site; `admins`: every admin connection (admins serve every site);
+ * `site:<siteId>`: every visitor connection of the site.
  */
-export type Topic = `visitor:${string}` | `agent:${string}` | `conversation:${string}` | 'agents' | 'everyone';
+export type Topic = `visitor:${string}` | `agent:${string}` | `conversation:${string}` | `agents:${string}` | 'admins' | `site:${string}`;
 
 /** One frame for the connections subscribed to any of `topics` (each gets it once). */
 export interface Envelope {

@@ -10,24 +10,27 @@ import { generateSecret } from '../bootstrap.js';
 import { OptionsError } from '../options.js';
 import { isStorageError } from '../storage/storage-error.js';
 import type { Agent, Storage } from '../storage/storage.js';
+import { agentSites, agentSitesLine, sitesForNewAgent } from './agent-site-commands.js';
 import type { CliEnv, CliIo } from './cli-io.js';
 import { runCommandGroup, type CommandSpec } from './command-spec.js';
 import { CommandFlags, openCommandStore } from './command-store.js';
 
-/** `parley agent add --email E --name N [--role R] [--password P]`; resolves with the exit code. */
+/** `parley agent add --email E --name N [--role R] [--password P] [--sites KEY,KEY]`; resolves with the exit code. */
 export async function agentAdd(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
   const flags = new CommandFlags(argv);
   const email = flags.take('email');
   const name = flags.take('name');
   const role = flags.take('role') ?? 'agent';
   const given = flags.take('password');
+  const sitesFlag = flags.take('sites');
   if (!email || !name) throw new OptionsError('agent add needs --email and --name');
   if (!(ROLES as readonly string[]).includes(role)) throw new OptionsError(`--role must be one of ${ROLES.join(', ')}`);
 
   const { storage } = await openCommandStore('agent add', flags, env);
   try {
+    const sites = await sitesForNewAgent(storage, role as Role, sitesFlag);
     const password = given ?? generateSecret(12);
-    await storage.createAgent({
+    const agent = await storage.createAgent({
       id: nanoid(),
       email,
       name,
@@ -35,7 +38,9 @@ export async function agentAdd(argv: readonly string[], env: CliEnv, io: CliIo):
       passwordHash: await hashPassword(password),
       createdAt: Date.now(),
     });
+    if (sites.length > 0) await storage.addAgentSites(agent.id, sites.map((site) => site.id));
     io.out(`Added ${role} ${name} <${email}>${given ? '' : ` with password ${password} (shown once)`}`);
+    io.out(await agentSitesLine(storage, agent));
     return 0;
   } catch (error) {
     if (isStorageError(error, 'conflict')) {
@@ -133,9 +138,15 @@ async function agentPasswd(argv: readonly string[], env: CliEnv, io: CliIo): Pro
 /** The `parley agent` commands. */
 export const AGENT_COMMANDS: Readonly<Record<string, CommandSpec>> = {
   add: {
-    usage: 'agent add --email E --name N [--role agent|supervisor|admin] [--password P] [flags]',
-    summary: 'Adds an agent account (prints a generated password when none is given).',
+    usage: 'agent add --email E --name N [--role agent|supervisor|admin] [--password P] [--sites KEY,KEY] [flags]',
+    summary:
+      'Adds an agent account (prints a generated password when none is given); with several sites,\n--sites names the agent\'s (with one site, the agent joins it).',
     run: agentAdd,
+  },
+  sites: {
+    usage: 'agent sites EMAIL [--add KEY,KEY] [--remove KEY,KEY] [flags]',
+    summary: 'Shows or changes the sites an agent or supervisor sees (admins see every site).',
+    run: agentSites,
   },
   list: { usage: 'agent list [flags]', summary: 'Lists the agent accounts: email, name, role.', run: agentList },
   remove: {

@@ -86,6 +86,8 @@ async function siteAdd(argv: readonly string[], env: CliEnv, io: CliIo): Promise
     printSecret(io, 'Identity secret', secret);
     io.out('Paste this tag into every page of the site:');
     io.out(`  ${siteSnippet(relayOrigin(options), key)}`);
+    // Admins see every site; agents and supervisors only the sites they are added to.
+    io.out(`Admins see it now; add agents with: parley agent sites EMAIL --add ${key}`);
     return 0;
   });
 }

@@ -122,6 +122,20 @@ export function describeCallbackContract(name: string, makeStorage: () => Promis
       expect(await storage.listCallbacks({ visitorId: 'nobody', limit: 10 })).toEqual([]);
     });
 
+    it('lists only the requests of conversations of the sites named', async () => {
+      const mine = (await storage.createCallback(aCallback({ createdAt: 1_000 }))).callback;
+      const site = await storage.createSite({ id: randomUUID(), key: randomUUID(), name: 'Other', secret: 's', allowedOrigins: [], createdAt: 2 });
+      const other = await storage.createVisitor(newVisitor(randomUUID(), site.id, 1));
+      const otherConversation = await storage.createConversation({ id: randomUUID(), siteId: site.id, visitorId: other.id, createdAt: 1 });
+      const theirs = (await storage.createCallback(aCallback({ visitorId: other.id, conversationId: otherConversation.id, createdAt: 2_000 }))).callback;
+      const ids = (list: Callback[]) => list.map((x) => x.id);
+
+      expect(ids(await storage.listCallbacks({ siteIds: [conversation.siteId], limit: 10 }))).toEqual([mine.id]);
+      expect(ids(await storage.listCallbacks({ siteIds: [site.id], statuses: ['requested'], limit: 10 }))).toEqual([theirs.id]);
+      expect(ids(await storage.listCallbacks({ siteIds: [site.id, conversation.siteId], limit: 10 }))).toEqual([theirs.id, mine.id]);
+      expect(await storage.listCallbacks({ siteIds: [], limit: 10 })).toEqual([]);
+    });
+
     it('lists requests made at the same time in the order they were made, newest first', async () => {
       const first = (await storage.createCallback(aCallback({ createdAt: 7_000 }))).callback;
       const second = (await storage.createCallback(aCallback({ createdAt: 7_000 }))).callback;

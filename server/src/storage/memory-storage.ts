@@ -62,6 +62,8 @@ function clientKey(authorId: string, clientId: string): string {
 export class MemoryStorage implements Storage {
   readonly #sites = new Map<string, Site>();
   readonly #agents = new Map<string, Agent>();
+  /** Agent id -> the ids of the sites it belongs to. */
+  readonly #agentSites = new Map<string, Set<string>>();
   readonly #visitors = new Map<string, Visitor>();
   readonly #pageViews = new Map<string, PageView[]>();
   readonly #events = new Map<string, TrackedEvent[]>();
@@ -161,6 +163,7 @@ export class MemoryStorage implements Storage {
 
   async deleteAgent(id: string): Promise<boolean> {
     if (!this.#agents.delete(id)) return false;
+    this.#agentSites.delete(id);
     await this.endAgentSessions(id);
     return true;
   }
@@ -214,6 +217,27 @@ export class MemoryStorage implements Storage {
       removal.visitors++;
     }
     return removal;
+  }
+
+  async listAgentSites(agentId: string): Promise<string[]> {
+    const mine = this.#agentSites.get(agentId);
+    if (!mine) return [];
+    // Oldest site first, as SQLite orders them; a site removed since is not listed.
+    return (await this.listSites()).filter((site) => mine.has(site.id)).map((site) => site.id);
+  }
+
+  async addAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    if (!this.#agents.has(agentId)) throw notFound('agent', agentId);
+    for (const siteId of siteIds) if (!this.#sites.has(siteId)) throw notFound('site', siteId);
+    const mine = this.#agentSites.get(agentId) ?? new Set<string>();
+    for (const siteId of siteIds) mine.add(siteId);
+    this.#agentSites.set(agentId, mine);
+  }
+
+  async removeAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    if (!this.#agents.has(agentId)) throw notFound('agent', agentId);
+    const mine = this.#agentSites.get(agentId);
+    for (const siteId of siteIds) mine?.delete(siteId);
   }
 
   async createVisitor(visitor: Visitor): Promise<Visitor> {
@@ -415,6 +439,7 @@ export class MemoryStorage implements Storage {
   async listCallbacks(filter: CallbackFilter): Promise<Callback[]> {
     const matches = [...this.#callbacks.values()].filter(
       (c) =>
+        (filter.siteIds === undefined || filter.siteIds.includes(this.#conversations.get(c.conversationId)?.siteId ?? '')) &&
         (filter.visitorId === undefined || c.visitorId === filter.visitorId) &&
         (filter.conversationId === undefined || c.conversationId === filter.conversationId) &&
         (filter.statuses === undefined || filter.statuses.includes(c.status)) &&

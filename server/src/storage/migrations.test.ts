@@ -116,6 +116,24 @@ describe('migrate', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('makes every agent of an older database a member of every site, so nobody loses a conversation', () => {
+    const memberships = MIGRATIONS.find((m) => m.name === 'agent site memberships')!;
+    migrate(db, MIGRATIONS.filter((m) => m.version < memberships.version));
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, allowed_origins, created_at) VALUES ('s-1', 'one', 'One', 'x', '[]', 1), ('s-2', 'two', 'Two', 'x', '[]', 2);
+      INSERT INTO agents (id, email, email_key, name, role, password_hash, created_at)
+        VALUES ('a-1', 'A@x', 'a@x', 'A', 'agent', 'h', 1), ('a-2', 'B@x', 'b@x', 'B', 'supervisor', 'h', 2);
+    `);
+    migrate(db);
+    expect(db.prepare('SELECT agent_id, site_id FROM agent_sites ORDER BY 1, 2').all()).toEqual([
+      { agent_id: 'a-1', site_id: 's-1' },
+      { agent_id: 'a-1', site_id: 's-2' },
+      { agent_id: 'a-2', site_id: 's-1' },
+      { agent_id: 'a-2', site_id: 's-2' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('leaves the database at the last whole version when a migration fails', () => {
     migrate(db, MIGRATIONS);
     const broken: Migration = { version: nextMigration.version, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM missing_table' };

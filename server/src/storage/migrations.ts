@@ -195,6 +195,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX agent_sessions_expires ON agent_sessions (expires_at);
     `,
   },
+  {
+    // Agents and supervisors see only the sites they belong to.
+    version: 6,
+    name: 'agent site memberships',
+    sql: `
+      CREATE TABLE agent_sites (
+        agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        site_id TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+        PRIMARY KEY (agent_id, site_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX agent_sites_site ON agent_sites (site_id);
+
+      -- Before memberships every agent served every site: an upgrade changes nothing for them.
+      INSERT INTO agent_sites (agent_id, site_id) SELECT agents.id, sites.id FROM agents CROSS JOIN sites;
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

@@ -58,6 +58,13 @@ export function prepareStatements(db: Database) {
        WHERE id = @id`,
     ),
 
+    agentSiteIds: db.prepare<[string], string>(
+      `SELECT agent_sites.site_id FROM agent_sites JOIN sites ON sites.id = agent_sites.site_id
+       WHERE agent_sites.agent_id = ? ORDER BY sites.created_at, sites.rowid`,
+    ).pluck(),
+    insertAgentSite: db.prepare<[string, string]>('INSERT OR IGNORE INTO agent_sites (agent_id, site_id) VALUES (?, ?)'),
+    deleteAgentSite: db.prepare<[string, string]>('DELETE FROM agent_sites WHERE agent_id = ? AND site_id = ?'),
+
     insertVisitor: db.prepare<VisitorRow>(
       `INSERT INTO visitors (id, site_id, user_id, claimed_user_id, name, email, verified, attributes, browser, os,
          language, current_page, first_seen_at, last_seen_at)
@@ -226,6 +233,8 @@ export class ConversationListQueries {
 
 /** Named parameters of a callback list query. */
 export interface CallbackListParams {
+  /** A JSON array of site ids. */
+  site_ids?: string;
   visitor_id?: string;
   conversation_id?: string;
   /** A JSON array of statuses. */
@@ -234,7 +243,7 @@ export interface CallbackListParams {
   limit: number;
 }
 
-/** Builds and caches one callback list statement per filter shape (at most 16), so each uses its index. */
+/** Builds and caches one callback list statement per filter shape (at most 32), so each uses its index. */
 export class CallbackListQueries {
   readonly #db: Database;
   readonly #byShape = new Map<string, Statement<CallbackListParams, CallbackRow>>();
@@ -247,6 +256,10 @@ export class CallbackListQueries {
   forFilter(filter: CallbackFilter): { statement: Statement<CallbackListParams, CallbackRow>; params: CallbackListParams } {
     const where: string[] = [];
     const params: CallbackListParams = { limit: Math.max(0, Math.floor(filter.limit)) };
+    if (filter.siteIds !== undefined) {
+      where.push('conversation_id IN (SELECT id FROM conversations WHERE site_id IN (SELECT value FROM json_each(@site_ids)))');
+      params.site_ids = JSON.stringify(filter.siteIds);
+    }
     if (filter.visitorId !== undefined) {
       where.push('visitor_id = @visitor_id');
       params.visitor_id = filter.visitorId;

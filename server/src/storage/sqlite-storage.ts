@@ -210,6 +210,27 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async listAgentSites(agentId: string): Promise<string[]> {
+    return this.#sql.agentSiteIds.all(agentId);
+  }
+
+  async addAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    this.#immediate(() => {
+      this.#requireAgent(agentId);
+      for (const siteId of siteIds) {
+        this.#requireSite(siteId);
+        this.#sql.insertAgentSite.run(agentId, siteId);
+      }
+    });
+  }
+
+  async removeAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    this.#immediate(() => {
+      this.#requireAgent(agentId);
+      for (const siteId of siteIds) this.#sql.deleteAgentSite.run(agentId, siteId);
+    });
+  }
+
   async createVisitor(visitor: Visitor): Promise<Visitor> {
     guarded('site', () => this.#sql.insertVisitor.run(visitorToRow(visitor)));
     return this.#visitorChanged(this.#requireVisitor(visitor.id));

@@ -203,6 +203,44 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       });
     });
 
+    describe('agent sites', () => {
+      it('starts with no site and lists the sites added, oldest site first, each once', async () => {
+        const agent = await storage.createAgent(anAgent());
+        const newer = await storage.createSite(aSite({ createdAt: 2_000 }));
+        const older = await storage.createSite(aSite({ createdAt: 1_000 }));
+        expect(await storage.listAgentSites(agent.id)).toEqual([]);
+        await storage.addAgentSites(agent.id, [newer.id]);
+        await storage.addAgentSites(agent.id, [older.id, newer.id]);
+        expect(await storage.listAgentSites(agent.id)).toEqual([older.id, newer.id]);
+      });
+
+      it('removes memberships, ignoring a site the agent does not belong to', async () => {
+        const agent = await storage.createAgent(anAgent());
+        const [a, b, c] = [await storage.createSite(aSite()), await storage.createSite(aSite()), await storage.createSite(aSite())];
+        await storage.addAgentSites(agent.id, [a.id, b.id]);
+        await storage.removeAgentSites(agent.id, [a.id, c.id]);
+        expect(await storage.listAgentSites(agent.id)).toEqual([b.id]);
+      });
+
+      it('keeps each agent memberships apart', async () => {
+        const ana = await storage.createAgent(anAgent());
+        const ben = await storage.createAgent(anAgent());
+        const site = await storage.createSite(aSite());
+        await storage.addAgentSites(ana.id, [site.id]);
+        expect(await storage.listAgentSites(ben.id)).toEqual([]);
+        expect(await storage.listAgentSites('nobody')).toEqual([]);
+      });
+
+      it('refuses an unknown agent or site and adds nothing', async () => {
+        const agent = await storage.createAgent(anAgent());
+        const site = await storage.createSite(aSite());
+        expect(await rejectionCode(storage.addAgentSites('nobody', [site.id]))).toBe('not_found');
+        expect(await rejectionCode(storage.addAgentSites(agent.id, [site.id, 'no-site']))).toBe('not_found');
+        expect(await rejectionCode(storage.removeAgentSites('nobody', [site.id]))).toBe('not_found');
+        expect(await storage.listAgentSites(agent.id)).toEqual([]);
+      });
+    });
+
     describe('visitors', () => {
       it('stores a visitor with its attributes, page and flags', async () => {
         const site = await storage.createSite(aSite());

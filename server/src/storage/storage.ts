@@ -158,6 +158,8 @@ export interface CallbackPatch {
 
 /** Which callback requests to list. Every given field must match; results are newest `createdAt` first. */
 export interface CallbackFilter {
+  /** Only requests of conversations of these sites. */
+  siteIds?: string[];
   visitorId?: string;
   conversationId?: string;
   /** Any of these statuses. */
@@ -225,6 +227,16 @@ export interface Storage {
    * conversations, messages and callback requests. Resolves null when there is no such site.
    */
   deleteSite(id: string): Promise<SiteRemoval | null>;
+
+  /**
+   * The ids of the sites an agent belongs to, oldest site first. Membership is what scopes agents
+   * and supervisors; admins see every site by their role, whatever is stored here.
+   */
+  listAgentSites(agentId: string): Promise<string[]>;
+  /** Makes the agent a member of these sites (a membership already there stays). `not_found` for an unknown agent or site. */
+  addAgentSites(agentId: string, siteIds: string[]): Promise<void>;
+  /** Ends the agent's membership of these sites (one it does not have is ignored). `not_found` for an unknown agent. */
+  removeAgentSites(agentId: string, siteIds: string[]): Promise<void>;
 
   createVisitor(visitor: Visitor): Promise<Visitor>;
   getVisitor(id: string): Promise<Visitor | null>;

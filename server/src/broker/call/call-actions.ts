@@ -4,7 +4,7 @@
  * (`call.signal`), report that media connected (`call.connected`) and end it (`call.end`).
  *
  * Who may do what is decided per connection. A visitor rings only the conversation's assignee,
- * or every agent while it waits in the queue; an agent rings the visitor's tabs. Only a ringing
+ * or every agent serving its site while it waits in the queue; an agent rings the visitor's tabs. Only a ringing
  * connection answers. Signalling goes only from one participant connection to the other: from
  * anyone else it is refused with `call_not_found` and nothing is forwarded.
  */
@@ -20,6 +20,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import type { BrokerContext } from '../context.js';
+import { agentsServing, servesSite } from '../access.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
 import { stateFrame } from './hub.js';
@@ -39,6 +40,8 @@ async function requireCall(ctx: BrokerContext, session: Session, callId: string)
   const conversation = await ctx.storage.getConversation(call.conversationId);
   if (conversation) call.visitorId = conversation.visitorId;
   if (session.role === 'visitor' && session.subjectId !== call.visitorId) throw new ParleyError('call_not_found');
+  // Another site's call does not exist for this agent, as its conversation is not theirs.
+  if (session.role === 'agent' && !servesSite(session, call.siteId)) throw new ParleyError('call_not_found');
   return call;
 }
 
@@ -78,7 +81,7 @@ export async function callStart(ctx: BrokerContext, session: Session, frame: Cal
       if (agentId !== null) name = await agentName(ctx, agentId);
     }
     const call = ctx.calls.start(
-      { callId: frame.callId, conversationId: current.id, visitorId: current.visitorId, caller, agentId, agentName: agentId === null ? null : name, startedAt: ctx.now() },
+      { callId: frame.callId, conversationId: current.id, siteId: current.siteId, visitorId: current.visitorId, caller, agentId, agentName: agentId === null ? null : name, startedAt: ctx.now() },
       session,
       () => ringTimerOnExpire(ctx, call),
     );
@@ -144,7 +147,7 @@ async function decline(ctx: BrokerContext, session: Session, call: Call): Promis
   if (session.role === 'visitor') return finishCall(ctx, call, 'declined', 'visitor');
   const name = await agentName(ctx, session.subjectId);
   call.declined.add(session.subjectId);
-  const targets = call.ringAgentId !== null ? [call.ringAgentId] : ctx.registry.members('agents').map((s) => s.subjectId);
+  const targets = call.ringAgentId !== null ? [call.ringAgentId] : agentsServing(ctx.registry, call.siteId).map((s) => s.subjectId);
   if (targets.every((agentId) => call.declined.has(agentId))) return finishCall(ctx, call, 'declined', 'agent', name);
   // For this agent the call is over; for the others it rings on.
   const over = stateFrame({ ...call.info(false), phase: 'ended', endReason: 'declined', endedBy: 'agent', endedAt: ctx.now() });

@@ -4,12 +4,15 @@
  * the actions change them.
  */
 import type { CallEndReason, CallInfo, CallParty, CallPhase } from '@parley/protocol';
+import { servesSite } from '../access.js';
 import type { Session } from '../session.js';
 
 /** What a call starts with. */
 export interface NewCall {
   callId: string;
   conversationId: string;
+  /** The conversation's site: a visitor's call rings only agents serving it. */
+  siteId: string;
   visitorId: string;
   caller: CallParty;
   /** The agent who offered it, or the assignee a visitor's call rings for; null: it rings every agent. */
@@ -22,6 +25,8 @@ export interface NewCall {
 export class Call {
   readonly id: string;
   readonly conversationId: string;
+  /** The conversation's site. */
+  readonly siteId: string;
   /** The conversation's visitor (follows an identity merge on the next action). */
   visitorId: string;
   readonly caller: CallParty;
@@ -53,6 +58,7 @@ export class Call {
   constructor(input: NewCall) {
     this.id = input.callId;
     this.conversationId = input.conversationId;
+    this.siteId = input.siteId;
     this.visitorId = input.visitorId;
     this.caller = input.caller;
     this.agentId = input.agentId;
@@ -103,13 +109,13 @@ export class Call {
 
   /**
    * True when the call rings for this connection: a visitor's call for the agent it was offered
-   * to (every agent while unassigned) who has not declined; an agent's call for every tab of
+   * to (every agent serving the site while unassigned) who has not declined; an agent's call for every tab of
    * the visitor. Participants are never rung.
    */
   ringsFor(session: Session): boolean {
     if (this.phase !== 'ringing' || this.sideOf(session) !== null) return false;
     if (this.caller === 'agent') return session.role === 'visitor' && session.subjectId === this.visitorId;
-    if (session.role !== 'agent' || this.declined.has(session.subjectId)) return false;
+    if (session.role !== 'agent' || this.declined.has(session.subjectId) || !servesSite(session, this.siteId)) return false;
     return this.ringAgentId === null || this.ringAgentId === session.subjectId;
   }
 

@@ -2,7 +2,7 @@
  * Callback requests: a visitor asks to be phoned back (`callback.request`); agents list the
  * requests as tasks (`callback.list`) and claim, complete or give up on them
  * (`callback.update`). Every change is stored, written on the conversation's timeline and sent
- * as `callback.updated` to the visitor's tabs and every agent.
+ * as `callback.updated` to the visitor's tabs and the agents serving the site.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import {
@@ -15,7 +15,9 @@ import {
 } from '@parley/protocol';
 import { nanoid } from 'nanoid';
 import { conversationForVisitor } from '../chat-actions.js';
+import { siteTopics } from '../access.js';
 import type { BrokerContext } from '../context.js';
+import { scoped } from '../scoped-filter.js';
 import type { Session } from '../session.js';
 import { CALLBACK_TEXT } from './messages.js';
 import { reopenForVisitor } from './reopen.js';
@@ -37,9 +39,9 @@ function updated(callback: Callback): ServerFrame {
   return { type: 'callback.updated', callback } satisfies ServerFrame;
 }
 
-/** Sends a request's new state to the visitor's tabs and every agent. */
-function publishCallback(ctx: BrokerContext, callback: Callback): void {
-  ctx.publish([`visitor:${callback.visitorId}`, 'agents'], updated(callback));
+/** Sends a request's new state to the visitor's tabs and the agents serving its site. */
+function publishCallback(ctx: BrokerContext, callback: Callback, siteId: string): void {
+  ctx.publish([`visitor:${callback.visitorId}`, ...siteTopics(siteId)], updated(callback));
 }
 
 /**
@@ -76,7 +78,7 @@ export async function callbackRequest(ctx: BrokerContext, session: Session, fram
     await ctx.appendSystem(conversation, CALLBACK_TEXT.requested(phone.international));
     // A new task for the agents: the inbox shows it at once.
     await ctx.announce((await ctx.storage.getConversation(conversation.id)) ?? conversation);
-    publishCallback(ctx, callback);
+    publishCallback(ctx, callback, conversation.siteId);
   });
 }
 
@@ -90,24 +92,25 @@ export async function callbackUpdate(ctx: BrokerContext, session: Session, frame
   await ctx.serial(`callback:${frame.callbackId}`, async () => {
     const current = await ctx.storage.getCallback(frame.callbackId);
     if (!current) throw new ParleyError('not_found', 'No such callback request.');
+    // A request belongs to its conversation: another site's is refused as its conversation is.
+    const conversation = await ctx.requireConversation(session, current.conversationId);
     if (current.status === frame.status && current.agentId === agent.id) return session.send(updated(current));
     const callback = await ctx.storage.updateCallback(current.id, { status: frame.status, agentId: agent.id, agentName: agent.name }, ctx.now());
-    const conversation = await ctx.storage.getConversation(callback.conversationId);
-    if (conversation) {
-      await ctx.appendSystem(conversation, CALLBACK_TEXT[frame.status](agent.name));
-      const fresh = await ctx.storage.getConversation(conversation.id);
-      if (fresh) await ctx.announceActivity(fresh);
-    }
-    publishCallback(ctx, callback);
+    await ctx.appendSystem(conversation, CALLBACK_TEXT[frame.status](agent.name));
+    const fresh = await ctx.storage.getConversation(conversation.id);
+    if (fresh) await ctx.announceActivity(fresh);
+    publishCallback(ctx, callback, conversation.siteId);
   });
 }
 
 /** `callback.list`: the open tasks (requested or claimed) or the latest of any status, newest first. */
 export async function callbackList(ctx: BrokerContext, session: Session, frame: CallbackListFrame): Promise<void> {
-  const callbacks = await ctx.storage.listCallbacks({
-    ...(frame.filter === 'open' ? { statuses: OPEN } : {}),
-    limit: ctx.settings.inboxPageSize,
-  });
+  const callbacks = await ctx.storage.listCallbacks(
+    scoped(session, {
+      ...(frame.filter === 'open' ? { statuses: OPEN } : {}),
+      limit: ctx.settings.inboxPageSize,
+    }),
+  );
   session.send({ type: 'callback.items', filter: frame.filter, callbacks } satisfies ServerFrame);
 }
 

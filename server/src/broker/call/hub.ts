@@ -10,6 +10,7 @@
  */
 import type { CallInfo, ServerFrame } from '@parley/protocol';
 import type { BrokerContext } from '../context.js';
+import { agentsServing } from '../access.js';
 import type { Session } from '../session.js';
 import { Call, type NewCall } from './call.js';
 import { iceServersFor, NO_ICE } from './ice.js';
@@ -126,7 +127,7 @@ export class CallHub {
     for (const session of registry.members(`conversation:${call.conversationId}`)) audience.add(session);
     if (call.agentId !== null) for (const session of registry.members(`agent:${call.agentId}`)) audience.add(session);
     if (call.caller === 'visitor' && !call.ringOver) {
-      const ringing = call.ringAgentId === null ? registry.members('agents') : registry.members(`agent:${call.ringAgentId}`);
+      const ringing = call.ringAgentId === null ? agentsServing(registry, call.siteId) : registry.members(`agent:${call.ringAgentId}`);
       for (const session of ringing) if (!call.declined.has(session.subjectId)) audience.add(session);
     }
     if (call.phase !== 'ringing') call.ringOver = true;

@@ -11,7 +11,7 @@ const MAX = 4000;
 interface FakePeer {
   session: Session;
   frames: ServerFrame[];
-  link: { id: string; bufferedAmount: number; sendText(text: string): void };
+  link: { id: string; bufferedAmount: number; closeWith(): void; sendText(text: string): void };
 }
 
 function setup() {
@@ -27,7 +27,7 @@ function setup() {
   let n = 0;
   const peer = (identity: { role: 'visitor'; visitorId: string } | { role: 'agent'; agentId: string }): FakePeer => {
     const frames: ServerFrame[] = [];
-    const link = { id: `p${++n}`, bufferedAmount: 0, sendText: (text: string) => void frames.push(JSON.parse(text) as ServerFrame) };
+    const link = { id: `p${++n}`, bufferedAmount: 0, closeWith: () => undefined, sendText: (text: string) => void frames.push(JSON.parse(text) as ServerFrame) };
     const session = new Session(link, identity.role === 'visitor' ? { ...identity, siteId: 's1' } : identity);
     if (identity.role === 'visitor') registry.join(session, `visitor:${identity.visitorId}`);
     return { session, frames, link };

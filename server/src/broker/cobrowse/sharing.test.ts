@@ -3,7 +3,7 @@ import { Session } from '../session.js';
 import { Sharing } from './sharing.js';
 
 function tab(id: string): Session {
-  return new Session({ id, bufferedAmount: 0, sendText: () => undefined }, { role: 'visitor', visitorId: 'v1', siteId: 's1' });
+  return new Session({ id, bufferedAmount: 0, closeWith: () => undefined, sendText: () => undefined }, { role: 'visitor', visitorId: 'v1', siteId: 's1' });
 }
 
 describe('Sharing', () => {
