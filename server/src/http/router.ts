@@ -14,7 +14,7 @@ import { sendJson, sendText } from './respond.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { safeJoin, serveFile } from './static-files.js';
 import { sendViewerPage } from './viewer-page.js';
-import { handleVisitors, handleVisitorsPreflight, type VisitorsApiDeps } from './visitors-api.js';
+import { handleVisitors, type VisitorsApiDeps } from './visitors-api.js';
 
 /** What the routes need. */
 export interface HttpDeps extends LoginApiDeps, VisitorsApiDeps {
@@ -54,9 +54,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
 
   if (path === '/api/visitors') {
-    if (method === 'OPTIONS') return handleVisitorsPreflight(req, res);
+    // The widget posts a CORS simple request; a preflight is never granted (it names no site).
     if (method === 'POST') return handleVisitors(req, res, deps);
-    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST, OPTIONS' });
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
   }
   if (path === '/api/login') {
     if (method === 'POST') return handleLogin(req, res, deps);
