@@ -2,10 +2,12 @@
  * The demo host page at `/`: `examples/demo/index.html` with the relay's public origin and the
  * demo site key filled in, so the snippet on it is exactly the one the README shows. When the
  * examples folder is absent (an installed relay), a minimal page with the same snippet is used.
+ * The script-tag example (`examples/script-tag/index.html`) is served the same way at
+ * `/examples/script-tag/`, so it works on whatever port and host the relay runs.
  */
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
 const FALLBACK = `<!doctype html>
@@ -28,6 +30,17 @@ export function renderDemo(template: string, origin: string, siteKey: string): s
   return template.replaceAll('__PARLEY_ORIGIN__', origin).replaceAll('__PARLEY_SITE_KEY__', siteKey);
 }
 
+/** Sends `html` as a page that is never cached (it names the relay's current origin). */
+function sendPage(res: ServerResponse, method: string, html: string): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-cache',
+    ...HTML_SECURITY_HEADERS,
+  });
+  res.end(method === 'HEAD' ? undefined : html);
+}
+
 /** Sends the demo page. */
 export async function sendDemoPage(
   res: ServerResponse,
@@ -37,12 +50,22 @@ export async function sendDemoPage(
   siteKey: string,
 ): Promise<void> {
   const template = await readFile(join(demoDir, 'index.html'), 'utf8').catch(() => FALLBACK);
-  const html = renderDemo(template, origin, siteKey);
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(html),
-    'Cache-Control': 'no-cache',
-    ...HTML_SECURITY_HEADERS,
-  });
-  res.end(method === 'HEAD' ? undefined : html);
+  sendPage(res, method, renderDemo(template, origin, siteKey));
+}
+
+/**
+ * Sends the script-tag example, a sibling of the demo folder; false when it is absent (an
+ * installed relay ships no examples).
+ */
+export async function sendScriptTagExample(
+  res: ServerResponse,
+  method: string,
+  demoDir: string,
+  origin: string,
+  siteKey: string,
+): Promise<boolean> {
+  const template = await readFile(join(dirname(demoDir), 'script-tag', 'index.html'), 'utf8').catch(() => null);
+  if (template === null) return false;
+  sendPage(res, method, renderDemo(template, origin, siteKey));
+  return true;
 }

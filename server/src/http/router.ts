@@ -8,7 +8,7 @@ import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import type { AssetPaths } from '../paths.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
-import { sendDemoPage } from './demo-page.js';
+import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
 import { handleLogin, type LoginApiDeps } from './login-api.js';
 import { sendJson, sendText } from './respond.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
@@ -85,6 +85,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
   if (path === '/' || path === '/index.html') {
     return sendDemoPage(res, method, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);
+  }
+  if (path === '/examples/script-tag' || path === '/examples/script-tag/') {
+    if (await sendScriptTagExample(res, method, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey)) return;
   }
   if (path.startsWith('/demo/')) return serveFile(res, method, safeJoin(deps.paths.demoDir, path.slice('/demo/'.length)));
   return sendText(res, 404, 'Not found\n');
