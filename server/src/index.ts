@@ -15,6 +15,7 @@ import { ConnectionGate } from './edge/connection-gate.js';
 import { KeyedRateLimiter } from './edge/rate-limiter.js';
 import { FailureLimiter } from './http/failure-limiter.js';
 import { prepareLoginDecoy } from './http/login-api.js';
+import { RefusalLog } from './http/refusal-log.js';
 import { createRequestListener } from './http/router.js';
 import { createLogger, type Logger } from './log.js';
 import { resolveOptions, type RelayOptions, type RelayOptionsInput } from './options.js';
@@ -180,6 +181,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     publicOrigin: () => publicOrigin,
     limiter: new FailureLimiter(options.loginFailuresPerMinute),
     visitorLimiter: new KeyedRateLimiter(options.visitorCreationsPerMinute),
+    refusals: new RefusalLog(log),
     trustProxyHops: options.trustProxyHops,
     consoleOrigins: () => consoleOrigins,
     maxBodyBytes: options.maxBodyBytes,

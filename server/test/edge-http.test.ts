@@ -109,10 +109,12 @@ describe('relay HTTP edge', () => {
     }
   });
 
-  it('answers 415 to a body that is not declared JSON, so no page can post without a preflight', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']) {
+  it('answers 415 to a body that is not declared JSON (the visitors API also takes text/plain, the widget\'s simple request)', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp']) {
       const visitors = await postJson(relay, '/api/visitors', { siteKey: 'demo' }, { Origin: PAGE_ORIGIN, 'Content-Type': type });
       expect(visitors).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    }
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']) {
       const login = await postJson(relay, '/api/login', { email: 'a@b', password: 'x' }, { 'Content-Type': type });
       expect(login.status).toBe(415);
     }

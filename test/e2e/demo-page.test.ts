@@ -61,4 +61,14 @@ describe('demo page served by the relay at /', () => {
     await context.getByText(/Parley demo/).first().waitFor({ timeout: CONSOLE_TIMEOUT_MS });
     expect(diagnostics.pageErrors).toEqual([]);
   });
+
+  it('fits a phone: nothing on it is wider than the screen, and the launcher is in view', async () => {
+    const env = e2e();
+    const { page } = await env.visitor({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${env.relay.publicOrigin}/`);
+    const launcherButton = await waitForLauncher(page);
+    expect(await page.evaluate(() => [window.innerWidth, document.documentElement.scrollWidth])).toEqual([390, 390]);
+    const box = await launcherButton.boundingBox();
+    expect(box && box.x + box.width <= 390 && box.y + box.height <= 844).toBe(true);
+  });
 });

@@ -2,10 +2,12 @@
  * The demo host page at `/`: `examples/demo/index.html` with the relay's public origin and the
  * demo site key filled in, so the snippet on it is exactly the one the README shows. When the
  * examples folder is absent (an installed relay), a minimal page with the same snippet is used.
+ * The script-tag example (`examples/script-tag/index.html`) is served the same way at
+ * `/examples/script-tag/`, so it works on whatever port and host the relay runs.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sendPage } from './revalidation.js';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 
@@ -38,6 +40,22 @@ export async function sendDemoPage(
   siteKey: string,
 ): Promise<void> {
   const template = await readFile(join(demoDir, 'index.html'), 'utf8').catch(() => FALLBACK);
-  const html = renderDemo(template, origin, siteKey);
-  sendPage(req, res, html, HTML_SECURITY_HEADERS);
+  sendPage(req, res, renderDemo(template, origin, siteKey), HTML_SECURITY_HEADERS);
+}
+
+/**
+ * Sends the script-tag example, a sibling of the demo folder; false when it is absent (an
+ * installed relay ships no examples).
+ */
+export async function sendScriptTagExample(
+  req: IncomingMessage,
+  res: ServerResponse,
+  demoDir: string,
+  origin: string,
+  siteKey: string,
+): Promise<boolean> {
+  const template = await readFile(join(dirname(demoDir), 'script-tag', 'index.html'), 'utf8').catch(() => null);
+  if (template === null) return false;
+  sendPage(req, res, renderDemo(template, origin, siteKey), HTML_SECURITY_HEADERS);
+  return true;
 }

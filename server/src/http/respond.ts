@@ -50,19 +50,26 @@ export function sendBadRequest(res: ServerResponse, error: BadRequestError, head
 
 /**
  * True for `application/json` (any parameters). Requiring it also means a cross-origin page
- * cannot post to the API without a CORS preflight, which only `/api/visitors` answers.
+ * cannot post to the API without a CORS preflight, which the relay never grants.
  */
 export function isJsonContentType(value: string | undefined): boolean {
   return value !== undefined && /^application\/json\s*(?:;|$)/i.test(value.trim());
+}
+
+/** True for `text/plain` (any parameters): a JSON body a browser may post without a preflight. */
+export function isTextContentType(value: string | undefined): boolean {
+  return value !== undefined && /^text\/plain\s*(?:;|$)/i.test(value.trim());
 }
 
 /**
  * Reads a JSON object body of at most `maxBytes`; throws `BadRequestError` otherwise. The
  * limit holds while the body streams in: a declared `Content-Length` over it is refused
  * before reading anything, and an undeclared (chunked) body stops being read at the limit.
+ * `allowText` also takes a JSON body declared `text/plain` (see `isTextContentType`).
  */
-export function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  if (!isJsonContentType(req.headers['content-type'])) return Promise.reject(new BadRequestError('not JSON', 415));
+export function readJsonObject(req: IncomingMessage, maxBytes: number, allowText = false): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'];
+  if (!isJsonContentType(type) && !(allowText && isTextContentType(type))) return Promise.reject(new BadRequestError('not JSON', 415));
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) return Promise.reject(new BadRequestError('body too large', 413));
   return new Promise((resolve, reject) => {

@@ -8,13 +8,13 @@ import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import type { AssetPaths } from '../paths.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
-import { sendDemoPage } from './demo-page.js';
+import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
 import { handleLogin, handleLogout, type LoginApiDeps } from './login-api.js';
 import { sendJson, sendText } from './respond.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { safeJoin, serveFile } from './static-files.js';
 import { sendViewerPage } from './viewer-page.js';
-import { handleVisitors, handleVisitorsPreflight, type VisitorsApiDeps } from './visitors-api.js';
+import { handleVisitors, type VisitorsApiDeps } from './visitors-api.js';
 
 /** What the routes need. */
 export interface HttpDeps extends LoginApiDeps, VisitorsApiDeps {
@@ -54,9 +54,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
 
   if (path === '/api/visitors') {
-    if (method === 'OPTIONS') return handleVisitorsPreflight(req, res);
+    // The widget posts a CORS simple request; a preflight is never granted (it names no site).
     if (method === 'POST') return handleVisitors(req, res, deps);
-    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST, OPTIONS' });
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
   }
   if (path === '/api/login') {
     if (method === 'POST') return handleLogin(req, res, deps);
@@ -89,6 +89,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
   if (path === '/' || path === '/index.html') {
     return sendDemoPage(req, res, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey);
+  }
+  if (path === '/examples/script-tag' || path === '/examples/script-tag/') {
+    if (await sendScriptTagExample(req, res, deps.paths.demoDir, deps.publicOrigin(), deps.demoSiteKey)) return;
   }
   if (path.startsWith('/demo/')) return serveFile(req, res, safeJoin(deps.paths.demoDir, path.slice('/demo/'.length)));
   return sendText(res, 404, 'Not found\n');

@@ -1,6 +1,11 @@
 /**
  * `POST /api/visitors`: the widget gets (or keeps) its visitor token. Called cross-origin from
- * the host page, so it answers CORS for that origin, and only for origins the site allows.
+ * the host page as a CORS "simple request" (a JSON body declared `text/plain`), so no preflight
+ * is ever needed: the CORS grant is decided on the POST itself, where the site key names the
+ * allowlist. Only an origin the named site allows is granted; for any other page (a refused
+ * origin, `null`, an unknown key) no answer carries `Access-Control-Allow-Origin`, so the page
+ * cannot read it and cannot tell an existing site key from an unknown one. The relay's log names
+ * the exact cause instead (`refusal-log.ts`). Nothing is written before the origin is checked.
  * Creating a visitor writes a row, so new visitors are rate limited per client address; a
  * request that brings a valid token of the same site creates nothing and is never limited.
  */
@@ -13,6 +18,7 @@ import type { KeyedRateLimiter } from '../edge/rate-limiter.js';
 import { isOriginAllowed } from '../origin.js';
 import { issueVisitorToken } from '../session-tokens.js';
 import type { Storage, Visitor } from '../storage/storage.js';
+import type { RefusalLog } from './refusal-log.js';
 import { BadRequestError, readJsonObject, sendBadRequest, sendJson } from './respond.js';
 
 /** What the visitors endpoint needs. */
@@ -25,22 +31,16 @@ export interface VisitorsApiDeps {
   visitorLimiter: KeyedRateLimiter;
   /** See `RelayOptions.trustProxyHops`. */
   trustProxyHops: number;
+  /** Where refused pages are reported to the operator. */
+  refusals: RefusalLog;
 }
 
-function cors(origin: string | undefined): OutgoingHttpHeaders {
-  return origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
-}
+/** Answers to a page the site does not allow (or before the site is known): readable by no page. */
+const NO_GRANT: OutgoingHttpHeaders = { Vary: 'Origin' };
 
-/** Answers the CORS preflight; the real check happens on the POST, which names the site. */
-export function handleVisitorsPreflight(req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(204, {
-    ...cors(req.headers.origin),
-    'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type',
-    'Access-Control-Max-Age': '600',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end();
+/** The CORS grant of an origin the named site allows. */
+function grant(origin: string): OutgoingHttpHeaders {
+  return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
 }
 
 /** Reads `{ siteKey, token?, user? }`; null when its shape is wrong. */
@@ -68,19 +68,25 @@ function parseBody(body: Record<string, unknown>, max: number): { siteKey: strin
 /** Handles `POST /api/visitors`. */
 export async function handleVisitors(req: IncomingMessage, res: ServerResponse, deps: VisitorsApiDeps): Promise<void> {
   const origin = req.headers.origin;
-  const headers = cors(origin);
   let input: ReturnType<typeof parseBody>;
   try {
-    input = parseBody(await readJsonObject(req, deps.maxBodyBytes), deps.maxFieldLength);
+    input = parseBody(await readJsonObject(req, deps.maxBodyBytes, true), deps.maxFieldLength);
   } catch (error) {
-    if (error instanceof BadRequestError) return sendBadRequest(res, error, headers);
+    if (error instanceof BadRequestError) return sendBadRequest(res, error, NO_GRANT);
     throw error;
   }
-  if (!input) return sendJson(res, 400, { error: 'bad_request' }, headers);
+  if (!input) return sendJson(res, 400, { error: 'bad_request' }, NO_GRANT);
 
   const site = await deps.storage.getSiteByKey(input.siteKey);
-  if (!site) return sendJson(res, 404, { error: 'unknown_site' }, headers);
-  if (!isOriginAllowed(site.allowedOrigins, origin)) return sendJson(res, 403, { error: 'origin_not_allowed' }, headers);
+  if (!site) {
+    deps.refusals.refused('unknown_site', input.siteKey, origin);
+    return sendJson(res, 404, { error: 'unknown_site' }, NO_GRANT);
+  }
+  if (!origin || !isOriginAllowed(site.allowedOrigins, origin)) {
+    deps.refusals.refused('origin_not_allowed', input.siteKey, origin);
+    return sendJson(res, 403, { error: 'origin_not_allowed' }, NO_GRANT);
+  }
+  const headers = grant(origin);
 
   const now = Date.now();
   let visitor: Visitor | null = null;

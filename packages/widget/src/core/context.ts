@@ -59,6 +59,8 @@ export interface WidgetContext {
   stopped: boolean;
   /** A fresh session was tried after a 4001 close; a second one will not help. */
   refreshedAfterFatal: boolean;
+  /** The console was told the relay cannot be reached (said once per page). */
+  reportedUnreachable: boolean;
   /** Something the view shows changed; the UI re-renders once per task. */
   changed(): void;
 }

@@ -6,6 +6,7 @@
 import { CLOSE_CODES } from '@parley/protocol';
 import { setConnectivity } from './connection.js';
 import type { WidgetContext } from './context.js';
+import { reportRefused, reportUnreachable } from './diagnosis.js';
 import { requestSession, SessionError } from './session.js';
 import type { VisitorUser } from './session.js';
 
@@ -35,10 +36,13 @@ export async function refreshSession(ctx: WidgetContext, user?: VisitorUser, qui
       return refreshSession(ctx, undefined, quiet);
     }
     if (error instanceof SessionError && error.fatal) {
+      // Asking again cannot succeed: stop everything that would, and say why once.
       ctx.socket.stop();
       setConnectivity(ctx, 'unavailable');
+      reportRefused(ctx, error.code);
       return false;
     }
+    if (error instanceof SessionError && error.code === 'network') reportUnreachable(ctx);
     if (!quiet) ctx.socket.start();
     return false;
   }

@@ -35,6 +35,22 @@ describe('requestSession', () => {
     }
   });
 
+  it('posts a CORS simple request: a JSON body declared text/plain, so no preflight is needed', async () => {
+    relay.sessionStatus = 200;
+    await requestSession(origin, 'demo', null);
+    expect(relay.sessionContentType).toBe('text/plain');
+  });
+
+  it('reports an unreadable answer from a relay that answers otherwise as refused, not to retry', async () => {
+    relay.unreadableSessions = true;
+    try {
+      const error = await requestSession(origin, 'demo', null).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'refused', fatal: true });
+    } finally {
+      relay.unreadableSessions = false;
+    }
+  });
+
   it('reports an unreachable relay as a network error to retry', async () => {
     const error = await requestSession('http://127.0.0.1:9', 'demo', null).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'network', fatal: false });

@@ -18,9 +18,13 @@ export interface VisitorSession {
   visitorId: string;
 }
 
-/** Why no session could be had; `fatal` errors are not retried (wrong site or origin). */
+/**
+ * Why no session could be had; `fatal` errors are not retried. `refused` means the relay is up
+ * but would not let this page read its answer: the site key is unknown there, or the page's
+ * origin is not allowed for it (the browser hides which; the relay's log names it).
+ */
 export class SessionError extends Error {
-  /** The relay's error code, or `network` when the relay could not be reached. */
+  /** The relay's error code, `refused` (see above), or `network` when the relay could not be reached. */
   readonly code: string;
   readonly fatal: boolean;
 
@@ -29,6 +33,19 @@ export class SessionError extends Error {
     this.name = 'SessionError';
     this.code = code;
     this.fatal = fatal;
+  }
+}
+
+/**
+ * True when the relay at `origin` answers at all: the loader file is served to every page with
+ * a CORS grant, so this request is readable wherever the widget runs (and never cached).
+ */
+async function relayAnswers(origin: string): Promise<boolean> {
+  try {
+    await fetch(`${origin}/parley.js`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -43,13 +60,17 @@ export async function requestSession(
   try {
     response = await fetch(`${origin}/api/visitors`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      // A CORS simple request: no preflight, which would name no site to decide on.
+      headers: { 'Content-Type': 'text/plain' },
       body: JSON.stringify({ siteKey, token: token ?? undefined, user }),
       // The session is the token in the body; no cookie ever crosses to the relay.
       credentials: 'omit',
     });
   } catch {
-    throw new SessionError('network', false);
+    // An answer the page may not read looks like a network error: if the relay answers other
+    // requests, it refused this page, and asking again cannot change that.
+    const refused = await relayAnswers(origin);
+    throw new SessionError(refused ? 'refused' : 'network', refused);
   }
   const body = (await response.json().catch(() => ({}))) as Partial<VisitorSession> & { error?: string };
   if (response.ok && typeof body.token === 'string' && typeof body.visitorId === 'string') {

@@ -92,6 +92,7 @@ export class Widget {
       ready: false,
       stopped: false,
       refreshedAfterFatal: false,
+      reportedUnreachable: false,
       changed,
     };
     this._ctx = ctx;

@@ -31,13 +31,23 @@ export class StubRelay {
   acking = true;
   /** When true, nothing is answered at all (a half-open link). */
   mute = false;
+  /**
+   * When true, session requests get no readable answer (the connection drops), while other
+   * requests are answered: what a browser makes of a relay that refuses the page's origin.
+   */
+  unreadableSessions = false;
+  /** The `Content-Type` of the last session request. */
+  sessionContentType: string | undefined;
   /** While set, session requests are answered only once it resolves. */
   private _sessionHold: Promise<void> | null = null;
   private readonly _http = createServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
     res.setHeader('Access-Control-Allow-Headers', 'content-type');
     if (req.method === 'OPTIONS') return void res.end();
+    if (req.method === 'HEAD') return void res.end();
+    if (this.unreadableSessions) return void req.socket.destroy();
     this.sessionRequests++;
+    this.sessionContentType = req.headers['content-type'];
     this._wake();
     await this._sessionHold;
     res.setHeader('Content-Type', 'application/json');

@@ -7,6 +7,7 @@ import type { Widget } from '../core/widget.js';
 import { Launcher } from './Launcher.js';
 import { Panel } from './Panel.js';
 import { useView } from './use-view.js';
+import { useVisualViewport } from './use-visual-viewport.js';
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -22,6 +23,8 @@ export function App({ widget, root }: AppProps) {
   const launcherRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const promptRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  useVisualViewport(rootRef);
   const wasOpen = useRef(view.open);
   const focusWasInside = useRef(false);
 
@@ -61,7 +64,7 @@ export function App({ widget, root }: AppProps) {
   };
 
   return (
-    <div class={view.open ? 'root open' : 'root'} lang={view.language}>
+    <div ref={rootRef} class={view.open ? 'root open' : 'root'} lang={view.language}>
       {cobrowse?.sharing && ui && (
         <ui.Indicator
           cobrowse={cobrowse}

@@ -1,4 +1,8 @@
-/** The chat panel: header, connection banner, message log, typing line and composer. */
+/**
+ * The chat panel: header, connection banner, message log, typing line and composer. When chat
+ * cannot work on this page (`unavailable`: the relay refused it), it says so and nothing else:
+ * no reply-time promise, no call button, no composer, no message claiming to retry.
+ */
 import type { ComponentChildren, Ref } from 'preact';
 import type { WidgetView } from '../core/view.js';
 import { Composer } from './Composer.js';
@@ -23,12 +27,13 @@ export interface PanelProps {
 
 /** The dialog named "Chat"; Escape closes it. */
 export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt, onCall, callSlot }: PanelProps) {
-  const t = view.strings;
+  const stopped = view.connectivity === 'unavailable';
+  const t = stopped ? { ...view.strings, empty: '', failed: view.strings.notSent } : view.strings;
   const online = view.agentsOnline > 0;
   const banner =
     view.connectivity === 'reconnecting' ? t.reconnecting
     : view.connectivity === 'offline' ? t.offline
-    : view.connectivity === 'unavailable' ? t.unavailable
+    : stopped ? t.unavailable
     : '';
   const panelOnKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
@@ -40,21 +45,25 @@ export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt,
       <div class="header">
         <div class="heading">
           <h2 class="title">{t.title}</h2>
-          <p class="subtitle">
-            <span class={online ? 'dot on' : 'dot'} aria-hidden="true" />
-            {view.agentsOnline === 0 ? t.away : t.replyTime}
-          </p>
+          {!stopped && (
+            <p class="subtitle">
+              <span class={online ? 'dot on' : 'dot'} aria-hidden="true" />
+              {view.agentsOnline === 0 ? t.away : t.replyTime}
+            </p>
+          )}
         </div>
-        <button
-          type="button"
-          class="icon-button"
-          aria-label={t.startCall}
-          title={view.callable ? undefined : t.messageFirst}
-          disabled={!view.callable}
-          onClick={onCall}
-        >
-          <PhoneIcon />
-        </button>
+        {!stopped && (
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t.startCall}
+            title={view.callable ? undefined : t.messageFirst}
+            disabled={!view.callable}
+            onClick={onCall}
+          >
+            <PhoneIcon />
+          </button>
+        )}
         <button type="button" class="icon-button" aria-label={t.closeChat} onClick={onClose}>
           <CloseIcon />
         </button>
@@ -68,14 +77,16 @@ export function Panel({ view, draft, inputRef, onDraft, onSend, onClose, prompt,
       <div class="typing" role="status">
         {view.agentTyping ? t.agentTyping : ''}
       </div>
-      <Composer
-        draft={draft}
-        maxLength={view.maxTextLength}
-        strings={t}
-        inputRef={inputRef}
-        onDraft={onDraft}
-        onSend={onSend}
-      />
+      {!stopped && (
+        <Composer
+          draft={draft}
+          maxLength={view.maxTextLength}
+          strings={t}
+          inputRef={inputRef}
+          onDraft={onDraft}
+          onSend={onSend}
+        />
+      )}
     </section>
   );
 }

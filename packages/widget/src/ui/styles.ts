@@ -3,6 +3,9 @@
  * element, no `style` attribute: both are blocked under `style-src 'self'`). `:host` rules are
  * `!important` because inside a shadow tree important declarations beat the page's, so hostile
  * page CSS cannot move, hide or restyle the host; selectors here cannot reach the page.
+ * `.root` covers the visual viewport (`--vl`, `--vt`, `--vw`, `--vh`, kept by
+ * `use-visual-viewport.ts` through the CSSOM, which a strict CSP allows) and lets clicks through;
+ * launcher and panel are placed inside it, so they stay on what a phone's visitor sees.
  */
 export const WIDGET_CSS = `
 :host{all:initial!important;display:block!important;position:fixed!important;inset:auto 0 0 auto!important;
@@ -10,17 +13,19 @@ width:0!important;height:0!important;margin:0!important;padding:0!important;bord
 z-index:2147483647!important;visibility:visible!important;opacity:1!important;transform:none!important;
 filter:none!important;contain:none!important;pointer-events:auto!important;overflow:visible!important}
 *,*::before,*::after{box-sizing:border-box;margin:0;padding:0}
-.root{--accent:#2450c8;--accent-ink:#fff;--bg:#fff;--ink:#1b1f27;--muted:#5b6372;--line:#dfe3ea;--soft:#f1f3f7;
+.root{position:fixed;left:var(--vl,0);top:var(--vt,0);width:var(--vw,100%);height:var(--vh,100%);pointer-events:none;
+--accent:#2450c8;--accent-ink:#fff;--bg:#fff;--ink:#1b1f27;--muted:#5b6372;--line:#dfe3ea;--soft:#f1f3f7;
 --danger:#b3261e;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Apple SD Gothic Neo","Malgun Gothic",sans-serif;
 color:var(--ink);text-align:left;direction:ltr;letter-spacing:normal;word-spacing:normal;text-transform:none;
 -webkit-font-smoothing:antialiased}
+.root>*{pointer-events:auto}
 @media (prefers-color-scheme:dark){.root{--bg:#1b1e25;--ink:#eceef3;--muted:#a7aebb;--line:#343945;--soft:#262a33;--danger:#ff8a80}}
 button,textarea{font:inherit;color:inherit;letter-spacing:inherit}
 button{background:none;border:0;cursor:pointer}
 :focus{outline:none}
 :focus-visible{outline:3px solid #f5b400;outline-offset:2px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
-.launcher-wrap{position:fixed;right:20px;bottom:20px}
+.launcher-wrap{position:absolute;right:20px;bottom:20px}
 .launcher{display:grid;place-items:center;width:56px;height:56px;border-radius:50%;background:var(--accent);
 color:var(--accent-ink);box-shadow:0 4px 14px rgba(0,0,0,.25);transition:transform .15s ease}
 .launcher:hover{transform:scale(1.06)}
@@ -28,7 +33,7 @@ color:var(--accent-ink);box-shadow:0 4px 14px rgba(0,0,0,.25);transition:transfo
 .badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;
 background:var(--danger);color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;
 border:2px solid #fff;pointer-events:none}
-.panel{position:fixed;right:20px;bottom:92px;width:370px;height:min(620px,calc(100vh - 112px));min-height:320px;
+.panel{position:absolute;right:20px;bottom:92px;width:370px;height:min(620px,calc(100% - 112px));min-height:320px;
 display:flex;flex-direction:column;background:var(--bg);border-radius:16px;overflow:hidden;
 box-shadow:0 12px 40px rgba(0,0,0,.28);animation:rise .18s ease-out}
 @keyframes rise{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
