@@ -11,15 +11,14 @@ import type {
   Message,
   ServerFrame,
 } from '@parley/protocol';
-import { ParleyError } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
-import { isStorageError } from '../storage/storage-error.js';
 import type { Conversation } from '../storage/storage.js';
 import { siteTopics } from './access.js';
 import type { BrokerContext } from './context.js';
 import { newMessageId } from './message-id.js';
 import { replayMessages } from './replay.js';
 import type { Session } from './session.js';
+import { whileVisitorExists } from './visitor-gone.js';
 
 function ack(session: Session, message: Message, clientId: string): void {
   session.send({
@@ -43,14 +42,9 @@ export function conversationForVisitor(ctx: BrokerContext, session: Session): Pr
   return ctx.serial(`visitor:${visitorId}`, async () => {
     const [open] = await ctx.storage.listConversations({ visitorId, status: 'open', limit: 1 });
     if (open) return open;
-    try {
-      return await ctx.storage.createConversation({ id: nanoid(), siteId: session.siteId!, visitorId, createdAt: ctx.now() });
-    } catch (error) {
-      if (isStorageError(error, 'not_found') && !(await ctx.storage.getVisitor(visitorId))) {
-        throw new ParleyError('unauthorized', 'This visitor no longer exists.');
-      }
-      throw error;
-    }
+    return whileVisitorExists(ctx, visitorId, () =>
+      ctx.storage.createConversation({ id: nanoid(), siteId: session.siteId!, visitorId, createdAt: ctx.now() }),
+    );
   });
 }
 

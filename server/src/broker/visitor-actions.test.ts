@@ -24,3 +24,30 @@ describe('visitorIdentify', () => {
     expect(await storage.getVisitor(anonymous.id)).toBeNull();
   });
 });
+
+describe('a tab of a visitor that is gone', () => {
+  /** Two tabs of a labelled visitor; the first proves a user's identity, which deletes the label. */
+  async function orphanedTab() {
+    const { storage, broker, site, connect } = await testBroker();
+    const labelled = await createAnonymousVisitor(storage, site.id, 1);
+    await applyIdentity(storage, site, labelled.id, { userId: 'u1', name: 'Mina' }, 1);
+    const identity = { role: 'visitor', visitorId: labelled.id, siteId: site.id } as const;
+    const signingIn = await connect(identity);
+    const other = await connect(identity);
+    await broker.handle(signingIn.session, { type: 'visitor.identify', userId: 'u1', userHash: computeUserHash('u1', site.secret) });
+    expect(await storage.getVisitor(labelled.id)).toBeNull();
+    expect(other.session.subjectId).toBe(labelled.id);
+    return { broker, tab: other };
+  }
+
+  it('is answered unauthorized, not internal, for a page view', async () => {
+    const { broker, tab } = await orphanedTab();
+    const page = broker.handle(tab.session, { type: 'visitor.page', url: 'http://localhost/pricing', title: 'Pricing' });
+    await expect(page).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('is answered unauthorized, not internal, for a tracked event', async () => {
+    const { broker, tab } = await orphanedTab();
+    await expect(broker.handle(tab.session, { type: 'visitor.track', event: 'signup' })).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+});

@@ -17,6 +17,7 @@ import { siteTopics } from './access.js';
 import type { BrokerContext } from './context.js';
 import { applyIdentity, type IdentityClaim } from './identity.js';
 import type { Session } from './session.js';
+import { whileVisitorExists } from './visitor-gone.js';
 
 function claimOf(frame: VisitorIdentifyFrame): IdentityClaim {
   const claim: IdentityClaim = {};
@@ -96,8 +97,10 @@ export async function visitorPage(ctx: BrokerContext, session: Session, frame: V
       ctx.holdPage(visitorId, page);
       throw new ParleyError('rate_limited', 'Too many page views and events; this page view was not recorded.');
     }
-    await ctx.storage.addPageView(visitorId, page, ctx.keptPageViews);
-    const visitor = await ctx.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: now });
+    const visitor = await whileVisitorExists(ctx, visitorId, async () => {
+      await ctx.storage.addPageView(visitorId, page, ctx.keptPageViews);
+      return ctx.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: now });
+    });
     ctx.announceVisitor(visitor, { page });
   });
 }
@@ -109,7 +112,9 @@ export async function visitorTrack(ctx: BrokerContext, session: Session, frame: 
   }
   const now = ctx.now();
   const event: TrackedEvent = { name: frame.event, props: frame.props ?? {}, at: now };
-  await ctx.storage.addEvent(session.subjectId, event, ctx.keptEvents);
-  const visitor = await ctx.storage.updateVisitor(session.subjectId, { lastSeenAt: now });
+  const visitor = await whileVisitorExists(ctx, session.subjectId, async () => {
+    await ctx.storage.addEvent(session.subjectId, event, ctx.keptEvents);
+    return ctx.storage.updateVisitor(session.subjectId, { lastSeenAt: now });
+  });
   ctx.announceVisitor(visitor, { event });
 }
