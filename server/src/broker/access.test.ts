@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newConversation } from '../storage/records.js';
 import type { Conversation } from '../storage/storage.js';
 import { agentsServing, canAccess, scopeTopics, servesSite, siteScope, siteTopics } from './access.js';
 import { Registry } from './registry.js';
@@ -11,21 +12,7 @@ function session(identity: PeerIdentity, siteIds?: readonly string[] | null): Se
 }
 
 function conversation(siteId: string, visitorId = 'v1'): Conversation {
-  return {
-    id: `conv-${siteId}`,
-    siteId,
-    visitorId,
-    status: 'open',
-    assigneeId: null,
-    createdAt: 1,
-    updatedAt: 1,
-    resolvedAt: null,
-    lastSeq: 0,
-    lastMessage: null,
-    firstResponseAt: null,
-    visitorReadSeq: 0,
-    agentReadSeq: 0,
-  };
+  return newConversation({ id: `conv-${siteId}`, siteId, visitorId, createdAt: 1 });
 }
 
 const agent = (role: 'agent' | 'supervisor' | 'admin') => ({ id: 'a', email: 'a@x', name: 'A', role, passwordHash: 'x', createdAt: 1 });
