@@ -5,7 +5,7 @@ import { testBroker, type TestPeer } from './test-broker.js';
 
 /** Two sites: Ann (agent1) of site1, Ben of site2, Zoe an admin of neither; a visitor on each site with a conversation. */
 async function twoSites() {
-  const { storage, broker, site, connect } = await testBroker({ settings: { announceWindowMs: 0 } });
+  const { storage, broker, site, connect } = await testBroker({ settings: { announceWindowMs: 0, visitorUpdateWindowMs: 0 } });
   const site2 = await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
   await storage.createAgent({ id: 'ben', email: 'b@x', name: 'Ben', role: 'supervisor', passwordHash: 'x', createdAt: 1 });
   await storage.addAgentSites('ben', [site2.id]);
@@ -78,7 +78,7 @@ describe('tenancy in the broker', () => {
   });
 
   it('counts for a visitor only the agents serving its site, and tells it when that count changes', async () => {
-    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0 } });
+    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0, visitorUpdateWindowMs: 0 } });
     await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
     await storage.createAgent({ id: 'zoe', email: 'z@x', name: 'Zoe', role: 'admin', passwordHash: 'x', createdAt: 1 });
     const visitorOf = async (siteId: string) => connect({ role: 'visitor', visitorId: (await createAnonymousVisitor(storage, siteId, 1)).id, siteId });
@@ -102,7 +102,7 @@ describe('tenancy in the broker', () => {
   });
 
   it('shows a console the agents online serving its sites, every agent to an admin', async () => {
-    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0 } });
+    const { storage, broker, connect } = await testBroker({ settings: { announceWindowMs: 0, visitorUpdateWindowMs: 0 } });
     await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
     await storage.createAgent({ id: 'ben', email: 'b@x', name: 'Ben', role: 'agent', passwordHash: 'x', createdAt: 1 });
     await storage.addAgentSites('ben', ['site2']);

@@ -81,6 +81,7 @@ describe('migrate', () => {
         VALUES ('m-1', 'c-1', 1, 'k-1', 'visitor', 'v-1', NULL, 'Hello', 5), ('m-2', 'c-1', 2, 'k-2', 'agent', 'a-1', 'A', 'Hi', 6);
       INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, created_at, updated_at)
         VALUES ('cb-1', 'c-1', 'v-1', 'k-3', '+821012345678', 7, 7);
+      INSERT INTO agent_sessions (id, agent_id, created_at, expires_at) VALUES ('as-1', 'a-1', 1, 2);
     `);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
     const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
