@@ -51,6 +51,13 @@ describe('requestSession', () => {
     }
   });
 
+  it('asks once more before calling an unreadable answer a refusal: a relay restarting is not one', async () => {
+    relay.sessionStatus = 200;
+    relay.unreadableSessionsLeft = 1;
+    await expect(requestSession(origin, 'demo', null)).resolves.toMatchObject({ visitorId: 'v1' });
+    expect(relay.unreadableSessionsLeft).toBe(0);
+  });
+
   it('reports an unreachable relay as a network error to retry', async () => {
     const error = await requestSession('http://127.0.0.1:9', 'demo', null).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'network', fatal: false });

@@ -36,6 +36,9 @@ export class SessionError extends Error {
   }
 }
 
+/** Wait before an unreadable answer from a relay that is up is asked again. */
+const REFUSAL_RECHECK_MS = 1000;
+
 /**
  * True when the relay at `origin` answers at all: the loader file is served to every page with
  * a CORS grant, so this request is readable wherever the widget runs (and never cached).
@@ -56,9 +59,8 @@ export async function requestSession(
   token: string | null,
   user?: VisitorUser,
 ): Promise<VisitorSession> {
-  let response: Response;
-  try {
-    response = await fetch(`${origin}/api/visitors`, {
+  const post = () =>
+    fetch(`${origin}/api/visitors`, {
       method: 'POST',
       // A CORS simple request: no preflight, which would name no site to decide on.
       headers: { 'Content-Type': 'text/plain' },
@@ -66,11 +68,22 @@ export async function requestSession(
       // The session is the token in the body; no cookie ever crosses to the relay.
       credentials: 'omit',
     });
+  let response: Response;
+  try {
+    response = await post();
   } catch {
-    // An answer the page may not read looks like a network error: if the relay answers other
-    // requests, it refused this page, and asking again cannot change that.
-    const refused = await relayAnswers(origin);
-    throw new SessionError(refused ? 'refused' : 'network', refused);
+    // An answer the page may not read looks like a network error. If the relay answers other
+    // requests, it refused this page, and asking again cannot change that; but a relay that was
+    // restarting, or failed before it knew the site, also looks so once: it is asked once more
+    // before the widget gives up.
+    if (!(await relayAnswers(origin))) throw new SessionError('network', false);
+    await new Promise((resolve) => setTimeout(resolve, REFUSAL_RECHECK_MS));
+    try {
+      response = await post();
+    } catch {
+      const refused = await relayAnswers(origin);
+      throw new SessionError(refused ? 'refused' : 'network', refused);
+    }
   }
   const body = (await response.json().catch(() => ({}))) as Partial<VisitorSession> & { error?: string };
   if (response.ok && typeof body.token === 'string' && typeof body.visitorId === 'string') {

@@ -36,6 +36,8 @@ export class StubRelay {
    * requests are answered: what a browser makes of a relay that refuses the page's origin.
    */
   unreadableSessions = false;
+  /** Session requests still to drop, as `unreadableSessions` does, before answering again (a relay restarting). */
+  unreadableSessionsLeft = 0;
   /** The `Content-Type` of the last session request. */
   sessionContentType: string | undefined;
   /** While set, session requests are answered only once it resolves. */
@@ -46,6 +48,10 @@ export class StubRelay {
     if (req.method === 'OPTIONS') return void res.end();
     if (req.method === 'HEAD') return void res.end();
     if (this.unreadableSessions) return void req.socket.destroy();
+    if (this.unreadableSessionsLeft > 0) {
+      this.unreadableSessionsLeft--;
+      return void req.socket.destroy();
+    }
     this.sessionRequests++;
     this.sessionContentType = req.headers['content-type'];
     this._wake();
