@@ -149,4 +149,26 @@ describe('tenancy through the relay', () => {
     const { welcome } = await clients.connect(xena.token, 'agent');
     expect(welcome.conversations.map((c) => c.id)).toContain(blog.conversationId);
   });
+
+  it('hands an agent\'s conversations of a site they left back to its queue, and sends them none of its messages after', async () => {
+    const { yuri, y, z } = await scene();
+    const blog = await visitorOf('blog');
+    y.send({ type: 'conversation.assign', conversationId: blog.conversationId });
+    await y.next('conversation.updated', (f) => f.conversation.id === blog.conversationId && f.conversation.assigneeId === yuri.id);
+
+    // What `parley agent sites --remove` does, from another process: the store changes under the relay.
+    await relay.storage.removeAgentSites(yuri.id, [blogSiteId]);
+    expect((await y.closed).code).toBe(4010);
+    const { client: again, welcome } = await clients.connect(yuri.token, 'agent');
+    expect(welcome.conversations.map((c) => c.id)).not.toContain(blog.conversationId);
+    await z.next('conversation.updated', (f) => f.conversation.id === blog.conversationId && f.conversation.assigneeId === null);
+    expect((await relay.storage.getConversation(blog.conversationId))?.assigneeId).toBeNull();
+
+    // The visitor writes on: the admin is told, the supervisor who left the site is not.
+    blog.tab.send({ type: 'chat.send', conversationId: blog.conversationId, clientId: `tenancy-after-${++n}-abcdefgh`, text: 'still there?' });
+    const { seq } = await blog.tab.next('chat.ack');
+    await z.next('inbox.updates', (f) => f.conversations.some((c) => c.id === blog.conversationId && c.lastSeq === seq));
+    await roundTrip(again);
+    expect(mentions(again, blog.conversationId)).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import { visitorCallbacks } from './call/callback-actions.js';
 import { callsOnHello } from './call/lifecycle.js';
 import { cobrowseOnHello } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
+import { releaseOutOfScope } from './out-of-scope.js';
 import { agentAgentsOnline, presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
 import { replayMessages } from './replay.js';
 import { scoped } from './scoped-filter.js';
@@ -94,6 +95,7 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   if (!agent) throw new ParleyError('unauthorized', 'This agent no longer exists.');
   // The scope is read from the store on every hello: a reconnect picks up a membership change.
   session.siteIds = siteScope(agent, await ctx.storage.listAgentSites(agent.id));
+  await releaseOutOfScope(ctx, session, agent);
   const before = presenceBefore(ctx.registry, session);
   ctx.registry.join(session, `agent:${agent.id}`);
   for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
