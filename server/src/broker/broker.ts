@@ -412,7 +412,9 @@ export class Broker implements BrokerContext {
     const visitor = await this.storage.getVisitor(visitorId);
     // Merged into a known user meanwhile: that visitor's own page views tell where they are.
     if (!visitor) return null;
-    if (visitor.currentPage && visitor.currentPage.at >= page.at) return visitor;
+    // A page admitted after the held one cleared it (`VisitorUpdates.offer`), so one stored in the
+    // same millisecond came before it: only a strictly later page wins.
+    if (visitor.currentPage && visitor.currentPage.at > page.at) return visitor;
     return this.storage.updateVisitor(visitorId, { currentPage: page, lastSeenAt: Math.max(visitor.lastSeenAt, page.at) });
   }
 

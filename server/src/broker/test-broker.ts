@@ -16,7 +16,7 @@ export interface TestPeer {
 }
 
 /** A broker with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
-export async function testBroker(options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings> } = {}) {
+export async function testBroker(options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings>; now?: () => number } = {}) {
   const storage = new MemoryStorage();
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
@@ -29,6 +29,7 @@ export async function testBroker(options: { limits?: Partial<Limits>; settings?:
     settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 5, scopeRefreshMs: 0, ...options.settings },
     log: { info: () => undefined, error: () => undefined },
     issueVisitorToken: (visitorId) => `token-${visitorId}`,
+    ...(options.now ? { now: options.now } : {}),
   });
   let n = 0;
   /** Connects a fake client and says `hello` (with `hello`'s extra fields); `id` names the connection. */

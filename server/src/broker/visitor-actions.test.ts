@@ -51,3 +51,19 @@ describe('a tab of a visitor that is gone', () => {
     await expect(broker.handle(tab.session, { type: 'visitor.track', event: 'signup' })).rejects.toMatchObject({ code: 'unauthorized' });
   });
 });
+
+describe('visitorPage over the budget', () => {
+  it('makes a page refused in the same millisecond as the page before it the current page', async () => {
+    // A stopped clock: the hello's page and the refused one carry the same time.
+    const { storage, broker, site, connect } = await testBroker({
+      now: () => 5,
+      settings: { visitorActivityPerMinute: 1, visitorUpdateWindowMs: 60_000 },
+    });
+    const visitor = await createAnonymousVisitor(storage, site.id, 1);
+    const tab = await connect({ role: 'visitor', visitorId: visitor.id, siteId: site.id }, { page: { url: 'https://shop.example/first', title: 'First' } });
+    const refused = broker.handle(tab.session, { type: 'visitor.page', url: 'https://shop.example/last', title: 'Last' });
+    await expect(refused).rejects.toMatchObject({ code: 'rate_limited' });
+    await broker.flushVisitorUpdates();
+    expect((await storage.getVisitor(visitor.id))?.currentPage).toEqual({ url: 'https://shop.example/last', title: 'Last', at: 5 });
+  });
+});
