@@ -91,6 +91,15 @@ describe('co-browse and call bars on a phone whose page is wider than the screen
     await callRegion(page).waitFor({ state: 'visible', timeout: WIDGET_TIMEOUT_MS });
     await expectOnScreen(page, callRegion(page));
     await expectOnScreen(page, hangUpButton(page));
+    // And it floats in the visual viewport's lower right corner, above where the launcher sits.
+    await expect
+      .poll(async () => {
+        const [box, view] = [await rectOf(page.locator('.call-float')), await visualViewport(page)];
+        const right = view.x + view.width - (box.x + box.width);
+        const bottom = view.y + view.height - (box.y + box.height);
+        return (right >= 0 && right <= 24 && bottom >= 0 && bottom <= 100) || JSON.stringify({ box, view });
+      }, { timeout: WIDGET_TIMEOUT_MS })
+      .toBe(true);
     await hangUpButton(page).click();
     await callRegion(page).waitFor({ state: 'hidden', timeout: WIDGET_TIMEOUT_MS });
   });
