@@ -1,11 +1,14 @@
 /**
  * The call chunk's CSS, adopted into the widget's shadow root beside the core's sheet when the
  * chunk first draws. It builds on the core's classes (`ask`, `primary`, `secondary`, `root`).
+ * The floating bar keeps to the visual viewport's bottom right (`--vl`, `--vt`, `--vw`, `--vh`,
+ * set on the shadow host), so it stays on a phone's screen when the page is wider than it.
  */
 export const CALL_CSS = `
 .call{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px}
 .call .ask-actions{margin:0 0 0 auto}
-.call-float{position:fixed;right:20px;bottom:92px;width:min(370px,calc(100vw - 40px))}
+.call-float{position:fixed;left:calc(var(--vl,0px) + var(--vw,100vw) - 20px);top:calc(var(--vt,0px) + var(--vh,100vh) - 92px);
+transform:translate(-100%,-100%);width:min(370px,calc(var(--vw,100vw) - 40px));height:auto}
 .call-float .ask{margin:0;background:var(--bg);box-shadow:0 4px 14px rgba(0,0,0,.25)}
 [role=timer]{font-weight:700;font-variant-numeric:tabular-nums}
 .q{font-size:12px;color:var(--muted)}

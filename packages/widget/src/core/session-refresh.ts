@@ -56,6 +56,8 @@ export async function socketOnFatal(ctx: WidgetContext, code: number): Promise<v
     return;
   }
   setConnectivity(ctx, 'unavailable');
+  // A refused refresh has said why already; these two closes have not.
+  reportRefused(ctx, code === CLOSE_CODES.versionMismatch ? 'version_mismatch' : 'unauthorized');
 }
 
 /** Every third failed attempt, checks the session over HTTP before trying the socket again. */

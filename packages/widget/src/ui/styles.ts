@@ -3,7 +3,7 @@
  * element, no `style` attribute: both are blocked under `style-src 'self'`). `:host` rules are
  * `!important` because inside a shadow tree important declarations beat the page's, so hostile
  * page CSS cannot move, hide or restyle the host; selectors here cannot reach the page.
- * `.root` covers the visual viewport (`--vl`, `--vt`, `--vw`, `--vh`, kept by
+ * `.root` covers the visual viewport (`--vl`, `--vt`, `--vw`, `--vh`, set on the host by
  * `use-visual-viewport.ts` through the CSSOM, which a strict CSP allows) and lets clicks through;
  * launcher and panel are placed inside it, so they stay on what a phone's visitor sees.
  */
