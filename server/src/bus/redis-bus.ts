@@ -27,6 +27,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { BusTransport, TransportSink } from './bus-transport.js';
 import { ClusterBus, type ClusterBusOptions } from './cluster-bus.js';
+import { RedisBusError } from './redis-bus-error.js';
+
+export { RedisBusError } from './redis-bus-error.js';
 
 /** RedisBus settings. */
 export interface RedisBusOptions extends ClusterBusOptions {
@@ -48,14 +51,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_RECONNECT_MAX_MS = 2_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
-/** Redis could not be reached when the relay started; the message names the server (without its password) and why. */
-export class RedisBusError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RedisBusError';
-  }
-}
-
 /** The URL with its password hidden, for messages and logs. */
 export function redactRedisUrl(url: string): string {
   try {
@@ -66,6 +61,9 @@ export function redactRedisUrl(url: string): string {
     return '(not a URL)';
   }
 }
+
+/** Redis's answers to a wrong or missing password. */
+const AUTH_REFUSED = /\b(NOAUTH|WRONGPASS)\b|invalid password/;
 
 /** Backoff between reconnect attempts: doubling from 100 ms up to `maxMs`, with jitter so nodes do not reconnect in lockstep. */
 function backoff(maxMs: number): (times: number) => number {
@@ -92,8 +90,15 @@ class RedisTransport implements BusTransport {
   /** Why the last connection attempt failed, for the start-up error. */
   lastError = '';
   private markFirstUp!: () => void;
-  /** Resolves the first time both connections are ready and subscribed. */
-  readonly firstUp = new Promise<void>((resolve) => (this.markFirstUp = resolve));
+  private refuse!: (reason: string) => void;
+  /**
+   * Resolves the first time both connections are ready and subscribed; rejects with the reason
+   * when Redis refused this relay before that (a wrong password: retrying will not help).
+   */
+  readonly firstUp = new Promise<void>((resolve, reject) => {
+    this.markFirstUp = resolve;
+    this.refuse = reject;
+  });
 
   constructor(
     readonly url: string,
@@ -102,6 +107,8 @@ class RedisTransport implements BusTransport {
     reconnectMaxMs: number,
     private readonly log: Logger | undefined,
   ) {
+    // Only `connected()` cares why the first connection failed; nobody else may see a rejection.
+    this.firstUp.catch(() => undefined);
     this.redisOptions = {
       // Redis only signals: what cannot be sent now is dropped, never queued for later.
       enableOfflineQueue: false,
@@ -211,6 +218,7 @@ class RedisTransport implements BusTransport {
 
   private redisOnError(error: Error): void {
     this.lastError = error.message;
+    if (AUTH_REFUSED.test(error.message)) this.refuse(error.message);
     // One line per outage, not one per reconnect attempt.
     if (this.reported || this.closing) return;
     this.reported = true;
@@ -267,7 +275,10 @@ export class RedisBus extends ClusterBus {
         reject(new RedisBusError(`cannot reach Redis at ${redactRedisUrl(this.redis.url)}: ${cause}`));
       }, timeoutMs);
     });
-    return Promise.race([this.redis.firstUp, timeout]).finally(() => clearTimeout(timer));
+    const refused = this.redis.firstUp.catch((reason: string) => {
+      throw new RedisBusError(`Redis at ${redactRedisUrl(this.redis.url)} refused this relay: ${reason}`);
+    });
+    return Promise.race([refused, timeout]).finally(() => clearTimeout(timer));
   }
 }
 

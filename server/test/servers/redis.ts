@@ -53,8 +53,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once the server on `port` answers PING with PONG. */
-function ping(port: number): Promise<boolean> {
+/** Resolves once the server on `port` answers PING (with PONG, or by asking for the password it was given). */
+function ping(port: number, password: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let reply = '';
@@ -64,7 +64,7 @@ function ping(port: number): Promise<boolean> {
       reply += chunk;
       if (reply.includes('\r\n')) {
         socket.destroy();
-        resolve(reply.startsWith('+PONG'));
+        resolve(password === undefined ? reply.startsWith('+PONG') : reply.startsWith('-NOAUTH'));
       }
     });
     socket.once('error', () => resolve(false));
@@ -72,8 +72,9 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Starts redis-server on `port` in `dir`; resolves with the child once it answers, rejects if it exits first. */
-function launch(port: number, dir: string): Promise<ChildProcess> {
+function launch(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice'];
+  if (password !== undefined) args.push('--requirepass', password);
   const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   alive.add(child);
   child.once('exit', () => alive.delete(child));
@@ -91,7 +92,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       output += chunk.toString();
       if (!output.includes('Ready to accept connections')) return;
       child.stdout!.off('data', onOutput);
-      void ping(port).then((ok) => {
+      void ping(port, password).then((ok) => {
         if (!ok) return fail(new Error(`redis-server said it was ready but did not answer PING:\n${output}`));
         clearTimeout(timer);
         child.removeAllListeners('exit');
@@ -109,8 +110,15 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** What the server requires of its clients. */
+export interface RedisServerOptions {
+  /** `requirepass`: clients must authenticate (`redis://:<password>@...`). */
+  password?: string;
+}
+
 /** Starts a fresh redis-server on a free loopback port. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const { password } = options;
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
   let child: ChildProcess | null = null;
@@ -120,7 +128,7 @@ export async function startRedis(): Promise<RedisServer> {
     for (let attempt = 0; child === null; attempt++) {
       port = await freePort();
       try {
-        child = await launch(port, dir);
+        child = await launch(port, dir, password);
       } catch (error) {
         if (attempt >= 4 || !String(error).includes('Address already in use')) throw error;
       }
@@ -147,7 +155,7 @@ export async function startRedis(): Promise<RedisServer> {
     kill: () => halt('SIGKILL'),
     restart: async () => {
       await halt('SIGTERM');
-      child = await launch(port, dir);
+      child = await launch(port, dir, password);
     },
   };
 }
