@@ -4,6 +4,7 @@
  * and `--help` after any command explains that one. Settings come from flags and environment
  * variables (see `options.ts`); the store-editing commands live in `cli/`, one file per group.
  */
+import { RedisBusError } from './bus/redis-bus-error.js';
 import { AGENT_COMMANDS, runAgentCommand } from './cli/agent-commands.js';
 import { processIo, type CliEnv, type CliIo } from './cli/cli-io.js';
 import { groupUsage, wantsHelp } from './cli/command-spec.js';
@@ -104,7 +105,7 @@ export async function runCli(argv: string[], env: CliEnv = process.env, io: CliI
       return 2;
     }
     // What the operator must fix outside Parley: one line (or two) naming the path, no stack.
-    if (error instanceof DataDirError || error instanceof NoInstallationError) {
+    if (error instanceof DataDirError || error instanceof NoInstallationError || error instanceof RedisBusError) {
       io.err(`parley: ${error.message}`);
       return 1;
     }

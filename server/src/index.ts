@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { bootstrap, type FirstStart } from './bootstrap.js';
 import { Broker } from './broker/broker.js';
 import type { Bus } from './bus/bus.js';
-import { MemoryBus } from './bus/memory-bus.js';
+import { openBus } from './bus/open-bus.js';
 import { serverOnClientError } from './edge/client-error.js';
 import { ConnectionGate } from './edge/connection-gate.js';
 import { KeyedRateLimiter } from './edge/rate-limiter.js';
@@ -29,7 +29,7 @@ import { RELAY_VERSION } from './version.js';
 
 export { resolveOptions, parseOptions, type RelayOptions, type RelayOptionsInput } from './options.js';
 export type { Bus, Envelope, Topic } from './bus/bus.js';
-export { MemoryBus } from './bus/memory-bus.js';
+export { MemoryBus, MemoryBusHub } from './bus/memory-bus.js';
 export type { Storage } from './storage/storage.js';
 export { RELAY_VERSION } from './version.js';
 
@@ -104,7 +104,13 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const log = givenLog ?? createLogger(options.logLevel);
   const storage =
     storageInstance ?? (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, log }));
-  const bus = givenBus ?? new MemoryBus();
+  let bus: Bus;
+  try {
+    bus = givenBus ?? (await openBus({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, nodeId: options.nodeId, log }));
+  } catch (error) {
+    if (!storageInstance) await storage.close();
+    throw error;
+  }
   const paths = givenPaths ?? assetPaths();
 
   // Listen first (the public origin depends on the port), and hold requests until ready.
@@ -132,6 +138,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
+    if (!givenBus) await bus.close();
     if (!storageInstance) await storage.close();
     throw error;
   }

@@ -93,6 +93,19 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--turn-ttl', '10'], {})).toThrow(/at least 60/);
   });
 
+  it('reads the Redis bus settings: none by default (the in-process bus of one node)', () => {
+    expect(resolveOptions()).toMatchObject({ redisUrl: null, redisPrefix: 'parley:', nodeId: null });
+    const options = parseOptions(['--node-id', 'relay-2'], { PARLEY_REDIS_URL: 'redis://:pw@10.0.0.5:6379/2', PARLEY_REDIS_PREFIX: 'shop:' });
+    expect(options).toMatchObject({ redisUrl: 'redis://:pw@10.0.0.5:6379/2', redisPrefix: 'shop:', nodeId: 'relay-2' });
+    expect(parseOptions(['--redis-url', 'rediss://cache.example:6380'], {}).redisUrl).toBe('rediss://cache.example:6380');
+  });
+
+  it('refuses a Redis URL that is not one, without echoing it, and an unusable node id', () => {
+    expect(() => parseOptions(['--redis-url', 'http://user:secret@cache.example'], {})).toThrow(/--redis-url takes a redis:\/\/ or rediss:\/\/ URL$/);
+    expect(() => parseOptions(['--redis-url', 'localhost:6379'], {})).toThrow(/--redis-url/);
+    expect(() => parseOptions(['--node-id', 'relay 2'], {})).toThrow(/--node-id/);
+  });
+
   it('ignores empty environment variables', () => {
     expect(parseOptions([], { PORT: '' }).port).toBe(8080);
   });

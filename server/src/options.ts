@@ -122,6 +122,15 @@ export interface RelayOptions {
   turnSecret: string | null;
   /** How long issued TURN credentials last, in seconds. */
   turnTtl: number;
+  /**
+   * The Redis that relay nodes share as their bus (`redis://` or `rediss://`, with a password
+   * if needed). Null: the in-process bus of a single node.
+   */
+  redisUrl: string | null;
+  /** Prefix of the Redis channels: clusters sharing one Redis need different ones. */
+  redisPrefix: string;
+  /** This relay node's id in the cluster (logs, the bus); null: the host name and a random part. */
+  nodeId: string | null;
   logLevel: LogLevel;
 }
 
@@ -170,6 +179,9 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   turnUrls: [],
   turnSecret: null,
   turnTtl: 3600,
+  redisUrl: null,
+  redisPrefix: 'parley:',
+  nodeId: null,
   logLevel: 'info',
 });
 
@@ -239,6 +251,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'turnUrls', env: 'PARLEY_TURN_URLS', flag: 'turn-urls', kind: 'list' },
   { key: 'turnSecret', env: 'PARLEY_TURN_SECRET', flag: 'turn-secret', kind: 'string' },
   { key: 'turnTtl', env: 'PARLEY_TURN_TTL', flag: 'turn-ttl', kind: 'int' },
+  { key: 'redisUrl', env: 'PARLEY_REDIS_URL', flag: 'redis-url', kind: 'string' },
+  { key: 'redisPrefix', env: 'PARLEY_REDIS_PREFIX', flag: 'redis-prefix', kind: 'string' },
+  { key: 'nodeId', env: 'PARLEY_NODE_ID', flag: 'node-id', kind: 'string' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */
@@ -330,7 +345,24 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     }
   }
   checkIceServers(options);
+  checkBus(options);
   return options;
+}
+
+/** Refuses a Redis URL or node id the bus could not use, before anything connects. */
+function checkBus(options: RelayOptions): void {
+  if (options.redisUrl !== null) {
+    let protocol = '';
+    try {
+      protocol = new URL(options.redisUrl).protocol;
+    } catch {
+      // Reported below, without echoing a URL that may hold a password.
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') throw new OptionsError('--redis-url takes a redis:// or rediss:// URL');
+  }
+  if (options.nodeId !== null && !/^[\w.:-]{1,100}$/.test(options.nodeId)) {
+    throw new OptionsError(`--node-id takes letters, digits, '.', ':', '_' and '-' (at most 100), got ${JSON.stringify(options.nodeId)}`);
+  }
 }
 
 /** Refuses ICE settings a browser would reject, before any call is made with them. */

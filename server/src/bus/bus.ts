@@ -1,9 +1,14 @@
 /**
- * The Bus: how relay nodes tell each other what to deliver. The broker publishes an envelope
- * naming topics; every node (this one included) receives it and hands the frame to its own
- * connections subscribed to any of those topics. The in-process `MemoryBus` is the default; a
- * Redis bus plugs in behind the same interface for scale-out. The bus only signals: storage is
- * the source of truth, so a lost envelope is repaired by the client's seq catch-up.
+ * The Bus: how relay nodes tell each other what to deliver and what changed. The broker
+ * publishes an envelope naming topics; every node (this one included) receives it and hands the
+ * frame to its own connections subscribed to any of those topics. Beside the frames, nodes
+ * exchange control messages (broadcast or to one node), ask each other questions
+ * (request/reply), and know who is alive (heartbeats, `onNodeDown`).
+ *
+ * The in-process `MemoryBus` is the default; `RedisBus` plugs in behind the same interface for
+ * scale-out (`openBus`). The bus only signals: storage is the source of truth, so a lost
+ * envelope is repaired by the client's seq catch-up, and after the bus reconnects
+ * (`onReconnect`) each node catches its subscribed conversations up from the store.
  */
 import type { ServerFrame } from '@parley/protocol';
 
@@ -22,17 +27,125 @@ export interface Envelope {
   frame: ServerFrame;
   /** A connection id that must not receive it (the sender of a typing frame, say). */
   except?: string;
+  /**
+   * The frame's JSON text, when the bus already holds it (every envelope it delivers has it):
+   * a node can send this string to its connections instead of serialising `frame` again. On an
+   * envelope from another node `frame` is parsed from it only when read.
+   */
+  frameJson?: string;
 }
 
 /** Receives every envelope published on the bus, by any node. */
 export type BusHandler = (envelope: Envelope) => void;
 
-/** The publish/subscribe channel between relay nodes. */
+/** A value that survives a JSON round trip unchanged: what control messages may carry. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * A message between relay nodes that is not a frame for connections: a presence delta, a cache
+ * invalidation, a hand-off. `kind` says which; handlers are registered per kind.
+ */
+export interface ControlMessage<B extends Json = Json> {
+  kind: string;
+  /** The node id of the sender. */
+  from: string;
+  body: B;
+}
+
+/**
+ * Handles control messages of one kind. The bus does not validate bodies (the nodes of a
+ * cluster run the same code), so `B` is what the sender promised.
+ */
+export type ControlHandler<B extends Json = Json> = (message: ControlMessage<B>) => void;
+
+/** Answers requests of one kind on this node; a throw becomes an error reply. */
+export type Responder<B extends Json = Json, R extends Json = Json> = (body: B, from: string) => R | Promise<R>;
+
+/** Where a request goes and how long to wait for the replies. */
+export interface RequestOptions {
+  /** One node id; absent: every live node, this one included. */
+  to?: string;
+  /** How long to collect replies, in milliseconds. Default `DEFAULT_REQUEST_TIMEOUT_MS`. */
+  timeoutMs?: number;
+}
+
+/** One node's answer to a request. */
+export type Reply<R extends Json = Json> = { from: string; ok: true; body: R } | { from: string; ok: false; error: string };
+
+/** What came back from a request. */
+export interface RequestResult<R extends Json = Json> {
+  /** The answers, in the order they arrived. */
+  replies: Reply<R>[];
+  /** Nodes asked that did not answer in time, went down meanwhile, or could not be reached. */
+  missing: string[];
+}
+
+/** Counters for the relay's metrics and logs. */
+export interface BusStats {
+  /** Envelopes and control messages not sent because the bus was down (or the send failed). */
+  dropped: number;
+  /** Times the bus regained its connection after losing it. */
+  reconnects: number;
+}
+
+/** How long a request waits for replies when the caller does not say. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
+/** How often a node announces that it is alive. */
+export const DEFAULT_HEARTBEAT_MS = 1_000;
+/** A node not heard from for this long is down. */
+export const DEFAULT_DEAD_AFTER_MS = 5_000;
+
+/** The channel between relay nodes. */
 export interface Bus {
-  /** Sends an envelope to every node, this one included. */
+  /** This node's id, unique in the cluster. */
+  readonly nodeId: string;
+
+  /**
+   * Sends an envelope to every node, this one included (synchronously, before it returns), in
+   * publish order. Never throws: while the bus is down the envelope reaches this node only and
+   * the others miss it (counted in `stats().dropped`).
+   */
   publish(envelope: Envelope): void;
   /** Calls `handler` for every envelope; returns the unsubscribe function. */
   subscribe(handler: BusHandler): () => void;
-  /** Stops delivering; no call may follow. */
+
+  /**
+   * Sends a control message to one node (`to`), or to every node, this one included, when `to`
+   * is absent. Ordered with the envelopes of this node. Never throws; dropped while down.
+   */
+  send(kind: string, body: Json, to?: string): void;
+  /** Calls `handler` for control messages of `kind`; returns the function that removes it. */
+  onControl<B extends Json = Json>(kind: string, handler: ControlHandler<B>): () => void;
+
+  /**
+   * Asks one node (`to`) or every live node, this one included, and resolves with their
+   * replies once every node asked has answered, or gone down, or the timeout passed. Never
+   * rejects: who did not answer is in `missing`.
+   */
+  request<R extends Json = Json>(kind: string, body: Json, options?: RequestOptions): Promise<RequestResult<R>>;
+  /** Answers requests of `kind` on this node (one responder per kind); returns the function that removes it. */
+  respond<B extends Json = Json, R extends Json = Json>(kind: string, responder: Responder<B, R>): () => void;
+
+  /** The live nodes (this one included), sorted. */
+  nodes(): string[];
+  /** Calls `handler` with the id of a node that appeared (or restarted); returns the remover. */
+  onNodeUp(handler: (nodeId: string) => void): () => void;
+  /**
+   * Calls `handler` with the id of a node that said goodbye or stopped heartbeating: end what it
+   * owned. Returns the remover.
+   */
+  onNodeDown(handler: (nodeId: string) => void): () => void;
+
+  /** True while this node can reach the other nodes. */
+  isUp(): boolean;
+  /**
+   * Calls `handler` each time the bus regained its connection after losing it. What was
+   * published meanwhile is not resent: catch up from the store. Returns the remover.
+   */
+  onReconnect(handler: () => void | Promise<void>): () => void;
+  /** Counters since the bus opened. */
+  stats(): BusStats;
+
+  /** Says goodbye to the other nodes and stops delivering; no call may follow. */
   close(): Promise<void>;
 }

@@ -1,35 +1,134 @@
 /**
- * The in-process Bus of a single relay node: publishing calls every subscriber synchronously,
- * so a frame reaches local connections in the order it was published.
+ * The in-process Bus. `new MemoryBus()` is the single relay node's bus: publishing calls every
+ * subscriber synchronously, so a frame reaches local connections in the order it was published.
+ *
+ * A `MemoryBusHub` joins several MemoryBus nodes in one process, so tests run two and three
+ * brokers on one bus with the semantics of Redis: messages between nodes travel as text (the
+ * same encoding as Redis) and arrive asynchronously, in send order per sender; membership,
+ * control and request/reply are the same code (`ClusterBus`); and `hub.down()` / `hub.up()`
+ * play the broker losing and regaining its Redis.
  */
-import type { Bus, BusHandler, Envelope } from './bus.js';
+import type { BusTransport, TransportSink } from './bus-transport.js';
+import { ClusterBus, type ClusterBusOptions } from './cluster-bus.js';
 
-/** A Bus inside one process. */
-export class MemoryBus implements Bus {
-  private readonly handlers = new Set<BusHandler>();
-  private closed = false;
+/** MemoryBus settings: those of every bus, and the hub to join. */
+export interface MemoryBusOptions extends ClusterBusOptions {
+  /** The hub shared with other nodes; default a hub of its own (a single node). */
+  hub?: MemoryBusHub;
+}
 
-  /** Delivers the envelope to every subscriber; a failing subscriber does not stop the others. */
-  publish(envelope: Envelope): void {
-    if (this.closed) return;
-    for (const handler of this.handlers) {
-      try {
-        handler(envelope);
-      } catch {
-        // A subscriber's failure is its own; the other subscribers still get the envelope.
-      }
+/** A MemoryBus node: a ClusterBus on an in-process hub. */
+export class MemoryBus extends ClusterBus {
+  constructor(options: MemoryBusOptions = {}) {
+    const { hub = new MemoryBusHub(), ...rest } = options;
+    super(hub.transport(), rest);
+  }
+}
+
+/** One node's link to the hub. */
+class HubLink implements BusTransport {
+  nodeId = '';
+  sink: TransportSink | null = null;
+  cut = false;
+
+  constructor(private readonly hub: MemoryBusHub) {}
+
+  start(nodeId: string, sink: TransportSink): void {
+    this.nodeId = nodeId;
+    this.sink = sink;
+    this.hub.attach(this);
+  }
+
+  alone(): boolean {
+    return this.hub.size() === 1;
+  }
+
+  isUp(): boolean {
+    return this.sink !== null && !this.cut;
+  }
+
+  sendEnvelope(text: string): boolean {
+    return this.isUp() && this.hub.carry(this, (sink) => sink.envelope(text));
+  }
+
+  sendControl(text: string, to?: string): boolean {
+    return this.isUp() && this.hub.carry(this, (sink) => sink.control(text), to);
+  }
+
+  async close(lastWords?: string): Promise<void> {
+    if (lastWords !== undefined) this.sendControl(lastWords);
+    this.hub.detach(this);
+    this.sink = null;
+  }
+}
+
+/** Several MemoryBus nodes in one process, connected as Redis would connect them. */
+export class MemoryBusHub {
+  private readonly links = new Set<HubLink>();
+  private reachable = true;
+
+  /** A new node on this hub, named `nodeId` (random when absent). */
+  connect(nodeId?: string, options: ClusterBusOptions = {}): MemoryBus {
+    return new MemoryBus({ ...options, ...(nodeId === undefined ? {} : { nodeId }), hub: this });
+  }
+
+  /** Cuts every node off, as a Redis that went away: sends are dropped, nothing arrives. */
+  down(): void {
+    this.reachable = false;
+    for (const link of [...this.links]) this.cutLink(link);
+  }
+
+  /** Reconnects every node; each runs its `onReconnect` handlers. */
+  up(): void {
+    this.reachable = true;
+    for (const link of [...this.links]) {
+      if (!link.cut) continue;
+      link.cut = false;
+      link.sink?.up();
     }
   }
 
-  /** Adds a subscriber; returns the function that removes it. */
-  subscribe(handler: BusHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+  /** @internal A transport for a new MemoryBus. */
+  transport(): BusTransport {
+    return new HubLink(this);
   }
 
-  /** Drops every subscriber. */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.handlers.clear();
+  /** @internal */
+  attach(link: HubLink): void {
+    this.links.add(link);
+    link.cut = !this.reachable;
+    if (link.cut) link.sink?.down();
+    else link.sink?.up();
+  }
+
+  /** @internal */
+  detach(link: HubLink): void {
+    this.links.delete(link);
+  }
+
+  /** @internal The nodes on the hub. */
+  size(): number {
+    return this.links.size;
+  }
+
+  /**
+   * @internal Hands text to every other node (or to node `to`) after the current task: queued
+   * microtasks run in order, so a sender's messages arrive in the order it sent them.
+   */
+  carry(from: HubLink, hand: (sink: TransportSink) => void, to?: string): boolean {
+    for (const link of this.links) {
+      if (link === from || (to !== undefined && link.nodeId !== to)) continue;
+      queueMicrotask(() => {
+        // Cut off or gone since: like a subscriber that dropped, it misses the message.
+        if (link.sink !== null && !link.cut) hand(link.sink);
+      });
+    }
+    return true;
+  }
+
+  private cutLink(link: HubLink): void {
+    if (link.cut) return;
+    link.cut = true;
+    link.sink?.down();
   }
 }

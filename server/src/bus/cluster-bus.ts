@@ -1,0 +1,368 @@
+/**
+ * The Bus over any transport: local delivery, heartbeats and membership, control messages,
+ * request/reply and connection state, written once for every backend. A backend (the in-process
+ * hub, Redis) only moves text (`BusTransport`).
+ *
+ * What this node publishes reaches this node's handlers synchronously, before `publish`
+ * returns, and never through the transport: local delivery does not wait for a round trip and
+ * goes on while the transport is down (the other nodes miss those messages and catch up from
+ * the store). What comes back from the transport with this instance's mark is ignored.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '../log.js';
+import {
+  DEFAULT_DEAD_AFTER_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type Bus,
+  type BusHandler,
+  type BusStats,
+  type ControlHandler,
+  type ControlMessage,
+  type Envelope,
+  type Json,
+  type RequestOptions,
+  type RequestResult,
+  type Responder,
+} from './bus.js';
+import type { BusTransport, TransportSink } from './bus-transport.js';
+import { Membership } from './membership.js';
+import { PendingRequests } from './pending-requests.js';
+import { decodeControl, decodeEnvelope, encodeControl, encodeEnvelope, type ControlWire } from './wire.js';
+
+/** Settings shared by every bus backend. */
+export interface ClusterBusOptions {
+  /** This node's id; default `<hostname>-<random>`. Must be unique in the cluster. */
+  nodeId?: string;
+  /** How often this node heartbeats, in milliseconds. Default `DEFAULT_HEARTBEAT_MS`. */
+  heartbeatMs?: number;
+  /** A node silent for this long is down, in milliseconds. Default `DEFAULT_DEAD_AFTER_MS`. */
+  deadAfterMs?: number;
+  /** Told about handler failures, reconnects and misconfiguration. */
+  log?: Logger;
+}
+
+/** A fresh node id: the host name (for logs) and a random part (unique per process). */
+export function randomNodeId(): string {
+  return `${hostname()}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The Bus, given a transport. */
+export class ClusterBus implements Bus {
+  readonly nodeId: string;
+  /** This bus object: tells this node's own messages (and a second process misusing its id) apart. */
+  private readonly inst = randomBytes(8).toString('hex');
+  private readonly heartbeatMs: number;
+  private readonly membership: Membership;
+  private readonly pending = new PendingRequests();
+  private readonly log: Logger | undefined;
+  private readonly handlers = new Set<BusHandler>();
+  private readonly controlHandlers = new Map<string, Set<ControlHandler>>();
+  private readonly responders = new Map<string, Responder>();
+  private readonly upHandlers = new Set<(nodeId: string) => void>();
+  private readonly downHandlers = new Set<(nodeId: string) => void>();
+  private readonly reconnectHandlers = new Set<() => void | Promise<void>>();
+  private readonly counters: BusStats = { dropped: 0, reconnects: 0 };
+  private readonly ticker: NodeJS.Timeout;
+  /** Other instances seen heartbeating under this node's id (logged once each). */
+  private readonly twins = new Set<string>();
+  private nextRequest = 0;
+  private everUp = false;
+  private closed = false;
+
+  constructor(
+    private readonly transport: BusTransport,
+    options: ClusterBusOptions = {},
+  ) {
+    this.nodeId = options.nodeId ?? randomNodeId();
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.membership = new Membership(this.nodeId, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
+    this.log = options.log;
+    this.ticker = setInterval(() => this.tick(), this.heartbeatMs);
+    // Heartbeats must never keep a process alive on their own.
+    this.ticker.unref();
+    const sink: TransportSink = {
+      envelope: (text) => this.transportOnEnvelope(text),
+      control: (text) => this.transportOnControl(text),
+      up: () => this.transportOnUp(),
+      down: () => this.log?.error('bus connection lost', { nodeId: this.nodeId }),
+      dropped: () => void this.counters.dropped++,
+    };
+    transport.start(this.nodeId, sink);
+  }
+
+  // --- frames --------------------------------------------------------------------------------
+
+  /** Delivers here at once, then sends to the other nodes (dropped and counted while down). */
+  publish(envelope: Envelope): void {
+    if (this.closed) return;
+    // A single node serialises nothing here: its connections' registry does, only for frames someone receives.
+    if (this.transport.alone()) return this.deliver(envelope);
+    const frameJson = envelope.frameJson ?? JSON.stringify(envelope.frame);
+    const local: Envelope = envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope;
+    this.deliver(local);
+    if (!this.transport.sendEnvelope(encodeEnvelope(this.inst, envelope, frameJson))) this.counters.dropped++;
+  }
+
+  /** Adds an envelope handler; returns the function that removes it. */
+  subscribe(handler: BusHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  // --- control -------------------------------------------------------------------------------
+
+  /** Sends a control message to `to`, or to every node (this one at once). */
+  send(kind: string, body: Json, to?: string): void {
+    if (this.closed) return;
+    if (to === this.nodeId) return this.dispatch({ kind, from: this.nodeId, body });
+    if (to === undefined) this.dispatch({ kind, from: this.nodeId, body });
+    this.emit({ op: 'msg', node: this.nodeId, inst: this.inst, kind, body }, to);
+  }
+
+  /** Adds a handler for control messages of `kind`. */
+  onControl<B extends Json = Json>(kind: string, handler: ControlHandler<B>): () => void {
+    let set = this.controlHandlers.get(kind);
+    if (set === undefined) this.controlHandlers.set(kind, (set = new Set()));
+    set.add(handler as ControlHandler);
+    return () => {
+      set.delete(handler as ControlHandler);
+      if (set.size === 0 && this.controlHandlers.get(kind) === set) this.controlHandlers.delete(kind);
+    };
+  }
+
+  // --- request/reply -------------------------------------------------------------------------
+
+  /** Asks `options.to`, or every live node; see `Bus.request`. */
+  request<R extends Json = Json>(kind: string, body: Json, options: RequestOptions = {}): Promise<RequestResult<R>> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const targets = options.to === undefined ? this.membership.live() : [options.to];
+    if (this.closed) return Promise.resolve({ replies: [], missing: targets });
+    const id = `${this.inst}:${this.nextRequest++}`;
+    const remote = targets.filter((node) => node !== this.nodeId);
+    const reachable = remote.length > 0 && this.emit({ op: 'req', node: this.nodeId, inst: this.inst, id, kind, body }, options.to);
+    const asked = targets.filter((node) => node === this.nodeId || reachable);
+    const result = this.pending.open(id, asked, reachable ? [] : remote, timeoutMs);
+    if (targets.includes(this.nodeId)) void this.answer(kind, body, this.nodeId, id);
+    return result as Promise<RequestResult<R>>;
+  }
+
+  /** Sets the responder of `kind` on this node; a second one for the same kind is a mistake. */
+  respond<B extends Json = Json, R extends Json = Json>(kind: string, responder: Responder<B, R>): () => void {
+    if (this.responders.has(kind)) throw new Error(`a responder for bus requests of kind "${kind}" is already registered`);
+    // Bodies are what the sender promised (see `ControlHandler`): the cast only widens.
+    const stored = responder as unknown as Responder;
+    this.responders.set(kind, stored);
+    return () => {
+      if (this.responders.get(kind) === stored) this.responders.delete(kind);
+    };
+  }
+
+  // --- membership and connection -------------------------------------------------------------
+
+  /** The live nodes, this one included, sorted; none once closed. */
+  nodes(): string[] {
+    return this.closed ? [] : this.membership.live();
+  }
+
+  /** Adds a handler for nodes that appear. */
+  onNodeUp(handler: (nodeId: string) => void): () => void {
+    this.upHandlers.add(handler);
+    return () => this.upHandlers.delete(handler);
+  }
+
+  /** Adds a handler for nodes that go down. */
+  onNodeDown(handler: (nodeId: string) => void): () => void {
+    this.downHandlers.add(handler);
+    return () => this.downHandlers.delete(handler);
+  }
+
+  /** Whether the transport reaches the other nodes. */
+  isUp(): boolean {
+    return !this.closed && this.transport.isUp();
+  }
+
+  /** Adds a handler run after each reconnect. */
+  onReconnect(handler: () => void | Promise<void>): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
+  }
+
+  /** Counters since the bus opened. */
+  stats(): BusStats {
+    return { ...this.counters };
+  }
+
+  /** Says goodbye, answers every waiting request with what it has, and disconnects. */
+  close(): Promise<void> {
+    return this.stop(true);
+  }
+
+  /**
+   * Disconnects without a goodbye, as if the process died: the other nodes notice when its
+   * heartbeats stop. For tests of node failure.
+   */
+  abandon(): Promise<void> {
+    return this.stop(false);
+  }
+
+  private async stop(goodbye: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.pending.finishAll();
+    this.handlers.clear();
+    this.controlHandlers.clear();
+    this.responders.clear();
+    this.upHandlers.clear();
+    this.downHandlers.clear();
+    this.reconnectHandlers.clear();
+    await this.transport.close(goodbye ? encodeControl({ op: 'bye', node: this.nodeId, inst: this.inst }) : undefined);
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  /** Heartbeats and sweeps, while connected: cut off, the others' silence says nothing. */
+  private tick(): void {
+    if (this.closed || !this.transport.isUp()) return;
+    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }));
+    for (const node of this.membership.sweep(Date.now())) {
+      this.log?.info('bus node down: no heartbeat', { nodeId: node });
+      this.nodeDown(node);
+    }
+  }
+
+  private transportOnUp(): void {
+    if (this.closed) return;
+    this.membership.forgive(Date.now());
+    // `join` asks every node to heartbeat back at once, so this one knows the cluster now.
+    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst, join: true }));
+    if (!this.everUp) {
+      this.everUp = true;
+      return;
+    }
+    this.counters.reconnects++;
+    this.log?.info('bus connection regained', { nodeId: this.nodeId });
+    for (const handler of [...this.reconnectHandlers]) {
+      try {
+        Promise.resolve(handler()).catch((error: unknown) => this.handlerFailed('reconnect', error));
+      } catch (error) {
+        this.handlerFailed('reconnect', error);
+      }
+    }
+  }
+
+  private transportOnEnvelope(text: string): void {
+    if (this.closed) return;
+    const received = decodeEnvelope(text);
+    if (received === null || received.inst === this.inst) return;
+    this.deliver(received.envelope);
+  }
+
+  private transportOnControl(text: string): void {
+    if (this.closed) return;
+    const message = decodeControl(text);
+    if (message === null || message.inst === this.inst) return;
+    switch (message.op) {
+      case 'hb':
+        return this.heard(message.node, message.inst, message.join === true);
+      case 'bye':
+        if (this.membership.left(message.node, message.inst)) {
+          this.log?.info('bus node left', { nodeId: message.node });
+          this.nodeDown(message.node);
+        }
+        return;
+      case 'msg':
+        return this.dispatch({ kind: message.kind, from: message.node, body: message.body });
+      case 'req':
+        return void this.answer(message.kind, message.body, message.node, message.id);
+      case 'res':
+        return this.pending.reply(message.id, message.node, 'error' in message ? { error: message.error } : { body: message.body });
+    }
+  }
+
+  private heard(node: string, inst: string, join: boolean): void {
+    if (node === this.nodeId) {
+      if (this.twins.has(inst)) return;
+      this.twins.add(inst);
+      this.log?.error('another bus instance uses this node id: give each relay node its own PARLEY_NODE_ID', { nodeId: node });
+      return;
+    }
+    const change = this.membership.heard(node, inst, Date.now());
+    if (change === 'restarted') {
+      // Whatever the old process owned is gone: down handlers run with it out of `nodes()`.
+      this.log?.info('bus node restarted', { nodeId: node });
+      this.membership.left(node, inst);
+      this.nodeDown(node);
+      this.membership.heard(node, inst, Date.now());
+    }
+    if (change !== 'known') this.nodeUp(node);
+    // A joining node (or one new to us) learns of this node now, not a heartbeat later.
+    if (join || change !== 'known') this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }), node);
+  }
+
+  private nodeUp(node: string): void {
+    this.log?.info('bus node up', { nodeId: node });
+    for (const handler of [...this.upHandlers]) this.guard('node up', () => handler(node));
+  }
+
+  private nodeDown(node: string): void {
+    this.pending.nodeDown(node);
+    for (const handler of [...this.downHandlers]) this.guard('node down', () => handler(node));
+  }
+
+  /** Runs this node's responder of `kind` and sends the reply to `from` (or records it, when from here). */
+  private async answer(kind: string, body: Json, from: string, id: string): Promise<void> {
+    const responder = this.responders.get(kind);
+    let reply: { body: Json } | { error: string };
+    if (responder === undefined) {
+      reply = { error: `no responder for "${kind}" on node ${this.nodeId}` };
+    } else {
+      try {
+        reply = { body: (await responder(body, from)) ?? null };
+      } catch (error) {
+        reply = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    if (from === this.nodeId) return this.pending.reply(id, this.nodeId, reply);
+    if (this.closed) return;
+    this.emit({ op: 'res', node: this.nodeId, inst: this.inst, id, ...reply }, from);
+  }
+
+  /** Hands an envelope to every local handler; one handler's failure does not stop the others. */
+  private deliver(envelope: Envelope): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(envelope);
+      } catch (error) {
+        this.handlerFailed('envelope', error);
+      }
+    }
+  }
+
+  private dispatch(message: ControlMessage): void {
+    const set = this.controlHandlers.get(message.kind);
+    if (set === undefined) return;
+    for (const handler of [...set]) this.guard(`control ${message.kind}`, () => handler(message));
+  }
+
+  /** Sends control to the other nodes; counts a drop. True when sent. */
+  private emit(message: ControlWire, to?: string): boolean {
+    const sent = this.transport.sendControl(encodeControl(message), to);
+    if (!sent) this.counters.dropped++;
+    return sent;
+  }
+
+  private guard(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.handlerFailed(what, error);
+    }
+  }
+
+  private handlerFailed(what: string, error: unknown): void {
+    this.log?.error(`bus ${what} handler failed`, { error: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * RedisBus on a real redis-server: the Bus contract, then what only a network bus does: Redis
+ * killed and restarted on the same port, a subscriber cut off by Redis, clusters sharing one
+ * Redis, and an unreachable Redis at start.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../../test/servers/redis.js';
+import type { Envelope } from './bus.js';
+import { collect, describeBusContract, frame, nodesAre, received, when } from './bus.contract.js';
+import type { ClusterBusOptions } from './cluster-bus.js';
+import { openRedisBus, RedisBusError, type RedisBus } from './redis-bus.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** A channel prefix of its own, so tests sharing the server never hear each other. */
+function freshPrefix(): string {
+  return `test-${randomBytes(4).toString('hex')}:`;
+}
+
+describeBusContract('RedisBus', async () => {
+  const prefix = freshPrefix();
+  return { node: (nodeId, options) => openRedisBus({ url: redis.url, prefix, nodeId, ...options }), close: async () => undefined };
+});
+
+/** Resolves once `check()` holds, looking again every few milliseconds (connection state has no event of its own). */
+function until(check: () => boolean, what: string): Promise<void> {
+  return when(
+    (wake) => {
+      const timer = setInterval(wake, 10);
+      return () => clearInterval(timer);
+    },
+    check,
+    what,
+  );
+}
+
+function numbers(envelopes: Envelope[]): number[] {
+  return envelopes.map((envelope) => (envelope.frame as { agentsOnline: number }).agentsOnline);
+}
+
+describe('RedisBus', () => {
+  const open: RedisBus[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((bus) => bus.close()));
+  });
+
+  async function node(nodeId: string, options: ClusterBusOptions & { prefix?: string } = {}): Promise<RedisBus> {
+    const bus = await openRedisBus({ url: redis.url, prefix: options.prefix ?? 'outage:', nodeId, heartbeatMs: 50, reconnectMaxMs: 200, ...options });
+    open.push(bus);
+    return bus;
+  }
+
+  it('survives Redis killed and restarted: publish never throws while down, isUp follows, onReconnect fires, delivery resumes', async () => {
+    const prefix = freshPrefix();
+    const a = await node('a', { prefix });
+    const b = await node('b', { prefix });
+    await nodesAre([a, b], ['a', 'b']);
+    const [atA, atB] = [collect(a), collect(b)];
+    const reconnects: string[] = [];
+    const downs: string[] = [];
+    for (const bus of [a, b]) {
+      bus.onReconnect(() => void reconnects.push(bus.nodeId));
+      bus.onNodeDown((id) => downs.push(id));
+    }
+
+    await redis.kill();
+    await until(() => !a.isUp() && !b.isUp(), 'both buses down');
+    for (let n = 1; n <= 3; n++) expect(() => a.publish({ topics: ['admins'], frame: frame(n) })).not.toThrow();
+    expect(numbers(atA)).toEqual([1, 2, 3]);
+    expect(a.stats().dropped).toBeGreaterThanOrEqual(3);
+    expect((await a.request('who', null, { to: 'b', timeoutMs: 60_000 })).missing).toEqual(['b']);
+
+    await redis.restart();
+    await until(() => reconnects.length === 2, 'both reconnect handlers');
+    expect(a.isUp()).toBe(true);
+    expect(b.isUp()).toBe(true);
+    expect(a.stats().reconnects).toBe(1);
+    a.publish({ topics: ['admins'], frame: frame(4) });
+    await received(b, atB, 1);
+    // What was published while Redis was down is not resent: the store is the truth.
+    expect(numbers(atB)).toEqual([4]);
+    expect(downs).toEqual([]);
+    expect(a.nodes()).toEqual(['a', 'b']);
+  });
+
+  it('reconnects subscribers that Redis cut off, and runs the reconnect handlers', async () => {
+    const prefix = freshPrefix();
+    const a = await node('a', { prefix });
+    const b = await node('b', { prefix });
+    await nodesAre([a, b], ['a', 'b']);
+    const atB = collect(b);
+    // Redis cuts every subscriber of the server: both nodes reconnect.
+    let reconnected = 0;
+    for (const bus of [a, b]) bus.onReconnect(() => void reconnected++);
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    await until(() => reconnected === 2, 'both reconnected');
+    a.publish({ topics: ['admins'], frame: frame(1) });
+    await received(b, atB, 1);
+    expect(numbers(atB)).toEqual([1]);
+  });
+
+  it('keeps clusters with different prefixes apart on one Redis, even with the same node ids', async () => {
+    const [first, second] = [freshPrefix(), freshPrefix()];
+    const a1 = await node('a', { prefix: first });
+    const b1 = await node('b', { prefix: first });
+    const a2 = await node('a', { prefix: second });
+    const b2 = await node('b', { prefix: second });
+    await nodesAre([a1, b1], ['a', 'b']);
+    await nodesAre([a2, b2], ['a', 'b']);
+    const [atB1, atB2] = [collect(b1), collect(b2)];
+    a1.publish({ topics: ['admins'], frame: frame(1) });
+    await received(b1, atB1, 1);
+    // Redis handles commands one at a time and pushes to each subscriber in that order: had b2
+    // heard the first cluster, frame 1 would reach it before frame 2.
+    a2.publish({ topics: ['admins'], frame: frame(2) });
+    await received(b2, atB2, 1);
+    expect(numbers(atB1)).toEqual([1]);
+    expect(numbers(atB2)).toEqual([2]);
+    expect(a1.nodes()).toEqual(['a', 'b']);
+  });
+
+  it('refuses to open when Redis cannot be reached, naming the server without its password', async () => {
+    const started = Date.now();
+    const refused = openRedisBus({ url: 'redis://:hunter2@127.0.0.1:1', connectTimeoutMs: 500 });
+    await expect(refused).rejects.toBeInstanceOf(RedisBusError);
+    await expect(refused).rejects.toThrow(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+    await refused.catch((error: Error) => expect(error.message).not.toContain('hunter2'));
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
