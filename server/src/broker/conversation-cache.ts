@@ -7,20 +7,20 @@
  * action or `POST /api/visitors`). A watched change lands before the write's promise settles,
  * so a task that awaited a write, or queued behind one, never sees an older copy.
  *
- * Scale-out: this is only sound while one relay node owns every write of the conversations it
- * caches. With several nodes writing one database, each node must also apply the changes made
- * by the others (a bus message per status, assignee or merge change carrying the new state, or
- * at least the id to drop) and re-read on doubt; a missed message would otherwise keep
- * authorizing a merged-away visitor until the entry ages out.
+ * Several nodes: each node's own writes arrive through `watch`; the other nodes' writes arrive
+ * as invalidations over the bus (`cluster/store-changes.ts`), and the entry is dropped, to be
+ * read again on its next use. A write that must not act on a stale copy (taking, reopening) is
+ * a conditional write in the store anyway (`conditional.ts`).
  */
 import type { Conversation, Storage, StorageChange } from '../storage/storage.js';
+import type { FollowsRemoteChanges, RemoteChange } from './cluster/store-changes.js';
 import { LruMap } from './lru-map.js';
 
 /** Conversations kept by default: a few MB, far more than one node has in flight. */
 export const DEFAULT_CONVERSATION_CACHE_SIZE = 10_000;
 
 /** A bounded, least-recently-used copy of conversations, kept in step with the store. */
-export class ConversationCache {
+export class ConversationCache implements FollowsRemoteChanges {
   readonly #storage: Storage;
   readonly #entries: LruMap<string, Conversation>;
   /** Bumped whenever entries are dropped, so a read that raced the drop is not kept. */
@@ -59,6 +59,14 @@ export class ConversationCache {
     this.#unwatch();
     this.#generation++;
     this.#entries.deleteWhere(() => true);
+  }
+
+  /** Another node changed something: drop what it may have made stale (a read under way is not kept). */
+  forget(change: RemoteChange): void {
+    if (change.kind === 'visitor') return;
+    this.#generation++;
+    if (change.kind === 'conversation') this.#entries.delete(change.id);
+    else this.#entries.deleteWhere((conversation) => conversation.visitorId === change.fromId);
   }
 
   private storageOnChange(change: StorageChange): void {

@@ -1,16 +1,17 @@
 /**
  * The display names of recently active visitors, so that a visitor's message (its author name)
- * and the inbox announcement after it cost no store read. Kept in step with the store the same
- * way, and with the same single-writer limit, as `conversation-cache.ts`.
+ * and the inbox announcement after it cost no store read. Kept in step with the store, and with
+ * the other nodes' writes, the same way as `conversation-cache.ts`.
  */
 import type { Storage, StorageChange } from '../storage/storage.js';
+import type { FollowsRemoteChanges, RemoteChange } from './cluster/store-changes.js';
 import { LruMap } from './lru-map.js';
 
 /** Visitors kept by default. */
 export const DEFAULT_VISITOR_NAME_CACHE_SIZE = 10_000;
 
 /** A bounded copy of visitor names (null for an anonymous visitor), kept in step with the store. */
-export class VisitorNameCache {
+export class VisitorNameCache implements FollowsRemoteChanges {
   readonly #storage: Storage;
   readonly #names: LruMap<string, string | null>;
   /** Bumped whenever names are dropped, so a read that raced the drop is not kept. */
@@ -40,6 +41,13 @@ export class VisitorNameCache {
     this.#unwatch();
     this.#generation++;
     this.#names.deleteWhere(() => true);
+  }
+
+  /** Another node changed a visitor: drop its name (a read under way is not kept). */
+  forget(change: RemoteChange): void {
+    if (change.kind === 'conversation') return;
+    this.#generation++;
+    this.#names.delete(change.kind === 'visitor' ? change.id : change.fromId);
   }
 
   private storageOnChange(change: StorageChange): void {

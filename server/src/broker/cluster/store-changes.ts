@@ -1,0 +1,52 @@
+/**
+ * Keeping each node's copies (conversations, visitor names) in step with writes made by the
+ * other nodes. Every committed change this node makes is told to the others as an invalidation
+ * (ids only: the store is the truth, so a copy that may be stale is dropped and read again, never
+ * patched from a message that could arrive out of order); a node applies only what others sent.
+ */
+import type { Bus } from '../../bus/bus.js';
+import type { Storage, StorageChange } from '../../storage/storage.js';
+
+/** The control-message kind of an invalidation. */
+export const STORE_CHANGED = 'store.changed';
+
+/** What another node changed: what a copy must forget. */
+export type RemoteChange =
+  | { kind: 'conversation'; id: string }
+  | { kind: 'visitor'; id: string }
+  | { kind: 'visitor-merged'; fromId: string; intoId: string };
+
+/** A copy that can forget what another node changed. */
+export interface FollowsRemoteChanges {
+  forget(change: RemoteChange): void;
+}
+
+/** The invalidation of a local change. */
+export function toRemoteChange(change: StorageChange): RemoteChange {
+  switch (change.kind) {
+    case 'conversation':
+      return { kind: 'conversation', id: change.conversation.id };
+    case 'visitor':
+      return { kind: 'visitor', id: change.visitor.id };
+    case 'visitor-merged':
+      return { kind: 'visitor-merged', fromId: change.fromId, intoId: change.intoId };
+  }
+}
+
+/**
+ * Tells the other nodes of every change committed through `storage`, and has `copies` forget
+ * what the others changed. Returns the function that stops. (Sent even when no other node is
+ * known yet: one that started a moment ago may not have been heard from.)
+ */
+export function shareStoreChanges(bus: Bus, storage: Storage, copies: readonly FollowsRemoteChanges[]): () => void {
+  const stops = [
+    storage.watch((change) => bus.send(STORE_CHANGED, toRemoteChange(change))),
+    bus.onControl<RemoteChange>(STORE_CHANGED, ({ from, body }) => {
+      if (from === bus.nodeId) return;
+      for (const copy of copies) copy.forget(body);
+    }),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
