@@ -145,6 +145,14 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
           expect(ids(await storage.listConversations({ before: 400, status: 'open', limit: 1 }))).toEqual(['b2']);
         });
 
+        it('lists only what changed strictly after a time with updatedAfter, alone or with before', async () => {
+          const { siteB } = await inbox();
+          expect(ids(await storage.listConversations({ updatedAfter: 400, limit: 10 }))).toEqual(['a3', 'a2', 'b1']);
+          expect(ids(await storage.listConversations({ updatedAfter: 350, before: 500, limit: 10 }))).toEqual(['b1', 'a4']);
+          expect(ids(await storage.listConversations({ updatedAfter: 200, siteIds: [siteB.id], limit: 10 }))).toEqual(['b1', 'b2']);
+          expect(await storage.listConversations({ updatedAfter: 600, limit: 10 })).toEqual([]);
+        });
+
         it('orders by the time of the newest message', async () => {
           const { va2 } = await inbox();
           await storage.appendMessage(aMessage('a4', { at: 900 }));

@@ -144,6 +144,8 @@ export interface ConversationFilter {
   assigneeId?: string | null;
   /** Only conversations updated strictly before this time (paging). */
   before?: number;
+  /** Only conversations updated strictly after this time (what changed while a node was cut off). */
+  updatedAfter?: number;
   limit: number;
 }
 
