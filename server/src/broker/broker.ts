@@ -17,7 +17,7 @@ import {
   type TrackedEvent,
   type VisitorProfile,
 } from '@parley/protocol';
-import type { Bus, Envelope, Topic } from '../bus/bus.js';
+import { DEFAULT_DEAD_AFTER_MS, type Bus, type Envelope, type Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
@@ -31,18 +31,21 @@ import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
-import { AgentPresence, agentAgentsOnline, presenceBefore } from './presence.js';
+import { AgentPresence, SitePresence, agentAgentsOnline } from './presence.js';
+import { CatchUp } from './cluster/catch-up.js';
+import { PresenceBoard, type OnlineAgent } from './cluster/presence.js';
+import { shareStoreChanges } from './cluster/store-changes.js';
 import { Registry } from './registry.js';
 import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity } from './visitor-updates.js';
 
+/** Visitors whose presence another node's loss changed that agents are told of one by one (more wait for their next update). */
+const MOST_MOVED_ANNOUNCED = 500;
+
 /** Default page views and events kept per visitor. */
 const DEFAULT_KEPT_PER_VISITOR = 200;
-
-/** No presence count to compare: a visitor's leaving changes none. */
-const NO_PRESENCE: ReadonlyMap<string, number> = new Map();
 
 /** What the broker is built from. */
 export interface BrokerDeps {
@@ -55,6 +58,8 @@ export interface BrokerDeps {
   issueVisitorToken(visitorId: string, siteId: string): string;
   /** Clock, for tests. */
   now?: () => number;
+  /** After how long without a heartbeat the bus calls a node down (`Bus` default otherwise). */
+  busDeadAfterMs?: number;
   /** What the broker does; default `CAPABILITIES` (every capability of the relay). */
   capabilities?: readonly CapabilityFactory[];
 }
@@ -78,6 +83,10 @@ export class Broker implements BrokerContext {
   private readonly visitorUpdates: VisitorUpdates;
   /** What each console was told of the agents online, to tell it of a change once. */
   private readonly agentPresence = new AgentPresence();
+  readonly sitePresence = new SitePresence();
+  readonly presence: PresenceBoard;
+  private readonly catchUp: CatchUp;
+  private readonly stopSharing: () => void;
   /** Agent connections whose sites are re-read, so a membership change reaches them. */
   readonly scopes: ScopeRefresh;
   private readonly unsubscribe: () => void;
@@ -119,6 +128,16 @@ export class Broker implements BrokerContext {
         failed: (error) => this.log.error('visitor update failed', { error }),
       },
     );
+    this.presence = new PresenceBoard(deps.bus, {
+      localState: () => this.localPresence(),
+      visitorsChanged: (visitorIds) => void this.visitorsMoved(visitorIds),
+      agentsChanged: () => {
+        this.sitePresence.update(this.registry, this.presence);
+        this.agentPresence.update(this.registry, this.presence);
+      },
+    });
+    this.stopSharing = shareStoreChanges(deps.bus, deps.storage, [this.conversations, this.visitorNames]);
+    this.catchUp = new CatchUp(this, deps.bus, deps.busDeadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
     this.capabilities = (deps.capabilities ?? CAPABILITIES).map((make) => make(this));
     this.router = new FrameRouter(this.capabilities);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
@@ -135,9 +154,8 @@ export class Broker implements BrokerContext {
     session.ready = true;
     if (session.role === 'agent') {
       this.scopes.track(session);
-      // Consoles show how many agents serving their sites are online: this one may count.
-      this.agentPresence.update(this.registry);
-      this.agentPresence.welcomed(session, agentAgentsOnline(this.registry, session));
+      // Consoles show how many agents serving their sites are online (counted in its hello).
+      this.agentPresence.welcomed(session, agentAgentsOnline(this.registry, this.presence, session));
     }
   }
 
@@ -163,15 +181,13 @@ export class Broker implements BrokerContext {
   async disconnect(session: Session): Promise<void> {
     const wasReady = session.ready;
     session.ready = false;
-    const before = session.role === 'agent' && wasReady ? presenceBefore(this.registry, session) : NO_PRESENCE;
     this.registry.leaveAll(session);
     this.scopes.untrack(session);
     this.agentPresence.forget(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
     for (const capability of this.capabilities) await capability.onLeave?.(session);
-    await sessionOnLeave(this, session, before);
-    if (session.role === 'agent') this.agentPresence.update(this.registry);
+    await sessionOnLeave(this, session);
   }
 
   /** The relay is stopping: disconnects no longer update presence or the store. */
@@ -183,6 +199,9 @@ export class Broker implements BrokerContext {
   close(): void {
     for (const capability of this.capabilities) capability.close?.();
     this.unsubscribe();
+    this.stopSharing();
+    this.catchUp.close();
+    this.presence.close();
     this.announcements.close();
     this.visitorUpdates.close();
     this.scopes.close();
@@ -240,9 +259,34 @@ export class Broker implements BrokerContext {
     return summary.visitorOnline === visitorOnline ? summary : { ...summary, visitorOnline };
   }
 
-  /** Whether a tab of the visitor is connected (to this node: presence is per node for now). */
+  /** Whether a tab of the visitor is connected, to this node or another. */
   private isOnline(visitorId: string): boolean {
-    return this.registry.count(`visitor:${visitorId}`) > 0;
+    return this.registry.count(`visitor:${visitorId}`) > 0 || this.presence.visitorElsewhere(visitorId);
+  }
+
+  /** This node's visitors and agents online, for another node that needs all of it. */
+  private localPresence(): { visitors: string[]; agents: OnlineAgent[] } {
+    const agents: OnlineAgent[] = [];
+    for (const topic of this.registry.topics()) {
+      if (!topic.startsWith('agent:')) continue;
+      const [session] = this.registry.members(topic);
+      if (session) agents.push({ id: session.subjectId, sites: session.siteIds });
+    }
+    return { visitors: [...this.registry.visitorIds()], agents };
+  }
+
+  /**
+   * Another node's visitors came or went all at once (it went down, or its state arrived after
+   * the bus came back): this node's agents are told where each stands now. Each node tells its
+   * own agents, so nobody hears it twice.
+   */
+  private async visitorsMoved(visitorIds: string[]): Promise<void> {
+    for (const visitorId of visitorIds.slice(0, MOST_MOVED_ANNOUNCED)) {
+      if (this.registry.count(`visitor:${visitorId}`) > 0) continue;
+      const visitor = await this.storage.getVisitor(visitorId);
+      if (!visitor) continue;
+      this.registry.deliver({ topics: siteTopics(visitor.siteId), frame: { type: 'visitor.updated', visitor: this.profile(visitor) } satisfies ServerFrame });
+    }
   }
 
   /** An agent by id, cached. */

@@ -8,6 +8,8 @@ import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import type { IceSettings } from './call/ice.js';
 import type { Capability } from './capability.js';
+import type { PresenceBoard } from './cluster/presence.js';
+import type { SitePresence } from './presence.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
 import type { VisitorActivity } from './visitor-updates.js';
@@ -57,6 +59,10 @@ export interface BrokerContext {
   readonly log: Logger;
   /** What the broker does, capability by capability (see `capability.ts`), for their hooks. */
   readonly capabilities: readonly Capability[];
+  /** The other relay nodes' visitors and agents online (see `cluster/presence.ts`). */
+  readonly presence: PresenceBoard;
+  /** What this node's visitors were told of the agents online, per site. */
+  readonly sitePresence: SitePresence;
   /** The current time in milliseconds. */
   now(): number;
   /** Sends a frame to every connection (on any node) subscribed to one of the topics. */
@@ -72,7 +78,7 @@ export interface BrokerContext {
   summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary>;
   /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */
   visitorName(visitorId: string): Promise<string | null | undefined>;
-  /** A visitor with its presence on this node. */
+  /** A visitor with its presence (a connection on any node). */
   profile(visitor: Visitor): VisitorProfile;
   /** An agent by id (cached: agents change rarely). */
   agent(agentId: string): Promise<Agent | null>;

@@ -15,7 +15,7 @@ import { canAccess, scopeTopics, siteScope } from './access.js';
 import type { WelcomeExtras } from './capability.js';
 import type { BrokerContext } from './context.js';
 import { releaseOutOfScope } from './out-of-scope.js';
-import { agentAgentsOnline, presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
+import { agentAgentsOnline, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
 import { replayMessages } from './replay.js';
 import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
@@ -68,15 +68,19 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   if (frame.tab !== undefined) session.tab = frame.tab;
   ctx.registry.join(session, `visitor:${visitor.id}`);
   ctx.registry.join(session, siteVisitorsTopic(visitor.siteId));
+  // The visitor's first tab on this node: the other nodes count them online.
+  if (ctx.registry.count(`visitor:${visitor.id}`) === 1) ctx.presence.visitorHere(visitor.id, true);
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
   const extras = await welcomeExtras(ctx, session);
+  const agentsOnline = siteAgentsOnline(ctx.registry, ctx.presence, visitor.siteId);
+  ctx.sitePresence.welcomed(visitor.siteId, agentsOnline);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
     role: 'visitor',
     visitor: ctx.profile(updated),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
-    agentsOnline: siteAgentsOnline(ctx.registry, visitor.siteId),
+    agentsOnline,
     ...extras,
     serverTime: now,
   } satisfies ServerFrame);
@@ -90,9 +94,10 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   // The scope is read from the store on every hello: a reconnect picks up a membership change.
   session.siteIds = siteScope(agent, await ctx.storage.listAgentSites(agent.id));
   await releaseOutOfScope(ctx, session, agent);
-  const before = presenceBefore(ctx.registry, session);
   ctx.registry.join(session, `agent:${agent.id}`);
   for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
+  // The agent's first connection on this node: every node's visitors and consoles count them.
+  if (ctx.registry.count(`agent:${agent.id}`) === 1) ctx.presence.agentHere({ id: agent.id, sites: session.siteIds }, true);
 
   const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
   const extras = await welcomeExtras(ctx, session);
@@ -103,11 +108,10 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
     agent: toAgentProfile(agent),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     // The agents serving the same sites (all of them for an admin).
-    agentsOnline: agentAgentsOnline(ctx.registry, session),
+    agentsOnline: agentAgentsOnline(ctx.registry, ctx.presence, session),
     ...extras,
     serverTime: ctx.now(),
   } satisfies ServerFrame);
-  publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
 }
 
 /** What the capabilities add to a welcome, each in turn (a hook may act, as co-browse resuming does). */
@@ -118,16 +122,17 @@ async function welcomeExtras(ctx: BrokerContext, session: Session): Promise<Welc
 }
 
 /**
- * A session ended (its topics are already left): a visitor whose last tab closed goes offline for
- * the agents; an agent whose last connection closed changes its sites' presence counts
- * (`before` holds them as they were before it left).
+ * A session ended (its topics are already left): a visitor whose last tab here closed is gone
+ * from this node, and offline for the agents unless another node has a tab of theirs; an agent
+ * whose last connection here closed is gone from this node's count on every node.
  */
-export async function sessionOnLeave(ctx: BrokerContext, session: Session, before: ReadonlyMap<string, number>): Promise<void> {
+export async function sessionOnLeave(ctx: BrokerContext, session: Session): Promise<void> {
   if (session.role === 'agent') {
-    publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
+    if (ctx.registry.count(`agent:${session.subjectId}`) === 0) ctx.presence.agentHere({ id: session.subjectId, sites: session.siteIds }, false);
     return;
   }
   if (ctx.registry.count(`visitor:${session.subjectId}`) > 0) return;
+  ctx.presence.visitorHere(session.subjectId, false);
   const visitor = await ctx.storage.getVisitor(session.subjectId);
   if (!visitor) return;
   const updated = await ctx.storage.updateVisitor(visitor.id, { lastSeenAt: ctx.now() });

@@ -1,15 +1,18 @@
 /**
  * Presence per site: a visitor is told how many agents could answer them, which are the agents
- * serving their site (its members and the admins), not every agent of the installation. Each
- * site's visitor connections share one topic, `site:<siteId>`, on which `presence` changes go.
+ * serving their site (its members and the admins), not every agent of the installation, on any
+ * relay node (`cluster/presence.ts` holds the other nodes'). Each site's visitor connections
+ * share one topic, `site:<siteId>`; each node tells its own visitors of a change.
  */
 import type { ServerFrame } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 import { agentsServing } from './access.js';
+import type { PresenceBoard } from './cluster/presence.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
 
 const SITE_PREFIX = 'site:';
+const AGENT_PREFIX = 'agent:';
 
 /** One string per site, shared by all its visitor connections (an idle tab keeps no topic string of its own). */
 const siteTopicCache = new Map<string, Topic>();
@@ -24,36 +27,50 @@ export function siteVisitorsTopic(siteId: string): Topic {
   return topic;
 }
 
-/** Distinct agents with a connection on this node serving the site. */
-export function siteAgentsOnline(registry: Registry, siteId: string): number {
-  return new Set(agentsServing(registry, siteId).map((session) => session.subjectId)).size;
+/** Distinct agents online serving the site: connected here, or to another node (`board`). */
+export function siteAgentsOnline(registry: Registry, board: PresenceBoard | null, siteId: string): number {
+  const agents = new Set(agentsServing(registry, siteId).map((session) => session.subjectId));
+  return board ? board.agentsElsewhere(siteId, agents).size : agents.size;
 }
 
-/** The online count of each site an agent connection counts for (an admin's: every site with a visitor here). */
-export function presenceBefore(registry: Registry, session: Session): Map<string, number> {
-  const sites =
-    session.siteIds ??
-    registry
-      .topics()
-      .filter((topic) => topic.startsWith(SITE_PREFIX))
-      .map((topic) => topic.slice(SITE_PREFIX.length));
-  return new Map(sites.map((siteId) => [siteId, siteAgentsOnline(registry, siteId)]));
-}
-
-/** Tells each site's visitors its new count, where it changed since `before`. */
-export function publishPresence(registry: Registry, before: ReadonlyMap<string, number>, publish: (topics: Topic[], frame: ServerFrame) => void): void {
-  for (const [siteId, was] of before) {
-    const agentsOnline = siteAgentsOnline(registry, siteId);
-    if (agentsOnline !== was) publish([siteVisitorsTopic(siteId)], { type: 'presence', agentsOnline } satisfies ServerFrame);
-  }
-}
-
-/** Distinct agents online serving any site an agent connection serves (every agent here, for an admin). */
-export function agentAgentsOnline(registry: Registry, session: Session): number {
-  if (session.siteIds === null) return registry.agentsOnline();
+/** Distinct agents online serving any site an agent connection serves (every agent, for an admin). */
+export function agentAgentsOnline(registry: Registry, board: PresenceBoard | null, session: Session): number {
   const agents = new Set<string>();
-  for (const siteId of session.siteIds) for (const other of agentsServing(registry, siteId)) agents.add(other.subjectId);
+  if (session.siteIds === null) {
+    for (const topic of registry.topics()) if (topic.startsWith(AGENT_PREFIX)) agents.add(topic.slice(AGENT_PREFIX.length));
+    board?.allAgentsElsewhere(agents);
+    return agents.size;
+  }
+  for (const siteId of session.siteIds) {
+    for (const other of agentsServing(registry, siteId)) agents.add(other.subjectId);
+    board?.agentsElsewhere(siteId, agents);
+  }
   return agents.size;
+}
+
+/**
+ * The count of agents online each site's visitors on this node were last told (in a welcome or
+ * a `presence`), so that a change on any node reaches them once, delivered by this node.
+ */
+export class SitePresence {
+  private readonly told = new Map<string, number>();
+
+  /** A visitor of the site was welcomed with this count. */
+  welcomed(siteId: string, agentsOnline: number): void {
+    this.told.set(siteId, agentsOnline);
+  }
+
+  /** Agents came or went somewhere: each site's visitors here whose count changed are told. */
+  update(registry: Registry, board: PresenceBoard | null): void {
+    for (const topic of registry.topics()) {
+      if (!topic.startsWith(SITE_PREFIX)) continue;
+      const siteId = topic.slice(SITE_PREFIX.length);
+      const agentsOnline = siteAgentsOnline(registry, board, siteId);
+      if (this.told.get(siteId) === agentsOnline) continue;
+      this.told.set(siteId, agentsOnline);
+      registry.deliver({ topics: [topic], frame: { type: 'presence', agentsOnline } satisfies ServerFrame });
+    }
+  }
 }
 
 /**
@@ -74,9 +91,9 @@ export class AgentPresence {
   }
 
   /** An agent came or went: each agent connection whose count changed is told its new one. */
-  update(registry: Registry): void {
+  update(registry: Registry, board: PresenceBoard | null): void {
     for (const [session, was] of this.told) {
-      const agentsOnline = agentAgentsOnline(registry, session);
+      const agentsOnline = agentAgentsOnline(registry, board, session);
       if (agentsOnline === was) continue;
       this.told.set(session, agentsOnline);
       session.send({ type: 'presence', agentsOnline } satisfies ServerFrame);

@@ -74,6 +74,11 @@ export class Registry {
     return [...this.byTopic.keys()];
   }
 
+  /** The visitors with a connection here. */
+  visitorIds(): IterableIterator<string> {
+    return this.byVisitor.keys();
+  }
+
   /** Number of distinct agents with at least one connection here. */
   agentsOnline(): number {
     return this.agents;
@@ -81,16 +86,17 @@ export class Registry {
 
   /**
    * Sends an envelope's frame once to every session subscribed to any of its topics. The frame
-   * is serialised once, on the first recipient, and the same string goes to all of them.
+   * is serialised once, on the first recipient, and the same string goes to all of them (an
+   * envelope from another node brings its text: it is neither parsed nor serialised again).
    */
   deliver(envelope: Envelope): void {
     const { topics, except } = envelope;
-    let text: string | undefined;
+    let text: string | undefined = envelope.frameJson;
     if (topics.length === 1) {
       const members = this.lookup(topics[0]!);
       if (members === undefined) return;
       if (!(members instanceof Set)) {
-        if (members.id !== except) members.sendText(JSON.stringify(envelope.frame));
+        if (members.id !== except) members.sendText(text ?? JSON.stringify(envelope.frame));
         return;
       }
       for (const session of members) {

@@ -1,7 +1,9 @@
 /** A broker over in-memory storage with fake connections that keep every frame, for unit tests. */
 import { DEFAULT_LIMITS, PROTOCOL_VERSION, type ErrorCode, type HelloFrame, type Limits, type ServerFrame } from '@parley/protocol';
+import type { Bus } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
+import type { Storage } from '../storage/storage.js';
 import { Broker } from './broker.js';
 import type { CallHub } from './call/hub.js';
 import type { CallsCapability, CobrowseCapability } from './capabilities.js';
@@ -18,9 +20,16 @@ export interface TestPeer {
   closes: ErrorCode[];
 }
 
+/** Connection ids, unique in the process as real ones are in a cluster (several brokers may share one bus). */
+let n = 0;
+
 /** A store with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
 export async function testStorage(): Promise<MemoryStorage> {
-  const storage = new MemoryStorage();
+  return seedStorage(new MemoryStorage());
+}
+
+/** Migrates `storage` and stores `site1` and `agent1` in it. */
+export async function seedStorage<S extends Storage>(storage: S): Promise<S> {
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
   await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
@@ -33,20 +42,19 @@ export async function testStorage(): Promise<MemoryStorage> {
  * by several brokers standing for several relay nodes).
  */
 export async function testBroker(
-  options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings>; now?: () => number; storage?: MemoryStorage } = {},
+  options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings>; now?: () => number; storage?: Storage; bus?: Bus } = {},
 ) {
   const storage = options.storage ?? (await testStorage());
   const site = (await storage.getSite('site1'))!;
   const broker = new Broker({
     storage,
-    bus: new MemoryBus(),
+    bus: options.bus ?? new MemoryBus(),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     settings: { inboxPageSize: 50, contextPageSize: 50, maxOpenConversations: 5, scopeRefreshMs: 0, ...options.settings },
     log: { info: () => undefined, error: () => undefined },
     issueVisitorToken: (visitorId) => `token-${visitorId}`,
     ...(options.now ? { now: options.now } : {}),
   });
-  let n = 0;
   /** Connects a fake client and says `hello` (with `hello`'s extra fields); `id` names the connection. */
   const connect = async (identity: PeerIdentity, hello: Partial<HelloFrame> = {}, id = `c${++n}`): Promise<TestPeer> => {
     const frames: ServerFrame[] = [];

@@ -1,6 +1,6 @@
 /** A broker over in-memory storage with fake connections, for the co-browse unit tests. */
 import type { CobrowseStatus, Limits } from '@parley/protocol';
-import type { MemoryStorage } from '../../storage/memory-storage.js';
+import type { Storage } from '../../storage/storage.js';
 import { createAnonymousVisitor } from '../identity.js';
 import { testBroker, type TestPeer } from '../test-broker.js';
 
@@ -30,6 +30,6 @@ export function lastState(peer: TestPeer) {
 }
 
 /** The system messages of a conversation, oldest first. */
-export async function systemTexts(storage: MemoryStorage, conversationId: string): Promise<string[]> {
+export async function systemTexts(storage: Storage, conversationId: string): Promise<string[]> {
   return (await storage.listMessages(conversationId, 0, 100)).filter((m) => m.author === 'system').map((m) => m.text);
 }

@@ -1,0 +1,181 @@
+/**
+ * Two and three brokers on one in-process bus hub and one database: relay nodes in one process,
+ * with the bus's real membership, control messages and outages (`hub.down()` / `hub.up()`).
+ * Each node has its own store object over one SQLite file, so a node sees another's writes only
+ * in the database, never through its own store's change feed, as with separate processes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ServerFrame } from '@parley/protocol';
+import type { Bus } from '../../bus/bus.js';
+import { MemoryBusHub } from '../../bus/memory-bus.js';
+import { SqliteStorage } from '../../storage/sqlite-storage.js';
+import type { Storage } from '../../storage/storage.js';
+import { createAnonymousVisitor } from '../identity.js';
+import { seedStorage, testBroker, type TestPeer } from '../test-broker.js';
+
+const FAST = { heartbeatMs: 40, deadAfterMs: 400 };
+
+type Node = Awaited<ReturnType<typeof testBroker>> & { bus: Bus };
+
+let open: Node[] = [];
+let stores: Storage[] = [];
+let dirs: string[] = [];
+
+afterEach(async () => {
+  for (const node of open) {
+    node.broker.close();
+    await node.bus.close();
+  }
+  for (const store of stores) await store.close();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  open = [];
+  stores = [];
+  dirs = [];
+});
+
+/**
+ * `count` brokers on one hub and one database, each knowing the others before the test goes on.
+ * `storage` is a further store object on that database, for the test's own reads and writes.
+ */
+async function cluster(count: number): Promise<{ hub: MemoryBusHub; storage: Storage; nodes: Node[] }> {
+  const hub = new MemoryBusHub();
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-cluster-'));
+  dirs.push(dataDir);
+  const store = (): SqliteStorage => {
+    const made = new SqliteStorage({ dataDir });
+    stores.push(made);
+    return made;
+  };
+  const storage = await seedStorage(store());
+  await storage.createAgent({ id: 'agent2', email: 'b@x', name: 'Bo', role: 'agent', passwordHash: 'x', createdAt: 1 });
+  await storage.addAgentSites('agent2', ['site1']);
+  const nodes: Node[] = [];
+  for (let i = 0; i < count; i++) {
+    const bus = hub.connect(`node-${String.fromCharCode(97 + i)}`, FAST);
+    const nodeStore = store();
+    await nodeStore.migrate();
+    const node = { ...(await testBroker({ storage: nodeStore, bus, settings: { announceWindowMs: 0, visitorUpdateWindowMs: 0 } })), bus };
+    nodes.push(node);
+    open.push(node);
+  }
+  await vi.waitFor(() => {
+    for (const node of nodes) expect(node.bus.nodes()).toHaveLength(count);
+  });
+  return { hub, storage, nodes };
+}
+
+function framesOf<T extends ServerFrame['type']>(peer: TestPeer, type: T): Extract<ServerFrame, { type: T }>[] {
+  return peer.frames.filter((f): f is Extract<ServerFrame, { type: T }> => f.type === type);
+}
+
+async function visitorOn(node: Node, storage: Storage, visitorId?: string): Promise<TestPeer> {
+  const id = visitorId ?? (await createAnonymousVisitor(storage, 'site1', 1)).id;
+  return node.connect({ role: 'visitor', visitorId: id, siteId: 'site1' });
+}
+
+describe('brokers on one bus (relay nodes)', () => {
+  it('carries messages both ways between a visitor on one node and an agent on another', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tab = await visitorOn(a, storage);
+    const agent = await b.connect({ role: 'agent', agentId: 'agent1' });
+
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'visitor-to-agent', text: 'hello from A' });
+    // The new conversation rings the inbox on B; opening it there follows its messages.
+    await vi.waitFor(() => expect(framesOf(agent, 'conversation.updated').at(-1)?.conversation.lastMessage?.text).toBe('hello from A'));
+    const conversationId = framesOf(agent, 'conversation.updated').at(-1)!.conversation.id;
+    await b.broker.handle(agent.session, { type: 'conversation.open', conversationId });
+    await a.broker.handle(tab.session, { type: 'chat.send', conversationId, clientId: 'visitor-again', text: 'are you there?' });
+    await vi.waitFor(() => expect(framesOf(agent, 'chat.message').map((f) => f.message.text)).toEqual(['are you there?']));
+
+    await b.broker.handle(agent.session, { type: 'chat.send', conversationId, clientId: 'agent-to-visitor', text: 'hi from B' });
+    await vi.waitFor(() => expect(framesOf(tab, 'chat.message').map((f) => f.message.text)).toEqual(['Ann joined the conversation', 'hi from B']));
+  });
+
+  it('keeps each node’s copy of a conversation in step with what another node changed', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tab = await visitorOn(a, storage);
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'before-resolve', text: 'thanks' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    const agent = await b.connect({ role: 'agent', agentId: 'agent1' });
+    await b.broker.handle(agent.session, { type: 'conversation.resolve', conversationId: conversation!.id });
+    // Node A learns of the resolve over the bus, not from its own copy.
+    await vi.waitFor(() => expect(framesOf(tab, 'chat.message').some((f) => f.message.text === 'Ann resolved the conversation')).toBe(true));
+
+    await a.broker.handle(tab.session, { type: 'chat.send', conversationId: conversation!.id, clientId: 'after-resolve', text: 'one more thing' });
+    expect((await storage.getConversation(conversation!.id))!.status).toBe('open');
+    const lines = (await storage.listMessages(conversation!.id, 0, 10)).map((m) => m.text);
+    expect(lines).toEqual(['thanks', 'Ann resolved the conversation', 'The visitor reopened the conversation', 'one more thing']);
+  });
+
+  it('counts a visitor online and agents online wherever they are connected, and tells of changes on every node', async () => {
+    const { storage, nodes } = await cluster(3);
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const tab = await visitorOn(a, storage);
+    expect(tab.frames[0]).toMatchObject({ type: 'welcome', agentsOnline: 0 });
+
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 1 }));
+    const bo = await c.connect({ role: 'agent', agentId: 'agent2' });
+    expect(bo.frames[0]).toMatchObject({ type: 'welcome', agentsOnline: 2 });
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 2 }));
+    await vi.waitFor(() => expect(framesOf(ann, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 2 }));
+
+    // The visitor's conversation, seen from node C, says the visitor (on A) is online.
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'presence-msg', text: 'anyone?' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    await c.broker.handle(bo.session, { type: 'conversation.open', conversationId: conversation!.id });
+    expect(framesOf(bo, 'conversation.detail')[0]).toMatchObject({ visitor: { online: true }, conversation: { visitorOnline: true } });
+
+    await b.broker.disconnect(ann.session);
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 1 }));
+    await a.broker.disconnect(tab.session);
+    await vi.waitFor(() =>
+      expect(framesOf(bo, 'visitor.updated').at(-1)).toMatchObject({ visitor: { id: tab.session.subjectId, online: false } }),
+    );
+  });
+
+  it('hands a node’s connections what another node published while the bus was down, once', async () => {
+    const { hub, storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tab = await visitorOn(a, storage);
+    const agent = await b.connect({ role: 'agent', agentId: 'agent1' });
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'before-outage', text: 'hello' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    await vi.waitFor(() => expect(framesOf(agent, 'conversation.updated')).not.toHaveLength(0));
+
+    hub.down();
+    await b.broker.handle(agent.session, { type: 'chat.send', conversationId: conversation!.id, clientId: 'during-outage', text: 'sent while the bus was down' });
+    expect(framesOf(agent, 'chat.ack').map((f) => f.seq)).toEqual([3]);
+    expect(framesOf(tab, 'chat.message')).toHaveLength(0);
+
+    hub.up();
+    await vi.waitFor(() => expect(framesOf(tab, 'chat.message').map((f) => f.message.seq)).toContain(3));
+    // The newest message arrives once; the visitor's client asks for the rest (seq 2) by its gap.
+    expect(framesOf(tab, 'chat.message').filter((f) => f.message.seq === 3)).toHaveLength(1);
+    expect(framesOf(tab, 'chat.message').find((f) => f.message.seq === 3)!.message.text).toBe('sent while the bus was down');
+  });
+
+  it('drops a node’s visitors and agents when it goes down, and tells the others', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tab = await visitorOn(a, storage);
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    const watcher = await a.connect({ role: 'agent', agentId: 'agent2' });
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 2 }));
+    const visitorOnB = await visitorOn(b, storage);
+
+    // Node B stops without a word (its bus goes silent, as a killed process's would).
+    b.broker.close();
+    await b.bus.close();
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 1 }));
+    await vi.waitFor(() =>
+      expect(framesOf(watcher, 'visitor.updated').some((f) => f.visitor.id === visitorOnB.session.subjectId && !f.visitor.online)).toBe(true),
+    );
+    expect(ann.closes).toEqual([]);
+  });
+});
