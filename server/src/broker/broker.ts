@@ -73,7 +73,7 @@ export class Broker implements BrokerContext {
   readonly log: Logger;
   readonly capabilities: readonly Capability[];
   private readonly router: FrameRouter;
-  private readonly bus: Bus;
+  readonly bus: Bus;
   private readonly queue = new KeyedQueue();
   private readonly agents = new Map<string, Agent>();
   private readonly conversations: ConversationCache;

@@ -25,7 +25,7 @@ import type { CobrowseContext } from './cobrowse/context.js';
 import { CobrowseHub } from './cobrowse/hub.js';
 import { cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve } from './cobrowse/lifecycle.js';
 import type { BrokerContext } from './context.js';
-import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
+import { TABS_MOVED, tabsMovedElsewhere, visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
 
 /** Messages, typing, read receipts and catch-up, for both sides. */
 export const chat: CapabilityFactory = (ctx) => ({
@@ -51,14 +51,21 @@ export const inbox: CapabilityFactory = (ctx) => ({
 });
 
 /** What the page tells about its visitor: identity, page views, tracked events. */
-export const visitorActivity: CapabilityFactory = (ctx) => ({
-  name: 'visitor',
-  routes: {
-    'visitor.identify': { from: 'visitor', handle: (session, frame) => visitorIdentify(ctx, session, frame) },
-    'visitor.page': { from: 'visitor', handle: (session, frame) => visitorPage(ctx, session, frame) },
-    'visitor.track': { from: 'visitor', handle: (session, frame) => visitorTrack(ctx, session, frame) },
-  },
-});
+export const visitorActivity: CapabilityFactory = (ctx) => {
+  const stop = ctx.bus.onControl<{ fromId: string; toId: string }>(TABS_MOVED, ({ from, body }) => {
+    if (from === ctx.bus.nodeId) return;
+    tabsMovedElsewhere(ctx, body.fromId, body.toId).catch((error: unknown) => ctx.log.error('moving tabs after a sign-in failed', { error }));
+  });
+  return {
+    name: 'visitor',
+    routes: {
+      'visitor.identify': { from: 'visitor', handle: (session, frame) => visitorIdentify(ctx, session, frame) },
+      'visitor.page': { from: 'visitor', handle: (session, frame) => visitorPage(ctx, session, frame) },
+      'visitor.track': { from: 'visitor', handle: (session, frame) => visitorTrack(ctx, session, frame) },
+    },
+    close: stop,
+  };
+};
 
 /** Co-browse sessions of this node, with their frames and lifecycle. */
 export interface CobrowseCapability extends Capability {

@@ -3,7 +3,7 @@
  * Actions are plain functions over this context, one file per concern.
  */
 import type { ConversationSummary, Limits, Message, PageView, ServerFrame, VisitorProfile } from '@parley/protocol';
-import type { Topic } from '../bus/bus.js';
+import type { Bus, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import type { IceSettings } from './call/ice.js';
@@ -57,6 +57,8 @@ export interface BrokerContext {
   readonly settings: BrokerSettings;
   readonly registry: Registry;
   readonly log: Logger;
+  /** The bus to the other relay nodes (control messages, requests; frames go through `publish`). */
+  readonly bus: Bus;
   /** What the broker does, capability by capability (see `capability.ts`), for their hooks. */
   readonly capabilities: readonly Capability[];
   /** The other relay nodes' visitors and agents online (see `cluster/presence.ts`). */

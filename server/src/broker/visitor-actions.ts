@@ -39,6 +39,36 @@ async function identified(ctx: BrokerContext, visitor: Visitor, token: string): 
   };
 }
 
+/** The control-message kind telling other nodes that a visitor's tabs move to another visitor. */
+export const TABS_MOVED = 'visitor.tabs-moved';
+
+/**
+ * Moves connections of visitor `fromId` onto `visitor`: they now act as it and get its new token
+ * (`visitor.identified`, also returned).
+ */
+async function moveTabs(ctx: BrokerContext, tabs: Session[], fromId: string, visitor: Visitor): Promise<VisitorIdentifiedFrame> {
+  for (const tab of tabs) {
+    ctx.registry.leave(tab, `visitor:${fromId}`);
+    tab.subjectId = visitor.id;
+    ctx.registry.join(tab, `visitor:${visitor.id}`);
+  }
+  // The connections that moved now act as the known user and must keep the new token.
+  const frameOut = await identified(ctx, visitor, ctx.issueVisitorToken(visitor.id, visitor.siteId));
+  for (const tab of tabs) tab.send(frameOut);
+  return frameOut;
+}
+
+/**
+ * Another node moved an anonymous visitor's tabs onto a known user: this node's tabs of that
+ * visitor follow, as they would on the node where the sign-in happened.
+ */
+export async function tabsMovedElsewhere(ctx: BrokerContext, fromId: string, toId: string): Promise<void> {
+  const tabs = ctx.registry.members(`visitor:${fromId}`);
+  if (tabs.length === 0) return;
+  const visitor = await ctx.storage.getVisitor(toId);
+  if (visitor) await moveTabs(ctx, tabs, fromId, visitor);
+}
+
 /**
  * `visitor.identify` (rules in `identity.ts`): a proven user id moves this connection onto the
  * site's canonical visitor for that user (or a new one), with a new token and the merged history;
@@ -61,17 +91,11 @@ export async function visitorIdentify(ctx: BrokerContext, session: Session, fram
     // Sessions keep no token; a fresh one for the same visitor is as good as the one it used.
     session.send(await identified(ctx, visitor, ctx.issueVisitorToken(visitor.id, site.id)));
   } else {
-    const token = ctx.issueVisitorToken(visitor.id, site.id);
     const tabs = result.tabsFollow ? ctx.registry.members(`visitor:${before}`) : [session];
-    for (const tab of tabs) {
-      ctx.registry.leave(tab, `visitor:${before}`);
-      tab.subjectId = visitor.id;
-      ctx.registry.join(tab, `visitor:${visitor.id}`);
-    }
-    // The connections that moved now act as the known user and must keep the new token.
-    const frameOut = await identified(ctx, visitor, token);
-    for (const tab of tabs) tab.send(frameOut);
+    const frameOut = await moveTabs(ctx, tabs, before, visitor);
     if (!tabs.includes(session)) session.send(frameOut);
+    // The visitor's tabs on other nodes follow there.
+    if (result.tabsFollow) ctx.bus.send(TABS_MOVED, { fromId: before, toId: visitor.id });
     // The merged conversations changed visitor: the inbox must show them under the user.
     for (const summary of frameOut.conversations) {
       const conversation = await ctx.storage.getConversation(summary.id);

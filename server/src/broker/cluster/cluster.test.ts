@@ -4,6 +4,7 @@
  * Each node has its own store object over one SQLite file, so a node sees another's writes only
  * in the database, never through its own store's change feed, as with separate processes.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,26 @@ describe('brokers on one bus (relay nodes)', () => {
     // The newest message arrives once; the visitor's client asks for the rest (seq 2) by its gap.
     expect(framesOf(tab, 'chat.message').filter((f) => f.message.seq === 3)).toHaveLength(1);
     expect(framesOf(tab, 'chat.message').find((f) => f.message.seq === 3)!.message.text).toBe('sent while the bus was down');
+  });
+
+  it('moves an anonymous visitor’s tabs on every node onto the user they proved to be', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tabA = await visitorOn(a, storage);
+    const tabB = await visitorOn(b, storage, tabA.session.subjectId);
+    // The user is known from another device: proving it folds this visitor into that one.
+    const known = await storage.createVisitor({ ...(await storage.getVisitor(tabA.session.subjectId))!, id: 'known-user', userId: 'user-42', verified: true });
+    const userHash = createHmac('sha256', 's').update('user-42').digest('hex');
+    await a.broker.handle(tabA.session, { type: 'visitor.identify', userId: 'user-42', userHash, name: 'Kim' });
+
+    const onA = framesOf(tabA, 'visitor.identified')[0]!;
+    expect(onA.visitor).toMatchObject({ id: known.id, userId: 'user-42', verified: true });
+    await vi.waitFor(() => expect(framesOf(tabB, 'visitor.identified')).toHaveLength(1));
+    expect(framesOf(tabB, 'visitor.identified')[0]!.visitor.id).toBe(onA.visitor.id);
+    expect(tabB.session.subjectId).toBe(onA.visitor.id);
+    // The tab on B now acts as the user: its message lands in the user's conversation.
+    await b.broker.handle(tabB.session, { type: 'chat.send', clientId: 'after-sign-in', text: 'signed in elsewhere' });
+    expect((await storage.listConversations({ visitorId: onA.visitor.id, limit: 5 })).map((c) => c.lastMessage?.text)).toEqual(['signed in elsewhere']);
   });
 
   it('drops a node’s visitors and agents when it goes down, and tells the others', async () => {
