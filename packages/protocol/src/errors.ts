@@ -27,6 +27,7 @@ export const ERROR_CATALOG = {
   call_busy: { close: null, message: 'A call is already under way in this conversation.' },
   call_not_found: { close: null, message: 'No such call, or it has ended.' },
   phone_invalid: { close: null, message: 'That phone number is not valid; include the country code, e.g. +44 20 7123 4567.' },
+  conflict: { close: null, message: 'The conversation changed at the same moment (on another relay node, say); nothing was written: look again and retry.' },
   internal: { close: null, message: 'The relay could not complete the action; nothing was lost, retry.' },
 } as const;
 

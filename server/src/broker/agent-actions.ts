@@ -15,6 +15,7 @@ import type { Agent, Conversation, ConversationFilter } from '../storage/storage
 import { agentServesSite, hasRole } from './access.js';
 import { conversationCallbacks } from './call/callback-actions.js';
 import { cobrowseOnResolve } from './cobrowse/lifecycle.js';
+import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import { scoped } from './scoped-filter.js';
 import type { Session } from './session.js';
@@ -86,10 +87,9 @@ export async function conversationAssign(ctx: BrokerContext, session: Session, f
     throw new ParleyError('forbidden', `${target.name} does not belong to this conversation's site.`);
   }
 
-  await ctx.serial(conversation.id, async () => {
-    const current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
+  await changeConversation(ctx, conversation.id, async (current) => {
     if (current.assigneeId === target.id) return echo(ctx, session, current);
-    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: target.id }, ctx.now());
+    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: target.id }, ctx.now(), { assigneeId: current.assigneeId });
     const text = target.id === me.id ? `${me.name} joined the conversation` : `${me.name} assigned the conversation to ${target.name}`;
     await ctx.appendSystem(updated, text);
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
@@ -102,14 +102,14 @@ export async function conversationSetStatus(ctx: BrokerContext, session: Session
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const status = frame.type === 'conversation.resolve' ? 'resolved' : 'open';
 
-  await ctx.serial(conversation.id, async () => {
-    const current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
+  await changeConversation(ctx, conversation.id, async (current) => {
     if (current.status === status) return echo(ctx, session, current);
     const now = ctx.now();
     const updated = await ctx.storage.updateConversation(
       current.id,
       status === 'resolved' ? { status, resolvedAt: now } : { status, resolvedAt: null },
       now,
+      { status: current.status },
     );
     // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
     if (status === 'resolved') await cobrowseOnResolve(ctx, updated, me.name);

@@ -13,7 +13,9 @@ import type {
 } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 import type { Conversation } from '../storage/storage.js';
+import { isStorageError } from '../storage/storage-error.js';
 import { siteTopics } from './access.js';
+import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import { newMessageId } from './message-id.js';
 import { replayMessages } from './replay.js';
@@ -32,20 +34,27 @@ function ack(session: Session, message: Message, clientId: string): void {
 }
 
 /**
- * The visitor's newest open conversation, or a new one (for a visitor's frame that names none:
- * a message, a callback request). Serialised per visitor so two tabs never start two. A visitor
- * that no longer exists (a label that proved a user's identity on another connection, and was
- * folded into that user) is answered `unauthorized`: the connection must get a token again.
+ * The visitor's open conversation, or a new one (for a visitor's frame that names none: a
+ * message, a callback request). The store holds one open conversation per visitor, so two tabs
+ * (on any relay nodes) starting one at the same moment get the same one: the loser of the race
+ * finds the winner's. A visitor that no longer exists (a label that proved a user's identity on
+ * another connection, and was folded into that user) is answered `unauthorized`: the connection
+ * must get a token again.
  */
-export function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
+export async function conversationForVisitor(ctx: BrokerContext, session: Session): Promise<Conversation> {
   const visitorId = session.subjectId;
-  return ctx.serial(`visitor:${visitorId}`, async () => {
+  for (let tries = 1; ; tries++) {
     const [open] = await ctx.storage.listConversations({ visitorId, status: 'open', limit: 1 });
     if (open) return open;
-    return whileVisitorExists(ctx, visitorId, () =>
-      ctx.storage.createConversation({ id: nanoid(), siteId: session.siteId!, visitorId, createdAt: ctx.now() }),
-    );
-  });
+    try {
+      return await whileVisitorExists(ctx, visitorId, () =>
+        ctx.storage.createConversation({ id: nanoid(), siteId: session.siteId!, visitorId, createdAt: ctx.now() }),
+      );
+    } catch (error) {
+      // Started at the same moment elsewhere (and resolved again before we looked, if it is gone).
+      if (!isStorageError(error, 'conflict') || tries >= 3) throw error;
+    }
+  }
 }
 
 /**
@@ -65,6 +74,8 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
   if (frame.conversationId === undefined && (await ackRetry(ctx, session, frame))) return;
   const targetId = frame.conversationId ?? (await conversationForVisitor(ctx, session)).id;
 
+  // The queue keeps this node's sends of one conversation in order; what must hold across nodes
+  // (reopening once, one agent taking it) is a conditional write in the store.
   await ctx.serial(targetId, async () => {
     // Read inside the queue: an earlier task may have resolved, reopened or assigned it.
     let conversation = await ctx.requireConversation(session, targetId);
@@ -79,19 +90,26 @@ export async function chatSend(ctx: BrokerContext, session: Session, frame: Chat
       if (conversation.status === 'resolved') {
         if (await ackRetry(ctx, session, frame)) return;
         // A visitor writing into a resolved conversation means it is not resolved after all.
-        conversation = await ctx.storage.updateConversation(conversation.id, { status: 'open', resolvedAt: null }, ctx.now());
-        changed = true;
-        await ctx.appendSystem(conversation, 'The visitor reopened the conversation');
+        ({ conversation, changed } = await changeConversation(ctx, conversation.id, async (current) => {
+          if (current.status !== 'resolved') return { conversation: current, changed: false };
+          const reopened = await ctx.storage.updateConversation(current.id, { status: 'open', resolvedAt: null }, ctx.now(), { status: 'resolved' });
+          await ctx.appendSystem(reopened, 'The visitor reopened the conversation');
+          return { conversation: reopened, changed: true };
+        }));
       }
     } else {
       const agent = await ctx.agent(authorId);
       authorName = agent?.name;
       if (!conversation.assigneeId) {
         if (await ackRetry(ctx, session, frame)) return;
-        // Answering a waiting conversation takes it, as in every shared inbox.
-        conversation = await ctx.storage.updateConversation(conversation.id, { assigneeId: authorId }, ctx.now());
-        changed = true;
-        await ctx.appendSystem(conversation, `${authorName ?? 'An agent'} joined the conversation`);
+        // Answering a waiting conversation takes it, as in every shared inbox; when two agents
+        // answer at once (on any nodes), the store gives it to one and the other just answers.
+        ({ conversation, changed } = await changeConversation(ctx, conversation.id, async (current) => {
+          if (current.assigneeId) return { conversation: current, changed: false };
+          const taken = await ctx.storage.updateConversation(current.id, { assigneeId: authorId }, ctx.now(), { assigneeId: null });
+          await ctx.appendSystem(taken, `${authorName ?? 'An agent'} joined the conversation`);
+          return { conversation: taken, changed: true };
+        }));
       }
     }
 

@@ -7,6 +7,7 @@
  */
 import type { Agent } from '../storage/storage.js';
 import { servesSite } from './access.js';
+import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import type { Session } from './session.js';
 
@@ -20,10 +21,9 @@ export async function releaseOutOfScope(ctx: BrokerContext, session: Session, ag
   let released = 0;
   for (const conversation of assigned) {
     if (servesSite(session, conversation.siteId)) continue;
-    await ctx.serial(conversation.id, async () => {
-      const current = await ctx.storage.getConversation(conversation.id);
-      if (!current || current.assigneeId !== agent.id || current.status !== 'open') return;
-      const updated = await ctx.storage.updateConversation(current.id, { assigneeId: null }, ctx.now());
+    await changeConversation(ctx, conversation.id, async (current) => {
+      if (current.assigneeId !== agent.id || current.status !== 'open') return;
+      const updated = await ctx.storage.updateConversation(current.id, { assigneeId: null }, ctx.now(), { assigneeId: agent.id, status: 'open' });
       await ctx.appendSystem(updated, `${agent.name} no longer serves this site; the conversation is waiting for an agent`);
       await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
       released++;

@@ -15,13 +15,25 @@ export interface TestPeer {
   closes: ErrorCode[];
 }
 
-/** A broker with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
-export async function testBroker(options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings>; now?: () => number } = {}) {
+/** A store with one site (`site1`, key `demo`) and one agent of it (`agent1`, `Ann`). */
+export async function testStorage(): Promise<MemoryStorage> {
   const storage = new MemoryStorage();
   await storage.migrate();
   const site = await storage.createSite({ id: 'site1', key: 'demo', name: 'Demo', secret: 's', allowedOrigins: [], createdAt: 1 });
   await storage.createAgent({ id: 'agent1', email: 'a@x', name: 'Ann', role: 'agent', passwordHash: 'x', createdAt: 1 });
   await storage.addAgentSites('agent1', [site.id]);
+  return storage;
+}
+
+/**
+ * A broker over `testStorage()`, or over the `storage` given (one made by `testStorage`, shared
+ * by several brokers standing for several relay nodes).
+ */
+export async function testBroker(
+  options: { limits?: Partial<Limits>; settings?: Partial<BrokerSettings>; now?: () => number; storage?: MemoryStorage } = {},
+) {
+  const storage = options.storage ?? (await testStorage());
+  const site = (await storage.getSite('site1'))!;
   const broker = new Broker({
     storage,
     bus: new MemoryBus(),

@@ -7,7 +7,16 @@
 import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { ChangeFeed } from './change-feed.js';
 import { conflict, notFound } from './storage-error.js';
-import { definedFields, emailKey, newCallback, newConversation, type NewConversation } from './records.js';
+import {
+  definedFields,
+  emailKey,
+  meetsExpectation,
+  newCallback,
+  newConversation,
+  secondOpenConversation,
+  staleConversation,
+  type NewConversation,
+} from './records.js';
 import type {
   AgentSession,
   SiteRemoval,
@@ -19,6 +28,7 @@ import type {
   NewCallback,
   Conversation,
   ConversationFilter,
+  ConversationExpectation,
   ConversationPatch,
   NewMessage,
   Site,
@@ -283,6 +293,7 @@ export class MemoryStorage implements Storage {
     if (!this.#visitors.has(intoId)) throw notFound('visitor', intoId);
     // A source already merged away is not an error: a retried merge must be harmless.
     if (!this.#visitors.has(fromId)) return;
+    this.#keepOneOpen(fromId, intoId);
     for (const conversation of this.#conversations.values()) {
       if (conversation.visitorId === fromId) conversation.visitorId = intoId;
     }
@@ -323,6 +334,7 @@ export class MemoryStorage implements Storage {
     if (this.#conversations.has(input.id)) throw conflict(`Conversation id ${input.id}`);
     if (!this.#sites.has(input.siteId)) throw notFound('site', input.siteId);
     if (!this.#visitors.has(input.visitorId)) throw notFound('visitor', input.visitorId);
+    if (this.#openConversationOf(input.visitorId)) throw secondOpenConversation(input.visitorId);
     const conversation = newConversation(input);
     this.#conversations.set(conversation.id, conversation);
     this.#messages.set(conversation.id, []);
@@ -342,9 +354,13 @@ export class MemoryStorage implements Storage {
       .map((conversation) => structuredClone(conversation));
   }
 
-  async updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation> {
+  async updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
     const conversation = this.#conversations.get(id);
     if (!conversation) throw notFound('conversation', id);
+    if (!meetsExpectation(conversation, expect)) throw staleConversation(id);
+    if (patch.status === 'open' && conversation.status !== 'open' && this.#openConversationOf(conversation.visitorId)) {
+      throw secondOpenConversation(conversation.visitorId);
+    }
     const updated: Conversation = {
       ...conversation,
       ...definedFields(patch),
@@ -353,6 +369,25 @@ export class MemoryStorage implements Storage {
     this.#conversations.set(id, updated);
     this.#conversationChanged(updated);
     return structuredClone(updated);
+  }
+
+  /** The visitor's open conversation, if any (at most one: see `createConversation`). */
+  #openConversationOf(visitorId: string): Conversation | undefined {
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.visitorId === visitorId && conversation.status === 'open') return conversation;
+    }
+    return undefined;
+  }
+
+  /** Before a merge: of two open conversations, the one updated last stays open (see `mergeVisitor`). */
+  #keepOneOpen(fromId: string, intoId: string): void {
+    const from = this.#openConversationOf(fromId);
+    const into = this.#openConversationOf(intoId);
+    if (!from || !into) return;
+    const older = from.updatedAt > into.updatedAt ? into : from;
+    const resolved: Conversation = { ...older, status: 'resolved', resolvedAt: older.updatedAt };
+    this.#conversations.set(older.id, resolved);
+    this.#conversationChanged(resolved);
   }
 
   async appendMessage(input: NewMessage): Promise<AppendResult> {

@@ -82,6 +82,7 @@ describe('migrate', () => {
       INSERT INTO callbacks (id, conversation_id, visitor_id, client_id, phone, created_at, updated_at)
         VALUES ('cb-1', 'c-1', 'v-1', 'k-3', '+821012345678', 7, 7);
       INSERT INTO agent_sessions (id, agent_id, created_at, expires_at) VALUES ('as-1', 'a-1', 1, 2);
+      INSERT INTO agent_sites (agent_id, site_id) VALUES ('a-1', 's-1');
     `);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").pluck().all() as string[]).sort();
     const columns = new Map(tables.map((table) => [table, (db.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name)]));
@@ -133,6 +134,29 @@ describe('migrate', () => {
       { agent_id: 'a-2', site_id: 's-2' },
     ]);
     expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('leaves one open conversation per visitor, the one updated last, and then refuses a second', () => {
+    const oneOpen = MIGRATIONS.find((m) => m.name === 'one open conversation per visitor')!;
+    migrate(db, MIGRATIONS.filter((m) => m.version < oneOpen.version));
+    db.exec(`
+      INSERT INTO sites (id, key, name, secret, allowed_origins, created_at) VALUES ('s-1', 'one', 'One', 'x', '[]', 1);
+      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1), ('v-2', 's-1', 1, 1);
+      INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at) VALUES
+        ('c-old', 's-1', 'v-1', 'open', 1, 10), ('c-new', 's-1', 'v-1', 'open', 2, 20), ('c-tie', 's-1', 'v-1', 'open', 3, 20),
+        ('c-done', 's-1', 'v-1', 'resolved', 1, 5), ('c-other', 's-1', 'v-2', 'open', 1, 1);
+    `);
+    migrate(db);
+    expect(db.prepare('SELECT id, status, resolved_at FROM conversations ORDER BY id').all()).toEqual([
+      { id: 'c-done', status: 'resolved', resolved_at: null },
+      { id: 'c-new', status: 'resolved', resolved_at: 20 },
+      { id: 'c-old', status: 'resolved', resolved_at: 10 },
+      { id: 'c-other', status: 'open', resolved_at: null },
+      { id: 'c-tie', status: 'open', resolved_at: null },
+    ]);
+    expect(() =>
+      db.prepare("INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-2nd', 's-1', 'v-2', 4, 4)").run(),
+    ).toThrow(/UNIQUE/);
   });
 
   it('leaves the database at the last whole version when a migration fails', () => {

@@ -211,6 +211,22 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO agent_sites (agent_id, site_id) SELECT agents.id, sites.id FROM agents CROSS JOIN sites;
     `,
   },
+  {
+    version: 7,
+    name: 'one open conversation per visitor',
+    sql: `
+      -- The rule was held by one process's lock; an index holds it for any number of relay nodes.
+      -- A visitor with several open conversations keeps the one updated last; the others are
+      -- resolved at their last activity.
+      UPDATE conversations SET status = 'resolved', resolved_at = updated_at
+       WHERE status = 'open' AND EXISTS (
+         SELECT 1 FROM conversations AS newer
+          WHERE newer.visitor_id = conversations.visitor_id AND newer.status = 'open'
+            AND (newer.updated_at > conversations.updated_at
+                 OR (newer.updated_at = conversations.updated_at AND newer.id > conversations.id)));
+      CREATE UNIQUE INDEX conversations_one_open ON conversations (visitor_id) WHERE status = 'open';
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer Parley than this one. */

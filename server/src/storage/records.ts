@@ -3,7 +3,8 @@
  * apart on defaults or key normalisation.
  */
 import type { Callback } from '@parley/protocol';
-import type { Conversation, NewCallback, Visitor } from './storage.js';
+import { StorageError } from './storage-error.js';
+import type { Conversation, ConversationExpectation, NewCallback, Visitor } from './storage.js';
 
 /** What `createConversation` receives. */
 export type NewConversation = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>;
@@ -77,4 +78,22 @@ export function newCallback(input: NewCallback): Callback {
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
   };
+}
+
+/** True when `conversation` holds every field `expect` names (see `ConversationExpectation`). */
+export function meetsExpectation(conversation: Conversation, expect: ConversationExpectation | undefined): boolean {
+  if (!expect) return true;
+  if (expect.status !== undefined && conversation.status !== expect.status) return false;
+  if (expect.assigneeId !== undefined && conversation.assigneeId !== expect.assigneeId) return false;
+  return true;
+}
+
+/** The refusal of a conditional write whose expectation no longer holds. */
+export function staleConversation(id: string): StorageError {
+  return new StorageError('conflict', `Conversation ${JSON.stringify(id)} changed before this write; read it again.`);
+}
+
+/** The refusal of a second open conversation of one visitor. */
+export function secondOpenConversation(visitorId: string): StorageError {
+  return new StorageError('conflict', `Visitor ${JSON.stringify(visitorId)} already has an open conversation.`);
 }

@@ -24,8 +24,8 @@ describe('SqliteAppendBatch', () => {
     migrate(db);
     db.exec(`
       INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'k', 'S', 'x', 1);
-      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1);
-      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-1', 1, 1);
+      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1), ('v-2', 's-1', 1, 1);
+      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-2', 1, 1);
     `);
     let statements: Statements | null = null;
     commits = [];

@@ -116,6 +116,7 @@ export function prepareStatements(db: Database) {
          @visitor_read_seq, @agent_read_seq)`,
     ),
     conversationById: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    openConversationOf: db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'"),
     patchConversation: db.prepare<
       Pick<ConversationRow, 'id' | 'status' | 'assignee_id' | 'resolved_at' | 'visitor_read_seq' | 'agent_read_seq' | 'updated_at'>,
       ConversationRow

@@ -15,7 +15,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { migrate } from './migrations.js';
-import { definedFields, emailKey, newConversation, type NewConversation } from './records.js';
+import { definedFields, emailKey, meetsExpectation, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
 import {
   agentFromRow,
   agentToRow,
@@ -49,6 +49,7 @@ import type {
   NewCallback,
   Conversation,
   ConversationFilter,
+  ConversationExpectation,
   ConversationPatch,
   NewMessage,
   Site,
@@ -265,10 +266,12 @@ export class SqliteStorage implements Storage {
   async mergeVisitor(fromId: string, intoId: string): Promise<void> {
     if (fromId === intoId) return;
     const sql = this.#afterAppends;
+    let resolvedByMerge: Conversation | null = null;
     const merged = this.#immediate(() => {
       this.#requireVisitor(intoId);
       // A source already merged away is not an error: a retried merge must be harmless.
       if (!sql.visitorById.get(fromId)) return false;
+      resolvedByMerge = this.#keepOneOpen(fromId, intoId);
       sql.moveConversations.run(intoId, fromId);
       sql.movePageViews.run(intoId, fromId);
       sql.moveEvents.run(intoId, fromId);
@@ -276,6 +279,7 @@ export class SqliteStorage implements Storage {
       sql.deleteVisitor.run(fromId);
       return true;
     });
+    if (resolvedByMerge) this.#conversationChanged(resolvedByMerge);
     if (merged) this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
   }
 
@@ -322,25 +326,49 @@ export class SqliteStorage implements Storage {
     return statement.all(params).map(conversationFromRow);
   }
 
-  async updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation> {
+  async updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
     this.#appends.flush();
     const updated = this.#immediate(() => {
       const conversation = this.#requireConversation(id);
-      const merged = { ...conversation, ...definedFields(patch) };
-      const row = this.#sql.patchConversation.get({
-        id,
+      // Checked inside the immediate transaction: no other process can write in between.
+      if (!meetsExpectation(conversation, expect)) throw staleConversation(id);
+      if (patch.status === 'open' && conversation.status !== 'open' && this.#sql.openConversationOf.get(conversation.visitorId)) {
+        throw secondOpenConversation(conversation.visitorId);
+      }
+      return this.#patch(conversation, patch, at);
+    });
+    this.#conversationChanged(updated);
+    return updated;
+  }
+
+  /** Writes `patch` over `conversation` (inside a transaction the caller holds). */
+  #patch(conversation: Conversation, patch: ConversationPatch, at: number): Conversation {
+    const merged = { ...conversation, ...definedFields(patch) };
+    const row = guarded('conversation', () =>
+      this.#sql.patchConversation.get({
+        id: conversation.id,
         status: merged.status,
         assignee_id: merged.assigneeId,
         resolved_at: merged.resolvedAt,
         visitor_read_seq: merged.visitorReadSeq,
         agent_read_seq: merged.agentReadSeq,
         updated_at: at,
-      });
-      if (!row) throw notFound('conversation', id);
-      return conversationFromRow(row);
-    });
-    this.#conversationChanged(updated);
-    return updated;
+      }),
+    );
+    if (!row) throw notFound('conversation', conversation.id);
+    return conversationFromRow(row);
+  }
+
+  /**
+   * Before a merge (inside its transaction): of the two visitors' open conversations, the one
+   * updated last stays open, the other is resolved at its last activity. Returns the resolved one.
+   */
+  #keepOneOpen(fromId: string, intoId: string): Conversation | null {
+    const from = this.#sql.openConversationOf.get(fromId);
+    const into = this.#sql.openConversationOf.get(intoId);
+    if (!from || !into) return null;
+    const older = conversationFromRow(from.updated_at > into.updated_at ? into : from);
+    return this.#patch(older, { status: 'resolved', resolvedAt: older.updatedAt }, older.updatedAt);
   }
 
   async appendMessage(input: NewMessage): Promise<AppendResult> {

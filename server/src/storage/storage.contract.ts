@@ -11,6 +11,7 @@ import type { Agent, Conversation, NewMessage, Site, Storage, StorageChange, Vis
 import { newVisitor } from './records.js';
 import { describeAdminContract } from './admin.contract.js';
 import { describeCallbackContract } from './callbacks.contract.js';
+import { describeConversationWriteContract } from './conversation-writes.contract.js';
 
 /** A site with unique id and key; fields may be overridden. */
 function aSite(overrides: Partial<Site> = {}): Site {
@@ -472,7 +473,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       });
 
       describe('listConversations', () => {
-        /** Two sites, three visitors, two agents and six conversations with known times. */
+        /**
+         * Two sites, five visitors, two agents and six conversations with known times. A visitor
+         * has one open conversation at most, so `va2`'s first one (a3) is resolved before a4.
+         */
         async function inbox() {
           const siteA = await storage.createSite(aSite());
           const siteB = await storage.createSite(aSite());
@@ -480,17 +484,19 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           const bo = await storage.createAgent(anAgent());
           const va1 = await storage.createVisitor(aVisitor(siteA.id));
           const va2 = await storage.createVisitor(aVisitor(siteA.id));
+          const va3 = await storage.createVisitor(aVisitor(siteA.id));
           const vb = await storage.createVisitor(aVisitor(siteB.id));
+          const vb2 = await storage.createVisitor(aVisitor(siteB.id));
           const make = async (id: string, siteId: string, visitorId: string, at: number) =>
             storage.createConversation({ id, siteId, visitorId, createdAt: at });
           await make('a1', siteA.id, va1.id, 100);
-          await make('a2', siteA.id, va1.id, 200);
+          await make('a2', siteA.id, va3.id, 200);
           await make('a3', siteA.id, va2.id, 300);
+          await storage.updateConversation('a3', { status: 'resolved', resolvedAt: 600, assigneeId: bo.id }, 600);
           await make('a4', siteA.id, va2.id, 400);
           await make('b1', siteB.id, vb.id, 250);
-          await make('b2', siteB.id, vb.id, 350);
+          await make('b2', siteB.id, vb2.id, 350);
           await storage.updateConversation('a2', { assigneeId: ana.id }, 500);
-          await storage.updateConversation('a3', { status: 'resolved', resolvedAt: 600, assigneeId: bo.id }, 600);
           await storage.updateConversation('b1', { assigneeId: ana.id }, 450);
           return { siteA, siteB, ana, bo, va1, va2, vb };
         }
@@ -512,9 +518,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
 
         it('filters by visitor', async () => {
-          const { va1, vb } = await inbox();
-          expect(ids(await storage.listConversations({ visitorId: va1.id, limit: 10 }))).toEqual(['a2', 'a1']);
-          expect(ids(await storage.listConversations({ visitorId: vb.id, limit: 10 }))).toEqual(['b1', 'b2']);
+          const { va1, va2, vb } = await inbox();
+          expect(ids(await storage.listConversations({ visitorId: va2.id, limit: 10 }))).toEqual(['a3', 'a4']);
+          expect(ids(await storage.listConversations({ visitorId: va1.id, limit: 10 }))).toEqual(['a1']);
+          expect(ids(await storage.listConversations({ visitorId: vb.id, limit: 10 }))).toEqual(['b1']);
         });
 
         it('filters by status', async () => {
@@ -538,9 +545,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
 
         it('orders by the time of the newest message', async () => {
-          const { va1 } = await inbox();
-          await storage.appendMessage(aMessage('a1', { at: 900 }));
-          expect(ids(await storage.listConversations({ visitorId: va1.id, limit: 10 }))).toEqual(['a1', 'a2']);
+          const { va2 } = await inbox();
+          await storage.appendMessage(aMessage('a4', { at: 900 }));
+          expect(ids(await storage.listConversations({ visitorId: va2.id, limit: 10 }))).toEqual(['a4', 'a3']);
         });
       });
     });
@@ -660,9 +667,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect((await storage.listMessages(conversation.id, 0, 10)).map((m) => m.seq)).toEqual([1, 2]);
       });
 
-      it('is seen by every call made after it, even before it resolves', async () => {
+      it('is seen by every call made after it resolves', async () => {
         const conversation = await aConversation();
         const appended = storage.appendMessage(aMessage(conversation.id, { text: 'first' }));
+        await appended;
         const [listed] = await storage.listMessages(conversation.id, 0, 10);
         const summary = await storage.getConversation(conversation.id);
         const inbox = await storage.listConversations({ visitorId: conversation.visitorId, limit: 1 });
@@ -796,4 +804,5 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
   });
   describeCallbackContract(name, makeStorage);
   describeAdminContract(name, makeStorage);
+  describeConversationWriteContract(name, makeStorage);
 }

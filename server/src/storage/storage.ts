@@ -105,6 +105,18 @@ export type ConversationPatch = Partial<
   Pick<Conversation, 'status' | 'assigneeId' | 'resolvedAt' | 'visitorReadSeq' | 'agentReadSeq'>
 >;
 
+/**
+ * What a conditional conversation write expects to find: every given field must hold in the
+ * stored row, or the write is refused with `conflict` and changes nothing. This is how an
+ * invariant such as "answering a waiting conversation takes it" holds across relay nodes: the
+ * check and the write are one statement in the store, not a read on one node then a write.
+ */
+export interface ConversationExpectation {
+  status?: ConversationStatus;
+  /** A given agent id, or null for "nobody has it". */
+  assigneeId?: string | null;
+}
+
 /** A message to append; the store assigns `seq`. */
 export interface NewMessage {
   id: string;
@@ -250,7 +262,8 @@ export interface Storage {
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
   /**
    * Moves everything of visitor `fromId` (conversations, callback requests, page views, events) to `intoId` and
-   * deletes `fromId`. Used when an unverified visitor proves they are a known user; the broker
+   * deletes `fromId`. When both have an open conversation, the one updated last stays open and
+   * the other is resolved (at its `updatedAt`), so a visitor still has at most one. Used when an unverified visitor proves they are a known user; the broker
    * never merges into an unverified visitor (see `broker/identity.ts`).
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
@@ -266,11 +279,19 @@ export interface Storage {
   /** Newest first. */
   listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]>;
 
+  /**
+   * Starts an open conversation. A visitor has at most one open conversation: when they already
+   * have one, this is a `conflict` (a unique index in the store, so it holds across nodes).
+   */
   createConversation(conversation: Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
   listConversations(filter: ConversationFilter): Promise<Conversation[]>;
-  /** Applies the patch and bumps `updatedAt` to `at`. */
-  updateConversation(id: string, patch: ConversationPatch, at: number): Promise<Conversation>;
+  /**
+   * Applies the patch and bumps `updatedAt` to `at` (never back). With `expect`, only when the
+   * stored conversation matches it; otherwise a `conflict` that writes and reports nothing.
+   * Reopening (status `open`) while the visitor has another open conversation is a `conflict`.
+   */
+  updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation>;
 
   /**
    * Appends a message durably and atomically: assigns the conversation's next seq, updates its
@@ -278,7 +299,7 @@ export interface Storage {
    * and `firstResponseAt` on the first agent message.
    * If a message with the same (`authorId`, `clientId`) exists, returns it with
    * `duplicate: true` and writes nothing. When this resolves the message survives the process
-   * dying.
+   * dying, and every later call on any store over the same database sees it.
    */
   appendMessage(message: NewMessage): Promise<AppendResult>;
   /** The message an author sent with this client id, if any (dedupe before choosing a conversation). */

@@ -19,6 +19,7 @@ import {
   type CallStartFrame,
   type ServerFrame,
 } from '@parley/protocol';
+import { changeConversation } from '../conditional.js';
 import type { BrokerContext } from '../context.js';
 import { agentsServing, servesSite } from '../access.js';
 import type { Session } from '../session.js';
@@ -123,10 +124,9 @@ export async function callAccept(ctx: BrokerContext, session: Session, frame: Ca
 
 /** Assigns a waiting conversation to the agent who answered its call, as taking it would. */
 async function takeIfWaiting(ctx: BrokerContext, conversationId: string, agentId: string, name: string): Promise<void> {
-  await ctx.serial(conversationId, async () => {
-    const current = await ctx.storage.getConversation(conversationId);
-    if (!current || current.assigneeId !== null) return;
-    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now());
+  await changeConversation(ctx, conversationId, async (current) => {
+    if (current.assigneeId !== null) return;
+    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now(), { assigneeId: null });
     await ctx.appendSystem(updated, `${name} joined the conversation`);
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
   });

@@ -1,5 +1,6 @@
 /** Reopening a resolved conversation when its visitor comes back to it by other means than a message. */
 import type { Conversation } from '../../storage/storage.js';
+import { changeConversation } from '../conditional.js';
 import type { BrokerContext } from '../context.js';
 
 /**
@@ -8,10 +9,9 @@ import type { BrokerContext } from '../context.js';
  * message would. Returns the conversation as it is now.
  */
 export function reopenForVisitor(ctx: BrokerContext, conversation: Conversation): Promise<Conversation> {
-  return ctx.serial(conversation.id, async () => {
-    const current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
+  return changeConversation(ctx, conversation.id, async (current) => {
     if (current.status !== 'resolved') return current;
-    const updated = await ctx.storage.updateConversation(current.id, { status: 'open', resolvedAt: null }, ctx.now());
+    const updated = await ctx.storage.updateConversation(current.id, { status: 'open', resolvedAt: null }, ctx.now(), { status: 'resolved' });
     await ctx.appendSystem(updated, 'The visitor reopened the conversation');
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
     return updated;
