@@ -3,20 +3,17 @@
  * A patch can be conditional (`expect`): it is one UPDATE whose WHERE clause holds the expected
  * fields, so the check and the write are one atomic step on any number of relay nodes.
  */
-import type { ConversationStatus, Message } from '@parley/protocol';
+import type { Message } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase } from './pg-database.js';
 import { conversationFromRow, messageFromRow, type ConversationRow, type MessageRow } from './pg-rows.js';
 import { clampLimit } from './pg-visitors.js';
-import { definedFields, newConversation, type NewConversation } from './records.js';
-import { notFound, StorageError } from './storage-error.js';
-import type { Conversation, ConversationFilter, ConversationPatch } from './storage.js';
+import { definedFields, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
+import { isStorageError, notFound } from './storage-error.js';
+import type { Conversation, ConversationExpectation, ConversationFilter, ConversationPatch } from './storage.js';
 
-/** What a conditional patch expects of the stored conversation: every given field must match. */
-export interface ConversationExpectation {
-  status?: ConversationStatus;
-  assigneeId?: string | null;
-}
+/** The partial unique index that keeps a visitor to one open conversation (`pg-schema.ts`). */
+const ONE_OPEN = 'conversations_one_open';
 
 /** The columns a patch may set, by patch field. */
 const PATCH_COLUMNS: Record<keyof ConversationPatch, string> = {
@@ -43,12 +40,16 @@ export class PgConversations {
    */
   async create(input: NewConversation): Promise<Conversation> {
     const start = newConversation(input);
-    const [row] = await this.#db.query<ConversationRow>(
-      `INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $5) RETURNING *`,
-      [start.id, start.siteId, start.visitorId, start.status, start.createdAt],
-      'site or visitor',
-    );
+    const [row] = await this.#db
+      .query<ConversationRow>(
+        `INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING *`,
+        [start.id, start.siteId, start.visitorId, start.status, start.createdAt],
+        'site or visitor',
+      )
+      .catch((error: unknown) => {
+        throw secondOpenOr(error, start.visitorId);
+      });
     return this.#changed(conversationFromRow(row!));
   }
 
@@ -90,9 +91,14 @@ export class PgConversations {
     const where = ['id = $1'];
     if (expect?.status !== undefined) where.push(`status = ${param(expect.status)}`);
     if (expect?.assigneeId !== undefined) where.push(`assignee_id IS NOT DISTINCT FROM ${param(expect.assigneeId)}::text`);
-    const [row] = await this.#db.query<ConversationRow>(`UPDATE conversations SET ${set.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params);
+    const [row] = await this.#db
+      .query<ConversationRow>(`UPDATE conversations SET ${set.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params)
+      .catch(async (error: unknown) => {
+        throw secondOpenOr(error, (await this.get(id))?.visitorId ?? id);
+      });
     if (!row) {
-      if (where.length > 1 && (await this.get(id))) throw new StorageError('conflict', `Conversation ${JSON.stringify(id)} is not as expected.`);
+      // Nothing matched: either there is no such conversation, or it is not as expected.
+      if (where.length > 1 && (await this.get(id))) throw staleConversation(id);
       throw notFound('conversation', id);
     }
     return this.#changed(conversationFromRow(row));
@@ -118,4 +124,10 @@ export class PgConversations {
     if (this.#changes.active) this.#changes.emit({ kind: 'conversation', conversation: structuredClone(conversation) });
     return conversation;
   }
+}
+
+/** `error`, or the contract's own refusal when it is the one-open-conversation index that refused. */
+function secondOpenOr(error: unknown, visitorId: string): unknown {
+  const constraint = isStorageError(error, 'conflict') ? (error.cause as { constraint?: unknown } | undefined)?.constraint : undefined;
+  return constraint === ONE_OPEN ? secondOpenConversation(visitorId) : error;
 }

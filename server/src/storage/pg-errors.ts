@@ -83,11 +83,17 @@ export function isConnectionFailure(error: unknown): boolean {
 export function translatePgError(error: unknown, missing: string, url: string): unknown {
   if (error instanceof StorageError || error instanceof DatabaseConnectionError) return error;
   const code = codeOf(error);
-  if (code === '23505') return new StorageError('conflict', `A unique key is already taken (${(error as Error).message}).`);
-  if (code === '23503') return new StorageError('not_found', `No such ${missing}.`);
+  if (code === '23505') return withCause(new StorageError('conflict', `A unique key is already taken (${(error as Error).message}).`), error);
+  if (code === '23503') return withCause(new StorageError('not_found', `No such ${missing}.`), error);
   const connection = connectionCause(error);
   if (connection) return new DatabaseConnectionError(url, connection.cause, connection.reason, { cause: error });
   return error;
+}
+
+/** `storageError` with the driver's error as its `cause` (which names the constraint). */
+function withCause(storageError: StorageError, cause: unknown): StorageError {
+  Object.defineProperty(storageError, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
+  return storageError;
 }
 
 /** A database URL fit for logs: the password replaced by `***`, or the text unchanged when it is not a URL. */

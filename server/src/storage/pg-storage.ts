@@ -19,7 +19,7 @@ import { ChangeFeed } from './change-feed.js';
 import { PgAgents } from './pg-agents.js';
 import { PgAppendBatch } from './pg-append-batch.js';
 import { PgCallbacks } from './pg-callbacks.js';
-import { PgConversations, type ConversationExpectation } from './pg-conversations.js';
+import { PgConversations } from './pg-conversations.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { DatabaseConnectionError } from './pg-errors.js';
 import { migratePostgres, postgresSchemaVersion } from './pg-migrations.js';
@@ -34,6 +34,7 @@ import type {
   CallbackFilter,
   CallbackPatch,
   Conversation,
+  ConversationExpectation,
   ConversationFilter,
   ConversationPatch,
   CreateCallbackResult,
