@@ -4,10 +4,13 @@
  * database can show: two stores (two relay nodes) appending to one conversation at once,
  * a retried client id on both, `watch` per node, batching, and a server restart.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../test/servers/postgres.js';
 import { PgStorage } from './pg-storage.js';
+import { newVisitor } from './records.js';
 import { describeStorageContract } from './storage.contract.js';
+import type { NewMessage, StorageChange } from './storage.js';
 
 let server: TestPostgres;
 /** Databases made by the current test, dropped after it. */
@@ -36,3 +39,109 @@ async function freshDatabase(): Promise<string> {
 }
 
 describeStorageContract('PgStorage', async () => new PgStorage({ url: await freshDatabase(), poolSize: 4 }));
+
+/** A site, a visitor and `n` conversations (one open per visitor: a visitor each), stored through `storage`. */
+async function conversations(storage: PgStorage, n: number): Promise<string[]> {
+  const siteId = randomUUID();
+  await storage.createSite({ id: siteId, key: siteId, name: 'Shop', secret: 's', allowedOrigins: [], createdAt: 1 });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const visitor = await storage.createVisitor(newVisitor(randomUUID(), siteId, 1));
+    ids.push((await storage.createConversation({ id: randomUUID(), siteId, visitorId: visitor.id, createdAt: 1 })).id);
+  }
+  return ids;
+}
+
+/** A new message of `conversationId`; fields may be overridden. */
+function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { id: randomUUID(), conversationId, clientId: randomUUID(), author: 'visitor', authorId: 'visitor-1', text: 'hi', at: 2_000, ...overrides };
+}
+
+/** 1..n. */
+const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('PgStorage on one database shared by two relay nodes', () => {
+  let nodeA: PgStorage;
+  let nodeB: PgStorage;
+
+  beforeEach(async () => {
+    const url = await freshDatabase();
+    nodeA = new PgStorage({ url });
+    nodeB = new PgStorage({ url });
+    // Connected before the test, so that neither node's first write waits for a new connection.
+    await Promise.all([nodeA.listSites(), nodeB.listSites()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  it('keeps each conversation seqs gapless and unique when both nodes append to the same conversations at once', async () => {
+    const ids = await conversations(nodeA, 4);
+    // On each node, five senders per conversation send 20 messages each, one after the other
+    // (as clients waiting for their acks do), so both nodes' batches keep overlapping.
+    const sender = async (node: PgStorage, name: string, conversationId: string) => {
+      const sent = [];
+      for (let i = 0; i < 20; i += 1) sent.push((await node.appendMessage(aMessage(conversationId, { authorId: name, text: `${name}-${i}` }))).message);
+      return sent;
+    };
+    const senders = [nodeA, nodeB].flatMap((node, n) =>
+      ids.flatMap((conversationId, c) => upTo(5).map((k) => sender(node, `node${n}-c${c}-s${k}`, conversationId))),
+    );
+    const sent = await Promise.all(senders);
+    for (const id of ids) {
+      const seqs = sent.flat().filter((m) => m.conversationId === id).map((m) => m.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(upTo(200));
+      expect((await nodeB.listMessages(id, 0, 500)).map((m) => m.seq)).toEqual(upTo(200));
+      expect((await nodeA.getConversation(id))?.lastSeq).toBe(200);
+    }
+    // Each sender's messages have the seqs of the order it sent them in.
+    for (const messages of sent) expect(messages.map((m) => m.seq)).toEqual([...messages.map((m) => m.seq)].sort((x, y) => x - y));
+  });
+
+  it('stores a client id sent to both nodes at once once, and answers both with the same seq', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const inputs = Array.from({ length: 100 }, (_, i) => aMessage(id!, { text: `m${i}` }));
+    const answers = await Promise.all(inputs.flatMap((input) => [nodeA.appendMessage(input), nodeB.appendMessage({ ...input, id: randomUUID() })]));
+    for (let i = 0; i < inputs.length; i += 1) {
+      const [a, b] = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+      expect(b.message).toEqual(a.message);
+    }
+    const stored = await nodeA.listMessages(id!, 0, 500);
+    expect(stored.map((m) => m.seq)).toEqual(upTo(100));
+    expect(stored.map((m) => m.clientId).sort()).toEqual(inputs.map((input) => input.clientId).sort());
+  });
+
+  it('stores a retried client id naming another conversation on the other node once, leaving no gap in either', async () => {
+    const [first, second] = await conversations(nodeA, 2);
+    const inputs = Array.from({ length: 50 }, () => aMessage(first!));
+    const answers = await Promise.all(
+      inputs.flatMap((input) => [nodeA.appendMessage(input), nodeB.appendMessage({ ...input, id: randomUUID(), conversationId: second! })]),
+    );
+    for (let i = 0; i < inputs.length; i += 1) expect(answers[2 * i + 1]!.message).toEqual(answers[2 * i]!.message);
+    const inFirst = await nodeA.listMessages(first!, 0, 500);
+    const inSecond = await nodeA.listMessages(second!, 0, 500);
+    expect(inFirst.length + inSecond.length).toBe(50);
+    expect(inFirst.map((m) => m.seq)).toEqual(upTo(inFirst.length));
+    expect(inSecond.map((m) => m.seq)).toEqual(upTo(inSecond.length));
+  });
+
+  it('reports to watch only the writes made through the same store', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const seenByA: StorageChange[] = [];
+    const seenByB: StorageChange[] = [];
+    nodeA.watch((change) => seenByA.push(change));
+    nodeB.watch((change) => seenByB.push(change));
+    await nodeB.appendMessage(aMessage(id!));
+    const assigned = await nodeB.updateConversation(id!, { assigneeId: 'agent-1' }, 3_000, { assigneeId: null });
+    expect(seenByA).toEqual([]);
+    expect(seenByB.map((change) => change.kind)).toEqual(['conversation', 'conversation']);
+    expect(seenByB[1]).toEqual({ kind: 'conversation', conversation: assigned });
+    // The refused write on A (B took it first) reports nothing on either.
+    await expect(nodeA.updateConversation(id!, { assigneeId: 'agent-2' }, 4_000, { assigneeId: null })).rejects.toMatchObject({ code: 'conflict' });
+    await nodeA.appendMessage(aMessage(id!, { author: 'agent', authorId: 'agent-1' }));
+    expect(seenByA).toMatchObject([{ kind: 'conversation', conversation: { lastSeq: 2, assigneeId: 'agent-1' } }]);
+    expect(seenByB).toHaveLength(2);
+  });
+});
