@@ -5,9 +5,12 @@
  * a retried client id on both, `watch` per node, batching, and a server restart.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../test/servers/postgres.js';
-import { PgStorage } from './pg-storage.js';
+import { DatabaseConnectionError } from './pg-errors.js';
+import { openPgStorage, PgStorage } from './pg-storage.js';
 import { newVisitor } from './records.js';
 import { describeStorageContract } from './storage.contract.js';
 import type { NewMessage, StorageChange } from './storage.js';
@@ -17,7 +20,8 @@ let server: TestPostgres;
 const made: string[] = [];
 
 beforeAll(async () => {
-  server = await startPostgres();
+  // pg_stat_statements counts the statements the server ran: how many round trips appends took.
+  server = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
   const template = new PgStorage({ url: await server.createDatabase('parley_template') });
   await template.migrate();
   await template.close();
@@ -143,5 +147,133 @@ describe('PgStorage on one database shared by two relay nodes', () => {
     await nodeA.appendMessage(aMessage(id!, { author: 'agent', authorId: 'agent-1' }));
     expect(seenByA).toMatchObject([{ kind: 'conversation', conversation: { lastSeq: 2, assigneeId: 'agent-1' } }]);
     expect(seenByB).toHaveLength(2);
+  });
+});
+
+/** Runs one statement on the server as its superuser, in `database`. */
+async function asAdmin<R extends object>(database: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/${database}` });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PgStorage appends', () => {
+  it('writes appends in flight together in one database call, each caller getting its own outcome', async () => {
+    const url = await freshDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const store = new PgStorage({ url });
+    const ids = await conversations(store, 20);
+    await asAdmin('postgres', 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await asAdmin('postgres', 'SELECT pg_stat_statements_reset()');
+
+    const inputs = upTo(400).map((i) => aMessage(ids[i % 20]!, { text: `m${i}` }));
+    const outcomes = await Promise.allSettled([
+      ...inputs.slice(0, 200).map((input) => store.appendMessage(input)),
+      store.appendMessage(aMessage('no-such-conversation')),
+      ...inputs.slice(200).map((input) => store.appendMessage(input)),
+    ]);
+
+    const calls = await asAdmin<{ calls: number | null }>(
+      'postgres',
+      `SELECT sum(s.calls)::int AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+       WHERE d.datname = $1 AND s.query LIKE '%parley_append_messages%'`,
+      [database],
+    );
+    expect(calls[0]?.calls).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(400);
+    const refused = outcomes[200];
+    expect(refused?.status === 'rejected' && refused.reason).toMatchObject({ code: 'not_found' });
+    for (const id of ids) expect((await store.listMessages(id, 0, 100)).map((m) => m.seq)).toEqual(upTo(20));
+    await store.close();
+  });
+});
+
+describe('PgStorage when PostgreSQL restarts', () => {
+  for (const [how, stop] of [
+    ['is killed', () => server.kill()],
+    ['shuts down', () => server.shutdown()],
+  ] as const) {
+    it(`rejects writes while it ${how}, never resolving them, and writes again once it is back`, async () => {
+      const store = new PgStorage({ url: await freshDatabase() });
+      const [id] = await conversations(store, 1);
+      await store.appendMessage(aMessage(id!, { text: 'before' }));
+
+      await stop();
+      const during = await store.appendMessage(aMessage(id!, { text: 'during' })).then(() => 'resolved', (error: unknown) => error);
+      expect(during).toBeInstanceOf(DatabaseConnectionError);
+      expect(String((during as Error).message)).toMatch(/^cannot use the database postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+: /);
+      await expect(store.getConversation(id!)).rejects.toBeInstanceOf(DatabaseConnectionError);
+
+      await server.restart();
+      const after = await store.appendMessage(aMessage(id!, { text: 'after' }));
+      expect(after.message.seq).toBe(2);
+      expect((await store.listMessages(id!, 0, 10)).map((m) => m.text)).toEqual(['before', 'after']);
+      await store.close();
+    });
+  }
+});
+
+describe('openPgStorage', () => {
+  /** A loopback port nothing listens on. */
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
+  /** The message `openPgStorage` rejects with (fails the test when it opens). */
+  async function refusal(url: string, create?: boolean): Promise<string> {
+    const error = await openPgStorage({ url, ...(create === undefined ? {} : { create }) }).then(
+      async (storage) => {
+        await storage.close();
+        return null;
+      },
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DatabaseConnectionError);
+    return (error as Error).message;
+  }
+
+  it('names an unreachable server in one line', async () => {
+    const port = await closedPort();
+    expect(await refusal(`postgres://parley:hunter2@127.0.0.1:${port}/parley`)).toBe(
+      `cannot use the database postgres://parley:***@127.0.0.1:${port}/parley: nothing accepts connections there (is PostgreSQL running, on that host and port?) (ECONNREFUSED)`,
+    );
+  });
+
+  it('names refused credentials and a missing database, never printing the password', async () => {
+    expect(await refusal(`postgres://nobody:hunter2@127.0.0.1:${server.port}/postgres`)).toBe(
+      `cannot use the database postgres://nobody:***@127.0.0.1:${server.port}/postgres: the server refused the user (28000)`,
+    );
+    expect(await refusal(`postgres://postgres@127.0.0.1:${server.port}/no_such_database`)).toBe(
+      `cannot use the database postgres://postgres@127.0.0.1:${server.port}/no_such_database: the database does not exist (3D000)`,
+    );
+  });
+
+  it('migrates a new database, and refuses one Parley never migrated when told not to create', async () => {
+    const url = await server.createDatabase();
+    made.push(new URL(url).pathname.slice(1));
+    expect(await refusal(url, false)).toBe(`cannot use the database ${url}: it holds no Parley installation (only parley start creates one)`);
+    const storage = await openPgStorage({ url });
+    expect(await storage.schemaVersion()).toBe(1);
+    await storage.close();
+    const again = await openPgStorage({ url, create: false });
+    expect(await again.listSites()).toEqual([]);
+    await again.close();
+  });
+
+  it('migrates once when several nodes start at once', async () => {
+    const url = await server.createDatabase();
+    made.push(new URL(url).pathname.slice(1));
+    const nodes = await Promise.all(upTo(4).map(() => openPgStorage({ url })));
+    const applied = await nodes[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(applied.map((row) => row.version)).toEqual([1]);
+    await Promise.all(nodes.map((node) => node.close()));
   });
 });

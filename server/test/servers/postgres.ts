@@ -6,8 +6,10 @@
  * handed to it and `initdb` and `postgres` are spawned with its uid, so the pid this helper holds
  * is the postmaster's own and a SIGKILL reaches it (not a `runuser` wrapper).
  *
- * Speed: by default fsync, full-page writes and synchronous commit are off, which loses nothing
- * unless the machine itself crashes. A test that needs durability asks for `durable: true`.
+ * Speed: by default fsync and full-page writes are off: a commit is written to the kernel but not
+ * forced to the disk, which loses nothing unless the machine itself crashes. Synchronous commit
+ * stays on, so a commit the server acknowledged survives the server being killed (SIGKILL) and
+ * restarted, as tests of a crashed database expect. `durable: true` keeps fsync on as well.
  * Readiness is awaited, not slept for: the server's "ready to accept connections" line, then a
  * real connection. Whatever happens to the test, the server is killed and its directory removed
  * when the process exits.
@@ -24,7 +26,7 @@ export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
 /** How to start the server. */
 export interface PostgresOptions {
-  /** Keep fsync and synchronous commit on (a test about durability). Default false. */
+  /** Keep fsync and full-page writes on (power-loss durability). Default false. */
   durable?: boolean;
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string | number>;
@@ -110,7 +112,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     listen_addresses: '127.0.0.1',
     unix_socket_directories: dataDir,
     max_connections: 200,
-    ...(options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+    ...(options.durable ? {} : { fsync: 'off', full_page_writes: 'off' }),
     ...options.settings,
   };
   let child: ChildProcess | null = null;
