@@ -24,6 +24,11 @@ export class DatabaseConnectionError extends Error {
   }
 }
 
+/** True when `error` is a `DatabaseConnectionError` (what the command line prints as one line, without a stack). */
+export function isDatabaseConnectionError(error: unknown): error is DatabaseConnectionError {
+  return error instanceof DatabaseConnectionError;
+}
+
 /** System error codes of a connection that could not be made or was lost, with their meaning. */
 const SYSTEM_CAUSES: Record<string, string> = {
   ECONNREFUSED: 'nothing accepts connections there (is PostgreSQL running, on that host and port?)',
