@@ -192,6 +192,20 @@ describe('PgStorage appends', () => {
   });
 });
 
+describe('PgStorage text', () => {
+  it('stores a U+0000 (which PostgreSQL text cannot hold) as U+FFFD instead of refusing the write, and answers with what it stored', async () => {
+    const store = new PgStorage({ url: await freshDatabase() });
+    const [id] = await conversations(store, 1);
+    const { message } = await store.appendMessage(aMessage(id!, { text: 'a\u0000b', authorName: 'K\u0000m' }));
+    expect(message).toMatchObject({ text: 'a\uFFFDb', authorName: 'K\uFFFDm' });
+    expect(await store.listMessages(id!, 0, 10)).toEqual([message]);
+    const visitor = (await store.listConversations({ limit: 1 }))[0]!.visitorId;
+    await store.addPageView(visitor, { url: 'https://shop.example/\u0000', title: 'T\u0000', at: 5 });
+    expect(await store.listPageViews(visitor, 1)).toEqual([{ url: 'https://shop.example/\uFFFD', title: 'T\uFFFD', at: 5 }]);
+    await store.close();
+  });
+});
+
 describe('PgStorage when PostgreSQL restarts', () => {
   for (const [how, stop] of [
     ['is killed', () => server.kill()],
