@@ -10,7 +10,8 @@
  * - The pool reconnects by itself: a connection broken by a server restart is thrown away (the
  *   pool's `error` event is listened to, so an idle connection dying never crashes the process),
  *   and the next call opens a new one. A call made while the server is down fails with
- *   `DatabaseConnectionError` after at most `connectTimeoutMs`; it never hangs or resolves.
+ *   `DatabaseConnectionError` after at most `connectTimeoutMs`, and one the server cannot
+ *   finish after `queryTimeoutMs`; it never hangs, and never resolves as if written.
  * - 64-bit integers (times, seqs, counts) are read as numbers: every value the store keeps is far
  *   below 2^53. Text cannot hold U+0000 in PostgreSQL, so that one character is stored as U+FFFD
  *   rather than failing the write (`pgText`).
@@ -26,6 +27,12 @@ export interface PgDatabaseOptions {
   poolSize?: number;
   /** How long opening a connection may take before the call fails, in ms. Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * How long one statement may run before it fails, in ms. The server cancels it then (nothing
+   * of it is written); should the server not answer at all (a network cut, a frozen host), the
+   * call fails on its own a few seconds later. Default 30000.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** A connection inside a transaction. */
@@ -73,6 +80,10 @@ export class PgDatabase {
       connectionString: options.url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      statement_timeout: options.queryTimeoutMs ?? 30_000,
+      query_timeout: (options.queryTimeoutMs ?? 30_000) + 5_000,
+      // A connection cut without a word is noticed by the kernel's keepalive, not never.
+      keepAlive: true,
       idleTimeoutMillis: 30_000,
       application_name: 'parley',
       types,

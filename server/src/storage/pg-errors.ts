@@ -2,14 +2,15 @@
  * How PostgreSQL errors become the store's errors. The constraints the Storage contract names
  * become StorageErrors (a taken unique key is `conflict`, a missing referenced record is
  * `not_found`), as in the SQLite store. A database that cannot be reached, that refuses the
- * credentials or that went away mid-call becomes a `DatabaseConnectionError`: one line for the
+ * credentials, that went away mid-call or could not finish a statement in time becomes a
+ * `DatabaseConnectionError`: one line for the
  * operator naming the database (never its password) and the cause, and, at run time, a refusal
  * the caller may retry; never a StorageError, which would read as a verdict on the data.
  * Anything else is a fault of the store itself and passes through unchanged.
  */
 import { StorageError } from './storage-error.js';
 
-/** The database could not be used: unreachable, refused the credentials, or the connection was lost. */
+/** The database could not be used: unreachable, refused the credentials, lost the connection, or timed out. */
 export class DatabaseConnectionError extends Error {
   /** The database URL without its password. */
   readonly url: string;
@@ -51,6 +52,7 @@ const SERVER_CAUSES: Record<string, string> = {
   '57P03': 'the server is not accepting connections yet',
   '53300': 'the server has too many connections',
   '42501': 'the user lacks a privilege the relay needs',
+  '57014': 'the statement took too long and was cancelled',
 };
 
 /** Messages of node-postgres for a connection that ended or could not be made in time. */
@@ -71,6 +73,7 @@ function connectionCause(error: unknown): { cause: string; reason: string | unde
     // Class 08: connection exceptions.
     if (code.startsWith('08')) return { cause: `the connection failed (${code})`, reason: code };
   }
+  if (error instanceof Error && error.message === 'Query read timeout') return { cause: 'the server did not answer in time', reason: undefined };
   if (error instanceof Error && LOST.test(error.message)) return { cause: 'the connection was lost', reason: undefined };
   return undefined;
 }

@@ -231,6 +231,26 @@ describe('PgStorage when PostgreSQL restarts', () => {
   }
 });
 
+describe('PgStorage when a statement cannot finish in time', () => {
+  it('rejects the write, writes nothing of it, and writes again once the database answers', async () => {
+    const url = await freshDatabase();
+    const store = new PgStorage({ url, queryTimeoutMs: 300 });
+    const [id] = await conversations(store, 1);
+    // Another session holds the messages table: the append waits past its timeout.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+    const refused = await store.appendMessage(aMessage(id!)).then(() => 'resolved', (error: unknown) => error);
+    expect(refused).toBeInstanceOf(DatabaseConnectionError);
+    expect((refused as Error).message).toContain('the statement took too long and was cancelled (57014)');
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    expect(await store.listMessages(id!, 0, 10)).toEqual([]);
+    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(1);
+    await store.close();
+  });
+});
+
 describe('openPgStorage', () => {
   /** A loopback port nothing listens on. */
   async function closedPort(): Promise<number> {
