@@ -6,7 +6,7 @@
 import type { Message } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase } from './pg-database.js';
-import { conversationFromRow, messageFromRow, type ConversationRow, type MessageRow } from './pg-rows.js';
+import { CONVERSATION_COLUMNS, conversationFromRow, MESSAGE_COLUMNS, messageFromRow, type ConversationRow, type MessageRow } from './pg-rows.js';
 import { clampLimit } from './pg-visitors.js';
 import { definedFields, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
 import { isStorageError, notFound } from './storage-error.js';
@@ -43,7 +43,7 @@ export class PgConversations {
     const [row] = await this.#db
       .query<ConversationRow>(
         `INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING ${CONVERSATION_COLUMNS}`,
         [start.id, start.siteId, start.visitorId, start.status, start.createdAt],
         'site or visitor',
       )
@@ -55,7 +55,7 @@ export class PgConversations {
 
   /** See `Storage.getConversation`. */
   async get(id: string): Promise<Conversation | null> {
-    const [row] = await this.#db.query<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id]);
+    const [row] = await this.#db.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id]);
     return row ? conversationFromRow(row) : null;
   }
 
@@ -71,7 +71,7 @@ export class PgConversations {
     else if (filter.assigneeId !== undefined) where.push(`assignee_id = ${param(filter.assigneeId)}`);
     if (filter.before !== undefined) where.push(`updated_at < ${param(filter.before)}`);
     const rows = await this.#db.query<ConversationRow>(
-      `SELECT * FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY updated_at DESC, id DESC LIMIT ${param(clampLimit(filter.limit))}`,
       params,
     );
@@ -92,7 +92,7 @@ export class PgConversations {
     if (expect?.status !== undefined) where.push(`status = ${param(expect.status)}`);
     if (expect?.assigneeId !== undefined) where.push(`assignee_id IS NOT DISTINCT FROM ${param(expect.assigneeId)}::text`);
     const [row] = await this.#db
-      .query<ConversationRow>(`UPDATE conversations SET ${set.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params)
+      .query<ConversationRow>(`UPDATE conversations SET ${set.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${CONVERSATION_COLUMNS}`, params)
       .catch(async (error: unknown) => {
         throw secondOpenOr(error, (await this.get(id))?.visitorId ?? id);
       });
@@ -106,14 +106,14 @@ export class PgConversations {
 
   /** See `Storage.findMessageByClientId`. */
   async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
-    const [row] = await this.#db.query<MessageRow>('SELECT * FROM messages WHERE author_id = $1 AND client_id = $2', [authorId, clientId]);
+    const [row] = await this.#db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = $1 AND client_id = $2`, [authorId, clientId]);
     return row ? messageFromRow(row) : null;
   }
 
   /** See `Storage.listMessages`. */
   async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     const rows = await this.#db.query<MessageRow>(
-      'SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [conversationId, afterSeq, clampLimit(limit)],
     );
     return rows.map(messageFromRow);

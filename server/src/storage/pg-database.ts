@@ -12,6 +12,9 @@
  *   and the next call opens a new one. A call made while the server is down fails with
  *   `DatabaseConnectionError` after at most `connectTimeoutMs`, and one the server cannot
  *   finish after `queryTimeoutMs`; it never hangs, and never resolves as if written.
+ * - Every statement is prepared once per connection (a named statement per distinct SQL text; the
+ *   store's texts are fixed or come in a few dozen filter shapes), so the server parses and plans
+ *   the hot reads once, not on every call.
  * - 64-bit integers (times, seqs, counts) are read as numbers: every value the store keeps is far
  *   below 2^53. Text cannot hold U+0000 in PostgreSQL, so that one character is stored as U+FFFD
  *   rather than failing the write (`pgText`).
@@ -72,6 +75,8 @@ export class PgDatabase {
   /** The URL without its password, for messages. */
   readonly url: string;
   readonly #pool: pg.Pool;
+  /** The prepared statement name of each SQL text. */
+  readonly #names = new Map<string, string>();
   #closed = false;
 
   constructor(options: PgDatabaseOptions) {
@@ -96,7 +101,7 @@ export class PgDatabase {
   async query<R extends object>(sql: string, params: readonly unknown[] = [], missing = 'record'): Promise<R[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await this.#pool.query<R>(sql, storable(params));
+        const result = await this.#pool.query<R>(this.#prepared(sql, params));
         return result.rows;
       } catch (error) {
         if (attempt < ATTEMPTS && isRetryable(error)) continue;
@@ -152,7 +157,7 @@ export class PgDatabase {
     try {
       await client.query('BEGIN');
       const tx: PgTransaction = {
-        query: async <R extends object>(sql: string, params: readonly unknown[] = []) => (await client.query<R>(sql, storable(params))).rows,
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) => (await client.query<R>(this.#prepared(sql, params))).rows,
       };
       const value = await work(tx);
       await client.query('COMMIT');
@@ -165,6 +170,17 @@ export class PgDatabase {
       // A connection that failed is destroyed, not handed to the next caller.
       client.release(broken);
     }
+  }
+
+  /** The statement to send: `sql` under its name, with storable parameters. Statements without parameters (BEGIN, LOCK ...) go as they are. */
+  #prepared(sql: string, params: readonly unknown[]): pg.QueryConfig {
+    if (params.length === 0) return { text: sql };
+    let name = this.#names.get(sql);
+    if (name === undefined) {
+      name = `parley_${this.#names.size + 1}`;
+      this.#names.set(sql, name);
+    }
+    return { name, text: sql, values: storable(params) };
   }
 
   #translate(error: unknown, missing: string): unknown {

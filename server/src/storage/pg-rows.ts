@@ -20,6 +20,17 @@ export {
   type MessageRow,
 } from './sqlite-rows.js';
 
+// Statements name their columns rather than `*`: a prepared statement whose result gains a
+// column (a migration run by a newer node during a rolling upgrade) would fail on older nodes.
+
+/** The `conversations` columns of a `ConversationRow`. */
+export const CONVERSATION_COLUMNS =
+  'id, site_id, visitor_id, status, assignee_id, created_at, updated_at, resolved_at, last_seq, last_message_text, ' +
+  'last_message_author, last_message_at, first_response_at, visitor_read_seq, agent_read_seq';
+
+/** The `messages` columns of a `MessageRow`. */
+export const MESSAGE_COLUMNS = 'id, conversation_id, seq, client_id, author, author_id, author_name, text, at';
+
 /** A `sites` row as read. */
 export interface PgSiteRow {
   id: string;

@@ -231,6 +231,23 @@ describe('PgStorage when PostgreSQL restarts', () => {
   }
 });
 
+describe('PgStorage during a rolling upgrade', () => {
+  it('keeps answering after a newer node adds a column to the tables it reads', async () => {
+    const url = await freshDatabase();
+    const store = new PgStorage({ url });
+    const [id] = await conversations(store, 1);
+    await store.appendMessage(aMessage(id!));
+    // Prepared on this node's connections before the change.
+    for (let i = 0; i < 3; i += 1) await Promise.all([store.getConversation(id!), store.listMessages(id!, 0, 10), store.listConversations({ limit: 5 })]);
+    await asAdmin(new URL(url).pathname.slice(1), 'ALTER TABLE conversations ADD COLUMN priority int; ALTER TABLE messages ADD COLUMN edited_at bigint');
+    expect((await store.getConversation(id!))?.lastSeq).toBe(1);
+    expect(await store.listMessages(id!, 0, 10)).toHaveLength(1);
+    expect(await store.listConversations({ limit: 5 })).toHaveLength(1);
+    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(2);
+    await store.close();
+  });
+});
+
 describe('PgStorage when a statement cannot finish in time', () => {
   it('rejects the write, writes nothing of it, and writes again once the database answers', async () => {
     const url = await freshDatabase();

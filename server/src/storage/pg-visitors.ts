@@ -5,7 +5,7 @@
 import type { PageView, TrackedEvent } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase, PgTransaction } from './pg-database.js';
-import { conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
+import { CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
 import { definedFields } from './records.js';
 import { notFound } from './storage-error.js';
 import type { Visitor, VisitorPatch } from './storage.js';
@@ -110,7 +110,7 @@ export class PgVisitors {
     // The newest stays open; on a tie, the target's (the canonical visitor's) conversation.
     const keep = [...open].sort((a, b) => b.updated_at - a.updated_at || Number(b.visitor_id === intoId) - Number(a.visitor_id === intoId))[0]!;
     return tx.query<ConversationRow>(
-      "UPDATE conversations SET status = 'resolved', resolved_at = updated_at WHERE id = ANY ($1::text[]) RETURNING *",
+      `UPDATE conversations SET status = 'resolved', resolved_at = updated_at WHERE id = ANY ($1::text[]) RETURNING ${CONVERSATION_COLUMNS}`,
       [open.filter((row) => row.id !== keep.id).map((row) => row.id)],
     );
   }
