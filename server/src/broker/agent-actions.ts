@@ -4,6 +4,7 @@
  * timeline, and is announced to every agent serving the conversation's site.
  */
 import {
+  cobrowseOff,
   ParleyError,
   type ConversationAssignFrame,
   type ConversationOpenFrame,
@@ -13,8 +14,6 @@ import {
 } from '@parley/protocol';
 import type { Agent, Conversation, ConversationFilter } from '../storage/storage.js';
 import { agentServesSite, hasRole } from './access.js';
-import { conversationCallbacks } from './call/callback-actions.js';
-import { cobrowseOnResolve } from './cobrowse/lifecycle.js';
 import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import { scoped } from './scoped-filter.js';
@@ -32,12 +31,13 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
   const visitor = await ctx.storage.getVisitor(conversation.visitorId);
   if (!visitor) throw new ParleyError('not_found', 'The visitor of this conversation is gone.');
   const batch = ctx.limits.maxSyncBatch;
-  const [messages, pages, events, others, callbacks] = await Promise.all([
+  const [messages, pages, events, others, ...extras] = await Promise.all([
     ctx.storage.listMessages(conversation.id, Math.max(0, conversation.lastSeq - batch), batch),
     ctx.storage.listPageViews(visitor.id, ctx.settings.contextPageSize),
     ctx.storage.listEvents(visitor.id, ctx.settings.contextPageSize),
     ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize }),
-    conversationCallbacks(ctx, conversation.id),
+    // What each capability adds (co-browse state, the call, callback requests).
+    ...ctx.capabilities.map((capability) => capability.detail?.(conversation) ?? {}),
   ]);
   const past = await Promise.all(others.filter((c) => c.id !== conversation.id).map((c) => ctx.summarize(c)));
 
@@ -50,9 +50,8 @@ export async function conversationOpen(ctx: BrokerContext, session: Session, fra
     pages,
     events,
     past,
-    cobrowse: ctx.cobrowse.agentStatus(conversation.id),
-    call: ctx.calls.ofConversation(conversation.id)?.info(false) ?? null,
-    callbacks,
+    cobrowse: cobrowseOff(conversation.id),
+    ...Object.assign({}, ...extras),
   } satisfies ServerFrame);
 }
 
@@ -111,8 +110,11 @@ export async function conversationSetStatus(ctx: BrokerContext, session: Session
       now,
       { status: current.status },
     );
-    // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
-    if (status === 'resolved') await cobrowseOnResolve(ctx, updated, me.name);
+    // A resolved conversation is over: so is what capabilities keep running in it (a co-browse
+    // session), each with its line on the timeline before this one.
+    if (status === 'resolved') {
+      for (const capability of ctx.capabilities) await capability.onResolve?.(updated, me.name);
+    }
     await ctx.appendSystem(updated, status === 'resolved' ? `${me.name} resolved the conversation` : `${me.name} reopened the conversation`);
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
   });

@@ -23,24 +23,8 @@ import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.j
 import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
 import { ADMINS_TOPIC, canAccess, siteTopics } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
-import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
-import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
-import { callbackList, callbackRequest, callbackUpdate } from './call/callback-actions.js';
-import { CallHub } from './call/hub.js';
-import { callOnLeave } from './call/lifecycle.js';
-import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
-import {
-  cobrowseConsent,
-  cobrowseControl,
-  cobrowseEnd,
-  cobrowseEvents,
-  cobrowseJoin,
-  cobrowseLeave,
-  cobrowsePointer,
-  cobrowseRequest,
-} from './cobrowse/cobrowse-actions.js';
-import { CobrowseHub } from './cobrowse/hub.js';
-import { cobrowseOnLeave } from './cobrowse/lifecycle.js';
+import { CAPABILITIES } from './capabilities.js';
+import { FrameRouter, type Capability, type CapabilityFactory } from './capability.js';
 import { ConversationCache } from './conversation-cache.js';
 import { VisitorNameCache } from './visitor-name-cache.js';
 import type { BrokerContext, BrokerSettings } from './context.js';
@@ -52,7 +36,6 @@ import { Registry } from './registry.js';
 import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
-import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
 import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity } from './visitor-updates.js';
 
 /** Default page views and events kept per visitor. */
@@ -72,6 +55,8 @@ export interface BrokerDeps {
   issueVisitorToken(visitorId: string, siteId: string): string;
   /** Clock, for tests. */
   now?: () => number;
+  /** What the broker does; default `CAPABILITIES` (every capability of the relay). */
+  capabilities?: readonly CapabilityFactory[];
 }
 
 /** The conversation logic of one relay node. */
@@ -81,8 +66,8 @@ export class Broker implements BrokerContext {
   readonly settings: BrokerSettings;
   readonly registry = new Registry();
   readonly log: Logger;
-  readonly cobrowse: CobrowseHub;
-  readonly calls: CallHub;
+  readonly capabilities: readonly Capability[];
+  private readonly router: FrameRouter;
   private readonly bus: Bus;
   private readonly queue = new KeyedQueue();
   private readonly agents = new Map<string, Agent>();
@@ -134,8 +119,8 @@ export class Broker implements BrokerContext {
         failed: (error) => this.log.error('visitor update failed', { error }),
       },
     );
-    this.cobrowse = new CobrowseHub(this);
-    this.calls = new CallHub(this);
+    this.capabilities = (deps.capabilities ?? CAPABILITIES).map((make) => make(this));
+    this.router = new FrameRouter(this.capabilities);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
   }
 
@@ -158,79 +143,20 @@ export class Broker implements BrokerContext {
 
   /** Handles one validated frame after `hello`. Throws `ParleyError` to refuse it. */
   async handle(session: Session, frame: ClientFrame): Promise<void> {
-    switch (frame.type) {
-      case 'hello':
-        throw new ParleyError('bad_frame', 'hello was already received');
-      case 'ping':
-        session.send({ type: 'pong', t: frame.t } satisfies ServerFrame);
-        return;
-      case 'chat.send':
-        return chatSend(this, session, frame);
-      case 'chat.typing':
-        return chatTyping(this, session, frame);
-      case 'chat.read':
-        return chatRead(this, session, frame);
-      case 'chat.sync':
-        return chatSync(this, session, frame);
-      case 'cobrowse.end':
-        return cobrowseEnd(this, session, frame);
-      case 'call.start':
-        return callStart(this, session, frame);
-      case 'call.accept':
-        return callAccept(this, session, frame);
-      case 'call.decline':
-        return callDecline(this, session, frame);
-      case 'call.connected':
-        return callConnected(this, session, frame);
-      case 'call.end':
-        return callEnd(this, session, frame);
-      case 'call.signal':
-        return callSignal(this, session, frame);
+    if (frame.type === 'hello') throw new ParleyError('bad_frame', 'hello was already received');
+    if (frame.type === 'ping') {
+      session.send({ type: 'pong', t: frame.t } satisfies ServerFrame);
+      return;
     }
-    if (session.role === 'visitor') {
-      switch (frame.type) {
-        case 'visitor.identify':
-          return visitorIdentify(this, session, frame);
-        case 'visitor.page':
-          return visitorPage(this, session, frame);
-        case 'visitor.track':
-          return visitorTrack(this, session, frame);
-        case 'cobrowse.consent':
-          return cobrowseConsent(this, session, frame);
-        case 'cobrowse.events':
-          return cobrowseEvents(this, session, frame);
-        case 'callback.request':
-          return callbackRequest(this, session, frame);
-      }
-    } else {
-      switch (frame.type) {
-        case 'conversation.open':
-          return conversationOpen(this, session, frame);
-        case 'conversation.assign':
-          return conversationAssign(this, session, frame);
-        case 'conversation.resolve':
-        case 'conversation.reopen':
-          return conversationSetStatus(this, session, frame);
-        case 'inbox.list':
-          return inboxList(this, session, frame);
-        case 'cobrowse.request':
-          return cobrowseRequest(this, session, frame);
-        case 'cobrowse.join':
-          return cobrowseJoin(this, session, frame);
-        case 'cobrowse.leave':
-          return cobrowseLeave(this, session, frame);
-        case 'cobrowse.pointer':
-          return cobrowsePointer(this, session, frame);
-        case 'cobrowse.control':
-          return cobrowseControl(this, session, frame);
-        case 'callback.update':
-          return callbackUpdate(this, session, frame);
-        case 'callback.list':
-          return callbackList(this, session, frame);
-      }
-    }
+    const route = this.router.route(frame, session.role);
     // The guards only let a role's own frame types through, so this is a guard/broker mismatch.
-    throw new ParleyError('unknown_type', `${frame.type} is not handled for a ${session.role}`);
+    if (!route) throw new ParleyError('unknown_type', `${frame.type} is not handled for a ${session.role}`);
+    return route.handle(session, frame);
+  }
+
+  /** The capability of this name (its state, for tests and metrics). */
+  capability<C extends Capability>(name: string): C | undefined {
+    return this.capabilities.find((capability) => capability.name === name) as C | undefined;
   }
 
   /** Forgets a closed connection and tells others when presence changed. */
@@ -243,8 +169,7 @@ export class Broker implements BrokerContext {
     this.agentPresence.forget(session);
     // During shutdown nobody is left to tell, and the store is about to close.
     if (!wasReady || this.shuttingDown) return;
-    await cobrowseOnLeave(this, session);
-    await callOnLeave(this, session);
+    for (const capability of this.capabilities) await capability.onLeave?.(session);
     await sessionOnLeave(this, session, before);
     if (session.role === 'agent') this.agentPresence.update(this.registry);
   }
@@ -256,8 +181,7 @@ export class Broker implements BrokerContext {
 
   /** Stops listening to the bus and to the store, and every co-browse and call timer. */
   close(): void {
-    this.cobrowse.close();
-    this.calls.close();
+    for (const capability of this.capabilities) capability.close?.();
     this.unsubscribe();
     this.announcements.close();
     this.visitorUpdates.close();

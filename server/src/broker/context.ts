@@ -6,9 +6,8 @@ import type { ConversationSummary, Limits, Message, PageView, ServerFrame, Visit
 import type { Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
-import type { CallHub } from './call/hub.js';
 import type { IceSettings } from './call/ice.js';
-import type { CobrowseHub } from './cobrowse/hub.js';
+import type { Capability } from './capability.js';
 import type { Registry } from './registry.js';
 import type { Session } from './session.js';
 import type { VisitorActivity } from './visitor-updates.js';
@@ -56,10 +55,8 @@ export interface BrokerContext {
   readonly settings: BrokerSettings;
   readonly registry: Registry;
   readonly log: Logger;
-  /** Co-browse sessions of this node (in memory; see `cobrowse/hub.ts`). */
-  readonly cobrowse: CobrowseHub;
-  /** Calls of this node (in memory; see `call/hub.ts`). */
-  readonly calls: CallHub;
+  /** What the broker does, capability by capability (see `capability.ts`), for their hooks. */
+  readonly capabilities: readonly Capability[];
   /** The current time in milliseconds. */
   now(): number;
   /** Sends a frame to every connection (on any node) subscribed to one of the topics. */

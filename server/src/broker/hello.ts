@@ -12,9 +12,7 @@ import {
 import type { VisitorPatch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
 import { canAccess, scopeTopics, siteScope } from './access.js';
-import { visitorCallbacks } from './call/callback-actions.js';
-import { callsOnHello } from './call/lifecycle.js';
-import { cobrowseOnHello } from './cobrowse/lifecycle.js';
+import type { WelcomeExtras } from './capability.js';
 import type { BrokerContext } from './context.js';
 import { releaseOutOfScope } from './out-of-scope.js';
 import { agentAgentsOnline, presenceBefore, publishPresence, siteAgentsOnline, siteVisitorsTopic } from './presence.js';
@@ -71,9 +69,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   ctx.registry.join(session, `visitor:${visitor.id}`);
   ctx.registry.join(session, siteVisitorsTopic(visitor.siteId));
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
-  // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
-  const cobrowse = await cobrowseOnHello(ctx, session);
-  const callbacks = await visitorCallbacks(ctx, visitor.id);
+  const extras = await welcomeExtras(ctx, session);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -81,9 +77,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
     visitor: ctx.profile(updated),
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     agentsOnline: siteAgentsOnline(ctx.registry, visitor.siteId),
-    cobrowse,
-    calls: callsOnHello(ctx, session),
-    callbacks,
+    ...extras,
     serverTime: now,
   } satisfies ServerFrame);
 
@@ -101,6 +95,7 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   for (const topic of scopeTopics(session.siteIds)) ctx.registry.join(session, topic);
 
   const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
+  const extras = await welcomeExtras(ctx, session);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -109,11 +104,17 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
     // The agents serving the same sites (all of them for an admin).
     agentsOnline: agentAgentsOnline(ctx.registry, session),
-    // A reconnecting participant finds its call; a call ringing for this agent rings here too.
-    calls: callsOnHello(ctx, session),
+    ...extras,
     serverTime: ctx.now(),
   } satisfies ServerFrame);
   publishPresence(ctx.registry, before, (topics, frame) => ctx.publish(topics, frame));
+}
+
+/** What the capabilities add to a welcome, each in turn (a hook may act, as co-browse resuming does). */
+async function welcomeExtras(ctx: BrokerContext, session: Session): Promise<WelcomeExtras> {
+  const extras: WelcomeExtras = {};
+  for (const capability of ctx.capabilities) Object.assign(extras, await capability.welcome?.(session));
+  return extras;
 }
 
 /**

@@ -3,6 +3,9 @@ import { DEFAULT_LIMITS, PROTOCOL_VERSION, type ErrorCode, type HelloFrame, type
 import { MemoryBus } from '../bus/memory-bus.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { Broker } from './broker.js';
+import type { CallHub } from './call/hub.js';
+import type { CallsCapability, CobrowseCapability } from './capabilities.js';
+import type { CobrowseHub } from './cobrowse/hub.js';
 import type { BrokerSettings } from './context.js';
 import type { PeerIdentity, Session } from './session.js';
 
@@ -59,4 +62,14 @@ export async function testBroker(
     return { session, frames, link, closes };
   };
   return { storage, broker, site, connect };
+}
+
+/** The call hub of a broker (its `calls` capability). */
+export function callHub(broker: Broker): CallHub {
+  return broker.capability<CallsCapability>('calls')!.hub;
+}
+
+/** The co-browse hub of a broker (its `cobrowse` capability). */
+export function cobrowseHub(broker: Broker): CobrowseHub {
+  return broker.capability<CobrowseCapability>('cobrowse')!.hub;
 }

@@ -51,6 +51,7 @@ function matchesFilter(conversation: Conversation, filter: ConversationFilter): 
   if (filter.status !== undefined && conversation.status !== filter.status) return false;
   if (filter.assigneeId !== undefined && conversation.assigneeId !== filter.assigneeId) return false;
   if (filter.before !== undefined && !(conversation.updatedAt < filter.before)) return false;
+  if (filter.updatedAfter !== undefined && !(conversation.updatedAt > filter.updatedAfter)) return false;
   return true;
 }
 

@@ -181,6 +181,7 @@ export interface ConversationListParams {
   status?: string;
   assignee_id?: string;
   before?: number;
+  updated_after?: number;
   limit: number;
 }
 
@@ -219,6 +220,10 @@ export class ConversationListQueries {
     if (filter.before !== undefined) {
       where.push('updated_at < @before');
       params.before = filter.before;
+    }
+    if (filter.updatedAfter !== undefined) {
+      where.push('updated_at > @updated_after');
+      params.updated_after = filter.updatedAfter;
     }
     const shape = where.join(' AND ');
     let statement = this.#byShape.get(shape);

@@ -144,6 +144,8 @@ export interface ConversationFilter {
   assigneeId?: string | null;
   /** Only conversations updated strictly before this time (paging). */
   before?: number;
+  /** Only conversations updated strictly after this time (what changed while a node was cut off). */
+  updatedAfter?: number;
   limit: number;
 }
 
@@ -200,25 +202,38 @@ export type StorageChange =
   /** Every conversation of visitor `fromId` now belongs to `intoId`, and `fromId` is gone. */
   | { kind: 'visitor-merged'; fromId: string; intoId: string };
 
-/** The relay's durable store. */
-export interface Storage {
-  /** Creates or upgrades the schema. Safe to call on every start. */
-  migrate(): Promise<void>;
-  /** Releases the store; no call may follow. */
-  close(): Promise<void>;
-
+/** Sites: the websites that embed the widget (contract: `sites.contract.ts`). */
+export interface SiteStore {
   createSite(site: Site): Promise<Site>;
+
   getSite(id: string): Promise<Site | null>;
+
   getSiteByKey(key: string): Promise<Site | null>;
+
   listSites(): Promise<Site[]>;
+
   updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site>;
 
+  /**
+   * Deletes a site and everything of it: its visitors (with their page views and events), their
+   * conversations, messages and callback requests. Resolves null when there is no such site.
+   */
+  deleteSite(id: string): Promise<SiteRemoval | null>;
+}
+
+/** Agents, their console sessions and their site memberships (contracts: `agents.contract.ts`, `admin.contract.ts`). */
+export interface AgentStore {
   createAgent(agent: Agent): Promise<Agent>;
+
   getAgent(id: string): Promise<Agent | null>;
+
   /** Emails compare case-insensitively. */
   getAgentByEmail(email: string): Promise<Agent | null>;
+
   listAgents(): Promise<Agent[]>;
+
   updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent>;
+
   /**
    * Deletes the agent and ends every session of theirs; resolves false when there was none.
    * Their messages keep their name; conversations assigned to them stay assigned.
@@ -227,31 +242,35 @@ export interface Storage {
 
   /** Stores a new console session (and forgets sessions expired before `createdAt`). */
   createAgentSession(session: AgentSession): Promise<void>;
+
   /** The ids among `ids` whose session is stored and not expired at `now` (one query for a whole sweep). */
   liveAgentSessions(ids: readonly string[], now: number): Promise<Set<string>>;
+
   /** Ends one session (sign-out); resolves false when it was already gone. */
   endAgentSession(id: string): Promise<boolean>;
+
   /** Ends every session of an agent (a password change); resolves how many there were. */
   endAgentSessions(agentId: string): Promise<number>;
-
-  /**
-   * Deletes a site and everything of it: its visitors (with their page views and events), their
-   * conversations, messages and callback requests. Resolves null when there is no such site.
-   */
-  deleteSite(id: string): Promise<SiteRemoval | null>;
 
   /**
    * The ids of the sites an agent belongs to, oldest site first. Membership is what scopes agents
    * and supervisors; admins see every site by their role, whatever is stored here.
    */
   listAgentSites(agentId: string): Promise<string[]>;
+
   /** Makes the agent a member of these sites (a membership already there stays). `not_found` for an unknown agent or site. */
   addAgentSites(agentId: string, siteIds: string[]): Promise<void>;
+
   /** Ends the agent's membership of these sites (one it does not have is ignored). `not_found` for an unknown agent. */
   removeAgentSites(agentId: string, siteIds: string[]): Promise<void>;
+}
 
+/** Visitors, with their page views and tracked events (contract: `visitors.contract.ts`). */
+export interface VisitorStore {
   createVisitor(visitor: Visitor): Promise<Visitor>;
+
   getVisitor(id: string): Promise<Visitor | null>;
+
   /**
    * The site's canonical visitor of a user id: the one VERIFIED visitor holding it. A visitor
    * whose `userId` is only claimed (`verified` false) is never found, and any number of them may
@@ -259,7 +278,9 @@ export interface Storage {
    * `conflict`.
    */
   findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null>;
+
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
+
   /**
    * Moves everything of visitor `fromId` (conversations, callback requests, page views, events) to `intoId` and
    * deletes `fromId`. When both have an open conversation, the one updated last stays open and
@@ -267,25 +288,35 @@ export interface Storage {
    * never merges into an unverified visitor (see `broker/identity.ts`).
    */
   mergeVisitor(fromId: string, intoId: string): Promise<void>;
+
   /**
    * Records a page view. With `keep`, the visitor's page views beyond the newest `keep` are
    * deleted in the same write, so no visitor's history grows without bound.
    */
   addPageView(visitorId: string, page: PageView, keep?: number): Promise<void>;
+
   /** Newest first. */
   listPageViews(visitorId: string, limit: number): Promise<PageView[]>;
+
   /** Records a tracked event; `keep` caps the visitor's events as for `addPageView`. */
   addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void>;
+
   /** Newest first. */
   listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]>;
+}
 
+/** Conversations and their messages (contracts: `conversations.contract.ts`, `conversation-writes.contract.ts`). */
+export interface ConversationStore {
   /**
    * Starts an open conversation. A visitor has at most one open conversation: when they already
    * have one, this is a `conflict` (a unique index in the store, so it holds across nodes).
    */
   createConversation(conversation: Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>): Promise<Conversation>;
+
   getConversation(id: string): Promise<Conversation | null>;
+
   listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+
   /**
    * Applies the patch and bumps `updatedAt` to `at` (never back). With `expect`, only when the
    * stored conversation matches it; otherwise a `conflict` that writes and reports nothing.
@@ -302,23 +333,45 @@ export interface Storage {
    * dying, and every later call on any store over the same database sees it.
    */
   appendMessage(message: NewMessage): Promise<AppendResult>;
+
   /** The message an author sent with this client id, if any (dedupe before choosing a conversation). */
   findMessageByClientId(authorId: string, clientId: string): Promise<Message | null>;
+
   /** Messages with seq > afterSeq, oldest first, at most `limit`. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+}
 
+/** Callback requests (contract: `callbacks.contract.ts`). */
+export interface CallbackStore {
   /**
    * Stores a callback request. If the visitor already made one with the same `clientId`, returns
    * it with `duplicate: true` and writes nothing.
    */
   createCallback(callback: NewCallback): Promise<CreateCallbackResult>;
+
   getCallback(id: string): Promise<Callback | null>;
+
   /** The visitor's callback request with this client id, if any. */
   findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null>;
+
   /** Sets the status and the agent, and `updatedAt` to `at`. */
   updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback>;
+
   /** Newest `createdAt` first, at most `limit`. */
   listCallbacks(filter: CallbackFilter): Promise<Callback[]>;
+}
+
+/**
+ * The relay's durable store: one store per aggregate, over one database so that a write across
+ * them (removing a site, merging visitors) is one transaction. `describeStorageContract` runs
+ * every aggregate's contract against an implementation.
+ */
+export interface Storage extends SiteStore, AgentStore, VisitorStore, ConversationStore, CallbackStore {
+  /** Creates or upgrades the schema. Safe to call on every start. */
+  migrate(): Promise<void>;
+
+  /** Releases the store; no call may follow. */
+  close(): Promise<void>;
 
   /**
    * Calls `listener` synchronously after each committed change to conversations or visitors made through

@@ -20,7 +20,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import { changeConversation } from '../conditional.js';
-import type { BrokerContext } from '../context.js';
+import type { CallContext } from './context.js';
 import { agentsServing, servesSite } from '../access.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
@@ -29,12 +29,12 @@ import { callKey, callTimeline, finishCall, ringTimerOnExpire } from './lifecycl
 import { CALL_TEXT } from './messages.js';
 import { reopenForVisitor } from './reopen.js';
 
-async function agentName(ctx: BrokerContext, agentId: string): Promise<string> {
+async function agentName(ctx: CallContext, agentId: string): Promise<string> {
   return (await ctx.agent(agentId))?.name ?? 'An agent';
 }
 
 /** A call not ended that the session may see (a visitor only its own conversations' calls); `call_not_found` otherwise. */
-async function requireCall(ctx: BrokerContext, session: Session, callId: string): Promise<Call> {
+async function requireCall(ctx: CallContext, session: Session, callId: string): Promise<Call> {
   const call = ctx.calls.get(callId);
   if (call === undefined) throw new ParleyError('call_not_found');
   // The conversation is read fresh: an identity merge may have moved it to another visitor.
@@ -47,7 +47,7 @@ async function requireCall(ctx: BrokerContext, session: Session, callId: string)
 }
 
 /** Runs a change of `call` after the earlier ones; refused when the call ended meanwhile. */
-function serialCall(ctx: BrokerContext, call: Call, task: () => Promise<void>): Promise<void> {
+function serialCall(ctx: CallContext, call: Call, task: () => Promise<void>): Promise<void> {
   return ctx.serial(callKey(call.conversationId), async () => {
     if (ctx.calls.get(call.id) !== call) throw new ParleyError('call_not_found');
     await task();
@@ -59,7 +59,7 @@ function serialCall(ctx: BrokerContext, call: Call, task: () => Promise<void>): 
  * every agent while the conversation waits (a resolved one is reopened, as a message would); an
  * agent's rings every tab of the visitor. The caller's connection is a participant at once.
  */
-export async function callStart(ctx: BrokerContext, session: Session, frame: CallStartFrame): Promise<void> {
+export async function callStart(ctx: CallContext, session: Session, frame: CallStartFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   await ctx.serial(callKey(conversation.id), async () => {
     const existing = ctx.calls.ofConversation(conversation.id) ?? ctx.calls.get(frame.callId);
@@ -96,7 +96,7 @@ export async function callStart(ctx: BrokerContext, session: Session, frame: Cal
  * answering a waiting conversation's call takes the conversation). Both participants get the ICE
  * servers and `connecting`; every other ringing connection stops ringing.
  */
-export async function callAccept(ctx: BrokerContext, session: Session, frame: CallAnswerFrame): Promise<void> {
+export async function callAccept(ctx: CallContext, session: Session, frame: CallAnswerFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
   await serialCall(ctx, call, async () => {
     if (call.phase !== 'ringing' && call.sideOf(session) !== null) return session.send(stateFrame(call.info(true)));
@@ -123,7 +123,7 @@ export async function callAccept(ctx: BrokerContext, session: Session, frame: Ca
 }
 
 /** Assigns a waiting conversation to the agent who answered its call, as taking it would. */
-async function takeIfWaiting(ctx: BrokerContext, conversationId: string, agentId: string, name: string): Promise<void> {
+async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: string, name: string): Promise<void> {
   await changeConversation(ctx, conversationId, async (current) => {
     if (current.assigneeId !== null) return;
     const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now(), { assigneeId: null });
@@ -137,12 +137,12 @@ async function takeIfWaiting(ctx: BrokerContext, conversationId: string, agentId
  * call stops it ringing for that agent (its connections see it ended for them); once every agent
  * it rang for declined, it ends `declined`.
  */
-export async function callDecline(ctx: BrokerContext, session: Session, frame: CallAnswerFrame): Promise<void> {
+export async function callDecline(ctx: CallContext, session: Session, frame: CallAnswerFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
   await serialCall(ctx, call, () => decline(ctx, session, call));
 }
 
-async function decline(ctx: BrokerContext, session: Session, call: Call): Promise<void> {
+async function decline(ctx: CallContext, session: Session, call: Call): Promise<void> {
   if (!call.ringsFor(session)) throw new ParleyError('call_not_found', 'This call is not ringing for this connection.');
   if (session.role === 'visitor') return finishCall(ctx, call, 'declined', 'visitor');
   const name = await agentName(ctx, session.subjectId);
@@ -155,7 +155,7 @@ async function decline(ctx: BrokerContext, session: Session, call: Call): Promis
 }
 
 /** `call.connected`: a participant's media connected; the call becomes `active` once. */
-export async function callConnected(ctx: BrokerContext, session: Session, frame: CallConnectedFrame): Promise<void> {
+export async function callConnected(ctx: CallContext, session: Session, frame: CallConnectedFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
   await serialCall(ctx, call, async () => {
     if (call.sideOf(session) === null) throw new ParleyError('call_not_found', 'Only a participant of the call reports its media.');
@@ -170,7 +170,7 @@ export async function callConnected(ctx: BrokerContext, session: Session, frame:
  * may another connection of a side whose participant connection dropped. A ringing connection
  * that ends the call declines it (a visitor whose microphone failed says so).
  */
-export async function callEnd(ctx: BrokerContext, session: Session, frame: CallEndFrame): Promise<void> {
+export async function callEnd(ctx: CallContext, session: Session, frame: CallEndFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
   await serialCall(ctx, call, async () => {
     const side = call.sideOf(session) ?? call.lostSideOf(session);
@@ -196,7 +196,7 @@ function endReason(call: Call, reason: CallEndFrame['reason']): CallEndReason {
  * From any other connection, or before the call was answered, it is refused and nothing is
  * forwarded. Signalling is ephemeral: while the other side's connection is away it is dropped.
  */
-export async function callSignal(ctx: BrokerContext, session: Session, frame: CallSignalFrame): Promise<void> {
+export async function callSignal(ctx: CallContext, session: Session, frame: CallSignalFrame): Promise<void> {
   const call = ctx.calls.get(frame.callId);
   const side = call?.sideOf(session) ?? null;
   if (call === undefined || side === null || (call.phase !== 'connecting' && call.phase !== 'active')) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
 import { createAnonymousVisitor } from '../identity.js';
-import { testBroker, type TestPeer } from '../test-broker.js';
+import { callHub, testBroker, type TestPeer } from '../test-broker.js';
 
 /** A broker (short ring and rejoin times) with agent Ann online and a visitor with a conversation. */
 async function callBroker() {
@@ -26,19 +26,19 @@ describe('CallHub', () => {
     await broker.handle(visitor.session, { type: 'call.start', conversationId, callId: 'call-unit-0001' });
     expect(states(visitor)).toEqual([expect.objectContaining({ phase: 'ringing', mine: true })]);
     expect(states(agent)).toEqual([expect.objectContaining({ phase: 'ringing', mine: false })]);
-    expect(broker.calls.ofConversation(conversationId)?.id).toBe('call-unit-0001');
-    expect(broker.calls.ofSession(visitor.session)).toHaveLength(1);
+    expect(callHub(broker).ofConversation(conversationId)?.id).toBe('call-unit-0001');
+    expect(callHub(broker).ofSession(visitor.session)).toHaveLength(1);
     broker.close();
   });
 
   it('forgets a call once it ended, with its indexes and timers', async () => {
     const { broker, visitor, conversationId } = await callBroker();
     await broker.handle(visitor.session, { type: 'call.start', conversationId, callId: 'call-unit-0002' });
-    const call = broker.calls.get('call-unit-0002')!;
+    const call = callHub(broker).get('call-unit-0002')!;
     await broker.handle(visitor.session, { type: 'call.end', callId: 'call-unit-0002', reason: 'cancelled' });
-    expect(broker.calls.size).toBe(0);
-    expect(broker.calls.ofConversation(conversationId)).toBeUndefined();
-    expect(broker.calls.ofSession(visitor.session)).toEqual([]);
+    expect(callHub(broker).size).toBe(0);
+    expect(callHub(broker).ofConversation(conversationId)).toBeUndefined();
+    expect(callHub(broker).ofSession(visitor.session)).toEqual([]);
     expect(call.ringTimer).toBeNull();
     expect(states(visitor).at(-1)).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'visitor', mine: true });
   });
@@ -48,7 +48,7 @@ describe('CallHub', () => {
     const watcher = await connect({ role: 'agent', agentId: 'agent1' });
     await broker.handle(visitor.session, { type: 'call.start', conversationId, callId: 'call-unit-0003' });
     await broker.handle(agent.session, { type: 'call.accept', callId: 'call-unit-0003' });
-    const call = broker.calls.get('call-unit-0003')!;
+    const call = callHub(broker).get('call-unit-0003')!;
     await broker.disconnect(visitor.session);
     const timer = call.rejoinTimer;
     expect(timer).not.toBeNull();
@@ -64,10 +64,10 @@ describe('CallHub', () => {
   it('stops ring and rejoin timers when the broker closes', async () => {
     const { broker, visitor, agent, storage, conversationId } = await callBroker();
     await broker.handle(visitor.session, { type: 'call.start', conversationId, callId: 'call-unit-0004' });
-    const ringing = broker.calls.get('call-unit-0004')!;
+    const ringing = callHub(broker).get('call-unit-0004')!;
     broker.close();
     expect(ringing.ringTimer).toBeNull();
-    expect(broker.calls.size).toBe(0);
+    expect(callHub(broker).size).toBe(0);
     await pause(100);
     expect(states(agent).map((c) => c.phase)).toEqual(['ringing']);
     const lines = (await storage.listMessages(conversationId, 0, 50)).map((m) => m.text);

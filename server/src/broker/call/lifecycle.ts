@@ -7,7 +7,7 @@
  */
 import type { CallInfo, CallParty } from '@parley/protocol';
 import type { Conversation } from '../../storage/storage.js';
-import type { BrokerContext } from '../context.js';
+import type { CallContext } from './context.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
 import { CALL_TEXT, endText } from './messages.js';
@@ -18,7 +18,7 @@ export function callKey(conversationId: string): string {
 }
 
 /** Writes a call line on the timeline and puts it in the agents' inbox. */
-export async function callTimeline(ctx: BrokerContext, conversation: Conversation, text: string): Promise<void> {
+export async function callTimeline(ctx: CallContext, conversation: Conversation, text: string): Promise<void> {
   await ctx.appendSystem(conversation, text);
   const fresh = await ctx.storage.getConversation(conversation.id);
   if (fresh) await ctx.announceActivity(fresh);
@@ -29,7 +29,7 @@ export async function callTimeline(ctx: BrokerContext, conversation: Conversatio
  * (for `declined` only).
  */
 export async function finishCall(
-  ctx: BrokerContext,
+  ctx: CallContext,
   call: Call,
   reason: NonNullable<Call['endReason']>,
   by: CallParty | null,
@@ -45,7 +45,7 @@ export async function finishCall(
 }
 
 /** Nobody answered within `callRingMs`: the call ends `missed` for everyone. */
-export function ringTimerOnExpire(ctx: BrokerContext, call: Call): void {
+export function ringTimerOnExpire(ctx: CallContext, call: Call): void {
   const task = ctx.serial(callKey(call.conversationId), async () => {
     if (ctx.calls.get(call.id) !== call || call.phase !== 'ringing') return;
     await finishCall(ctx, call, 'missed', null);
@@ -54,7 +54,7 @@ export function ringTimerOnExpire(ctx: BrokerContext, call: Call): void {
 }
 
 /** A participant connection did not come back within `callRejoinMs`: the call ends `disconnected`. */
-function rejoinTimerOnExpire(ctx: BrokerContext, call: Call): void {
+function rejoinTimerOnExpire(ctx: CallContext, call: Call): void {
   const task = ctx.serial(callKey(call.conversationId), async () => {
     if (ctx.calls.get(call.id) !== call || call.lost.size === 0) return;
     await finishCall(ctx, call, 'disconnected', null);
@@ -67,13 +67,13 @@ function rejoinTimerOnExpire(ctx: BrokerContext, call: Call): void {
  * an agent's: calls ringing for it or that it is in. A reconnecting participant finds its call
  * there (not as a participant: it may end it).
  */
-export function callsOnHello(ctx: BrokerContext, session: Session): CallInfo[] {
+export function callsOnHello(ctx: CallContext, session: Session): CallInfo[] {
   const calls = session.role === 'visitor' ? ctx.calls.ofVisitor(session.subjectId) : ctx.calls.ofAgent(session);
   return calls.map((call) => call.info(false));
 }
 
 /** A connection closed: each call it was a participant of waits `callRejoinMs` for that side. */
-export async function callOnLeave(ctx: BrokerContext, session: Session): Promise<void> {
+export async function callOnLeave(ctx: CallContext, session: Session): Promise<void> {
   for (const call of ctx.calls.ofSession(session)) {
     await ctx.serial(callKey(call.conversationId), async () => {
       if (ctx.calls.get(call.id) !== call) return;

@@ -22,7 +22,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import { followConversation } from '../agent-actions.js';
-import type { BrokerContext } from '../context.js';
+import type { CobrowseContext } from './context.js';
 import type { Session } from '../session.js';
 import { cobrowseKey, endSharing, requestTimerOnExpire } from './lifecycle.js';
 import { COBROWSE_TEXT } from './messages.js';
@@ -30,26 +30,26 @@ import type { Sharing } from './sharing.js';
 
 const NOT_SHARING = 'The visitor is not sharing this page; nothing was forwarded.';
 
-async function agentName(ctx: BrokerContext, session: Session): Promise<string> {
+async function agentName(ctx: CobrowseContext, session: Session): Promise<string> {
   return (await ctx.agent(session.subjectId))?.name ?? 'An agent';
 }
 
 /** Answers an action that changed nothing with the state as it is. */
-function echo(ctx: BrokerContext, session: Session, conversationId: string): void {
+function echo(ctx: CobrowseContext, session: Session, conversationId: string): void {
   const status: CobrowseStatus =
     session.role === 'visitor' ? ctx.cobrowse.visitorStatus(conversationId, session) : ctx.cobrowse.agentStatus(conversationId);
   session.send({ type: 'cobrowse.state', status } satisfies ServerFrame);
 }
 
 /** A sharing whose visitor is sharing now; refused with `cobrowse_no_consent` otherwise. */
-function activeSharing(ctx: BrokerContext, conversationId: string): Sharing {
+function activeSharing(ctx: CobrowseContext, conversationId: string): Sharing {
   const sharing = ctx.cobrowse.get(conversationId);
   if (sharing === undefined || sharing.view !== 'active') throw new ParleyError('cobrowse_no_consent', NOT_SHARING);
   return sharing;
 }
 
 /** `cobrowse.request`: asks the visitor to share the page (`view`) or, while sharing, to allow `control`. */
-export async function cobrowseRequest(ctx: BrokerContext, session: Session, frame: CobrowseRequestFrame): Promise<void> {
+export async function cobrowseRequest(ctx: CobrowseContext, session: Session, frame: CobrowseRequestFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   if (conversation.status !== 'open') throw new ParleyError('forbidden', 'Reopen the conversation to co-browse.');
   const name = await agentName(ctx, session);
@@ -77,7 +77,7 @@ export async function cobrowseRequest(ctx: BrokerContext, session: Session, fram
 }
 
 /** `cobrowse.consent`: the visitor answers the pending request, which it must name. */
-export async function cobrowseConsent(ctx: BrokerContext, session: Session, frame: CobrowseConsentFrame): Promise<void> {
+export async function cobrowseConsent(ctx: CobrowseContext, session: Session, frame: CobrowseConsentFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   await ctx.serial(cobrowseKey(conversation.id), async () => {
     const hub = ctx.cobrowse;
@@ -109,7 +109,7 @@ export async function cobrowseConsent(ctx: BrokerContext, session: Session, fram
 }
 
 /** `cobrowse.end`: either side stops sharing (`view`, which ends control too) or only `control`. */
-export async function cobrowseEnd(ctx: BrokerContext, session: Session, frame: CobrowseEndFrame): Promise<void> {
+export async function cobrowseEnd(ctx: CobrowseContext, session: Session, frame: CobrowseEndFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const name = session.role === 'agent' ? await agentName(ctx, session) : '';
   await ctx.serial(cobrowseKey(conversation.id), async () => {
@@ -139,7 +139,7 @@ export async function cobrowseEnd(ctx: BrokerContext, session: Session, frame: C
  * `cobrowse.join`: the agent connection starts watching (again, after a gap: a resync). It gets
  * the state, then the checkpoint at once (paced), and the source is asked for a fresh snapshot.
  */
-export async function cobrowseJoin(ctx: BrokerContext, session: Session, frame: CobrowseJoinFrame): Promise<void> {
+export async function cobrowseJoin(ctx: CobrowseContext, session: Session, frame: CobrowseJoinFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const sharing = activeSharing(ctx, conversation.id);
   // State changes reach agents on the conversation's topic: a watcher follows it.
@@ -151,14 +151,14 @@ export async function cobrowseJoin(ctx: BrokerContext, session: Session, frame: 
 }
 
 /** `cobrowse.leave`: the agent connection stops watching; sharing goes on for the others. */
-export async function cobrowseLeave(ctx: BrokerContext, session: Session, frame: CobrowseLeaveFrame): Promise<void> {
+export async function cobrowseLeave(ctx: CobrowseContext, session: Session, frame: CobrowseLeaveFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const sharing = ctx.cobrowse.get(conversation.id);
   if (sharing !== undefined) ctx.cobrowse.unwatch(sharing, session);
 }
 
 /** `cobrowse.events`: page data from the source tab, kept in the checkpoint and sent to watchers. */
-export async function cobrowseEvents(ctx: BrokerContext, session: Session, frame: CobrowseEventsFrame): Promise<void> {
+export async function cobrowseEvents(ctx: CobrowseContext, session: Session, frame: CobrowseEventsFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const sharing = activeSharing(ctx, conversation.id);
   if (sharing.source !== session) {
@@ -168,7 +168,7 @@ export async function cobrowseEvents(ctx: BrokerContext, session: Session, frame
 }
 
 /** `cobrowse.pointer`: drawn on the source tab only, with the agent's name. */
-export async function cobrowsePointer(ctx: BrokerContext, session: Session, frame: CobrowsePointerFrame): Promise<void> {
+export async function cobrowsePointer(ctx: CobrowseContext, session: Session, frame: CobrowsePointerFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const source = activeSharing(ctx, conversation.id).source;
   // While the sharing tab reloads there is nobody to draw on: ephemeral frames are dropped.
@@ -178,7 +178,7 @@ export async function cobrowsePointer(ctx: BrokerContext, session: Session, fram
 }
 
 /** `cobrowse.control`: only while the visitor allows remote control; sent to the source tab only. */
-export async function cobrowseControl(ctx: BrokerContext, session: Session, frame: CobrowseControlFrame): Promise<void> {
+export async function cobrowseControl(ctx: CobrowseContext, session: Session, frame: CobrowseControlFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
   const sharing = activeSharing(ctx, conversation.id);
   if (sharing.control !== 'active') throw new ParleyError('cobrowse_no_control');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cobrowseBroker, lastState, systemTexts } from './test-broker.js';
+import { cobrowseHub } from '../test-broker.js';
 
 describe('co-browse lifecycle', () => {
   it('ends sharing when the sharing tab does not come back in time', async () => {
@@ -12,7 +13,7 @@ describe('co-browse lifecycle', () => {
     // Fails when the line never comes (the resume timer never fires or writes something else).
     await expect.poll(() => systemTexts(storage, conversationId), { timeout: 5_000 }).toContain('Screen sharing ended: the visitor left');
     expect(lastState(a)).toMatchObject({ view: 'off', live: false });
-    expect(broker.cobrowse.size).toBe(0);
+    expect(cobrowseHub(broker).size).toBe(0);
     broker.close();
   });
 
@@ -22,10 +23,10 @@ describe('co-browse lifecycle', () => {
     await broker.handle(a.session, { type: 'cobrowse.request', conversationId, scope: 'view' });
     await broker.handle(first.session, { type: 'cobrowse.consent', conversationId, requestId: lastState(first)!.requestId!, granted: true, tab: 'tab-one-0001' });
     await broker.handle(a.session, { type: 'cobrowse.join', conversationId });
-    expect(broker.cobrowse.get(conversationId)!.watchers.size).toBe(1);
+    expect(cobrowseHub(broker).get(conversationId)!.watchers.size).toBe(1);
     await broker.disconnect(a.session);
-    expect(broker.cobrowse.get(conversationId)!.watchers.size).toBe(0);
-    expect(broker.cobrowse.ofSession(a.session)).toEqual([]);
+    expect(cobrowseHub(broker).get(conversationId)!.watchers.size).toBe(0);
+    expect(cobrowseHub(broker).ofSession(a.session)).toEqual([]);
     broker.close();
   });
 

@@ -6,7 +6,7 @@
  */
 import type { CobrowseStatus, ServerFrame } from '@parley/protocol';
 import type { Conversation } from '../../storage/storage.js';
-import type { BrokerContext } from '../context.js';
+import type { CobrowseContext } from './context.js';
 import type { Session } from '../session.js';
 import { COBROWSE_TEXT } from './messages.js';
 import type { Sharing } from './sharing.js';
@@ -17,7 +17,7 @@ export function cobrowseKey(conversationId: string): string {
 }
 
 /** Ends a sharing (view and control) for both sides, with its line on the timeline. */
-export async function endSharing(ctx: BrokerContext, sharing: Sharing, conversation: Conversation, text: string): Promise<void> {
+export async function endSharing(ctx: CobrowseContext, sharing: Sharing, conversation: Conversation, text: string): Promise<void> {
   ctx.cobrowse.end(sharing);
   ctx.cobrowse.deliver(sharing, conversation);
   await ctx.appendSystem(conversation, text);
@@ -28,7 +28,7 @@ export async function endSharing(ctx: BrokerContext, sharing: Sharing, conversat
  * for its welcome. When its `hello.tab` is the sharing tab of an active session it becomes the
  * source again (a still-connected old source is told it no longer is, agents that it is live).
  */
-export async function cobrowseOnHello(ctx: BrokerContext, session: Session): Promise<CobrowseStatus[]> {
+export async function cobrowseOnHello(ctx: CobrowseContext, session: Session): Promise<CobrowseStatus[]> {
   const statuses: CobrowseStatus[] = [];
   for (const sharing of ctx.cobrowse.ofVisitor(session.subjectId)) {
     if (sharing.off) continue;
@@ -47,7 +47,7 @@ export async function cobrowseOnHello(ctx: BrokerContext, session: Session): Pro
  * A connection closed: an agent stops watching; a sharing tab leaves its session waiting
  * `cobrowseResumeMs` for the same tab to come back (agents see `live: false` meanwhile).
  */
-export async function cobrowseOnLeave(ctx: BrokerContext, session: Session): Promise<void> {
+export async function cobrowseOnLeave(ctx: CobrowseContext, session: Session): Promise<void> {
   for (const sharing of ctx.cobrowse.ofSession(session)) {
     if (sharing.watchers.has(session)) {
       ctx.cobrowse.unwatch(sharing, session);
@@ -61,7 +61,7 @@ export async function cobrowseOnLeave(ctx: BrokerContext, session: Session): Pro
 }
 
 /** The request `requestId` got no answer in time. */
-export function requestTimerOnExpire(ctx: BrokerContext, conversationId: string, requestId: string): void {
+export function requestTimerOnExpire(ctx: CobrowseContext, conversationId: string, requestId: string): void {
   const task = ctx.serial(cobrowseKey(conversationId), async () => {
     const sharing = ctx.cobrowse.get(conversationId);
     if (sharing === undefined || sharing.requestId !== requestId) return;
@@ -80,7 +80,7 @@ export function requestTimerOnExpire(ctx: BrokerContext, conversationId: string,
 }
 
 /** The sharing tab did not come back within `cobrowseResumeMs`. */
-function resumeTimerOnExpire(ctx: BrokerContext, sharing: Sharing): void {
+function resumeTimerOnExpire(ctx: CobrowseContext, sharing: Sharing): void {
   const conversationId = sharing.conversationId;
   const task = ctx.serial(cobrowseKey(conversationId), async () => {
     if (ctx.cobrowse.get(conversationId) !== sharing || sharing.source !== null || sharing.view !== 'active') return;
@@ -92,7 +92,7 @@ function resumeTimerOnExpire(ctx: BrokerContext, sharing: Sharing): void {
 }
 
 /** The conversation was resolved by `agentName`: its co-browse ends as if that agent ended it. */
-export async function cobrowseOnResolve(ctx: BrokerContext, conversation: Conversation, agentName: string): Promise<void> {
+export async function cobrowseOnResolve(ctx: CobrowseContext, conversation: Conversation, agentName: string): Promise<void> {
   await ctx.serial(cobrowseKey(conversation.id), async () => {
     const sharing = ctx.cobrowse.get(conversation.id);
     if (sharing === undefined || sharing.off) return;

@@ -1,0 +1,136 @@
+/**
+ * The broker's capabilities, in the order their hooks run. A new capability (routing, a
+ * knowledge base, reporting) is one more factory here; the broker, `hello.ts` and the actions of
+ * the others stay as they are.
+ */
+import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
+import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
+import { callbackList, callbackRequest, callbackUpdate, conversationCallbacks, visitorCallbacks } from './call/callback-actions.js';
+import type { CallContext } from './call/context.js';
+import { CallHub } from './call/hub.js';
+import { callOnLeave, callsOnHello } from './call/lifecycle.js';
+import { extendContext, type Capability, type CapabilityFactory } from './capability.js';
+import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
+import {
+  cobrowseConsent,
+  cobrowseControl,
+  cobrowseEnd,
+  cobrowseEvents,
+  cobrowseJoin,
+  cobrowseLeave,
+  cobrowsePointer,
+  cobrowseRequest,
+} from './cobrowse/cobrowse-actions.js';
+import type { CobrowseContext } from './cobrowse/context.js';
+import { CobrowseHub } from './cobrowse/hub.js';
+import { cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve } from './cobrowse/lifecycle.js';
+import type { BrokerContext } from './context.js';
+import { visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
+
+/** Messages, typing, read receipts and catch-up, for both sides. */
+export const chat: CapabilityFactory = (ctx) => ({
+  name: 'chat',
+  routes: {
+    'chat.send': { from: 'both', handle: (session, frame) => chatSend(ctx, session, frame) },
+    'chat.typing': { from: 'both', handle: (session, frame) => chatTyping(ctx, session, frame) },
+    'chat.read': { from: 'both', handle: (session, frame) => chatRead(ctx, session, frame) },
+    'chat.sync': { from: 'both', handle: (session, frame) => chatSync(ctx, session, frame) },
+  },
+});
+
+/** The agents' inbox: opening, assigning, resolving and reopening conversations, inbox views. */
+export const inbox: CapabilityFactory = (ctx) => ({
+  name: 'inbox',
+  routes: {
+    'conversation.open': { from: 'agent', handle: (session, frame) => conversationOpen(ctx, session, frame) },
+    'conversation.assign': { from: 'agent', handle: (session, frame) => conversationAssign(ctx, session, frame) },
+    'conversation.resolve': { from: 'agent', handle: (session, frame) => conversationSetStatus(ctx, session, frame) },
+    'conversation.reopen': { from: 'agent', handle: (session, frame) => conversationSetStatus(ctx, session, frame) },
+    'inbox.list': { from: 'agent', handle: (session, frame) => inboxList(ctx, session, frame) },
+  },
+});
+
+/** What the page tells about its visitor: identity, page views, tracked events. */
+export const visitorActivity: CapabilityFactory = (ctx) => ({
+  name: 'visitor',
+  routes: {
+    'visitor.identify': { from: 'visitor', handle: (session, frame) => visitorIdentify(ctx, session, frame) },
+    'visitor.page': { from: 'visitor', handle: (session, frame) => visitorPage(ctx, session, frame) },
+    'visitor.track': { from: 'visitor', handle: (session, frame) => visitorTrack(ctx, session, frame) },
+  },
+});
+
+/** Co-browse sessions of this node, with their frames and lifecycle. */
+export interface CobrowseCapability extends Capability {
+  readonly hub: CobrowseHub;
+}
+
+/** Co-browse: consent, page data, watching, pointer and control. */
+export function cobrowse(base: BrokerContext): CobrowseCapability {
+  const hub = new CobrowseHub(base);
+  const ctx: CobrowseContext = extendContext(base, { cobrowse: hub });
+  return {
+    name: 'cobrowse',
+    hub,
+    routes: {
+      'cobrowse.request': { from: 'agent', handle: (session, frame) => cobrowseRequest(ctx, session, frame) },
+      'cobrowse.consent': { from: 'visitor', handle: (session, frame) => cobrowseConsent(ctx, session, frame) },
+      'cobrowse.events': { from: 'visitor', handle: (session, frame) => cobrowseEvents(ctx, session, frame) },
+      'cobrowse.join': { from: 'agent', handle: (session, frame) => cobrowseJoin(ctx, session, frame) },
+      'cobrowse.leave': { from: 'agent', handle: (session, frame) => cobrowseLeave(ctx, session, frame) },
+      'cobrowse.pointer': { from: 'agent', handle: (session, frame) => cobrowsePointer(ctx, session, frame) },
+      'cobrowse.control': { from: 'agent', handle: (session, frame) => cobrowseControl(ctx, session, frame) },
+      'cobrowse.end': { from: 'both', handle: (session, frame) => cobrowseEnd(ctx, session, frame) },
+    },
+    // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
+    welcome: async (session) => (session.role === 'visitor' ? { cobrowse: await cobrowseOnHello(ctx, session) } : {}),
+    detail: (conversation) => ({ cobrowse: hub.agentStatus(conversation.id) }),
+    // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
+    onResolve: (conversation, agentName) => cobrowseOnResolve(ctx, conversation, agentName),
+    onLeave: (session) => cobrowseOnLeave(ctx, session),
+    close: () => hub.close(),
+  };
+}
+
+/** Calls of this node, with their frames and lifecycle. */
+export interface CallsCapability extends Capability {
+  readonly hub: CallHub;
+}
+
+/** Click-to-call both ways: ringing, answering, signalling, ending. */
+export function calls(base: BrokerContext): CallsCapability {
+  const hub = new CallHub(base);
+  const ctx: CallContext = extendContext(base, { calls: hub });
+  return {
+    name: 'calls',
+    hub,
+    routes: {
+      'call.start': { from: 'both', handle: (session, frame) => callStart(ctx, session, frame) },
+      'call.accept': { from: 'both', handle: (session, frame) => callAccept(ctx, session, frame) },
+      'call.decline': { from: 'both', handle: (session, frame) => callDecline(ctx, session, frame) },
+      'call.connected': { from: 'both', handle: (session, frame) => callConnected(ctx, session, frame) },
+      'call.end': { from: 'both', handle: (session, frame) => callEnd(ctx, session, frame) },
+      'call.signal': { from: 'both', handle: (session, frame) => callSignal(ctx, session, frame) },
+    },
+    // A reconnecting participant finds its call; a call ringing for an agent rings here too.
+    welcome: (session) => ({ calls: callsOnHello(ctx, session) }),
+    detail: (conversation) => ({ call: hub.ofConversation(conversation.id)?.info(false) ?? null }),
+    onLeave: (session) => callOnLeave(ctx, session),
+    close: () => hub.close(),
+  };
+}
+
+/** Callback requests: the visitor asks to be called, agents work the list. */
+export const callbacks: CapabilityFactory = (ctx) => ({
+  name: 'callbacks',
+  routes: {
+    'callback.request': { from: 'visitor', handle: (session, frame) => callbackRequest(ctx, session, frame) },
+    'callback.update': { from: 'agent', handle: (session, frame) => callbackUpdate(ctx, session, frame) },
+    'callback.list': { from: 'agent', handle: (session, frame) => callbackList(ctx, session, frame) },
+  },
+  welcome: async (session) => (session.role === 'visitor' ? { callbacks: await visitorCallbacks(ctx, session.subjectId) } : {}),
+  detail: async (conversation) => ({ callbacks: await conversationCallbacks(ctx, conversation.id) }),
+});
+
+/** Every capability of a relay, in hook order. */
+export const CAPABILITIES: readonly CapabilityFactory[] = [chat, inbox, visitorActivity, cobrowse, calls, callbacks];
