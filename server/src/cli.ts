@@ -13,6 +13,7 @@ import { SITE_COMMANDS, runSiteCommand } from './cli/site-commands.js';
 import { startRelay } from './index.js';
 import { LIMIT_SETTINGS, OptionsError, SETTINGS, parseOptions } from './options.js';
 import { DataDirError } from './storage/data-dir.js';
+import { isDatabaseConnectionError } from './storage/pg-errors.js';
 import { RELAY_VERSION } from './version.js';
 
 export type { CliIo } from './cli/cli-io.js';
@@ -49,8 +50,8 @@ export function helpText(): string {
     '      Shows this text; parley <command> --help shows one command\'s.',
     '',
     'The agent and site commands change an existing installation: --data-dir DIR (or',
-    'PARLEY_DATA_DIR; default ./data) names it, and --storage and --public-url mean what they mean',
-    'to parley start.',
+    'PARLEY_DATA_DIR; default ./data) names it, or --database-url URL (PARLEY_DATABASE_URL) when it',
+    'is on PostgreSQL; --storage and --public-url mean what they mean to parley start.',
     '',
     ...settingsLines(),
   ].join('\n');
@@ -105,7 +106,7 @@ export async function runCli(argv: string[], env: CliEnv = process.env, io: CliI
       return 2;
     }
     // What the operator must fix outside Parley: one line (or two) naming the path, no stack.
-    if (error instanceof DataDirError || error instanceof NoInstallationError || error instanceof RedisBusError) {
+    if (error instanceof DataDirError || error instanceof NoInstallationError || error instanceof RedisBusError || isDatabaseConnectionError(error)) {
       io.err(`parley: ${error.message}`);
       return 1;
     }

@@ -103,7 +103,8 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const options = resolveOptions(rest);
   const log = givenLog ?? createLogger(options.logLevel);
   const storage =
-    storageInstance ?? (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, log }));
+    storageInstance ??
+    (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, databaseUrl: options.databaseUrl, log }));
   let bus: Bus;
   try {
     bus = givenBus ?? (await openBus({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, nodeId: options.nodeId, log }));

@@ -126,3 +126,18 @@ describe('SETTINGS', () => {
     for (const l of LIMIT_SETTINGS) expect(protocol, l.key).toContain(`| \`${l.key}\` |`);
   });
 });
+
+describe('the database URL', () => {
+  it('defaults to none (SQLite in the data dir); a flag beats the environment variable', () => {
+    expect(resolveOptions().databaseUrl).toBeNull();
+    expect(parseOptions([], { PARLEY_DATABASE_URL: 'postgres://a@db/x' }).databaseUrl).toBe('postgres://a@db/x');
+    expect(parseOptions(['--database-url', 'postgresql://b@db/y'], { PARLEY_DATABASE_URL: 'postgres://a@db/x' }).databaseUrl).toBe('postgresql://b@db/y');
+  });
+
+  it('refuses a URL that is not PostgreSQL\'s, without echoing it, and the memory store beside one', () => {
+    expect(() => parseOptions(['--database-url', 'mysql://root:secret@db/x'], {})).toThrow(
+      new OptionsError('--database-url takes a PostgreSQL URL, postgres://user:password@host:5432/database'),
+    );
+    expect(() => parseOptions(['--database-url', 'postgres://a@db/x', '--storage', 'memory'], {})).toThrow(OptionsError);
+  });
+});

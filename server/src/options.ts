@@ -29,6 +29,11 @@ export interface RelayOptions {
   /** Where the database and the relay secret live. */
   dataDir: string;
   storage: StorageKind;
+  /**
+   * A PostgreSQL URL (`postgres://user:password@host:5432/db`): the relay stores everything
+   * there instead of SQLite, so several relay nodes can share it. Null: SQLite in `dataDir`.
+   */
+  databaseUrl: string | null;
   synchronous: SynchronousMode;
   /** Token signing secret; null means generated once and kept in `<dataDir>/relay-secret`. */
   secret: string | null;
@@ -144,6 +149,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   publicUrl: null,
   dataDir: './data',
   storage: 'sqlite',
+  databaseUrl: null,
   synchronous: 'normal',
   secret: null,
   adminEmail: 'admin@localhost',
@@ -217,6 +223,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'publicUrl', env: 'PARLEY_PUBLIC_URL', flag: 'public-url', kind: 'string' },
   { key: 'dataDir', env: 'PARLEY_DATA_DIR', flag: 'data-dir', kind: 'string' },
   { key: 'storage', env: 'PARLEY_STORAGE', flag: 'storage', kind: 'enum', values: ['sqlite', 'memory'] },
+  { key: 'databaseUrl', env: 'PARLEY_DATABASE_URL', flag: 'database-url', kind: 'string' },
   { key: 'synchronous', env: 'PARLEY_SYNCHRONOUS', flag: 'synchronous', kind: 'enum', values: ['normal', 'full'] },
   { key: 'secret', env: 'PARLEY_SECRET', flag: 'secret', kind: 'string' },
   { key: 'adminEmail', env: 'PARLEY_ADMIN_EMAIL', flag: 'admin-email', kind: 'string' },
@@ -346,6 +353,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   }
   checkIceServers(options);
   checkBus(options);
+  checkDatabaseUrl(options);
   return options;
 }
 
@@ -363,6 +371,16 @@ function checkBus(options: RelayOptions): void {
   if (options.nodeId !== null && !/^[\w.:-]{1,100}$/.test(options.nodeId)) {
     throw new OptionsError(`--node-id takes letters, digits, '.', ':', '_' and '-' (at most 100), got ${JSON.stringify(options.nodeId)}`);
   }
+}
+
+/** Refuses a database URL that is not PostgreSQL's, or one given beside the memory store. */
+function checkDatabaseUrl(options: RelayOptions): void {
+  if (options.databaseUrl === null) return;
+  if (!/^postgres(ql)?:\/\/\S+$/.test(options.databaseUrl)) {
+    // The value may hold a password: name the expected form, not the value.
+    throw new OptionsError('--database-url takes a PostgreSQL URL, postgres://user:password@host:5432/database');
+  }
+  if (options.storage === 'memory') throw new OptionsError('--database-url and --storage memory exclude each other: choose one store');
 }
 
 /** Refuses ICE settings a browser would reject, before any call is made with them. */

@@ -1,8 +1,8 @@
 /**
  * What the store-editing commands (`agent add`, `site ...`) share: their own flags are taken
  * out first, every other flag and environment variable is read as a relay setting (so
- * `--data-dir`, `--storage` and `--public-url` mean what they mean to `parley start`), and the
- * store is opened the way the relay opens it.
+ * `--data-dir`, `--storage`, `--database-url` and `--public-url` mean what they mean to
+ * `parley start`), and the store is opened the way the relay opens it.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -86,6 +86,10 @@ export async function openCommandStore(command: string, flags: CommandFlags, env
   const given = flags.remaining();
   const options = parseOptions(given, env);
   if (options.storage === 'memory') throw new OptionsError(`${command} needs a durable store (PARLEY_STORAGE=sqlite)`);
+  if (options.databaseUrl !== null) {
+    // PostgreSQL: the installation is the database; a database Parley never migrated is refused.
+    return { storage: await openStorage({ kind: options.storage, dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: false }), options };
+  }
   const dataDir = resolve(options.dataDir);
   if (!existsSync(join(dataDir, DATABASE_FILE))) {
     throw new NoInstallationError(dataDir, given.includes('--data-dir') || Boolean(env['PARLEY_DATA_DIR']));

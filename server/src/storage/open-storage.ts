@@ -1,6 +1,9 @@
 /**
- * Opens the store the relay is configured for (`PARLEY_STORAGE`), ready to use: the data
- * directory exists, is private and takes writes, and the schema is current.
+ * Opens the store the relay is configured for, ready to use: PostgreSQL when a database URL is
+ * given (`PARLEY_DATABASE_URL`; reachable, credentials accepted, schema current), else
+ * `PARLEY_STORAGE` (SQLite: the data directory exists, is private and takes writes, and the
+ * schema is current). The PostgreSQL store and its driver are loaded with `import()` only then,
+ * so a SQLite relay never loads `pg`.
  */
 import type { Logger } from '../log.js';
 import { prepareDataDir, toDataDirError } from './data-dir.js';
@@ -20,10 +23,16 @@ export interface OpenStorageOptions {
   log?: Logger;
   /** SQLite only: `normal` (default) survives process crashes, `full` also power loss. */
   synchronous?: 'normal' | 'full';
+  /** A PostgreSQL URL: when given, the store is PostgreSQL and `kind` and `dataDir` are not used. */
+  databaseUrl?: string | null;
 }
 
 /** Opens, and migrates, the store `options` name. */
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
+  if (options.databaseUrl) {
+    const { openPgStorage } = await import('./pg-storage.js');
+    return openPgStorage({ url: options.databaseUrl, create: options.create ?? true });
+  }
   if (options.kind === 'memory') return new MemoryStorage();
   const dir = await prepareDataDir(options.dataDir, { create: options.create ?? true });
   if (dir.tightened.length > 0) {

@@ -1,0 +1,330 @@
+/**
+ * PgStorage against a real PostgreSQL 15 server started for this file: the Storage contract,
+ * each test on a fresh database copied from a migrated template, then what only a shared
+ * database can show: two stores (two relay nodes) appending to one conversation at once,
+ * a retried client id on both, `watch` per node, batching, and a server restart.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../test/servers/postgres.js';
+import { DatabaseConnectionError } from './pg-errors.js';
+import { openPgStorage, PgStorage } from './pg-storage.js';
+import { newVisitor } from './records.js';
+import { describeStorageContract } from './storage.contract.js';
+import type { NewMessage, StorageChange } from './storage.js';
+
+let server: TestPostgres;
+/** Databases made by the current test, dropped after it. */
+const made: string[] = [];
+
+beforeAll(async () => {
+  // pg_stat_statements counts the statements the server ran: how many round trips appends took.
+  server = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  const template = new PgStorage({ url: await server.createDatabase('parley_template') });
+  await template.migrate();
+  await template.close();
+}, 60_000);
+
+afterEach(async () => {
+  for (const name of made.splice(0)) await server.dropDatabase(name);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A fresh, migrated database on the server; resolves with its URL. */
+async function freshDatabase(): Promise<string> {
+  const url = await server.createDatabase(undefined, { template: 'parley_template' });
+  made.push(new URL(url).pathname.slice(1));
+  return url;
+}
+
+describeStorageContract('PgStorage', async () => new PgStorage({ url: await freshDatabase(), poolSize: 4 }));
+
+/** A site, a visitor and `n` conversations (one open per visitor: a visitor each), stored through `storage`. */
+async function conversations(storage: PgStorage, n: number): Promise<string[]> {
+  const siteId = randomUUID();
+  await storage.createSite({ id: siteId, key: siteId, name: 'Shop', secret: 's', allowedOrigins: [], createdAt: 1 });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const visitor = await storage.createVisitor(newVisitor(randomUUID(), siteId, 1));
+    ids.push((await storage.createConversation({ id: randomUUID(), siteId, visitorId: visitor.id, createdAt: 1 })).id);
+  }
+  return ids;
+}
+
+/** A new message of `conversationId`; fields may be overridden. */
+function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { id: randomUUID(), conversationId, clientId: randomUUID(), author: 'visitor', authorId: 'visitor-1', text: 'hi', at: 2_000, ...overrides };
+}
+
+/** 1..n. */
+const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('PgStorage on one database shared by two relay nodes', () => {
+  let nodeA: PgStorage;
+  let nodeB: PgStorage;
+
+  beforeEach(async () => {
+    const url = await freshDatabase();
+    nodeA = new PgStorage({ url });
+    nodeB = new PgStorage({ url });
+    // Connected before the test, so that neither node's first write waits for a new connection.
+    await Promise.all([nodeA.listSites(), nodeB.listSites()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all([nodeA.close(), nodeB.close()]);
+  });
+
+  it('keeps each conversation seqs gapless and unique when both nodes append to the same conversations at once', async () => {
+    const ids = await conversations(nodeA, 4);
+    // On each node, five senders per conversation send 20 messages each, one after the other
+    // (as clients waiting for their acks do), so both nodes' batches keep overlapping.
+    const sender = async (node: PgStorage, name: string, conversationId: string) => {
+      const sent = [];
+      for (let i = 0; i < 20; i += 1) sent.push((await node.appendMessage(aMessage(conversationId, { authorId: name, text: `${name}-${i}` }))).message);
+      return sent;
+    };
+    const senders = [nodeA, nodeB].flatMap((node, n) =>
+      ids.flatMap((conversationId, c) => upTo(5).map((k) => sender(node, `node${n}-c${c}-s${k}`, conversationId))),
+    );
+    const sent = await Promise.all(senders);
+    for (const id of ids) {
+      const seqs = sent.flat().filter((m) => m.conversationId === id).map((m) => m.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(upTo(200));
+      expect((await nodeB.listMessages(id, 0, 500)).map((m) => m.seq)).toEqual(upTo(200));
+      expect((await nodeA.getConversation(id))?.lastSeq).toBe(200);
+    }
+    // Each sender's messages have the seqs of the order it sent them in.
+    for (const messages of sent) expect(messages.map((m) => m.seq)).toEqual([...messages.map((m) => m.seq)].sort((x, y) => x - y));
+  });
+
+  it('stores a client id sent to both nodes at once once, and answers both with the same seq', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const inputs = Array.from({ length: 100 }, (_, i) => aMessage(id!, { text: `m${i}` }));
+    const answers = await Promise.all(inputs.flatMap((input) => [nodeA.appendMessage(input), nodeB.appendMessage({ ...input, id: randomUUID() })]));
+    for (let i = 0; i < inputs.length; i += 1) {
+      const [a, b] = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+      expect(b.message).toEqual(a.message);
+    }
+    const stored = await nodeA.listMessages(id!, 0, 500);
+    expect(stored.map((m) => m.seq)).toEqual(upTo(100));
+    expect(stored.map((m) => m.clientId).sort()).toEqual(inputs.map((input) => input.clientId).sort());
+  });
+
+  it('stores a retried client id naming another conversation on the other node once, leaving no gap in either', async () => {
+    const [first, second] = await conversations(nodeA, 2);
+    const inputs = Array.from({ length: 50 }, () => aMessage(first!));
+    const answers = await Promise.all(
+      inputs.flatMap((input) => [nodeA.appendMessage(input), nodeB.appendMessage({ ...input, id: randomUUID(), conversationId: second! })]),
+    );
+    for (let i = 0; i < inputs.length; i += 1) expect(answers[2 * i + 1]!.message).toEqual(answers[2 * i]!.message);
+    const inFirst = await nodeA.listMessages(first!, 0, 500);
+    const inSecond = await nodeA.listMessages(second!, 0, 500);
+    expect(inFirst.length + inSecond.length).toBe(50);
+    expect(inFirst.map((m) => m.seq)).toEqual(upTo(inFirst.length));
+    expect(inSecond.map((m) => m.seq)).toEqual(upTo(inSecond.length));
+  });
+
+  it('reports to watch only the writes made through the same store', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const seenByA: StorageChange[] = [];
+    const seenByB: StorageChange[] = [];
+    nodeA.watch((change) => seenByA.push(change));
+    nodeB.watch((change) => seenByB.push(change));
+    await nodeB.appendMessage(aMessage(id!));
+    const assigned = await nodeB.updateConversation(id!, { assigneeId: 'agent-1' }, 3_000, { assigneeId: null });
+    expect(seenByA).toEqual([]);
+    expect(seenByB.map((change) => change.kind)).toEqual(['conversation', 'conversation']);
+    expect(seenByB[1]).toEqual({ kind: 'conversation', conversation: assigned });
+    // The refused write on A (B took it first) reports nothing on either.
+    await expect(nodeA.updateConversation(id!, { assigneeId: 'agent-2' }, 4_000, { assigneeId: null })).rejects.toMatchObject({ code: 'conflict' });
+    await nodeA.appendMessage(aMessage(id!, { author: 'agent', authorId: 'agent-1' }));
+    expect(seenByA).toMatchObject([{ kind: 'conversation', conversation: { lastSeq: 2, assigneeId: 'agent-1' } }]);
+    expect(seenByB).toHaveLength(2);
+  });
+});
+
+/** Runs one statement on the server as its superuser, in `database`. */
+async function asAdmin<R extends object>(database: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/${database}` });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PgStorage appends', () => {
+  it('writes appends in flight together in one database call, each caller getting its own outcome', async () => {
+    const url = await freshDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const store = new PgStorage({ url });
+    const ids = await conversations(store, 20);
+    await asAdmin('postgres', 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await asAdmin('postgres', 'SELECT pg_stat_statements_reset()');
+
+    const inputs = upTo(400).map((i) => aMessage(ids[i % 20]!, { text: `m${i}` }));
+    const outcomes = await Promise.allSettled([
+      ...inputs.slice(0, 200).map((input) => store.appendMessage(input)),
+      store.appendMessage(aMessage('no-such-conversation')),
+      ...inputs.slice(200).map((input) => store.appendMessage(input)),
+    ]);
+
+    const calls = await asAdmin<{ calls: number | null }>(
+      'postgres',
+      `SELECT sum(s.calls)::int AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+       WHERE d.datname = $1 AND s.query LIKE '%parley_append_messages%'`,
+      [database],
+    );
+    expect(calls[0]?.calls).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(400);
+    const refused = outcomes[200];
+    expect(refused?.status === 'rejected' && refused.reason).toMatchObject({ code: 'not_found' });
+    for (const id of ids) expect((await store.listMessages(id, 0, 100)).map((m) => m.seq)).toEqual(upTo(20));
+    await store.close();
+  });
+});
+
+describe('PgStorage text', () => {
+  it('stores a U+0000 (which PostgreSQL text cannot hold) as U+FFFD instead of refusing the write, and answers with what it stored', async () => {
+    const store = new PgStorage({ url: await freshDatabase() });
+    const [id] = await conversations(store, 1);
+    const { message } = await store.appendMessage(aMessage(id!, { text: 'a\u0000b', authorName: 'K\u0000m' }));
+    expect(message).toMatchObject({ text: 'a\uFFFDb', authorName: 'K\uFFFDm' });
+    expect(await store.listMessages(id!, 0, 10)).toEqual([message]);
+    const visitor = (await store.listConversations({ limit: 1 }))[0]!.visitorId;
+    await store.addPageView(visitor, { url: 'https://shop.example/\u0000', title: 'T\u0000', at: 5 });
+    expect(await store.listPageViews(visitor, 1)).toEqual([{ url: 'https://shop.example/\uFFFD', title: 'T\uFFFD', at: 5 }]);
+    await store.close();
+  });
+});
+
+describe('PgStorage when PostgreSQL restarts', () => {
+  for (const [how, stop] of [
+    ['is killed', () => server.kill()],
+    ['shuts down', () => server.shutdown()],
+  ] as const) {
+    it(`rejects writes while it ${how}, never resolving them, and writes again once it is back`, async () => {
+      const store = new PgStorage({ url: await freshDatabase() });
+      const [id] = await conversations(store, 1);
+      await store.appendMessage(aMessage(id!, { text: 'before' }));
+
+      await stop();
+      const during = await store.appendMessage(aMessage(id!, { text: 'during' })).then(() => 'resolved', (error: unknown) => error);
+      expect(during).toBeInstanceOf(DatabaseConnectionError);
+      expect(String((during as Error).message)).toMatch(/^cannot use the database postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+: /);
+      await expect(store.getConversation(id!)).rejects.toBeInstanceOf(DatabaseConnectionError);
+
+      await server.restart();
+      const after = await store.appendMessage(aMessage(id!, { text: 'after' }));
+      expect(after.message.seq).toBe(2);
+      expect((await store.listMessages(id!, 0, 10)).map((m) => m.text)).toEqual(['before', 'after']);
+      await store.close();
+    });
+  }
+});
+
+describe('PgStorage during a rolling upgrade', () => {
+  it('keeps answering after a newer node adds a column to the tables it reads', async () => {
+    const url = await freshDatabase();
+    const store = new PgStorage({ url });
+    const [id] = await conversations(store, 1);
+    await store.appendMessage(aMessage(id!));
+    // Prepared on this node's connections before the change.
+    for (let i = 0; i < 3; i += 1) await Promise.all([store.getConversation(id!), store.listMessages(id!, 0, 10), store.listConversations({ limit: 5 })]);
+    await asAdmin(new URL(url).pathname.slice(1), 'ALTER TABLE conversations ADD COLUMN priority int; ALTER TABLE messages ADD COLUMN edited_at bigint');
+    expect((await store.getConversation(id!))?.lastSeq).toBe(1);
+    expect(await store.listMessages(id!, 0, 10)).toHaveLength(1);
+    expect(await store.listConversations({ limit: 5 })).toHaveLength(1);
+    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(2);
+    await store.close();
+  });
+});
+
+describe('PgStorage when a statement cannot finish in time', () => {
+  it('rejects the write, writes nothing of it, and writes again once the database answers', async () => {
+    const url = await freshDatabase();
+    const store = new PgStorage({ url, queryTimeoutMs: 300 });
+    const [id] = await conversations(store, 1);
+    // Another session holds the messages table: the append waits past its timeout.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+    const refused = await store.appendMessage(aMessage(id!)).then(() => 'resolved', (error: unknown) => error);
+    expect(refused).toBeInstanceOf(DatabaseConnectionError);
+    expect((refused as Error).message).toContain('the statement took too long and was cancelled (57014)');
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    expect(await store.listMessages(id!, 0, 10)).toEqual([]);
+    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(1);
+    await store.close();
+  });
+});
+
+describe('openPgStorage', () => {
+  /** A loopback port nothing listens on. */
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
+  /** The message `openPgStorage` rejects with (fails the test when it opens). */
+  async function refusal(url: string, create?: boolean): Promise<string> {
+    const error = await openPgStorage({ url, ...(create === undefined ? {} : { create }) }).then(
+      async (storage) => {
+        await storage.close();
+        return null;
+      },
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DatabaseConnectionError);
+    return (error as Error).message;
+  }
+
+  it('names an unreachable server in one line', async () => {
+    const port = await closedPort();
+    expect(await refusal(`postgres://parley:hunter2@127.0.0.1:${port}/parley`)).toBe(
+      `cannot use the database postgres://parley:***@127.0.0.1:${port}/parley: nothing accepts connections there (is PostgreSQL running, on that host and port?) (ECONNREFUSED)`,
+    );
+  });
+
+  it('names refused credentials and a missing database, never printing the password', async () => {
+    expect(await refusal(`postgres://nobody:hunter2@127.0.0.1:${server.port}/postgres`)).toBe(
+      `cannot use the database postgres://nobody:***@127.0.0.1:${server.port}/postgres: the server refused the user (28000)`,
+    );
+    expect(await refusal(`postgres://postgres@127.0.0.1:${server.port}/no_such_database`)).toBe(
+      `cannot use the database postgres://postgres@127.0.0.1:${server.port}/no_such_database: the database does not exist (3D000)`,
+    );
+  });
+
+  it('migrates a new database, and refuses one Parley never migrated when told not to create', async () => {
+    const url = await server.createDatabase();
+    made.push(new URL(url).pathname.slice(1));
+    expect(await refusal(url, false)).toBe(`cannot use the database ${url}: it holds no Parley installation (only parley start creates one)`);
+    const storage = await openPgStorage({ url });
+    expect(await storage.schemaVersion()).toBe(1);
+    await storage.close();
+    const again = await openPgStorage({ url, create: false });
+    expect(await again.listSites()).toEqual([]);
+    await again.close();
+  });
+
+  it('migrates once when several nodes start at once', async () => {
+    const url = await server.createDatabase();
+    made.push(new URL(url).pathname.slice(1));
+    const nodes = await Promise.all(upTo(4).map(() => openPgStorage({ url })));
+    const applied = await nodes[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(applied.map((row) => row.version)).toEqual([1]);
+    await Promise.all(nodes.map((node) => node.close()));
+  });
+});
