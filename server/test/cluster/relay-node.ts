@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD } from '../relay-harness.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -63,7 +64,7 @@ export async function startNode(options: NodeOptions): Promise<RelayNode> {
       '--host', '127.0.0.1',
       '--data-dir', dataDir,
       '--secret', CLUSTER_SECRET,
-      '--admin-password', 'cluster-test-password',
+      '--admin-password', ADMIN_PASSWORD,
       '--log-level', 'info',
       ...(options.args ?? []),
     ],
