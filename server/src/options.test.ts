@@ -95,9 +95,13 @@ describe('parseOptions', () => {
 
   it('reads the Redis bus settings: none by default (the in-process bus of one node)', () => {
     expect(resolveOptions()).toMatchObject({ redisUrl: null, redisPrefix: 'parley:', nodeId: null });
-    const options = parseOptions(['--node-id', 'relay-2'], { PARLEY_REDIS_URL: 'redis://:pw@10.0.0.5:6379/2', PARLEY_REDIS_PREFIX: 'shop:' });
+    const options = parseOptions(['--node-id', 'relay-2'], { PARLEY_REDIS_URL: 'redis://:pw@10.0.0.5:6379/2', PARLEY_REDIS_PREFIX: 'shop:', PARLEY_SECRET: 'shared' });
     expect(options).toMatchObject({ redisUrl: 'redis://:pw@10.0.0.5:6379/2', redisPrefix: 'shop:', nodeId: 'relay-2' });
-    expect(parseOptions(['--redis-url', 'rediss://cache.example:6380'], {}).redisUrl).toBe('rediss://cache.example:6380');
+    expect(parseOptions(['--redis-url', 'rediss://cache.example:6380', '--secret', 'shared'], {}).redisUrl).toBe('rediss://cache.example:6380');
+  });
+
+  it('refuses a Redis bus without a token secret shared by every node', () => {
+    expect(() => parseOptions(['--redis-url', 'redis://cache.example:6379'], {})).toThrow(/--redis-url needs --secret \(PARLEY_SECRET\)/);
   });
 
   it('refuses a Redis URL that is not one, without echoing it, and an unusable node id', () => {

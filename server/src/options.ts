@@ -367,6 +367,8 @@ function checkBus(options: RelayOptions): void {
       // Reported below, without echoing a URL that may hold a password.
     }
     if (protocol !== 'redis:' && protocol !== 'rediss:') throw new OptionsError('--redis-url takes a redis:// or rediss:// URL');
+    // Each node would otherwise make a secret of its own, and refuse every other node's tokens.
+    if (options.secret === null) throw new OptionsError('--redis-url needs --secret (PARLEY_SECRET): the same token secret on every relay node');
   }
   if (options.nodeId !== null && !/^[\w.:-]{1,100}$/.test(options.nodeId)) {
     throw new OptionsError(`--node-id takes letters, digits, '.', ':', '_' and '-' (at most 100), got ${JSON.stringify(options.nodeId)}`);

@@ -83,7 +83,7 @@ describe('parley start with a Redis that refuses it', () => {
     const io = { out: () => undefined, err: (text: string) => void errors.push(text) };
     const url = `redis://:the-wrong-one@127.0.0.1:${redis.port}`;
     const started = Date.now();
-    const code = await runCli(['start', '--storage', 'memory', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--redis-url', url], {}, io);
+    const code = await runCli(['start', '--storage', 'memory', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--redis-url', url, '--secret', 'shared-secret'], {}, io);
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(errors).toHaveLength(1);

@@ -9,7 +9,7 @@ import { PAGE_ORIGIN, TestClient, adminToken, visitorToken, type RelayAddress } 
 import { startPostgres, type TestPostgres } from '../servers/postgres.js';
 import { startRedis, type RedisServer } from '../servers/redis.js';
 import { startNode, type RelayNode } from './relay-node.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../../examples/cluster/tcp-proxy.mjs';
 
 let postgres: TestPostgres;
 let redis: RedisServer;

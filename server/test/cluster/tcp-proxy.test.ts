@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../../examples/cluster/tcp-proxy.mjs';
 
 /** An HTTP server that answers its own name, with keep-alive off so each request is a new connection. */
 async function namedServer(name: string): Promise<{ server: Server; port: number }> {
