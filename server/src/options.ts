@@ -18,6 +18,9 @@ export type SynchronousMode = 'normal' | 'full';
 /** How much the relay writes to its log. */
 export type LogLevel = 'silent' | 'error' | 'info';
 
+/** How log lines are written: `text` for people, `json` (one object per line) for log collectors. */
+export type LogFormat = 'text' | 'json';
+
 /** The relay's settings, fully resolved. */
 export interface RelayOptions {
   /** TCP port for HTTP and WebSocket; 0 picks a free one. */
@@ -123,6 +126,18 @@ export interface RelayOptions {
   /** How long issued TURN credentials last, in seconds. */
   turnTtl: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** This node's name in metrics and JSON logs; null means `<hostname>:<port>`. */
+  nodeId: string | null;
+  /**
+   * How long a drain (SIGTERM) waits for the frames its connections had sent to be handled and
+   * acknowledged, and for the connections to close, in milliseconds; then it closes what is left.
+   */
+  drainTimeoutMs: number;
+  /** A bearer token that lets any client read `/metrics`; null: loopback clients only. */
+  metricsToken: string | null;
+  /** Serve `/metrics` on this port of its own instead of the relay's (same host); null: the relay's port. */
+  metricsPort: number | null;
 }
 
 /** Settings a caller may give; everything missing takes its default. */
@@ -171,6 +186,12 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   turnSecret: null,
   turnTtl: 3600,
   logLevel: 'info',
+  logFormat: 'text',
+  nodeId: null,
+  // Under the 30 s a container orchestrator usually waits between SIGTERM and SIGKILL.
+  drainTimeoutMs: 10_000,
+  metricsToken: null,
+  metricsPort: null,
 });
 
 /** A setting that could not be read; the message names the flag and the value. */
@@ -239,6 +260,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'turnUrls', env: 'PARLEY_TURN_URLS', flag: 'turn-urls', kind: 'list' },
   { key: 'turnSecret', env: 'PARLEY_TURN_SECRET', flag: 'turn-secret', kind: 'string' },
   { key: 'turnTtl', env: 'PARLEY_TURN_TTL', flag: 'turn-ttl', kind: 'int' },
+  { key: 'logFormat', env: 'PARLEY_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['text', 'json'] },
+  { key: 'nodeId', env: 'PARLEY_NODE_ID', flag: 'node-id', kind: 'string' },
+  { key: 'drainTimeoutMs', env: 'PARLEY_DRAIN_TIMEOUT_MS', flag: 'drain-timeout-ms', kind: 'int' },
+  { key: 'metricsToken', env: 'PARLEY_METRICS_TOKEN', flag: 'metrics-token', kind: 'string' },
+  { key: 'metricsPort', env: 'PARLEY_METRICS_PORT', flag: 'metrics-port', kind: 'int' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */
@@ -322,6 +348,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   }
   const options = resolveOptions({ ...(input as RelayOptionsInput), limits: limits as Partial<Limits> });
   if (options.port > 65535) throw new OptionsError('--port must be at most 65535');
+  if (options.metricsPort !== null && options.metricsPort > 65535) throw new OptionsError('--metrics-port must be at most 65535');
   if (options.publicUrl !== null) {
     try {
       new URL(options.publicUrl);

@@ -1,0 +1,16 @@
+/**
+ * What a bus reports to the relay's metrics. The in-process bus has nothing to report; a bus
+ * between nodes (Redis) calls these from its receive and reconnect paths, with the `BusMeter`
+ * the relay hands it (`RelayMetrics.bus`).
+ */
+
+/** The bus's side of the metrics: `parley_bus_lag_seconds` and `parley_bus_reconnects_total`. */
+export interface BusMeter {
+  /** An envelope from another node arrived `seconds` after it was published there. */
+  lag(seconds: number): void;
+  /** The bus lost its connection and got it back. */
+  reconnected(): void;
+}
+
+/** A meter that records nothing (a bus made without metrics). */
+export const NO_BUS_METER: BusMeter = Object.freeze({ lag: () => undefined, reconnected: () => undefined });

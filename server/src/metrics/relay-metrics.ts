@@ -1,0 +1,123 @@
+/**
+ * Every metric of a relay node, by name, and the few calls the transport, the broker's
+ * surroundings and the bus make to feed them. Each metric carries the `node` label. The names and
+ * their meaning are listed in the README (Operations); `relay-metrics.test.ts` keeps that list
+ * complete.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BusMeter } from './bus-meter.js';
+import { DeliveryClock } from './delivery-clock.js';
+import { LATENCY_BUCKETS, MetricsRegistry, type Counter, type Family, type Gauge, type Histogram } from './registry.js';
+import { RuntimeMeter } from './runtime-meter.js';
+import { ERROR_CODE_PREFIX, TextKeyIndex, TYPE_PREFIX } from './text-key-index.js';
+
+/** GC pause buckets in seconds: 0.1 ms to 1 s. */
+const GC_BUCKETS: readonly number[] = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** Connection roles, made up front so both show as 0 before the first connection. */
+const ROLES = ['visitor', 'agent'] as const;
+
+/** The metrics of one relay node. */
+export class RelayMetrics {
+  readonly registry: MetricsRegistry;
+  /** The `node` label of every sample. */
+  readonly node: string;
+  /** What the bus reports through (see `bus-meter.ts`). */
+  readonly bus: BusMeter;
+  /** Times bus envelopes to the socket write (see `delivery-clock.ts`). */
+  readonly delivery: DeliveryClock;
+  private readonly connections: Family<Gauge>;
+  private readonly framesIn: Family<Counter>;
+  private readonly framesOut: TextKeyIndex;
+  private readonly errors: TextKeyIndex;
+  private readonly stored: Counter;
+  private readonly ackLatency: Histogram;
+  private readonly appendLatency: Histogram;
+  private readonly draining: Gauge;
+  private readonly runtime: RuntimeMeter;
+
+  /**
+   * @param node the node's name (`PARLEY_NODE_ID`).
+   * @param live counts read at scrape time: co-browse sessions and calls this node holds.
+   */
+  constructor(node: string, live: { cobrowseSessions(): number; calls(): number }) {
+    this.node = node;
+    const r = (this.registry = new MetricsRegistry({ node }));
+    this.connections = r.gauge('parley_connections', 'Open WebSocket connections, by role.', 'role');
+    for (const role of ROLES) this.connections.of(role);
+    this.framesIn = r.counter('parley_frames_in_total', 'Valid frames received from clients, by type.', 'type');
+    this.framesOut = new TextKeyIndex(r.counter('parley_frames_out_total', 'Frames sent to clients, by type.', 'type'), TYPE_PREFIX);
+    this.errors = new TextKeyIndex(r.counter('parley_errors_sent_total', 'Error frames sent to clients, by error code.', 'code'), ERROR_CODE_PREFIX);
+    this.stored = r.counter('parley_messages_stored_total', 'Chat messages written to the store (retries of a stored message not counted).').only;
+    this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to the relay having stored, acknowledged and fanned it out.').only;
+    this.appendLatency = r.histogram('parley_storage_append_seconds', 'Time the store took to append a chat message durably.').only;
+    const delivery = r.histogram(
+      'parley_delivery_latency_seconds',
+      'Time from a bus envelope reaching this node to its frames being written to the sockets.',
+    ).only;
+    this.delivery = new DeliveryClock(delivery);
+    const busLag = r.histogram('parley_bus_lag_seconds', 'Time from a publish on another node to its arrival here (buses between nodes only).', LATENCY_BUCKETS).only;
+    const busReconnects = r.counter('parley_bus_reconnects_total', 'Times the bus lost its connection and got it back.').only;
+    this.bus = { lag: (seconds) => busLag.observe(seconds), reconnected: () => busReconnects.inc() };
+    r.collected('parley_cobrowse_sessions', 'Co-browse sessions held by this node.', live.cobrowseSessions);
+    r.collected('parley_calls', 'Calls held by this node (ringing or connected).', live.calls);
+    this.draining = r.gauge('parley_draining', '1 while the node drains (SIGTERM), else 0.').only;
+    const loopP50 = r.gauge('parley_event_loop_delay_p50_seconds', 'Event-loop delay, median over the last 10 s window.').only;
+    const loopP99 = r.gauge('parley_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile over the last 10 s window.').only;
+    const loopMax = r.gauge('parley_event_loop_delay_max_seconds', 'Event-loop delay, maximum over the last 10 s window.').only;
+    const gcPause = r.histogram('parley_gc_pause_seconds', 'Garbage-collection pauses.', GC_BUCKETS).only;
+    this.runtime = new RuntimeMeter({ loopP50, loopP99, loopMax, gcPause });
+  }
+
+  /** A connection was accepted. */
+  connected(role: 'visitor' | 'agent'): void {
+    this.connections.of(role).value++;
+  }
+
+  /** A connection is gone. */
+  disconnected(role: 'visitor' | 'agent'): void {
+    this.connections.of(role).value--;
+  }
+
+  /** A valid frame arrived. */
+  frameIn(type: string): void {
+    this.framesIn.of(type).value++;
+  }
+
+  /** A frame (JSON text, as `JSON.stringify` wrote it) is being sent: counted by type, errors by code. */
+  frameOut(text: string): void {
+    const counter = this.framesOut.counterOf(text);
+    if (counter === null) return;
+    counter.value++;
+    // Only an error's text opens with the longer prefix; others fail its first check at once.
+    const code = this.errors.counterOf(text);
+    if (code !== null) code.value++;
+  }
+
+  /** A chat.send that arrived at `receivedAt` (`performance.now()`) has been acknowledged. */
+  acked(receivedAt: number): void {
+    this.ackLatency.observe((performance.now() - receivedAt) / 1000);
+  }
+
+  /** The store appended a message in `seconds`; `duplicate` when it was already stored. */
+  appended(seconds: number, duplicate: boolean): void {
+    this.appendLatency.observe(seconds);
+    if (!duplicate) this.stored.value++;
+  }
+
+  /** The node started draining. */
+  drainStarted(): void {
+    this.draining.set(1);
+  }
+
+  /** The exposition text. */
+  encode(): string {
+    this.runtime.refresh();
+    return this.registry.encode();
+  }
+
+  /** Stops the event-loop and GC sampling. */
+  stop(): void {
+    this.runtime.stop();
+  }
+}
