@@ -1,8 +1,7 @@
 /**
- * `GET /metrics`: who may read it, and its answer. By default only a client on this machine: the
- * socket's peer is a loopback address and the request names no forwarding header (a reverse
- * proxy on the same machine connects from loopback too, and must not open the metrics to the
- * internet). With `PARLEY_METRICS_TOKEN` set, `Authorization: Bearer <token>` is also let in,
+ * `GET /metrics`: who may read it, and its answer. By default only a scraper on this machine: the
+ * socket's peer is 127.0.0.1 or ::1 and the request names no forwarding header (a reverse proxy
+ * on the same machine connects from there too, and must not open the metrics to the internet). With `PARLEY_METRICS_TOKEN` set, `Authorization: Bearer <token>` is also let in,
  * from anywhere. On a port of its own (`PARLEY_METRICS_PORT`) every client is let in unless a
  * token is set: that port's reach is the operator's choice.
  */
@@ -25,18 +24,19 @@ export interface MetricsEndpointDeps {
 /** Headers a reverse proxy adds; a request carrying one did not come from this machine's own scraper. */
 const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
 
-/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
-export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
+/**
+ * True for this machine's own address: 127.0.0.1 (also IPv4-mapped) and ::1. The rest of
+ * 127.0.0.0/8 is left out: nothing scrapes from there, and it keeps the rule one address each.
+ */
+export function isLocalScraper(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 /** True when `req` may read the metrics. */
 export function mayReadMetrics(req: IncomingMessage, deps: Pick<MetricsEndpointDeps, 'token' | 'ownPort'>): boolean {
   if (deps.token !== null && bearerMatches(req.headers.authorization, deps.token)) return true;
   if (deps.ownPort && deps.token === null) return true;
-  return isLoopback(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
+  return isLocalScraper(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

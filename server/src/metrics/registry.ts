@@ -173,6 +173,11 @@ export class MetricsRegistry {
     return this.add(new Family(name, help, 'histogram', label, this.constLabels, (l) => new Histogram(l, bounds)));
   }
 
+  /** The names of every metric, in registration order. */
+  names(): string[] {
+    return this.families.map((f) => f.name);
+  }
+
   /** Every metric in the Prometheus text format, one `# HELP` and `# TYPE` per family. */
   encode(): string {
     const lines: string[] = [];

@@ -149,15 +149,7 @@ export class SocketServer {
       // The close handshake may use the rest of the drain: a peer slow to answer still gets its close.
       void connection.idle().then(() => connection.closeWith('draining', undefined, Math.max(0, deadline - Date.now())));
     }
-    if (this.connections.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.drained = resolve;
-        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      });
-      clearTimeout(timer);
-      this.drained = null;
-    }
+    await this.allForgotten(deadline - Date.now());
     for (const connection of all) {
       if (this.connections.has(connection)) {
         this.deps.log.info('drain timed out for a connection', { id: connection.id });
@@ -166,15 +158,25 @@ export class SocketServer {
       }
     }
     // Writes in flight finish (their acks are lost with the socket, which the client's outbox
-    // repairs), within a last second at most: a store that hangs must not hold the exit.
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      Promise.all(all.map((c) => c.idle())).then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(deadline - Date.now(), DRAIN_WRITES_GRACE_MS), false))),
-    ]);
-    clearTimeout(timer);
-    if (!settled) this.deps.log.error('drain ended with frames still being handled');
+    // repairs) and the broker forgets each session, within a last second at most: a store that
+    // hangs must not hold the exit.
+    if (!(await this.allForgotten(Math.max(deadline - Date.now(), DRAIN_WRITES_GRACE_MS)))) {
+      this.deps.log.error('drain ended with frames still being handled', { connections: this.connections.size });
+    }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  /** Resolves true once no connection is left, or false after `ms`. */
+  private async allForgotten(ms: number): Promise<boolean> {
+    if (this.connections.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      timer = setTimeout(resolve, Math.max(0, ms));
+    });
+    clearTimeout(timer);
+    this.drained = null;
+    return this.connections.size === 0;
   }
 
   /** Completes an authorized upgrade and starts its connection. */

@@ -1,0 +1,110 @@
+/**
+ * Draining a relay in process (what SIGTERM does, see `drain-cli.test.ts` for the process): a
+ * send whose durable write is under way when the drain starts is acknowledged, then the client
+ * is told to reconnect elsewhere (1012); new connections are refused and `/readyz` says so.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerFrame } from '@parley/protocol';
+import { openStorage } from '../src/storage/open-storage.js';
+import type { Storage } from '../src/storage/storage.js';
+import { PAGE_ORIGIN, TestClient, startTestRelay, upgradeStatus, visitorToken, type TestRelay } from './relay-harness.js';
+
+/** Holds the store's append of one client id until released: a write in flight, on a real store. */
+function holdAppend(storage: Storage, clientId: string): { reached: Promise<void>; release: () => void } {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const append = storage.appendMessage.bind(storage);
+  storage.appendMessage = async (message) => {
+    if (message.clientId === clientId) {
+      reach();
+      await released;
+    }
+    return append(message);
+  };
+  return { reached, release };
+}
+
+describe('relay drain', () => {
+  let dataDir: string;
+  let storage: Storage;
+  let relay: TestRelay;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'parley-drain-'));
+    storage = await openStorage({ kind: 'sqlite', dataDir });
+  });
+  afterEach(async () => {
+    await relay.close();
+    await storage.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('acknowledges the send in flight, then closes with a draining error and 1012', async () => {
+    const held = holdAppend(storage, 'drain-in-flight');
+    relay = await startTestRelay({ storageInstance: storage, dataDir, drainTimeoutMs: 30_000 });
+    const { token } = await visitorToken(relay);
+    const client = new TestClient(relay, token, PAGE_ORIGIN);
+    await client.hello();
+    client.send({ type: 'chat.send', clientId: 'drain-first', text: 'before' });
+    const { conversationId } = await client.next('chat.ack');
+
+    client.send({ type: 'chat.send', conversationId, clientId: 'drain-in-flight', text: 'being written' });
+    await held.reached;
+    const drained = relay.drain();
+    expect((await fetch(`${relay.url}/readyz`)).status).toBe(503);
+    expect(await (await fetch(`${relay.url}/readyz`)).json()).toEqual({ ok: false, draining: true, failed: ['draining'] });
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+    expect(await upgradeStatus(relay, token, PAGE_ORIGIN)).toBe(503);
+    // Sent after the drain began: not handled here; the client's outbox sends it again elsewhere.
+    client.send({ type: 'chat.send', conversationId, clientId: 'drain-too-late', text: 'after' });
+
+    held.release();
+    const closed = await client.closed;
+    expect(closed).toEqual({ code: 1012, reason: 'draining' });
+    const tail = client.frames.slice(-2) as ServerFrame[];
+    expect(tail[0]).toMatchObject({ type: 'chat.ack', clientId: 'drain-in-flight', seq: 2 });
+    expect(tail[1]).toMatchObject({ type: 'error', code: 'draining' });
+    await drained;
+
+    const stored = await storage.listMessages(conversationId, 0, 10);
+    expect(stored.map((m) => m.clientId)).toEqual(['drain-first', 'drain-in-flight']);
+  });
+
+  it('keeps answering HTTP until every connection has closed, then stops', async () => {
+    relay = await startTestRelay({ storageInstance: storage, dataDir, drainTimeoutMs: 30_000 });
+    const { token } = await visitorToken(relay);
+    const slow = new TestClient(relay, token, PAGE_ORIGIN);
+    await slow.hello();
+    // A client that stops reading never answers the close: the drain waits for it (up to its timeout).
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const drained = relay.drain();
+    let done = false;
+    void drained.then(() => (done = true));
+    expect(await upgradeStatus(relay, token, PAGE_ORIGIN)).toBe(503);
+    expect((await fetch(`${relay.url}/readyz`)).status).toBe(503);
+    expect(relay.connections()).toBe(1);
+    expect(done).toBe(false);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(1012);
+    await drained;
+    await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('closes what is left once the drain timeout is spent', async () => {
+    relay = await startTestRelay({ storageInstance: storage, dataDir, drainTimeoutMs: 200 });
+    const { token } = await visitorToken(relay);
+    const stuck = new TestClient(relay, token, PAGE_ORIGIN);
+    await stuck.hello();
+    (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await relay.drain();
+    expect(relay.connections()).toBe(0);
+    // The close frame went out when the drain began; the socket was dropped at the timeout.
+    (stuck.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await stuck.closed).code).toBe(1012);
+  });
+});
