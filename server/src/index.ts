@@ -167,6 +167,22 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const { secret, demoSite, created } = await bootstrap(storage, options, publicOrigin);
   // `broker` is assigned just below; the collectors run only at scrape time.
   const metrics = new RelayMetrics(nodeId, { cobrowseSessions: () => broker.cobrowse.size, calls: () => broker.calls.size });
+  let draining = false;
+  const metricsEndpoint: Omit<MetricsEndpointDeps, 'ownPort'> = { encode: () => metrics.encode(), token: options.metricsToken };
+  let metricsServer: Server | null = null;
+  let metricsUrl = `http://${displayHost(options.host)}:${port}/metrics`;
+  if (options.metricsPort !== null) {
+    try {
+      const own = await startMetricsServer(options.metricsPort, options.host, metricsEndpoint);
+      metricsServer = own.server;
+      metricsUrl = `http://${displayHost(options.host)}:${own.port}/metrics`;
+    } catch (error) {
+      metrics.stop();
+      server.close();
+      if (!storageInstance) await storage.close();
+      throw error;
+    }
+  }
   const unmeterAppends = meterAppends(storage, metrics);
   const broker: Broker = new Broker({
     storage,
@@ -199,22 +215,6 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     lateCobrowseFrames: options.lateCobrowseFrames,
     metrics,
   });
-  let draining = false;
-  const metricsEndpoint: Omit<MetricsEndpointDeps, 'ownPort'> = { encode: () => metrics.encode(), token: options.metricsToken };
-  let metricsServer: Server | null = null;
-  let metricsUrl = `http://${displayHost(options.host)}:${port}/metrics`;
-  if (options.metricsPort !== null) {
-    try {
-      const own = await startMetricsServer(options.metricsPort, options.host, metricsEndpoint);
-      metricsServer = own.server;
-      metricsUrl = `http://${displayHost(options.host)}:${own.port}/metrics`;
-    } catch (error) {
-      metrics.stop();
-      server.close();
-      if (!storageInstance) await storage.close();
-      throw error;
-    }
-  }
   onUpgrade = (req, socket, head) => sockets.serverOnUpgrade(req, socket, head);
   onRequest = createRequestListener({
     storage,

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPOSITION_CONTENT_TYPE } from '../src/metrics/registry.js';
 import { get, parseExposition, scrape } from './metrics-scrape.js';
@@ -147,6 +151,19 @@ describe('/metrics settings', () => {
       expect((await get(relay.metricsUrl.replace('/metrics', '/readyz'))).status).toBe(404);
     } finally {
       await relay.stop();
+    }
+  });
+
+  it('fails to start, saying why, when the metrics port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-metrics-port-'));
+    try {
+      await expect(startTestRelay({ metricsPort: port, dataDir })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
