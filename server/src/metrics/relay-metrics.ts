@@ -29,6 +29,8 @@ export class RelayMetrics {
   private readonly connections: Family<Gauge>;
   private readonly framesIn: Family<Counter>;
   private readonly framesOut: TextKeyIndex;
+  /** The `type="error"` sample of frames out: only those texts are read for their code. */
+  private readonly errorFrames: Counter;
   private readonly errors: TextKeyIndex;
   private readonly stored: Counter;
   private readonly ackLatency: Histogram;
@@ -46,7 +48,9 @@ export class RelayMetrics {
     this.connections = r.gauge('parley_connections', 'Open WebSocket connections, by role.', 'role');
     for (const role of ROLES) this.connections.of(role);
     this.framesIn = r.counter('parley_frames_in_total', 'Valid frames received from clients, by type.', 'type');
-    this.framesOut = new TextKeyIndex(r.counter('parley_frames_out_total', 'Frames sent to clients, by type.', 'type'), TYPE_PREFIX);
+    const framesOut = r.counter('parley_frames_out_total', 'Frames sent to clients, by type.', 'type');
+    this.framesOut = new TextKeyIndex(framesOut, TYPE_PREFIX);
+    this.errorFrames = framesOut.of('error');
     this.errors = new TextKeyIndex(r.counter('parley_errors_sent_total', 'Error frames sent to clients, by error code.', 'code'), ERROR_CODE_PREFIX);
     this.stored = r.counter('parley_messages_stored_total', 'Chat messages written to the store (retries of a stored message not counted).').only;
     this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to the relay having stored, acknowledged and fanned it out.').only;
@@ -89,7 +93,7 @@ export class RelayMetrics {
     const counter = this.framesOut.counterOf(text);
     if (counter === null) return;
     counter.value++;
-    // Only an error's text opens with the longer prefix; others fail its first check at once.
+    if (counter !== this.errorFrames) return;
     const code = this.errors.counterOf(text);
     if (code !== null) code.value++;
   }
