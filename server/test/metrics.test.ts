@@ -45,6 +45,9 @@ describe('/metrics', () => {
       expect(samples.has(sample(name)), name).toBe(true);
     }
     expect(samples.get(sample('parley_draining'))).toBe(0);
+    expect(samples.get(sample('parley_build_info', 'version="0.1.0"'))).toBe(1);
+    expect(samples.get(sample('process_resident_memory_bytes'))).toBeGreaterThan(1_000_000);
+    expect(samples.get(sample('process_cpu_seconds_total'))).toBeGreaterThan(0);
   });
 
   it('counts connections, frames, stored messages, errors and latencies exactly', async () => {

@@ -158,9 +158,12 @@ export class MetricsRegistry {
     return this.add(new Family(name, help, 'gauge', label, this.constLabels, (l) => new Gauge(l)));
   }
 
-  /** A gauge with one sample whose value is read from `collect` at each scrape. */
-  collected(name: string, help: string, collect: () => number): Family<Gauge> {
-    const family = this.add(new Family(name, help, 'gauge', null, this.constLabels, (l) => new Gauge(l, collect)));
+  /**
+   * A metric with one sample whose value is read from `collect` at each scrape: a gauge, or a
+   * counter that something else keeps (CPU time, say).
+   */
+  collected(name: string, help: string, collect: () => number, kind: 'gauge' | 'counter' = 'gauge'): Family<Gauge> {
+    const family = this.add(new Family(name, help, kind, null, this.constLabels, (l) => new Gauge(l, collect)));
     family.of('');
     return family;
   }

@@ -9,7 +9,7 @@ describe('RelayMetrics', () => {
   it('documents every metric in the README', async () => {
     metrics = new RelayMetrics('n', { cobrowseSessions: () => 0, calls: () => 0 });
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    const table = readme.split('\n').filter((line) => line.startsWith('  | `parley_'));
+    const table = readme.split('\n').filter((line) => /^ {2}\| `(parley|process|nodejs)_/.test(line));
     for (const name of metrics.registry.names()) expect(table.some((line) => line.includes(`\`${name}\``) || line.includes(`\`${name}{`)), name).toBe(true);
   });
 

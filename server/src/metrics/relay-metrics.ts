@@ -8,11 +8,20 @@ import { performance } from 'node:perf_hooks';
 import type { BusMeter } from './bus-meter.js';
 import { DeliveryClock } from './delivery-clock.js';
 import { LATENCY_BUCKETS, MetricsRegistry, type Counter, type Family, type Gauge, type Histogram } from './registry.js';
+import { RELAY_VERSION } from '../version.js';
 import { RuntimeMeter } from './runtime-meter.js';
 import { ERROR_CODE_PREFIX, TextKeyIndex, TYPE_PREFIX } from './text-key-index.js';
 
 /** GC pause buckets in seconds: 0.1 ms to 1 s. */
 const GC_BUCKETS: readonly number[] = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** When the process started, in seconds since the epoch (computed once). */
+const START_TIME_SECONDS = Math.round((Date.now() - process.uptime() * 1000) / 1000);
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
 
 /** Connection roles, made up front so both show as 0 before the first connection. */
 const ROLES = ['visitor', 'agent'] as const;
@@ -41,8 +50,9 @@ export class RelayMetrics {
   /**
    * @param node the node's name (`PARLEY_NODE_ID`).
    * @param live counts read at scrape time: co-browse sessions and calls this node holds.
+   * @param version the relay's version, for `parley_build_info`.
    */
-  constructor(node: string, live: { cobrowseSessions(): number; calls(): number }) {
+  constructor(node: string, live: { cobrowseSessions(): number; calls(): number }, version: string = RELAY_VERSION) {
     this.node = node;
     const r = (this.registry = new MetricsRegistry({ node }));
     this.connections = r.gauge('parley_connections', 'Open WebSocket connections, by role.', 'role');
@@ -70,6 +80,12 @@ export class RelayMetrics {
     const loopP99 = r.gauge('parley_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile over the last 10 s window.').only;
     const loopMax = r.gauge('parley_event_loop_delay_max_seconds', 'Event-loop delay, maximum over the last 10 s window.').only;
     const gcPause = r.histogram('parley_gc_pause_seconds', 'Garbage-collection pauses.', GC_BUCKETS).only;
+    // The process metrics every Prometheus user knows by these names, for memory and CPU per node.
+    r.collected('process_resident_memory_bytes', 'Resident memory of the relay process.', () => process.memoryUsage.rss());
+    r.collected('nodejs_heap_size_used_bytes', 'V8 heap in use.', () => process.memoryUsage().heapUsed);
+    r.collected('process_cpu_seconds_total', 'CPU time of the relay process, user and system.', cpuSeconds, 'counter');
+    r.collected('process_start_time_seconds', 'When the relay process started, in seconds since the Unix epoch.', () => START_TIME_SECONDS);
+    r.gauge('parley_build_info', 'Always 1; the relay version is its label.', 'version').of(version).set(1);
     this.runtime = new RuntimeMeter({ loopP50, loopP99, loopMax, gcPause });
   }
 
