@@ -96,13 +96,16 @@ describe('relay drain', () => {
   });
 
   it('closes what is left once the drain timeout is spent', async () => {
-    relay = await startTestRelay({ storageInstance: storage, dataDir, drainTimeoutMs: 200 });
+    const infos: { message: string; data?: Record<string, unknown> }[] = [];
+    const log = { info: (message: string, data?: Record<string, unknown>) => void infos.push({ message, data }), error: () => undefined };
+    relay = await startTestRelay({ storageInstance: storage, dataDir, drainTimeoutMs: 200, log });
     const { token } = await visitorToken(relay);
     const stuck = new TestClient(relay, token, PAGE_ORIGIN);
     await stuck.hello();
     (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     await relay.drain();
     expect(relay.connections()).toBe(0);
+    expect(infos.find((l) => l.message.startsWith('drain timed out'))?.data).toEqual({ connections: 1, timeoutMs: 200 });
     // The close frame went out when the drain began; the socket was dropped at the timeout.
     (stuck.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await stuck.closed).code).toBe(1012);

@@ -150,13 +150,14 @@ export class SocketServer {
       void connection.idle().then(() => connection.closeWith('draining', undefined, Math.max(0, deadline - Date.now())));
     }
     await this.allForgotten(deadline - Date.now());
+    let left = 0;
     for (const connection of all) {
-      if (this.connections.has(connection)) {
-        this.deps.log.info('drain timed out for a connection', { id: connection.id });
-        connection.closeWith('draining', undefined, 0);
-        connection.terminate();
-      }
+      if (!this.connections.has(connection)) continue;
+      left++;
+      connection.closeWith('draining', undefined, 0);
+      connection.terminate();
     }
+    if (left > 0) this.deps.log.info('drain timed out; remaining connections dropped', { connections: left, timeoutMs });
     // Writes in flight finish (their acks are lost with the socket, which the client's outbox
     // repairs) and the broker forgets each session, within a last second at most: a store that
     // hangs must not hold the exit.
