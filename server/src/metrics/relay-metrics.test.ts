@@ -57,4 +57,18 @@ describe('RelayMetrics', () => {
       .poll(() => Number(/parley_event_loop_delay_max_seconds\{node="n"\} (\S+)/.exec(metrics!.encode())![1]), { timeout: 5000 })
       .toBeGreaterThanOrEqual(0.04);
   });
+
+  it('records garbage-collection pauses', async () => {
+    metrics = new RelayMetrics('n', { cobrowseSessions: () => 0, calls: () => 0 });
+    const count = (): number => Number(/parley_gc_pause_seconds_count\{node="n"\} (\S+)/.exec(metrics!.encode())![1]);
+    let kept: unknown[] = [];
+    await expect
+      .poll(() => {
+        // Short-lived garbage: enough young-generation collections to be seen.
+        for (let i = 0; i < 200_000; i++) kept.push({ i });
+        kept = [];
+        return count();
+      }, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+  });
 });
