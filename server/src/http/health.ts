@@ -76,9 +76,13 @@ async function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<'o
 /** Answers `/readyz`; logs a check's failure when it starts failing and its recovery. */
 export function readinessHandler(deps: ReadinessDeps): (res: ServerResponse) => Promise<void> {
   const failing = new Set<string>();
+  // Probes that arrive while the checks run share that run: `/readyz` is public, and a flood of
+  // it must not become a flood of store reads.
+  let running: Promise<Record<string, CheckOutcome | Error>> | null = null;
   return async (res) => {
     if (deps.draining()) return sendJson(res, 503, { ok: false, draining: true, failed: ['draining'] });
-    const results = await runChecks(deps.checks, deps.timeoutMs ?? READINESS_TIMEOUT_MS);
+    running ??= runChecks(deps.checks, deps.timeoutMs ?? READINESS_TIMEOUT_MS).finally(() => (running = null));
+    const results = await running;
     const checks: Record<string, CheckOutcome> = {};
     const failed: string[] = [];
     for (const [name, result] of Object.entries(results)) {
