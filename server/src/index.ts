@@ -118,6 +118,23 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** How long a stopping relay lets HTTP requests under way finish before it cuts them. */
+const HTTP_CLOSE_GRACE_MS = 1000;
+
+/**
+ * Ends a server's connections once it stopped listening (`stopped` resolves when they are all
+ * gone): idle keep-alive ones at once, requests under way (a visitor being created, a sign-in)
+ * when they finish or after `HTTP_CLOSE_GRACE_MS`, whichever comes first.
+ */
+async function endRequests(server: Server, stopped: Promise<void>): Promise<void> {
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, HTTP_CLOSE_GRACE_MS)))]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await stopped;
+}
+
 /** Starts a relay. Resolves once it is listening and bootstrapped. */
 export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {}): Promise<Relay> {
   const { storageInstance, bus: givenBus, log: givenLog, paths: givenPaths, ...rest } = input;
@@ -243,12 +260,10 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   /** Everything after the connections are gone: the store is closed last. */
   const stopListening = (): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
   const finish = async (stopped: Promise<void>): Promise<void> => {
-    server.closeAllConnections();
-    await stopped;
+    await endRequests(server, stopped);
     if (metricsServer) {
       const own = metricsServer;
-      await new Promise<void>((resolve) => own.close(() => resolve()));
-      own.closeAllConnections();
+      await endRequests(own, new Promise<void>((resolve) => own.close(() => resolve())));
     }
     // Pages refused in the last window are still where their visitors were: write them.
     await broker.flushVisitorUpdates();

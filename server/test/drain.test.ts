@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
+import { MemoryBus } from '../src/bus/memory-bus.js';
 import { openStorage } from '../src/storage/open-storage.js';
 import type { Storage } from '../src/storage/storage.js';
 import { PAGE_ORIGIN, TestClient, startTestRelay, upgradeStatus, visitorToken, type TestRelay } from './relay-harness.js';
@@ -109,5 +110,25 @@ describe('relay drain', () => {
     // The close frame went out when the drain began; the socket was dropped at the timeout.
     (stuck.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await stuck.closed).code).toBe(1012);
+  });
+
+  it('lets an HTTP request under way finish before it stops', async () => {
+    // A bus whose readiness answer waits for the test: a request the relay is in the middle of.
+    let reached!: () => void;
+    const asked = new Promise<void>((resolve) => (reached = resolve));
+    let answer!: (up: boolean) => void;
+    const bus = Object.assign(new MemoryBus(), {
+      isUp: () => (reached(), new Promise<boolean>((resolve) => (answer = resolve))),
+    });
+    relay = await startTestRelay({ storageInstance: storage, dataDir, bus });
+    const probe = fetch(`${relay.url}/readyz`);
+    await asked;
+    const drained = relay.drain();
+    answer(true);
+    // Answered, not cut: the drain began while its checks ran, so it says so.
+    const res = await probe;
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ draining: true, checks: { storage: 'ok', bus: 'ok' } });
+    await drained;
   });
 });
