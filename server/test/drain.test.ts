@@ -4,6 +4,7 @@
  * is told to reconnect elsewhere (1012); new connections are refused and `/readyz` says so.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,19 @@ function holdAppend(storage: Storage, clientId: string): { reached: Promise<void
     return append(message);
   };
   return { reached, release };
+}
+
+/** Resolves once nothing accepts TCP connections at `url` any more (the relay stopped listening). */
+async function stoppedListening(url: string): Promise<void> {
+  const port = Number(new URL(url).port);
+  for (;;) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+    if (refused) return;
+  }
 }
 
 describe('relay drain', () => {
@@ -124,6 +138,8 @@ describe('relay drain', () => {
     const probe = fetch(`${relay.url}/readyz`);
     await asked;
     const drained = relay.drain();
+    // The relay is past the drain and closing its HTTP server, with this request still under way.
+    await stoppedListening(relay.url);
     answer(true);
     // Answered, not cut: the drain began while its checks ran, so it says so.
     const res = await probe;

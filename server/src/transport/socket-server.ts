@@ -146,8 +146,9 @@ export class SocketServer {
     const deadline = Date.now() + timeoutMs;
     const all = [...this.connections];
     for (const connection of all) {
-      // The close handshake may use the rest of the drain: a peer slow to answer still gets its close.
-      void connection.idle().then(() => connection.closeWith('draining', undefined, Math.max(0, deadline - Date.now())));
+      // The close handshake may use the rest of the drain (a peer slow to answer still gets its
+      // close); a peer that has not answered by the deadline is dropped below, not by this timer.
+      void connection.idle().then(() => connection.closeWith('draining', undefined, Math.max(0, deadline - Date.now()) + DRAIN_WRITES_GRACE_MS));
     }
     await this.allForgotten(deadline - Date.now());
     let left = 0;
