@@ -114,7 +114,7 @@ describe('/metrics', () => {
 
     agent.close();
     await agent.closed;
-    await expect.poll(async () => (await scrape(relay.metricsUrl)).get(sample('parley_connections', 'role="agent"'))).toBe(0);
+    await expect.poll(async () => (await scrape(relay.metricsUrl)).get(sample('parley_connections', 'role="agent"')), { timeout: 10_000 }).toBe(0);
     visitor.close();
   });
 
