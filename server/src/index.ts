@@ -20,6 +20,7 @@ import { prepareLoginDecoy } from './http/login-api.js';
 import { RefusalLog } from './http/refusal-log.js';
 import { createRequestListener } from './http/router.js';
 import { createLogger, type LogContext, type Logger } from './log.js';
+import type { AcceptsBusMeter } from './metrics/bus-meter.js';
 import { meteredBus } from './metrics/metered-bus.js';
 import { startMetricsServer, type MetricsEndpointDeps } from './metrics/metrics-endpoint.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
@@ -38,7 +39,7 @@ export type { Bus, Envelope, Topic } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export type { Storage } from './storage/storage.js';
 export type { ReadinessCheck } from './http/health.js';
-export type { BusMeter } from './metrics/bus-meter.js';
+export type { AcceptsBusMeter, BusMeter } from './metrics/bus-meter.js';
 export { RELAY_VERSION } from './version.js';
 
 /** A running relay. */
@@ -200,6 +201,8 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
       throw error;
     }
   }
+  // A bus between nodes reports its lag and reconnects here (see `bus-meter.ts`).
+  (bus as Bus & Partial<AcceptsBusMeter>).attachMeter?.(metrics.bus);
   const unmeterAppends = meterAppends(storage, metrics);
   const broker: Broker = new Broker({
     storage,

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../src/bus/memory-bus.js';
+import type { AcceptsBusMeter, BusMeter } from '../src/metrics/bus-meter.js';
 import { EXPOSITION_CONTENT_TYPE } from '../src/metrics/registry.js';
 import { get, parseExposition, scrape } from './metrics-scrape.js';
 import { PAGE_ORIGIN, TestClient, adminToken, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
@@ -152,6 +154,23 @@ describe('/metrics settings', () => {
       expect(res.status).toBe(200);
       expect(res.body).toContain('# TYPE parley_connections gauge');
       expect((await get(relay.metricsUrl.replace('/metrics', '/readyz'))).status).toBe(404);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('hands a bus between nodes the meter its lag and reconnects are reported through', async () => {
+    let meter: BusMeter | null = null;
+    const bus: MemoryBus & AcceptsBusMeter = Object.assign(new MemoryBus(), { attachMeter: (m: BusMeter) => void (meter = m) });
+    const relay = await startTestRelay({ bus, nodeId: 'bus-node' });
+    try {
+      expect(meter).not.toBeNull();
+      meter!.lag(0.004);
+      meter!.reconnected();
+      const samples = await scrape(relay.metricsUrl);
+      expect(samples.get('parley_bus_lag_seconds_count{node="bus-node"}')).toBe(1);
+      expect(samples.get('parley_bus_lag_seconds_bucket{node="bus-node",le="0.005"}')).toBe(1);
+      expect(samples.get('parley_bus_reconnects_total{node="bus-node"}')).toBe(1);
     } finally {
       await relay.stop();
     }

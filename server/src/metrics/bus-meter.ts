@@ -1,7 +1,7 @@
 /**
  * What a bus reports to the relay's metrics. The in-process bus has nothing to report; a bus
- * between nodes (Redis) calls these from its receive and reconnect paths, with the `BusMeter`
- * the relay hands it (`RelayMetrics.bus`).
+ * between nodes (Redis) implements `attachMeter`, which the relay calls once at start with the
+ * node's `BusMeter`, and calls the meter from its receive and reconnect paths.
  */
 
 /** The bus's side of the metrics: `parley_bus_lag_seconds` and `parley_bus_reconnects_total`. */
@@ -10,6 +10,11 @@ export interface BusMeter {
   lag(seconds: number): void;
   /** The bus lost its connection and got it back. */
   reconnected(): void;
+}
+
+/** A bus that reports to the metrics: the relay hands it the node's meter once, at start. */
+export interface AcceptsBusMeter {
+  attachMeter(meter: BusMeter): void;
 }
 
 /** A meter that records nothing (a bus made without metrics). */
