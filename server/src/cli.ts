@@ -57,7 +57,10 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** `parley start`: runs until SIGINT or SIGTERM, then closes gracefully. */
+/**
+ * `parley start`: runs until SIGTERM or SIGINT, then drains (see `Relay.drain`: clients are sent
+ * to reconnect elsewhere once what they sent is acknowledged) and exits 0.
+ */
 async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
   const options = parseOptions(argv, env);
   const relay = await startRelay(options);
@@ -79,7 +82,7 @@ async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await relay.close();
+  await relay.drain();
   return 0;
 }
 

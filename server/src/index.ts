@@ -14,10 +14,17 @@ import { serverOnClientError } from './edge/client-error.js';
 import { ConnectionGate } from './edge/connection-gate.js';
 import { KeyedRateLimiter } from './edge/rate-limiter.js';
 import { FailureLimiter } from './http/failure-limiter.js';
+import { busCheck, readinessHandler, storageCheck } from './http/health.js';
+import type { CallsCapability, CobrowseCapability } from './broker/capabilities.js';
 import { prepareLoginDecoy } from './http/login-api.js';
 import { RefusalLog } from './http/refusal-log.js';
 import { createRequestListener } from './http/router.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type LogContext, type Logger } from './log.js';
+import type { AcceptsBusMeter } from './metrics/bus-meter.js';
+import { meteredBus } from './metrics/metered-bus.js';
+import { startMetricsServer, type MetricsEndpointDeps } from './metrics/metrics-endpoint.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
+import { meterAppends } from './metrics/storage-meter.js';
 import { resolveOptions, type RelayOptions, type RelayOptionsInput } from './options.js';
 import { normalizeOrigin } from './origin.js';
 import { assetPaths, type AssetPaths } from './paths.js';
@@ -31,6 +38,8 @@ export { resolveOptions, parseOptions, type RelayOptions, type RelayOptionsInput
 export type { Bus, Envelope, Topic } from './bus/bus.js';
 export { MemoryBus, MemoryBusHub } from './bus/memory-bus.js';
 export type { Storage } from './storage/storage.js';
+export type { ReadinessCheck } from './http/health.js';
+export type { AcceptsBusMeter, BusMeter } from './metrics/bus-meter.js';
 export { RELAY_VERSION } from './version.js';
 
 /** A running relay. */
@@ -45,10 +54,23 @@ export interface Relay {
   demoSite: Site;
   /** Credentials generated on this start, to print once. */
   created: FirstStart;
+  /** This node's name in metrics and JSON logs. */
+  nodeId: string;
+  /** Where `/metrics` is served: the relay's URL, or its own port's (`metricsPort`). */
+  metricsUrl: string;
+  /** The node's metrics (a bus between nodes reports through `metrics.bus`). */
+  metrics: RelayMetrics;
   /** Number of open WebSocket connections. */
   connections(): number;
   /** Closes every connection with 1001, stops listening and closes the store. */
   close(): Promise<void>;
+  /**
+   * Drains the node (what SIGTERM does): `/readyz` answers 503 and new WebSocket upgrades are
+   * refused; every connection's frames already received are handled and acknowledged, then it is
+   * closed with 1012 so its client reconnects elsewhere; then as `close`. Bounded by
+   * `drainTimeoutMs`. Calling it or `close` again returns the same promise.
+   */
+  drain(): Promise<void>;
 }
 
 /** Extras for embedding and tests: bring your own store, bus, logger or asset folders. */
@@ -97,11 +119,30 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** How long a stopping relay lets HTTP requests under way finish before it cuts them. */
+const HTTP_CLOSE_GRACE_MS = 1000;
+
+/**
+ * Ends a server's connections once it stopped listening (`stopped` resolves when they are all
+ * gone): idle keep-alive ones at once, requests under way (a visitor being created, a sign-in)
+ * when they finish or after `HTTP_CLOSE_GRACE_MS`, whichever comes first.
+ */
+async function endRequests(server: Server, stopped: Promise<void>): Promise<void> {
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, HTTP_CLOSE_GRACE_MS)))]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await stopped;
+}
+
 /** Starts a relay. Resolves once it is listening and bootstrapped. */
 export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {}): Promise<Relay> {
   const { storageInstance, bus: givenBus, log: givenLog, paths: givenPaths, ...rest } = input;
   const options = resolveOptions(rest);
-  const log = givenLog ?? createLogger(options.logLevel);
+  // The node's name joins every JSON log line once it is known (it may name the port).
+  const logContext: LogContext = options.nodeId === null ? {} : { node: options.nodeId };
+  const log = givenLog ?? createLogger(options.logLevel, options.logFormat, logContext);
   const storage =
     storageInstance ??
     (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, databaseUrl: options.databaseUrl, log }));
@@ -143,14 +184,41 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     if (!storageInstance) await storage.close();
     throw error;
   }
+  // One name for the node everywhere: on the bus, in metrics and in logs.
+  const nodeId = bus.nodeId;
+  logContext.node = nodeId;
   const publicOrigin = normalizeOrigin(options.publicUrl ?? `http://localhost:${port}`) ?? `http://localhost:${port}`;
   const consoleOrigins = [publicOrigin, ...options.consoleOrigins];
   if (options.publicUrl === null) consoleOrigins.push(`http://127.0.0.1:${port}`, `http://[::1]:${port}`);
 
   const { secret, demoSite, created } = await bootstrap(storage, options, publicOrigin);
-  const broker = new Broker({
+  // `broker` is assigned just below; the collectors run only at scrape time.
+  const metrics = new RelayMetrics(nodeId, {
+    cobrowseSessions: () => broker.capability<CobrowseCapability>('cobrowse')?.hub.size ?? 0,
+    calls: () => broker.capability<CallsCapability>('calls')?.hub.size ?? 0,
+  });
+  let draining = false;
+  const metricsEndpoint: Omit<MetricsEndpointDeps, 'ownPort'> = { encode: () => metrics.encode(), token: options.metricsToken };
+  let metricsServer: Server | null = null;
+  let metricsUrl = `http://${displayHost(options.host)}:${port}/metrics`;
+  if (options.metricsPort !== null) {
+    try {
+      const own = await startMetricsServer(options.metricsPort, options.host, metricsEndpoint);
+      metricsServer = own.server;
+      metricsUrl = `http://${displayHost(options.host)}:${own.port}/metrics`;
+    } catch (error) {
+      metrics.stop();
+      server.close();
+      if (!storageInstance) await storage.close();
+      throw error;
+    }
+  }
+  // A bus between nodes reports its lag and reconnects here (see `bus-meter.ts`).
+  (bus as Bus & Partial<AcceptsBusMeter>).attachMeter?.(metrics.bus);
+  const unmeterAppends = meterAppends(storage, metrics);
+  const broker: Broker = new Broker({
     storage,
-    bus,
+    bus: meteredBus(bus, metrics.delivery),
     limits: options.limits,
     settings: {
       inboxPageSize: options.inboxPageSize,
@@ -177,6 +245,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     consoleOrigins: () => consoleOrigins,
     agentSessionCheckMs: options.agentSessionCheckMs,
     lateCobrowseFrames: options.lateCobrowseFrames,
+    metrics,
   });
   onUpgrade = (req, socket, head) => sockets.serverOnUpgrade(req, socket, head);
   onRequest = createRequestListener({
@@ -196,9 +265,29 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     maxFieldLength: options.limits.maxFieldLength,
     agentTokenTtlMs: options.agentTokenTtlMs,
     agentSessionsEnded: () => void sockets.sweepAgentSessions(),
+    // The Redis bus answers `isUp()`; the in-process bus is always up.
+    readiness: readinessHandler({ checks: [storageCheck(storage), busCheck(bus)], draining: () => draining, log }),
+    metrics: metricsServer ? null : { ...metricsEndpoint, ownPort: false },
   });
   await prepareLoginDecoy();
   markReady();
+
+  /** Everything after the connections are gone: the store is closed last. */
+  const stopListening = (): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
+  const finish = async (stopped: Promise<void>): Promise<void> => {
+    await endRequests(server, stopped);
+    if (metricsServer) {
+      const own = metricsServer;
+      await endRequests(own, new Promise<void>((resolve) => own.close(() => resolve())));
+    }
+    // Pages refused in the last window are still where their visitors were: write them.
+    await broker.flushVisitorUpdates();
+    broker.close();
+    await bus.close();
+    metrics.stop();
+    unmeterAppends();
+    if (!storageInstance) await storage.close();
+  };
 
   let closing: Promise<void> | null = null;
   return {
@@ -209,19 +298,27 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     storage,
     demoSite,
     created,
+    nodeId,
+    metricsUrl,
+    metrics,
     connections: () => sockets.size,
     close: () =>
       (closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = stopListening();
         broker.beginShutdown();
         await sockets.close();
-        server.closeAllConnections();
-        await stopped;
-        // Pages refused in the last window are still where their visitors were: write them.
-        await broker.flushVisitorUpdates();
-        broker.close();
-        await bus.close();
-        if (!storageInstance) await storage.close();
+        await finish(stopped);
+      })()),
+    drain: () =>
+      (closing ??= (async () => {
+        draining = true;
+        metrics.drainStarted();
+        log.info('draining', { connections: sockets.size, timeoutMs: options.drainTimeoutMs });
+        broker.beginShutdown();
+        // HTTP stays up meanwhile: `/readyz` tells the load balancer to send clients elsewhere.
+        await sockets.drain(options.drainTimeoutMs);
+        await finish(stopListening());
+        log.info('drained');
       })()),
   };
 }

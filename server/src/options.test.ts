@@ -110,6 +110,18 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--node-id', 'relay 2'], {})).toThrow(/--node-id/);
   });
 
+  it('reads the operations settings: log format, node id, drain timeout, metrics token and port', () => {
+    expect(resolveOptions()).toMatchObject({ logFormat: 'text', nodeId: null, drainTimeoutMs: 10_000, metricsToken: null, metricsPort: null });
+    const options = parseOptions(['--log-format', 'json', '--metrics-port=9100'], {
+      PARLEY_NODE_ID: 'relay-a',
+      PARLEY_DRAIN_TIMEOUT_MS: '25000',
+      PARLEY_METRICS_TOKEN: 'scrape-me',
+    });
+    expect(options).toMatchObject({ logFormat: 'json', nodeId: 'relay-a', drainTimeoutMs: 25_000, metricsToken: 'scrape-me', metricsPort: 9100 });
+    expect(() => parseOptions(['--log-format', 'xml'], {})).toThrow(/text, json/);
+    expect(() => parseOptions(['--metrics-port', '70000'], {})).toThrow(/--metrics-port must be at most 65535/);
+  });
+
   it('ignores empty environment variables', () => {
     expect(parseOptions([], { PORT: '' }).port).toBe(8080);
   });

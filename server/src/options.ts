@@ -18,6 +18,9 @@ export type SynchronousMode = 'normal' | 'full';
 /** How much the relay writes to its log. */
 export type LogLevel = 'silent' | 'error' | 'info';
 
+/** How log lines are written: `text` for people, `json` (one object per line) for log collectors. */
+export type LogFormat = 'text' | 'json';
+
 /** The relay's settings, fully resolved. */
 export interface RelayOptions {
   /** TCP port for HTTP and WebSocket; 0 picks a free one. */
@@ -134,9 +137,22 @@ export interface RelayOptions {
   redisUrl: string | null;
   /** Prefix of the Redis channels: clusters sharing one Redis need different ones. */
   redisPrefix: string;
-  /** This relay node's id in the cluster (logs, the bus); null: the host name and a random part. */
+  /**
+   * This relay node's id in the cluster: on the bus, the `node` label of metrics and the `node`
+   * field of JSON logs; null: the host name and a random part.
+   */
   nodeId: string | null;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /**
+   * How long a drain (SIGTERM) waits for the frames its connections had sent to be handled and
+   * acknowledged, and for the connections to close, in milliseconds; then it closes what is left.
+   */
+  drainTimeoutMs: number;
+  /** A bearer token that lets any client read `/metrics`; null: loopback clients only. */
+  metricsToken: string | null;
+  /** Serve `/metrics` on this port of its own instead of the relay's (same host); null: the relay's port. */
+  metricsPort: number | null;
 }
 
 /** Settings a caller may give; everything missing takes its default. */
@@ -189,6 +205,11 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   redisPrefix: 'parley:',
   nodeId: null,
   logLevel: 'info',
+  logFormat: 'text',
+  // Under the 30 s a container orchestrator usually waits between SIGTERM and SIGKILL.
+  drainTimeoutMs: 10_000,
+  metricsToken: null,
+  metricsPort: null,
 });
 
 /** A setting that could not be read; the message names the flag and the value. */
@@ -261,6 +282,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'redisUrl', env: 'PARLEY_REDIS_URL', flag: 'redis-url', kind: 'string' },
   { key: 'redisPrefix', env: 'PARLEY_REDIS_PREFIX', flag: 'redis-prefix', kind: 'string' },
   { key: 'nodeId', env: 'PARLEY_NODE_ID', flag: 'node-id', kind: 'string' },
+  { key: 'logFormat', env: 'PARLEY_LOG_FORMAT', flag: 'log-format', kind: 'enum', values: ['text', 'json'] },
+  { key: 'drainTimeoutMs', env: 'PARLEY_DRAIN_TIMEOUT_MS', flag: 'drain-timeout-ms', kind: 'int' },
+  { key: 'metricsToken', env: 'PARLEY_METRICS_TOKEN', flag: 'metrics-token', kind: 'string' },
+  { key: 'metricsPort', env: 'PARLEY_METRICS_PORT', flag: 'metrics-port', kind: 'int' },
 ];
 
 /** `maxTextLength` -> `max-text-length`. */
@@ -344,6 +369,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   }
   const options = resolveOptions({ ...(input as RelayOptionsInput), limits: limits as Partial<Limits> });
   if (options.port > 65535) throw new OptionsError('--port must be at most 65535');
+  if (options.metricsPort !== null && options.metricsPort > 65535) throw new OptionsError('--metrics-port must be at most 65535');
   if (options.publicUrl !== null) {
     try {
       new URL(options.publicUrl);

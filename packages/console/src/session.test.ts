@@ -15,7 +15,10 @@ let signedOut: string[];
 let signedOutMessage: Promise<string>;
 let newWaiting: Promise<string[]>;
 
-function startSession(token = fakeAgentToken(ME.id, Date.now() + 3_600_000)): void {
+function startSession(
+  token = fakeAgentToken(ME.id, Date.now() + 3_600_000),
+  fetchImpl: typeof fetch = async () => new Response('{"ok":true}'),
+): void {
   store = createStore(initialState());
   signedOut = [];
   let ended: (message: string) => void = () => undefined;
@@ -36,7 +39,7 @@ function startSession(token = fakeAgentToken(ME.id, Date.now() + 3_600_000)): vo
     },
     onNewWaiting: (ids) => announce(ids),
     createWebSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
-    fetchImpl: async () => new Response('{"ok":true}'),
+    fetchImpl,
     backoff: { baseMs: 20, maxMs: 40 },
   });
   session.start();
@@ -160,6 +163,38 @@ describe('ConsoleSession', () => {
     relay.refuseWith(401);
     startSession();
     expect(await signedOutMessage).toBe(SIGNED_OUT_MESSAGES.invalid);
+    expect(store.getState().connection).toBe('reconnecting');
+  });
+
+  it('reconnects by itself, without a notice, when its relay node drains (1012)', async () => {
+    startSession();
+    const first = await relay.nextConnection();
+    await first.next('hello');
+    first.send(welcome());
+    await until(() => store.getState().connection === 'online');
+    first.send({ type: 'error', code: 'draining', message: 'This relay node is restarting; reconnect now to resume on another.' });
+    first.close(1012);
+    const second = await relay.nextConnection();
+    await second.next('hello');
+    second.send(welcome());
+    await until(() => store.getState().connection === 'online');
+    expect(store.getState().notice).toBeNull();
+    expect(signedOut).toEqual([]);
+  });
+
+  it('keeps retrying while the relay refuses the socket and is not ready (draining, store down)', async () => {
+    relay.refuseWith(503);
+    const asked: string[] = [];
+    let askedTwice!: () => void;
+    const twice = new Promise<void>((resolve) => (askedTwice = resolve));
+    startSession(undefined, async (url) => {
+      asked.push(String(url));
+      if (asked.length === 2) askedTwice();
+      return new Response('{"ok":false,"draining":true}', { status: 503 });
+    });
+    await twice;
+    expect(asked).toEqual(['/readyz', '/readyz']);
+    expect(signedOut).toEqual([]);
     expect(store.getState().connection).toBe('reconnecting');
   });
 

@@ -361,8 +361,10 @@ export class ConsoleSession implements ConsoleActions {
   }
 
   /**
-   * A browser does not reveal the HTTP status of a refused upgrade. When the relay answers
-   * `/healthz` yet keeps refusing the socket, the token is the likely cause: ask for a new sign-in.
+   * A browser does not reveal the HTTP status of a refused upgrade. When the relay is ready
+   * (`/readyz`) yet keeps refusing the socket, the token is the likely cause: ask for a new
+   * sign-in. A relay that is draining for a restart, or cannot reach its store, answers `/readyz`
+   * with 503 while it refuses sockets for those reasons: keep retrying then.
    */
   private async checkTokenRefused(): Promise<void> {
     if (tokenExpired(this.options.token, this.now())) {
@@ -371,7 +373,7 @@ export class ConsoleSession implements ConsoleActions {
     }
     const fetchImpl = this.options.fetchImpl ?? globalThis.fetch;
     try {
-      const response = await fetchImpl('/healthz', { cache: 'no-store' });
+      const response = await fetchImpl('/readyz', { cache: 'no-store' });
       if (response.ok && !this.ended && this.refusals >= REFUSALS_BEFORE_SIGN_OUT) this.end(SIGNED_OUT_MESSAGES.invalid);
     } catch {
       // The relay itself is down: keep retrying with backoff.

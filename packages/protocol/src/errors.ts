@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   unauthorized: { close: 4001, message: 'The token is missing, invalid or expired.' },
   slow_consumer: { close: 4009, message: 'The connection fell too far behind; reconnect to resume.' },
   shutting_down: { close: 1001, message: 'The relay is restarting; reconnect to resume.' },
+  draining: { close: 1012, message: 'This relay node is restarting; reconnect now to resume on another.' },
   sites_changed: { close: 4010, message: 'The sites this agent serves changed; reconnect to see them.' },
   cobrowse_no_consent: { close: null, message: 'The visitor is not sharing this page; nothing was forwarded.' },
   cobrowse_no_control: { close: null, message: 'The visitor has not allowed remote control.' },
@@ -37,6 +38,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 /** WebSocket close codes the relay uses, by meaning. */
 export const CLOSE_CODES = {
   goingAway: 1001,
+  serviceRestart: 1012,
   tooLarge: 1009,
   versionMismatch: 4000,
   unauthorized: 4001,

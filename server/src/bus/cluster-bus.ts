@@ -27,6 +27,7 @@ import {
   type Responder,
 } from './bus.js';
 import type { BusTransport, TransportSink } from './bus-transport.js';
+import { NO_BUS_METER, type AcceptsBusMeter, type BusMeter } from '../metrics/bus-meter.js';
 import { Membership } from './membership.js';
 import { PendingRequests } from './pending-requests.js';
 import { decodeControl, decodeEnvelope, encodeControl, encodeEnvelope, type ControlWire } from './wire.js';
@@ -49,7 +50,7 @@ export function randomNodeId(): string {
 }
 
 /** The Bus, given a transport. */
-export class ClusterBus implements Bus {
+export class ClusterBus implements Bus, AcceptsBusMeter {
   readonly nodeId: string;
   /** This bus object: tells this node's own messages (and a second process misusing its id) apart. */
   private readonly inst = randomBytes(8).toString('hex');
@@ -58,6 +59,7 @@ export class ClusterBus implements Bus {
   private readonly pending = new PendingRequests();
   private readonly log: Logger | undefined;
   private readonly handlers = new Set<BusHandler>();
+  private meter: BusMeter = NO_BUS_METER;
   private readonly controlHandlers = new Map<string, Set<ControlHandler>>();
   private readonly responders = new Map<string, Responder>();
   private readonly upHandlers = new Set<(nodeId: string) => void>();
@@ -102,7 +104,12 @@ export class ClusterBus implements Bus {
     const frameJson = envelope.frameJson ?? JSON.stringify(envelope.frame);
     const local: Envelope = envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope;
     this.deliver(local);
-    if (!this.transport.sendEnvelope(encodeEnvelope(this.inst, envelope, frameJson))) this.counters.dropped++;
+    if (!this.transport.sendEnvelope(encodeEnvelope(this.inst, envelope, frameJson, Date.now()))) this.counters.dropped++;
+  }
+
+  /** Reports bus lag and reconnects to the relay's metrics (called once, at start). */
+  attachMeter(meter: BusMeter): void {
+    this.meter = meter;
   }
 
   /** Adds an envelope handler; returns the function that removes it. */
@@ -243,6 +250,7 @@ export class ClusterBus implements Bus {
       return;
     }
     this.counters.reconnects++;
+    this.meter.reconnected();
     this.log?.info('bus connection regained', { nodeId: this.nodeId });
     for (const handler of [...this.reconnectHandlers]) {
       try {
@@ -257,6 +265,8 @@ export class ClusterBus implements Bus {
     if (this.closed) return;
     const received = decodeEnvelope(text);
     if (received === null || received.inst === this.inst) return;
+    // Clocks of two machines differ a little: a negative lag is no lag.
+    if (received.sentAt !== null) this.meter.lag(Math.max(0, Date.now() - received.sentAt) / 1000);
     this.deliver(received.envelope);
   }
 

@@ -66,6 +66,25 @@ describe('MemoryBusHub', () => {
     expect(atB[0]!.frame).toEqual(frame(1));
   });
 
+  it('reports to the relay’s metrics the lag of envelopes from other nodes (not its own) and each reconnect', async () => {
+    const hub = new MemoryBusHub();
+    const a = connect(hub, 'a');
+    const b = connect(hub, 'b');
+    const lags: number[] = [];
+    let reconnects = 0;
+    b.attachMeter({ lag: (seconds) => void lags.push(seconds), reconnected: () => void reconnects++ });
+    const atB = collect(b);
+    a.publish({ topics: ['admins'], frame: frame(1) });
+    b.publish({ topics: ['admins'], frame: frame(2) });
+    await received(b, atB, 2);
+    expect(lags).toHaveLength(1);
+    expect(lags[0]).toBeGreaterThanOrEqual(0);
+    expect(lags[0]).toBeLessThan(5);
+    hub.down();
+    hub.up();
+    expect(reconnects).toBe(1);
+  });
+
   it('while down: publishing does not throw, reaches this node only and counts the drops; after: reconnect handlers run and delivery resumes', async () => {
     const hub = new MemoryBusHub();
     const a = connect(hub, 'a');

@@ -17,16 +17,19 @@ export type ControlWire =
   | { op: 'res'; node: string; inst: string; id: string; body: Json }
   | { op: 'res'; node: string; inst: string; id: string; error: string };
 
-/** An envelope received from the wire, with the instance that sent it. */
+/** An envelope received from the wire, with the instance that sent it and when (ms since the epoch). */
 export interface WireEnvelope {
   inst: string;
   envelope: Envelope;
+  sentAt: number | null;
 }
 
-/** Encodes an envelope sent by bus instance `inst`; `frameJson` is the frame already serialised. */
-export function encodeEnvelope(inst: string, envelope: Envelope, frameJson: string): string {
-  const header = envelope.except === undefined ? [inst, envelope.topics] : [inst, envelope.topics, envelope.except];
-  return `${JSON.stringify(header)}\n${frameJson}`;
+/**
+ * Encodes an envelope sent by bus instance `inst` at `sentAt` (for the bus lag metric);
+ * `frameJson` is the frame already serialised. Header: `[inst, topics, except or null, sentAt]`.
+ */
+export function encodeEnvelope(inst: string, envelope: Envelope, frameJson: string, sentAt: number): string {
+  return `${JSON.stringify([inst, envelope.topics, envelope.except ?? null, sentAt])}\n${frameJson}`;
 }
 
 /**
@@ -58,12 +61,12 @@ export function decodeEnvelope(text: string): WireEnvelope | null {
     return null;
   }
   if (!Array.isArray(header) || typeof header[0] !== 'string' || !Array.isArray(header[1])) return null;
-  const [inst, topics, except] = header as [string, unknown[], unknown];
+  const [inst, topics, except, sentAt] = header as [string, unknown[], unknown, unknown];
   if (!topics.every((topic) => typeof topic === 'string')) return null;
-  if (except !== undefined && typeof except !== 'string') return null;
+  if (except !== undefined && except !== null && typeof except !== 'string') return null;
   const frameJson = text.slice(cut + 1);
-  const envelope = except === undefined ? new ReceivedEnvelope(topics as Topic[], frameJson) : new ReceivedEnvelope(topics as Topic[], frameJson, except);
-  return { inst, envelope };
+  const envelope = typeof except === 'string' ? new ReceivedEnvelope(topics as Topic[], frameJson, except) : new ReceivedEnvelope(topics as Topic[], frameJson);
+  return { inst, envelope, sentAt: typeof sentAt === 'number' ? sentAt : null };
 }
 
 /** Encodes a control message. */

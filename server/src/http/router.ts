@@ -1,11 +1,12 @@
 /**
- * The relay's HTTP routes: health, the widget's files, the console, the demo page and the JSON
+ * The relay's HTTP routes: health, readiness, metrics, the widget's files, the console, the demo page and the JSON
  * API. Anything that throws answers 500 and is logged; it never takes the relay down.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
+import { handleMetrics, type MetricsEndpointDeps } from '../metrics/metrics-endpoint.js';
 import type { AssetPaths } from '../paths.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
@@ -24,6 +25,10 @@ export interface HttpDeps extends LoginApiDeps, VisitorsApiDeps {
   log: Logger;
   /** The relay's public origin (known once listening). */
   publicOrigin(): string;
+  /** Answers `/readyz` (see `health.ts`). */
+  readiness(res: ServerResponse): Promise<void>;
+  /** `/metrics` on this port; null when it has a port of its own (`PARLEY_METRICS_PORT`). */
+  metrics: MetricsEndpointDeps | null;
 }
 
 /** Files the widget loads cross-origin from the host page. */
@@ -69,6 +74,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
 
   if (path === '/healthz') return sendJson(res, 200, { ok: true, version: deps.version });
+  if (path === '/readyz') return deps.readiness(res);
+  if (path === '/metrics' && deps.metrics) return handleMetrics(req, res, deps.metrics);
   // Browsers ask every origin for an icon; an empty answer keeps a 404 out of their consoles.
   if (path === '/favicon.ico') {
     res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' });

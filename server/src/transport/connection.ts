@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
 import {
   COBROWSE_STREAM_TYPES,
@@ -27,6 +28,7 @@ import {
 import type { Broker } from '../broker/broker.js';
 import type { PeerIdentity, PeerLink, Session } from '../broker/session.js';
 import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { ClientSocket } from './client-socket.js';
 import type { HeartbeatPeer } from './heartbeat.js';
 import { TokenBucket } from './token-bucket.js';
@@ -40,6 +42,13 @@ export interface ConnectionDeps {
   lateCobrowseFrames: number;
   /** Called once per connection, after its socket closed and the broker forgot the session. */
   forget(connection: Connection): void;
+  /** Counts frames in and out, errors and ack latency. */
+  metrics: RelayMetrics;
+  /**
+   * True once the node drains: frames that arrive from then on are not handled (the client's
+   * outbox sends them again on its next connection). Shared, so a connection holds no flag of its own.
+   */
+  draining: boolean;
 }
 
 /** How long a socket closed by the relay may take to finish the closing handshake. */
@@ -101,6 +110,11 @@ export class Connection implements PeerLink, HeartbeatPeer {
     ws.on('close', socketOnClose);
   }
 
+  /** Who is on the other end. */
+  get role(): 'visitor' | 'agent' {
+    return this.session.role;
+  }
+
   /** Bytes received from the client so far (frames and pongs): the heartbeat's sign of life. */
   get bytesRead(): number {
     return this.socket.bytesRead;
@@ -124,6 +138,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
   sendText(text: string): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
     if (!this.corked) corkUntilTickEnd(this);
+    this.deps.metrics.frameOut(text);
     this.ws.send(text);
   }
 
@@ -173,22 +188,27 @@ export class Connection implements PeerLink, HeartbeatPeer {
     return this.tail;
   }
 
-  /** Sends the error of `code` and closes with its close code. */
-  closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message): void {
+  /**
+   * Sends the error of `code` and closes with its close code; a peer that has not answered the
+   * close within `graceMs` is dropped.
+   */
+  closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing) return;
     const close = ERROR_CATALOG[code].close ?? 1011;
     if (this.ws.readyState === this.ws.OPEN) {
-      this.ws.send(JSON.stringify({ type: 'error', code, message } satisfies ServerFrame));
+      const text = JSON.stringify({ type: 'error', code, message } satisfies ServerFrame);
+      this.deps.metrics.frameOut(text);
+      this.ws.send(text);
       this.ws.close(close, code);
     }
     this.closing = true;
     // A peer that never answers the close frame must not hold the socket open.
-    setTimeout(timerOnCloseGrace, CLOSE_GRACE_MS, this).unref();
+    setTimeout(timerOnCloseGrace, graceMs, this).unref();
   }
 
   /** Handles one frame from the socket (called by the shared `message` listener). */
   receive(data: RawData, isBinary: boolean): void {
-    if (this.closing) return;
+    if (this.closing || this.deps.draining) return;
     if (isBinary) {
       if (!this.charge(this.bucket)) return;
       if (!this.helloSeen) return this.closeWith('hello_required');
@@ -212,6 +232,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
     }
     // A frame that only looked like page data (a repeated "type" key, say) pays the chat budget too.
     if (stream && !COBROWSE_STREAM_TYPES.has(frame.type) && !this.charge(this.bucket)) return;
+    this.deps.metrics.frameIn(frame.type);
 
     if (!this.helloSeen) {
       if (frame.type !== 'hello') return this.closeWith('hello_required');
@@ -248,10 +269,14 @@ export class Connection implements PeerLink, HeartbeatPeer {
 
   /** Runs a frame's handler after the previous ones, turning failures into error frames. */
   private enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
+    // Ack latency runs from arrival, so it includes the wait behind this connection's earlier frames.
+    const receivedAt = frame.type === 'chat.send' ? performance.now() : 0;
     const task: Promise<void> = this.tail.then(async () => {
       if (!this.closing) {
         try {
           await handler();
+          // A chat.send's handler resolves once its ack is sent and its message fanned out.
+          if (receivedAt !== 0) this.deps.metrics.acked(receivedAt);
           // Page data accepted again: the allowance for late frames starts over.
           if (frame.type === 'cobrowse.events') this.lateCobrowse = 0;
         } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The WebSocket side of the relay: takes HTTP upgrades, refuses bad ones with an HTTP status
  * before a WebSocket exists, and runs accepted sockets as `Connection`s with one shared
- * heartbeat. Closing it ends every connection with 1001 after their frames in flight finish.
+ * heartbeat. Closing it ends every connection with 1001 after their frames in flight finish;
+ * draining it ends them with 1012 after every frame they had sent is handled and acknowledged.
  *
  * Nothing made while deciding an upgrade outlives it: the upgrade request, its headers and
  * the `head` buffer are referenced only by callbacks that run once, so an idle connection
@@ -17,6 +18,7 @@ import type { Broker } from '../broker/broker.js';
 import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
@@ -32,10 +34,13 @@ export interface SocketServerDeps extends UpgradeAuthDeps {
   agentSessionCheckMs: number;
   /** See `RelayOptions.lateCobrowseFrames`. */
   lateCobrowseFrames: number;
+  metrics: RelayMetrics;
 }
 
 /** How long a graceful shutdown waits for peers to finish the closing handshake. */
 const SHUTDOWN_WAIT_MS = 3000;
+/** How long a drain past its deadline still waits for the writes of frames being handled. */
+const DRAIN_WRITES_GRACE_MS = 1000;
 
 /** Accepts and runs client WebSockets. */
 export class SocketServer {
@@ -67,6 +72,8 @@ export class SocketServer {
       log: deps.log,
       lateCobrowseFrames: deps.lateCobrowseFrames,
       forget: (connection) => this.connectionOnForget(connection),
+      metrics: deps.metrics,
+      draining: false,
     };
     this.heartbeat = new Heartbeat(deps.limits.heartbeatMs, this.connections);
     this.heartbeat.start();
@@ -88,7 +95,7 @@ export class SocketServer {
   serverOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The socket may die while the token is checked; that must not become an uncaught error.
     socket.on('error', socketOnUpgradeError);
-    if (this.closing) return refuse(socket, 503, 'Shutting down');
+    if (this.closing) return refuse(socket, 503, this.connectionDeps.draining ? 'Restarting; connect to another node' : 'Shutting down');
     // Node's HTTP servers hand over a net.Socket (TLS included); the heartbeat reads its byte count.
     if (!(socket instanceof Socket)) return refuse(socket, 500, 'Unsupported transport');
     authorizeUpgrade(req, this.deps).then(
@@ -125,6 +132,55 @@ export class SocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /**
+   * Drains the node: new upgrades are refused (503), connections stop taking frames, and each
+   * one, once the frames it had sent are handled (acks sent), is told to reconnect elsewhere
+   * (`draining`, close 1012). Waits for them to close, at most `timeoutMs` in all; then drops
+   * what is left, and waits for the frames still being handled to finish their writes.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    this.connectionDeps.draining = true;
+    this.heartbeat.stop();
+    this.sessionSweep.stop();
+    const deadline = Date.now() + timeoutMs;
+    const all = [...this.connections];
+    for (const connection of all) {
+      // The close handshake may use the rest of the drain (a peer slow to answer still gets its
+      // close); a peer that has not answered by the deadline is dropped below, not by this timer.
+      void connection.idle().then(() => connection.closeWith('draining', undefined, Math.max(0, deadline - Date.now()) + DRAIN_WRITES_GRACE_MS));
+    }
+    await this.allForgotten(deadline - Date.now());
+    let left = 0;
+    for (const connection of all) {
+      if (!this.connections.has(connection)) continue;
+      left++;
+      connection.closeWith('draining', undefined, 0);
+      connection.terminate();
+    }
+    if (left > 0) this.deps.log.info('drain timed out; remaining connections dropped', { connections: left, timeoutMs });
+    // Writes in flight finish (their acks are lost with the socket, which the client's outbox
+    // repairs) and the broker forgets each session, within a last second at most: a store that
+    // hangs must not hold the exit.
+    if (!(await this.allForgotten(Math.max(deadline - Date.now(), DRAIN_WRITES_GRACE_MS)))) {
+      this.deps.log.error('drain ended with frames still being handled', { connections: this.connections.size });
+    }
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  /** Resolves true once no connection is left, or false after `ms`. */
+  private async allForgotten(ms: number): Promise<boolean> {
+    if (this.connections.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      timer = setTimeout(resolve, Math.max(0, ms));
+    });
+    clearTimeout(timer);
+    this.drained = null;
+    return this.connections.size === 0;
+  }
+
   /** Completes an authorized upgrade and starts its connection. */
   private accept(req: IncomingMessage, socket: Socket, head: Buffer, identity: PeerIdentity): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -133,11 +189,12 @@ export class SocketServer {
       // Visitors' page views and events are also limited per client address (see `activity-limiter.ts`).
       if (identity.role === 'visitor') identity.address = admittedKey(socket);
       this.connections.add(new Connection(ws, socket, identity, this.connectionDeps));
+      this.deps.metrics.connected(identity.role);
     });
   }
 
   private connectionOnForget(connection: Connection): void {
-    this.connections.delete(connection);
+    if (this.connections.delete(connection)) this.deps.metrics.disconnected(connection.role);
     if (this.connections.size === 0) this.drained?.();
   }
 }

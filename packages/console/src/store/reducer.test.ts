@@ -111,6 +111,12 @@ describe('reduce', () => {
     expect(run(s, { kind: 'dismiss-notice' }).notice).toBeNull();
   });
 
+  it('raises no notice for the error that comes before a restart close (the console reconnects by itself)', () => {
+    for (const code of ['draining', 'shutting_down'] as const) {
+      expect(run(opened(), frame({ type: 'error', code, message: 'Restarting' })).notice, code).toBeNull();
+    }
+  });
+
   it('shows visitor typing until it stops, expires or a visitor message arrives', () => {
     const typing = run(opened(), frame({ type: 'chat.typing', conversationId: 'c1', typing: true, from: 'visitor' }, 100));
     expect(typing.typing.c1).toBe(100 + TYPING_TTL_MS);

@@ -197,7 +197,14 @@ function cobrowseOffline(cobrowse: ConsoleState['cobrowse']): ConsoleState['cobr
   return next;
 }
 
+/**
+ * Errors that come just before the relay closes the connection for a restart: the console
+ * reconnects by itself and its connection indicator says so, so they raise no notice.
+ */
+const RECONNECT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['draining', 'shutting_down']);
+
 function onError(state: ConsoleState, frame: Extract<ServerFrame, { type: 'error' }>): ConsoleState {
+  if (RECONNECT_ERRORS.has(frame.code)) return state;
   const pending = frame.ref ? state.outbox.find((p) => p.clientId === frame.ref) : undefined;
   if (!pending && frame.ref !== undefined && SILENT_REFUSALS.has(frame.ref)) return state;
   if (!pending) return { ...state, notice: frame.message };

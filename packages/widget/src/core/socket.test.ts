@@ -58,6 +58,19 @@ describe('RelaySocket', () => {
     expect(relay.sockets).toHaveLength(2);
   });
 
+  it('reconnects when its relay node drains (1012), as after any restart: not fatal, backoff reset by the welcome', async () => {
+    const fatal: number[] = [];
+    const draws: number[] = [];
+    const { until } = await connect({ onFatal: (code) => void fatal.push(code), random: () => (draws.push(1), 0.5) });
+    await until(() => socket!.state === 'open');
+    relay.sockets[0]!.close(1012, 'draining');
+    await until(() => socket!.state === 'closed');
+    await until(() => socket!.state === 'open');
+    expect(fatal).toEqual([]);
+    expect(draws).toHaveLength(1);
+    expect(relay.sockets).toHaveLength(2);
+  });
+
   it('stops on a fatal close code and reports it', async () => {
     let fatal = 0;
     const { until } = await connect({ onFatal: (code) => (fatal = code) });
