@@ -185,7 +185,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     throw error;
   }
   // One name for the node everywhere: on the bus, in metrics and in logs.
-  const nodeId = bus.nodeId;
+  const nodeId = options.nodeId ?? bus.nodeId;
   logContext.node = nodeId;
   const publicOrigin = normalizeOrigin(options.publicUrl ?? `http://localhost:${port}`) ?? `http://localhost:${port}`;
   const consoleOrigins = [publicOrigin, ...options.consoleOrigins];

@@ -124,7 +124,7 @@ describe('parley start on SIGTERM', () => {
       sender.send({ type: 'chat.send', conversationId, clientId: `drain-cli-${String(i).padStart(4, '0')}`, text: `message ${i}` });
     }
 
-    expect(await running.logged('draining')).toMatchObject({ level: 'info', node: expect.stringMatching(/:\d+$/), connections: 2 });
+    expect(await running.logged('draining')).toMatchObject({ level: 'info', node: expect.stringMatching(/^\S+-[0-9a-f]{8}$/), connections: 2 });
     expect((await sender.closed).code).toBe(1012);
     const last = sender.frames.at(-1);
     expect(last).toMatchObject({ type: 'error', code: 'draining' });

@@ -56,7 +56,7 @@ async function cluster(): Promise<{ a: RelayNode; b: RelayNode; proxy: TcpProxy 
 async function untilReady(relay: RelayAddress): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const res = await fetch(`${relay.url}/healthz`).catch(() => null);
+    const res = await fetch(`${relay.url}/readyz`).catch(() => null);
     if (res?.status === 200) return;
     if (Date.now() > deadline) throw new Error(`${relay.url} never became ready`);
     await new Promise((resolve) => setTimeout(resolve, 100));
