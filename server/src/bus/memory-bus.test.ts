@@ -103,7 +103,11 @@ describe('MemoryBusHub', () => {
 
     hub.down();
     await vi.advanceTimersByTimeAsync(10_000);
-    hub.up();
+    // a is back first; b, still cut off, gets a full period from then to return.
+    hub.up('a');
+    await vi.advanceTimersByTimeAsync(800);
+    expect(down).toEqual([]);
+    hub.up('b');
     await vi.advanceTimersByTimeAsync(200);
     expect(down).toEqual([]);
     expect(a.nodes()).toEqual(['a', 'b']);
