@@ -260,6 +260,34 @@ export function describeBusContract(name: string, makeCluster: () => Promise<Bus
       });
     });
 
+    describe('JSON', () => {
+      it('gives a node its own control message as JSON, as every other node gets it', async () => {
+        const [a, b] = await nodes(2);
+        const body = { when: new Date(0), gone: undefined, list: [1] } as unknown as Json;
+        const atA: Json[] = [];
+        a!.onControl('x', (message) => atA.push(message.body));
+        const atB = nextControl(b!, 'x');
+        a!.send('x', body);
+        const expected = { when: '1970-01-01T00:00:00.000Z', list: [1] };
+        expect(atA).toEqual([expected]);
+        expect(atA[0]).not.toBe(body);
+        expect((await atB).body).toEqual(expected);
+      });
+
+      it('turns replies into JSON, and a reply that cannot be JSON into an error', async () => {
+        const [a, b] = await nodes(2);
+        for (const bus of [a!, b!]) {
+          bus.respond('date', () => new Date(0) as unknown as Json);
+          bus.respond('bigint', () => BigInt(1) as unknown as Json);
+        }
+        const dates = await a!.request('date', null, { timeoutMs: 60_000 });
+        expect(dates.replies.map((reply) => (reply.ok ? reply.body : reply.error))).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z']);
+        const bigints = await a!.request('bigint', null, { timeoutMs: 60_000 });
+        expect(bigints.missing).toEqual([]);
+        expect(bigints.replies.map((reply) => reply.ok)).toEqual([false, false]);
+      });
+    });
+
     describe('request/reply', () => {
       it('asks one node and resolves with its reply', async () => {
         const [a, b] = await nodes(2);

@@ -116,9 +116,10 @@ export class ClusterBus implements Bus {
   /** Sends a control message to `to`, or to every node (this one at once). */
   send(kind: string, body: Json, to?: string): void {
     if (this.closed) return;
-    if (to === this.nodeId) return this.dispatch({ kind, from: this.nodeId, body });
-    if (to === undefined) this.dispatch({ kind, from: this.nodeId, body });
-    this.emit({ op: 'msg', node: this.nodeId, inst: this.inst, kind, body }, to);
+    const text = encodeControl({ op: 'msg', node: this.nodeId, inst: this.inst, kind, body });
+    // This node gets the body as every other node does: as JSON, never the sender's own object.
+    if (to === undefined || to === this.nodeId) this.dispatch({ kind, from: this.nodeId, body: asJson(body) });
+    if (to !== this.nodeId) this.emitText(text, to);
   }
 
   /** Adds a handler for control messages of `kind`. */
@@ -144,7 +145,7 @@ export class ClusterBus implements Bus {
     const reachable = remote.length > 0 && this.emit({ op: 'req', node: this.nodeId, inst: this.inst, id, kind, body }, options.to);
     const asked = targets.filter((node) => node === this.nodeId || reachable);
     const result = this.pending.open(id, asked, reachable ? [] : remote, timeoutMs);
-    if (targets.includes(this.nodeId)) void this.answer(kind, body, this.nodeId, id);
+    if (targets.includes(this.nodeId)) void this.answer(kind, asJson(body), this.nodeId, id);
     return result as Promise<RequestResult<R>>;
   }
 
@@ -320,7 +321,7 @@ export class ClusterBus implements Bus {
       reply = { error: `no responder for "${kind}" on node ${this.nodeId}` };
     } else {
       try {
-        reply = { body: (await responder(body, from)) ?? null };
+        reply = { body: asJson(await responder(body, from)) };
       } catch (error) {
         reply = { error: error instanceof Error ? error.message : String(error) };
       }
@@ -349,7 +350,11 @@ export class ClusterBus implements Bus {
 
   /** Sends control to the other nodes; counts a drop. True when sent. */
   private emit(message: ControlWire, to?: string): boolean {
-    const sent = this.transport.sendControl(encodeControl(message), to);
+    return this.emitText(encodeControl(message), to);
+  }
+
+  private emitText(text: string, to?: string): boolean {
+    const sent = this.transport.sendControl(text, to);
     if (!sent) this.counters.dropped++;
     return sent;
   }
@@ -365,4 +370,9 @@ export class ClusterBus implements Bus {
   private handlerFailed(what: string, error: unknown): void {
     this.log?.error(`bus ${what} handler failed`, { error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** `value` as it comes out of a JSON round trip (what another node would receive); throws when it cannot be JSON. */
+function asJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value) ?? 'null') as Json;
 }

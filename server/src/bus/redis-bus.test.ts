@@ -132,6 +132,37 @@ describe('RedisBus', () => {
     expect(a1.nodes()).toEqual(['a', 'b']);
   });
 
+  it('ignores foreign messages on its channels and goes on delivering', async () => {
+    const prefix = freshPrefix();
+    const a = await node('a', { prefix });
+    const b = await node('b', { prefix });
+    await nodesAre([a, b], ['a', 'b']);
+    const atB = collect(b);
+    const other = new Redis(redis.url);
+    try {
+      for (const channel of ['frames', 'control', 'node:b']) {
+        for (const junk of ['', 'not json', '{"op":"msg"}', '["x",["admins"]]', '["x",["admins"],7]\n{}']) await other.publish(`${prefix}${channel}`, junk);
+      }
+    } finally {
+      other.disconnect();
+    }
+    a.publish({ topics: ['admins'], frame: frame(1) });
+    await received(b, atB, 1);
+    expect(numbers(atB)).toEqual([1]);
+  });
+
+  it('closes promptly while Redis is down', async () => {
+    const a = await node('a', { prefix: freshPrefix() });
+    await redis.kill();
+    try {
+      await until(() => !a.isUp(), 'a down');
+      await a.close();
+      expect(a.isUp()).toBe(false);
+    } finally {
+      await redis.restart();
+    }
+  });
+
   it('refuses to open when Redis cannot be reached, naming the server without its password', async () => {
     const started = Date.now();
     const refused = openRedisBus({ url: 'redis://:hunter2@127.0.0.1:1', connectTimeoutMs: 500 });
