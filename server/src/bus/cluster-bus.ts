@@ -86,7 +86,7 @@ export class ClusterBus implements Bus {
       envelope: (text) => this.transportOnEnvelope(text),
       control: (text) => this.transportOnControl(text),
       up: () => this.transportOnUp(),
-      down: () => this.log?.error('bus connection lost', { nodeId: this.nodeId }),
+      down: () => this.transportOnDown(),
       dropped: () => void this.counters.dropped++,
     };
     transport.start(this.nodeId, sink);
@@ -94,15 +94,19 @@ export class ClusterBus implements Bus {
 
   // --- frames --------------------------------------------------------------------------------
 
-  /** Delivers here at once, then sends to the other nodes (dropped and counted while down). */
+  /** Sends to the other nodes (dropped and counted while down), then delivers here at once. */
   publish(envelope: Envelope): void {
     if (this.closed) return;
     // A single node serialises nothing here: its connections' registry does, only for frames someone receives.
     if (this.transport.alone()) return this.deliver(envelope);
+    if (!this.transport.isUp()) {
+      this.counters.dropped++;
+      return this.deliver(envelope);
+    }
     const frameJson = envelope.frameJson ?? JSON.stringify(envelope.frame);
-    const local: Envelope = envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope;
-    this.deliver(local);
+    // Sent before the local handlers run: an envelope they publish in turn then follows this one everywhere.
     if (!this.transport.sendEnvelope(encodeEnvelope(this.inst, envelope, frameJson))) this.counters.dropped++;
+    this.deliver(envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope);
   }
 
   /** Adds an envelope handler; returns the function that removes it. */
@@ -252,6 +256,13 @@ export class ClusterBus implements Bus {
         this.handlerFailed('reconnect', error);
       }
     }
+  }
+
+  private transportOnDown(): void {
+    if (this.closed) return;
+    this.log?.error('bus connection lost', { nodeId: this.nodeId });
+    // Replies cannot arrive while cut off: requests stop waiting for the other nodes.
+    for (const node of this.membership.others()) this.pending.nodeDown(node);
   }
 
   private transportOnEnvelope(text: string): void {

@@ -66,7 +66,7 @@ describe('MemoryBusHub', () => {
     expect(atB[0]!.frame).toEqual(frame(1));
   });
 
-  it('while down: publishing does not throw, reaches this node only and counts the drops; after: reconnect handlers run and delivery resumes', async () => {
+  it('while down: requests stop waiting for other nodes, publishing does not throw, reaches this node only and counts the drops; after: reconnect handlers run and delivery resumes', async () => {
     const hub = new MemoryBusHub();
     const a = connect(hub, 'a');
     const b = connect(hub, 'b');
@@ -75,7 +75,10 @@ describe('MemoryBusHub', () => {
     let reconnected = 0;
     a.onReconnect(() => void reconnected++);
 
+    b.respond('never', () => new Promise<null>(() => undefined));
+    const waiting = a.request('never', null, { to: 'b', timeoutMs: 600_000 });
     hub.down();
+    expect(await waiting).toEqual({ replies: [], missing: ['b'] });
     expect(a.isUp()).toBe(false);
     a.publish({ topics: ['admins'], frame: frame(1) });
     a.send('note', null);
