@@ -4,6 +4,7 @@
  * Redis, and an unreachable Redis at start.
  */
 import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../test/servers/redis.js';
@@ -40,6 +41,38 @@ function until(check: () => boolean, what: string): Promise<void> {
     check,
     what,
   );
+}
+
+/**
+ * A TCP proxy to Redis whose open connections can go silent: `silence()` makes every current
+ * connection swallow what it is sent, both ways, while its sockets stay open (a network path
+ * that drops packets without a reset). New connections pass as usual.
+ */
+async function silenceableProxy(targetPort: number): Promise<{ url: string; silence(): void; close(): Promise<void> }> {
+  const pairs = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
+  const server: Server = createServer((client) => {
+    const pair = { client, upstream: createConnection({ host: '127.0.0.1', port: targetPort }), silent: false };
+    pairs.add(pair);
+    client.on('data', (data) => void (pair.silent || pair.upstream.write(data)));
+    pair.upstream.on('data', (data) => void (pair.silent || client.write(data)));
+    const end = (): void => {
+      pairs.delete(pair);
+      client.destroy();
+      pair.upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    pair.upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    silence: () => pairs.forEach((pair) => (pair.silent = true)),
+    close: async () => {
+      for (const pair of pairs) pair.client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function numbers(envelopes: Envelope[]): number[] {
@@ -130,6 +163,31 @@ describe('RedisBus', () => {
     expect(numbers(atB1)).toEqual([1]);
     expect(numbers(atB2)).toEqual([2]);
     expect(a1.nodes()).toEqual(['a', 'b']);
+  });
+
+  it('replaces connections that went silent without a reset, before the silence makes other nodes look dead', async () => {
+    const prefix = freshPrefix();
+    const proxy = await silenceableProxy(redis.port);
+    try {
+      const a = await openRedisBus({ url: proxy.url, prefix, nodeId: 'a', heartbeatMs: 50, deadAfterMs: 10_000, reconnectMaxMs: 200 });
+      open.push(a);
+      const b = await node('b', { prefix, deadAfterMs: 10_000 });
+      await nodesAre([a, b], ['a', 'b']);
+      const downsAtA: string[] = [];
+      a.onNodeDown((id) => downsAtA.push(id));
+      let reconnected = 0;
+      a.onReconnect(() => void reconnected++);
+      const atB = collect(b);
+
+      proxy.silence();
+      await until(() => reconnected === 1, 'a reconnected through fresh connections');
+      a.publish({ topics: ['admins'], frame: frame(1) });
+      await received(b, atB, 1);
+      expect(numbers(atB)).toEqual([1]);
+      expect(downsAtA).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('ignores foreign messages on its channels and goes on delivering', async () => {
