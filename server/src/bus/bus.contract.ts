@@ -204,6 +204,22 @@ export function describeBusContract(name: string, makeCluster: () => Promise<Bus
         await nodesAre([a!, b!], ['a', 'b']);
       });
 
+      it('declares nobody down after its own event loop stalled past the dead-after period', async () => {
+        const [a, b] = await nodes(2, { deadAfterMs: 1_000 });
+        b!.respond('ping', () => 'pong');
+        const downs: string[] = [];
+        for (const bus of [a!, b!]) bus.onNodeDown((id) => downs.push(`${id} at ${bus.nodeId}`));
+        // A stall, as a long synchronous task or a GC pause would make: no timer, no I/O meanwhile.
+        const until = Date.now() + 2_000;
+        while (Date.now() < until);
+        // Yield to the timers phase: the heartbeat timers due during the stall run before this one.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        // A round trip after the stall: by then each node has read what queued up meanwhile.
+        expect((await a!.request('ping', null, { to: 'b', timeoutMs: WAIT_MS })).replies).toEqual([{ from: 'b', ok: true, body: 'pong' }]);
+        await nodesAre([a!, b!], ['a', 'b']);
+        expect(downs).toEqual([]);
+      });
+
       it('reports a node restarted under the same id as down, then up again', async () => {
         const [a, b] = await nodes(2, { deadAfterMs: 600_000 });
         const events: string[] = [];

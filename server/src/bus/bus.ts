@@ -140,7 +140,9 @@ export interface Bus {
   isUp(): boolean;
   /**
    * Calls `handler` each time the bus regained its connection after losing it. What was
-   * published meanwhile is not resent: catch up from the store. Returns the remover.
+   * published meanwhile is not resent: catch up from the store. When the outage outlasted the
+   * dead-after period, the other nodes have meanwhile declared this one down (and see it up
+   * again now): tell them again what they should know of it. Returns the remover.
    */
   onReconnect(handler: () => void | Promise<void>): () => void;
   /** Counters since the bus opened. */

@@ -54,6 +54,8 @@ export class ClusterBus implements Bus {
   /** This bus object: tells this node's own messages (and a second process misusing its id) apart. */
   private readonly inst = randomBytes(8).toString('hex');
   private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
+  private lastTick = Date.now();
   private readonly membership: Membership;
   private readonly pending = new PendingRequests();
   private readonly log: Logger | undefined;
@@ -77,7 +79,8 @@ export class ClusterBus implements Bus {
   ) {
     this.nodeId = options.nodeId ?? randomNodeId();
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    this.membership = new Membership(this.nodeId, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
+    this.deadAfterMs = options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS;
+    this.membership = new Membership(this.nodeId, this.deadAfterMs);
     this.log = options.log;
     this.ticker = setInterval(() => this.tick(), this.heartbeatMs);
     // Heartbeats must never keep a process alive on their own.
@@ -230,9 +233,15 @@ export class ClusterBus implements Bus {
 
   /** Heartbeats and sweeps, while connected: cut off, the others' silence says nothing. */
   private tick(): void {
+    const now = Date.now();
+    // This tick comes late when the event loop stalled: the others' heartbeats of meanwhile are
+    // still unread in the socket, so their silence says nothing yet either.
+    const stalled = now - this.lastTick > this.deadAfterMs / 2;
+    this.lastTick = now;
     if (this.closed || !this.transport.isUp()) return;
     this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }));
-    for (const node of this.membership.sweep(Date.now())) {
+    if (stalled) return;
+    for (const node of this.membership.sweep(now)) {
       this.log?.info('bus node down: no heartbeat', { nodeId: node });
       this.nodeDown(node);
     }
