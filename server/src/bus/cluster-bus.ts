@@ -235,12 +235,11 @@ export class ClusterBus implements Bus {
   private tick(): void {
     const now = Date.now();
     // This tick comes late when the event loop stalled: the others' heartbeats of meanwhile are
-    // still unread in the socket, so their silence says nothing yet either.
-    const stalled = now - this.lastTick > this.deadAfterMs / 2;
+    // still unread in the socket, so their silence says nothing; they get a full period again.
+    if (now - this.lastTick > this.deadAfterMs / 2) this.membership.forgive(now);
     this.lastTick = now;
     if (this.closed || !this.transport.isUp()) return;
     this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }));
-    if (stalled) return;
     for (const node of this.membership.sweep(now)) {
       this.log?.info('bus node down: no heartbeat', { nodeId: node });
       this.nodeDown(node);

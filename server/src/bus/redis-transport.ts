@@ -217,9 +217,9 @@ export class RedisTransport implements BusTransport {
   private checkSilence(): void {
     const now = Date.now();
     // A late check means the event loop stalled: what arrived meanwhile is still unread, not missing.
-    const late = now - this.lastCheck > 2 * this.checkEveryMs();
+    if (now - this.lastCheck > 2 * this.checkEveryMs()) this.lastHeard = now;
     this.lastCheck = now;
-    if (!this.up || this.closing || late || now - this.lastHeard <= this.settings.silenceLimitMs) return;
+    if (!this.up || this.closing || now - this.lastHeard <= this.settings.silenceLimitMs) return;
     this.settings.log?.error('redis bus heard nothing, not even its own heartbeats: reconnecting', {
       url: redactRedisUrl(this.url),
       silentMs: now - this.lastHeard,
