@@ -100,5 +100,6 @@ export async function openRedisBus(options: RedisBusOptions): Promise<RedisBus> 
     await bus.abandon();
     throw error;
   }
+  options.log?.info('bus on Redis', { url: redactRedisUrl(options.url), prefix: options.prefix ?? DEFAULT_REDIS_PREFIX, nodeId: bus.nodeId });
   return bus;
 }
