@@ -28,9 +28,9 @@ export interface Envelope {
   /** A connection id that must not receive it (the sender of a typing frame, say). */
   except?: string;
   /**
-   * The frame's JSON text, when the bus already holds it (every envelope it delivers has it):
-   * a node can send this string to its connections instead of serialising `frame` again. On an
-   * envelope from another node `frame` is parsed from it only when read.
+   * The frame's JSON text, when the bus already made it (it does whenever other nodes may be
+   * listening): a node can send this string to its connections instead of serialising `frame`
+   * again. On an envelope from another node `frame` is parsed from it only when read.
    */
   frameJson?: string;
 }
