@@ -96,6 +96,8 @@ function launch(port: number, dir: string, password: string | undefined): Promis
       output += chunk.toString();
       if (!output.includes('Ready to accept connections')) return;
       child.stdout!.off('data', onOutput);
+      // Keep draining its log, so a full pipe never blocks the server.
+      child.stdout!.resume();
       void ping(port, password).then((ok) => {
         if (!ok) return fail(new Error(`redis-server said it was ready but did not answer PING:\n${output}`));
         clearTimeout(timer);
