@@ -86,6 +86,12 @@ export interface BusStats {
   dropped: number;
   /** Times the bus regained its connection after losing it. */
   reconnects: number;
+  /**
+   * How long this node's latest heartbeat took to come back to it through the bus, in
+   * milliseconds (Redis's round trip plus this node's event-loop delay); null when the bus
+   * does not carry a node's messages back to it (the in-process bus) or none came back yet.
+   */
+  lagMs: number | null;
 }
 
 /** How long a request waits for replies when the caller does not say. */

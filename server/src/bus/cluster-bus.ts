@@ -65,7 +65,7 @@ export class ClusterBus implements Bus {
   private readonly upHandlers = new Set<(nodeId: string) => void>();
   private readonly downHandlers = new Set<(nodeId: string) => void>();
   private readonly reconnectHandlers = new Set<() => void | Promise<void>>();
-  private readonly counters: BusStats = { dropped: 0, reconnects: 0 };
+  private readonly counters: BusStats = { dropped: 0, reconnects: 0, lagMs: null };
   private readonly ticker: NodeJS.Timeout;
   /** Other instances seen heartbeating under this node's id (logged once each). */
   private readonly twins = new Set<string>();
@@ -239,7 +239,7 @@ export class ClusterBus implements Bus {
     if (now - this.lastTick > this.deadAfterMs / 2) this.membership.forgive(now);
     this.lastTick = now;
     if (this.closed || !this.transport.isUp()) return;
-    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }));
+    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst, at: now }));
     for (const node of this.membership.sweep(now)) {
       this.log?.info('bus node down: no heartbeat', { nodeId: node });
       this.nodeDown(node);
@@ -283,7 +283,12 @@ export class ClusterBus implements Bus {
   private transportOnControl(text: string): void {
     if (this.closed) return;
     const message = decodeControl(text);
-    if (message === null || message.inst === this.inst) return;
+    if (message === null) return;
+    if (message.inst === this.inst) {
+      // This node's own heartbeat, back through the bus: how long the round trip took.
+      if (message.op === 'hb' && typeof message.at === 'number') this.counters.lagMs = Date.now() - message.at;
+      return;
+    }
     switch (message.op) {
       case 'hb':
         return this.heard(message.node, message.inst, message.join === true);

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../test/servers/redis.js';
 import type { Envelope } from './bus.js';
-import { collect, describeBusContract, frame, nodesAre, received, when } from './bus.contract.js';
+import { collect, describeBusContract, frame, nodesAre, received, WAIT_MS, when } from './bus.contract.js';
 import type { ClusterBusOptions } from './cluster-bus.js';
 import { openRedisBus, RedisBusError, type RedisBus } from './redis-bus.js';
 
@@ -188,6 +188,14 @@ describe('RedisBus', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('measures its lag: how long its own heartbeat takes to come back', async () => {
+    const a = await node('a', { prefix: freshPrefix() });
+    expect(a.stats().lagMs).toBeNull();
+    await until(() => a.stats().lagMs !== null, 'a heartbeat back');
+    expect(a.stats().lagMs).toBeGreaterThanOrEqual(0);
+    expect(a.stats().lagMs).toBeLessThan(WAIT_MS);
   });
 
   it('ignores foreign messages on its channels and goes on delivering', async () => {
