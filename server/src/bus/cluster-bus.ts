@@ -27,6 +27,7 @@ import {
   type Responder,
 } from './bus.js';
 import type { BusTransport, TransportSink } from './bus-transport.js';
+import { Listeners } from './listeners.js';
 import { Membership } from './membership.js';
 import { PendingRequests } from './pending-requests.js';
 import { decodeControl, decodeEnvelope, encodeControl, encodeEnvelope, type ControlWire } from './wire.js';
@@ -60,11 +61,11 @@ export class ClusterBus implements Bus {
   private readonly pending = new PendingRequests();
   private readonly log: Logger | undefined;
   private readonly handlers = new Set<BusHandler>();
-  private readonly controlHandlers = new Map<string, Set<ControlHandler>>();
   private readonly responders = new Map<string, Responder>();
-  private readonly upHandlers = new Set<(nodeId: string) => void>();
-  private readonly downHandlers = new Set<(nodeId: string) => void>();
-  private readonly reconnectHandlers = new Set<() => void | Promise<void>>();
+  private readonly controlHandlers = new Map<string, Listeners<[ControlMessage]>>();
+  private readonly upHandlers = new Listeners<[string]>();
+  private readonly downHandlers = new Listeners<[string]>();
+  private readonly reconnectHandlers = new Listeners<[]>();
   private readonly counters: BusStats = { dropped: 0, reconnects: 0, lagMs: null };
   private readonly ticker: NodeJS.Timeout;
   /** Other instances seen heartbeating under this node's id (logged once each). */
@@ -131,12 +132,12 @@ export class ClusterBus implements Bus {
 
   /** Adds a handler for control messages of `kind`. */
   onControl<B extends Json = Json>(kind: string, handler: ControlHandler<B>): () => void {
-    let set = this.controlHandlers.get(kind);
-    if (set === undefined) this.controlHandlers.set(kind, (set = new Set()));
-    set.add(handler as ControlHandler);
+    let listeners = this.controlHandlers.get(kind);
+    if (listeners === undefined) this.controlHandlers.set(kind, (listeners = new Listeners()));
+    const remove = listeners.add(handler as ControlHandler);
     return () => {
-      set.delete(handler as ControlHandler);
-      if (set.size === 0 && this.controlHandlers.get(kind) === set) this.controlHandlers.delete(kind);
+      remove();
+      if (listeners.empty && this.controlHandlers.get(kind) === listeners) this.controlHandlers.delete(kind);
     };
   }
 
@@ -176,14 +177,12 @@ export class ClusterBus implements Bus {
 
   /** Adds a handler for nodes that appear. */
   onNodeUp(handler: (nodeId: string) => void): () => void {
-    this.upHandlers.add(handler);
-    return () => this.upHandlers.delete(handler);
+    return this.upHandlers.add(handler);
   }
 
   /** Adds a handler for nodes that go down. */
   onNodeDown(handler: (nodeId: string) => void): () => void {
-    this.downHandlers.add(handler);
-    return () => this.downHandlers.delete(handler);
+    return this.downHandlers.add(handler);
   }
 
   /** Whether the transport reaches the other nodes. */
@@ -193,8 +192,7 @@ export class ClusterBus implements Bus {
 
   /** Adds a handler run after each reconnect. */
   onReconnect(handler: () => void | Promise<void>): () => void {
-    this.reconnectHandlers.add(handler);
-    return () => this.reconnectHandlers.delete(handler);
+    return this.reconnectHandlers.add(handler);
   }
 
   /** Counters since the bus opened. */
@@ -257,13 +255,7 @@ export class ClusterBus implements Bus {
     }
     this.counters.reconnects++;
     this.log?.info('bus connection regained', { nodeId: this.nodeId });
-    for (const handler of [...this.reconnectHandlers]) {
-      try {
-        Promise.resolve(handler()).catch((error: unknown) => this.handlerFailed('reconnect', error));
-      } catch (error) {
-        this.handlerFailed('reconnect', error);
-      }
-    }
+    this.reconnectHandlers.emit([], (error) => this.handlerFailed('reconnect', error));
   }
 
   private transportOnDown(): void {
@@ -329,12 +321,12 @@ export class ClusterBus implements Bus {
 
   private nodeUp(node: string): void {
     this.log?.info('bus node up', { nodeId: node });
-    for (const handler of [...this.upHandlers]) this.guard('node up', () => handler(node));
+    this.upHandlers.emit([node], (error) => this.handlerFailed('node up', error));
   }
 
   private nodeDown(node: string): void {
     this.pending.nodeDown(node);
-    for (const handler of [...this.downHandlers]) this.guard('node down', () => handler(node));
+    this.downHandlers.emit([node], (error) => this.handlerFailed('node down', error));
   }
 
   /** Runs this node's responder of `kind` and sends the reply to `from` (or records it, when from here). */
@@ -367,9 +359,7 @@ export class ClusterBus implements Bus {
   }
 
   private dispatch(message: ControlMessage): void {
-    const set = this.controlHandlers.get(message.kind);
-    if (set === undefined) return;
-    for (const handler of [...set]) this.guard(`control ${message.kind}`, () => handler(message));
+    this.controlHandlers.get(message.kind)?.emit([message], (error) => this.handlerFailed(`control ${message.kind}`, error));
   }
 
   /** Sends control to the other nodes; counts a drop. True when sent. */
@@ -381,14 +371,6 @@ export class ClusterBus implements Bus {
     const sent = this.transport.sendControl(text, to);
     if (!sent) this.counters.dropped++;
     return sent;
-  }
-
-  private guard(what: string, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.handlerFailed(what, error);
-    }
   }
 
   private handlerFailed(what: string, error: unknown): void {
