@@ -37,8 +37,9 @@ describe('a relay node on a Redis bus', () => {
   });
 
   /**
-   * Starts the built relay as node `nodeId`; resolves once the watcher saw it join and it said
-   * it listens (its signal handlers are in place from then on).
+   * Starts the built relay as node `nodeId`; resolves once the watcher saw it join and it
+   * answered an HTTP request after saying it listens: its signal handlers, installed right after
+   * that line in the same turn of its event loop, are in place by then.
    */
   async function startNode(nodeId: string): Promise<ChildProcess> {
     const seen = when((wake) => watcher.onNodeUp(wake), () => watcher.nodes().includes(nodeId), `${nodeId} up`);
@@ -54,13 +55,14 @@ describe('a relay node on a Redis bus', () => {
     children.add(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const listening = new Promise<void>((resolveListening) => {
+    const listening = new Promise<string>((resolveListening) => {
       let stdout = '';
       child.stdout!.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes('listening on')) resolveListening();
+        const url = /listening on (\S+)/.exec(stdout)?.[1];
+        if (url !== undefined) resolveListening(url);
       });
-    });
+    }).then((url) => fetch(url).then((response) => void response.body?.cancel()));
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`relay exited (${code}): ${stderr}`))));
     await Promise.race([Promise.all([seen, listening]), exited]);
     return child;
