@@ -28,9 +28,9 @@ export interface Envelope {
   /** A connection id that must not receive it (the sender of a typing frame, say). */
   except?: string;
   /**
-   * The frame's JSON text, when the bus already holds it (every envelope it delivers has it):
-   * a node can send this string to its connections instead of serialising `frame` again. On an
-   * envelope from another node `frame` is parsed from it only when read.
+   * The frame's JSON text, when the bus already made it (it does whenever other nodes may be
+   * listening): a node can send this string to its connections instead of serialising `frame`
+   * again. On an envelope from another node `frame` is parsed from it only when read.
    */
   frameJson?: string;
 }
@@ -86,6 +86,12 @@ export interface BusStats {
   dropped: number;
   /** Times the bus regained its connection after losing it. */
   reconnects: number;
+  /**
+   * How long this node's latest heartbeat took to come back to it through the bus, in
+   * milliseconds (Redis's round trip plus this node's event-loop delay); null when the bus
+   * does not carry a node's messages back to it (the in-process bus) or none came back yet.
+   */
+  lagMs: number | null;
 }
 
 /** How long a request waits for replies when the caller does not say. */
@@ -140,7 +146,9 @@ export interface Bus {
   isUp(): boolean;
   /**
    * Calls `handler` each time the bus regained its connection after losing it. What was
-   * published meanwhile is not resent: catch up from the store. Returns the remover.
+   * published meanwhile is not resent: catch up from the store. When the outage outlasted the
+   * dead-after period, the other nodes have meanwhile declared this one down (and see it up
+   * again now): tell them again what they should know of it. Returns the remover.
    */
   onReconnect(handler: () => void | Promise<void>): () => void;
   /** Counters since the bus opened. */

@@ -28,6 +28,7 @@ import {
 } from './bus.js';
 import type { BusTransport, TransportSink } from './bus-transport.js';
 import { NO_BUS_METER, type AcceptsBusMeter, type BusMeter } from '../metrics/bus-meter.js';
+import { Listeners } from './listeners.js';
 import { Membership } from './membership.js';
 import { PendingRequests } from './pending-requests.js';
 import { decodeControl, decodeEnvelope, encodeControl, encodeEnvelope, type ControlWire } from './wire.js';
@@ -55,17 +56,19 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
   /** This bus object: tells this node's own messages (and a second process misusing its id) apart. */
   private readonly inst = randomBytes(8).toString('hex');
   private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
+  private lastTick = Date.now();
   private readonly membership: Membership;
   private readonly pending = new PendingRequests();
   private readonly log: Logger | undefined;
   private readonly handlers = new Set<BusHandler>();
   private meter: BusMeter = NO_BUS_METER;
-  private readonly controlHandlers = new Map<string, Set<ControlHandler>>();
   private readonly responders = new Map<string, Responder>();
-  private readonly upHandlers = new Set<(nodeId: string) => void>();
-  private readonly downHandlers = new Set<(nodeId: string) => void>();
-  private readonly reconnectHandlers = new Set<() => void | Promise<void>>();
-  private readonly counters: BusStats = { dropped: 0, reconnects: 0 };
+  private readonly controlHandlers = new Map<string, Listeners<[ControlMessage]>>();
+  private readonly upHandlers = new Listeners<[string]>();
+  private readonly downHandlers = new Listeners<[string]>();
+  private readonly reconnectHandlers = new Listeners<[]>();
+  private readonly counters: BusStats = { dropped: 0, reconnects: 0, lagMs: null };
   private readonly ticker: NodeJS.Timeout;
   /** Other instances seen heartbeating under this node's id (logged once each). */
   private readonly twins = new Set<string>();
@@ -79,7 +82,8 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
   ) {
     this.nodeId = options.nodeId ?? randomNodeId();
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    this.membership = new Membership(this.nodeId, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
+    this.deadAfterMs = options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS;
+    this.membership = new Membership(this.nodeId, this.deadAfterMs);
     this.log = options.log;
     this.ticker = setInterval(() => this.tick(), this.heartbeatMs);
     // Heartbeats must never keep a process alive on their own.
@@ -88,7 +92,7 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
       envelope: (text) => this.transportOnEnvelope(text),
       control: (text) => this.transportOnControl(text),
       up: () => this.transportOnUp(),
-      down: () => this.log?.error('bus connection lost', { nodeId: this.nodeId }),
+      down: () => this.transportOnDown(),
       dropped: () => void this.counters.dropped++,
     };
     transport.start(this.nodeId, sink);
@@ -96,15 +100,19 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   // --- frames --------------------------------------------------------------------------------
 
-  /** Delivers here at once, then sends to the other nodes (dropped and counted while down). */
+  /** Sends to the other nodes (dropped and counted while down), then delivers here at once. */
   publish(envelope: Envelope): void {
     if (this.closed) return;
     // A single node serialises nothing here: its connections' registry does, only for frames someone receives.
     if (this.transport.alone()) return this.deliver(envelope);
+    if (!this.transport.isUp()) {
+      this.counters.dropped++;
+      return this.deliver(envelope);
+    }
     const frameJson = envelope.frameJson ?? JSON.stringify(envelope.frame);
-    const local: Envelope = envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope;
-    this.deliver(local);
+    // Sent before the local handlers run: an envelope they publish in turn then follows this one everywhere.
     if (!this.transport.sendEnvelope(encodeEnvelope(this.inst, envelope, frameJson, Date.now()))) this.counters.dropped++;
+    this.deliver(envelope.frameJson === undefined ? { ...envelope, frameJson } : envelope);
   }
 
   /** Reports bus lag and reconnects to the relay's metrics (called once, at start). */
@@ -123,19 +131,20 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
   /** Sends a control message to `to`, or to every node (this one at once). */
   send(kind: string, body: Json, to?: string): void {
     if (this.closed) return;
-    if (to === this.nodeId) return this.dispatch({ kind, from: this.nodeId, body });
-    if (to === undefined) this.dispatch({ kind, from: this.nodeId, body });
-    this.emit({ op: 'msg', node: this.nodeId, inst: this.inst, kind, body }, to);
+    const text = encodeControl({ op: 'msg', node: this.nodeId, inst: this.inst, kind, body });
+    // This node gets the body as every other node does: as JSON, never the sender's own object.
+    if (to === undefined || to === this.nodeId) this.dispatch({ kind, from: this.nodeId, body: asJson(body) });
+    if (to !== this.nodeId) this.emitText(text, to);
   }
 
   /** Adds a handler for control messages of `kind`. */
   onControl<B extends Json = Json>(kind: string, handler: ControlHandler<B>): () => void {
-    let set = this.controlHandlers.get(kind);
-    if (set === undefined) this.controlHandlers.set(kind, (set = new Set()));
-    set.add(handler as ControlHandler);
+    let listeners = this.controlHandlers.get(kind);
+    if (listeners === undefined) this.controlHandlers.set(kind, (listeners = new Listeners()));
+    const remove = listeners.add(handler as ControlHandler);
     return () => {
-      set.delete(handler as ControlHandler);
-      if (set.size === 0 && this.controlHandlers.get(kind) === set) this.controlHandlers.delete(kind);
+      remove();
+      if (listeners.empty && this.controlHandlers.get(kind) === listeners) this.controlHandlers.delete(kind);
     };
   }
 
@@ -151,7 +160,7 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
     const reachable = remote.length > 0 && this.emit({ op: 'req', node: this.nodeId, inst: this.inst, id, kind, body }, options.to);
     const asked = targets.filter((node) => node === this.nodeId || reachable);
     const result = this.pending.open(id, asked, reachable ? [] : remote, timeoutMs);
-    if (targets.includes(this.nodeId)) void this.answer(kind, body, this.nodeId, id);
+    if (targets.includes(this.nodeId)) void this.answer(kind, asJson(body), this.nodeId, id);
     return result as Promise<RequestResult<R>>;
   }
 
@@ -175,14 +184,12 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   /** Adds a handler for nodes that appear. */
   onNodeUp(handler: (nodeId: string) => void): () => void {
-    this.upHandlers.add(handler);
-    return () => this.upHandlers.delete(handler);
+    return this.upHandlers.add(handler);
   }
 
   /** Adds a handler for nodes that go down. */
   onNodeDown(handler: (nodeId: string) => void): () => void {
-    this.downHandlers.add(handler);
-    return () => this.downHandlers.delete(handler);
+    return this.downHandlers.add(handler);
   }
 
   /** Whether the transport reaches the other nodes. */
@@ -192,8 +199,7 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   /** Adds a handler run after each reconnect. */
   onReconnect(handler: () => void | Promise<void>): () => void {
-    this.reconnectHandlers.add(handler);
-    return () => this.reconnectHandlers.delete(handler);
+    return this.reconnectHandlers.add(handler);
   }
 
   /** Counters since the bus opened. */
@@ -232,9 +238,14 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   /** Heartbeats and sweeps, while connected: cut off, the others' silence says nothing. */
   private tick(): void {
+    const now = Date.now();
+    // This tick comes late when the event loop stalled: the others' heartbeats of meanwhile are
+    // still unread in the socket, so their silence says nothing; they get a full period again.
+    if (now - this.lastTick > this.deadAfterMs / 2) this.membership.forgive(now);
+    this.lastTick = now;
     if (this.closed || !this.transport.isUp()) return;
-    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst }));
-    for (const node of this.membership.sweep(Date.now())) {
+    this.transport.sendControl(encodeControl({ op: 'hb', node: this.nodeId, inst: this.inst, at: now }));
+    for (const node of this.membership.sweep(now)) {
       this.log?.info('bus node down: no heartbeat', { nodeId: node });
       this.nodeDown(node);
     }
@@ -252,13 +263,14 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
     this.counters.reconnects++;
     this.meter.reconnected();
     this.log?.info('bus connection regained', { nodeId: this.nodeId });
-    for (const handler of [...this.reconnectHandlers]) {
-      try {
-        Promise.resolve(handler()).catch((error: unknown) => this.handlerFailed('reconnect', error));
-      } catch (error) {
-        this.handlerFailed('reconnect', error);
-      }
-    }
+    this.reconnectHandlers.emit([], (error) => this.handlerFailed('reconnect', error));
+  }
+
+  private transportOnDown(): void {
+    if (this.closed) return;
+    this.log?.error('bus connection lost', { nodeId: this.nodeId });
+    // Replies cannot arrive while cut off: requests stop waiting for the other nodes.
+    for (const node of this.membership.others()) this.pending.nodeDown(node);
   }
 
   private transportOnEnvelope(text: string): void {
@@ -273,7 +285,12 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
   private transportOnControl(text: string): void {
     if (this.closed) return;
     const message = decodeControl(text);
-    if (message === null || message.inst === this.inst) return;
+    if (message === null) return;
+    if (message.inst === this.inst) {
+      // This node's own heartbeat, back through the bus: how long the round trip took.
+      if (message.op === 'hb' && typeof message.at === 'number') this.counters.lagMs = Date.now() - message.at;
+      return;
+    }
     switch (message.op) {
       case 'hb':
         return this.heard(message.node, message.inst, message.join === true);
@@ -314,12 +331,12 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   private nodeUp(node: string): void {
     this.log?.info('bus node up', { nodeId: node });
-    for (const handler of [...this.upHandlers]) this.guard('node up', () => handler(node));
+    this.upHandlers.emit([node], (error) => this.handlerFailed('node up', error));
   }
 
   private nodeDown(node: string): void {
     this.pending.nodeDown(node);
-    for (const handler of [...this.downHandlers]) this.guard('node down', () => handler(node));
+    this.downHandlers.emit([node], (error) => this.handlerFailed('node down', error));
   }
 
   /** Runs this node's responder of `kind` and sends the reply to `from` (or records it, when from here). */
@@ -330,7 +347,7 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
       reply = { error: `no responder for "${kind}" on node ${this.nodeId}` };
     } else {
       try {
-        reply = { body: (await responder(body, from)) ?? null };
+        reply = { body: asJson(await responder(body, from)) };
       } catch (error) {
         reply = { error: error instanceof Error ? error.message : String(error) };
       }
@@ -352,27 +369,26 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
   }
 
   private dispatch(message: ControlMessage): void {
-    const set = this.controlHandlers.get(message.kind);
-    if (set === undefined) return;
-    for (const handler of [...set]) this.guard(`control ${message.kind}`, () => handler(message));
+    this.controlHandlers.get(message.kind)?.emit([message], (error) => this.handlerFailed(`control ${message.kind}`, error));
   }
 
   /** Sends control to the other nodes; counts a drop. True when sent. */
   private emit(message: ControlWire, to?: string): boolean {
-    const sent = this.transport.sendControl(encodeControl(message), to);
-    if (!sent) this.counters.dropped++;
-    return sent;
+    return this.emitText(encodeControl(message), to);
   }
 
-  private guard(what: string, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.handlerFailed(what, error);
-    }
+  private emitText(text: string, to?: string): boolean {
+    const sent = this.transport.sendControl(text, to);
+    if (!sent) this.counters.dropped++;
+    return sent;
   }
 
   private handlerFailed(what: string, error: unknown): void {
     this.log?.error(`bus ${what} handler failed`, { error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** `value` as it comes out of a JSON round trip (what another node would receive); throws when it cannot be JSON. */
+function asJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value) ?? 'null') as Json;
 }

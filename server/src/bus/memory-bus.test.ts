@@ -85,7 +85,7 @@ describe('MemoryBusHub', () => {
     expect(reconnects).toBe(1);
   });
 
-  it('while down: publishing does not throw, reaches this node only and counts the drops; after: reconnect handlers run and delivery resumes', async () => {
+  it('while down: requests stop waiting for other nodes, publishing does not throw, reaches this node only and counts the drops; after: reconnect handlers run and delivery resumes', async () => {
     const hub = new MemoryBusHub();
     const a = connect(hub, 'a');
     const b = connect(hub, 'b');
@@ -94,7 +94,10 @@ describe('MemoryBusHub', () => {
     let reconnected = 0;
     a.onReconnect(() => void reconnected++);
 
+    b.respond('never', () => new Promise<null>(() => undefined));
+    const waiting = a.request('never', null, { to: 'b', timeoutMs: 600_000 });
     hub.down();
+    expect(await waiting).toEqual({ replies: [], missing: ['b'] });
     expect(a.isUp()).toBe(false);
     a.publish({ topics: ['admins'], frame: frame(1) });
     a.send('note', null);
@@ -104,7 +107,7 @@ describe('MemoryBusHub', () => {
     hub.up();
     expect(a.isUp()).toBe(true);
     expect(reconnected).toBe(1);
-    expect(a.stats().reconnects).toBe(1);
+    expect(a.stats()).toMatchObject({ reconnects: 1, lagMs: null });
     a.publish({ topics: ['admins'], frame: frame(2) });
     await received(b, atB, 1);
     expect(numbers(atB)).toEqual([2]);
@@ -122,7 +125,11 @@ describe('MemoryBusHub', () => {
 
     hub.down();
     await vi.advanceTimersByTimeAsync(10_000);
-    hub.up();
+    // a is back first; b, still cut off, gets a full period from then to return.
+    hub.up('a');
+    await vi.advanceTimersByTimeAsync(800);
+    expect(down).toEqual([]);
+    hub.up('b');
     await vi.advanceTimersByTimeAsync(200);
     expect(down).toEqual([]);
     expect(a.nodes()).toEqual(['a', 'b']);

@@ -6,7 +6,7 @@
  * brokers on one bus with the semantics of Redis: messages between nodes travel as text (the
  * same encoding as Redis) and arrive asynchronously, in send order per sender; membership,
  * control and request/reply are the same code (`ClusterBus`); and `hub.down()` / `hub.up()`
- * play the broker losing and regaining its Redis.
+ * play nodes losing and regaining their Redis (all of them, or the ones named).
  */
 import type { BusTransport, TransportSink } from './bus-transport.js';
 import { ClusterBus, type ClusterBusOptions } from './cluster-bus.js';
@@ -72,16 +72,23 @@ export class MemoryBusHub {
     return new MemoryBus({ ...options, ...(nodeId === undefined ? {} : { nodeId }), hub: this });
   }
 
-  /** Cuts every node off, as a Redis that went away: sends are dropped, nothing arrives. */
-  down(): void {
-    this.reachable = false;
-    for (const link of [...this.links]) this.cutLink(link);
+  /**
+   * Cuts nodes off, as a Redis that went away (no ids: every node, and nodes that join until
+   * `up()`): their sends are dropped, nothing reaches them.
+   */
+  down(...nodeIds: string[]): void {
+    if (nodeIds.length === 0) this.reachable = false;
+    for (const link of this.select(nodeIds)) {
+      if (link.cut) continue;
+      link.cut = true;
+      link.sink?.down();
+    }
   }
 
-  /** Reconnects every node; each runs its `onReconnect` handlers. */
-  up(): void {
-    this.reachable = true;
-    for (const link of [...this.links]) {
+  /** Reconnects nodes (no ids: every node); each runs its `onReconnect` handlers. */
+  up(...nodeIds: string[]): void {
+    if (nodeIds.length === 0) this.reachable = true;
+    for (const link of this.select(nodeIds)) {
       if (!link.cut) continue;
       link.cut = false;
       link.sink?.up();
@@ -126,9 +133,7 @@ export class MemoryBusHub {
     return true;
   }
 
-  private cutLink(link: HubLink): void {
-    if (link.cut) return;
-    link.cut = true;
-    link.sink?.down();
+  private select(nodeIds: string[]): HubLink[] {
+    return [...this.links].filter((link) => nodeIds.length === 0 || nodeIds.includes(link.nodeId));
   }
 }

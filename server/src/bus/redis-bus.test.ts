@@ -4,11 +4,12 @@
  * Redis, and an unreachable Redis at start.
  */
 import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../test/servers/redis.js';
 import type { Envelope } from './bus.js';
-import { collect, describeBusContract, frame, nodesAre, received, when } from './bus.contract.js';
+import { collect, describeBusContract, frame, nodesAre, received, WAIT_MS, when } from './bus.contract.js';
 import type { ClusterBusOptions } from './cluster-bus.js';
 import { openRedisBus, RedisBusError, type RedisBus } from './redis-bus.js';
 
@@ -40,6 +41,38 @@ function until(check: () => boolean, what: string): Promise<void> {
     check,
     what,
   );
+}
+
+/**
+ * A TCP proxy to Redis whose open connections can go silent: `silence()` makes every current
+ * connection swallow what it is sent, both ways, while its sockets stay open (a network path
+ * that drops packets without a reset). New connections pass as usual.
+ */
+async function silenceableProxy(targetPort: number): Promise<{ url: string; silence(): void; close(): Promise<void> }> {
+  const pairs = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
+  const server: Server = createServer((client) => {
+    const pair = { client, upstream: createConnection({ host: '127.0.0.1', port: targetPort }), silent: false };
+    pairs.add(pair);
+    client.on('data', (data) => void (pair.silent || pair.upstream.write(data)));
+    pair.upstream.on('data', (data) => void (pair.silent || client.write(data)));
+    const end = (): void => {
+      pairs.delete(pair);
+      client.destroy();
+      pair.upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    pair.upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    silence: () => pairs.forEach((pair) => (pair.silent = true)),
+    close: async () => {
+      for (const pair of pairs) pair.client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function numbers(envelopes: Envelope[]): number[] {
@@ -130,6 +163,70 @@ describe('RedisBus', () => {
     expect(numbers(atB1)).toEqual([1]);
     expect(numbers(atB2)).toEqual([2]);
     expect(a1.nodes()).toEqual(['a', 'b']);
+  });
+
+  it('replaces connections that went silent without a reset, before the silence makes other nodes look dead', async () => {
+    const prefix = freshPrefix();
+    const proxy = await silenceableProxy(redis.port);
+    try {
+      const a = await openRedisBus({ url: proxy.url, prefix, nodeId: 'a', heartbeatMs: 50, deadAfterMs: 10_000, reconnectMaxMs: 200 });
+      open.push(a);
+      const b = await node('b', { prefix, deadAfterMs: 10_000 });
+      await nodesAre([a, b], ['a', 'b']);
+      const downsAtA: string[] = [];
+      a.onNodeDown((id) => downsAtA.push(id));
+      let reconnected = 0;
+      a.onReconnect(() => void reconnected++);
+      const atB = collect(b);
+
+      proxy.silence();
+      await until(() => reconnected === 1, 'a reconnected through fresh connections');
+      a.publish({ topics: ['admins'], frame: frame(1) });
+      await received(b, atB, 1);
+      expect(numbers(atB)).toEqual([1]);
+      expect(downsAtA).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('measures its lag: how long its own heartbeat takes to come back', async () => {
+    const a = await node('a', { prefix: freshPrefix() });
+    expect(a.stats().lagMs).toBeNull();
+    await until(() => a.stats().lagMs !== null, 'a heartbeat back');
+    expect(a.stats().lagMs).toBeGreaterThanOrEqual(0);
+    expect(a.stats().lagMs).toBeLessThan(WAIT_MS);
+  });
+
+  it('ignores foreign messages on its channels and goes on delivering', async () => {
+    const prefix = freshPrefix();
+    const a = await node('a', { prefix });
+    const b = await node('b', { prefix });
+    await nodesAre([a, b], ['a', 'b']);
+    const atB = collect(b);
+    const other = new Redis(redis.url);
+    try {
+      for (const channel of ['frames', 'control', 'node:b']) {
+        for (const junk of ['', 'not json', '{"op":"msg"}', '["x",["admins"]]', '["x",["admins"],7]\n{}']) await other.publish(`${prefix}${channel}`, junk);
+      }
+    } finally {
+      other.disconnect();
+    }
+    a.publish({ topics: ['admins'], frame: frame(1) });
+    await received(b, atB, 1);
+    expect(numbers(atB)).toEqual([1]);
+  });
+
+  it('closes promptly while Redis is down', async () => {
+    const a = await node('a', { prefix: freshPrefix() });
+    await redis.kill();
+    try {
+      await until(() => !a.isUp(), 'a down');
+      await a.close();
+      expect(a.isUp()).toBe(false);
+    } finally {
+      await redis.restart();
+    }
   });
 
   it('refuses to open when Redis cannot be reached, naming the server without its password', async () => {

@@ -10,7 +10,7 @@ import type { Envelope, Json, Topic } from './bus.js';
 
 /** Everything on the control channels, tagged by `op`. `node` is the sender's node id, `inst` its bus instance. */
 export type ControlWire =
-  | { op: 'hb'; node: string; inst: string; join?: true }
+  | { op: 'hb'; node: string; inst: string; join?: true; at?: number }
   | { op: 'bye'; node: string; inst: string }
   | { op: 'msg'; node: string; inst: string; kind: string; body: Json }
   | { op: 'req'; node: string; inst: string; id: string; kind: string; body: Json }

@@ -28,8 +28,9 @@ const REDIS_SERVER = process.env.PARLEY_TEST_REDIS_SERVER ?? '/usr/bin/redis-ser
 /** Generous: a loaded 2-core CI machine starts processes slowly. */
 const START_TIMEOUT_MS = 20_000;
 
-/** Every child still alive, killed when the test process exits however it exits. */
+/** Every child still alive and every directory not yet removed, cleaned up when the test process exits however it exits. */
 const alive = new Set<ChildProcess>();
+const dirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -37,6 +38,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const child of alive) child.kill('SIGKILL');
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 }
 
@@ -86,12 +88,16 @@ function launch(port: number, dir: string, password: string | undefined): Promis
       child.kill('SIGKILL');
       reject(error);
     };
-    child.once('error', fail);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'ENOENT' ? new Error(`no redis-server at ${REDIS_SERVER} (Debian: apt-get install -y redis-server)`) : error),
+    );
     child.once('exit', (code, signal) => fail(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)));
     const onOutput = (chunk: Buffer): void => {
       output += chunk.toString();
       if (!output.includes('Ready to accept connections')) return;
       child.stdout!.off('data', onOutput);
+      // Keep draining its log, so a full pipe never blocks the server.
+      child.stdout!.resume();
       void ping(port, password).then((ok) => {
         if (!ok) return fail(new Error(`redis-server said it was ready but did not answer PING:\n${output}`));
         clearTimeout(timer);
@@ -121,6 +127,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   const { password } = options;
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
+  dirs.add(dir);
   let child: ChildProcess | null = null;
   let port = 0;
   try {
@@ -135,6 +142,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     }
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    dirs.delete(dir);
     throw error;
   }
 
@@ -151,6 +159,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     stop: async () => {
       await halt('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+      dirs.delete(dir);
     },
     kill: () => halt('SIGKILL'),
     restart: async () => {
