@@ -45,7 +45,7 @@ describe('a relay node on a Redis bus', () => {
     const seen = when((wake) => watcher.onNodeUp(wake), () => watcher.nodes().includes(nodeId), `${nodeId} up`);
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'server', 'bin', 'parley.js'), 'start', '--port', '0', '--host', '127.0.0.1', '--storage', 'memory', '--log-level', 'error'],
+      [join(ROOT, 'server', 'bin', 'parley.js'), 'start', '--port', '0', '--host', '127.0.0.1', '--storage', 'memory', '--log-level', 'error', '--secret', 'membership-test-secret'],
       {
         cwd: tmpdir(),
         stdio: ['ignore', 'pipe', 'pipe'],
