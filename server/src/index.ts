@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus.js';
 import { openBus } from './bus/open-bus.js';
 import { serverOnClientError } from './edge/client-error.js';
 import { ConnectionGate } from './edge/connection-gate.js';
+import { SharedLimits } from './edge/shared-limits.js';
 import { KeyedRateLimiter } from './edge/rate-limiter.js';
 import { FailureLimiter } from './http/failure-limiter.js';
 import { busCheck, readinessHandler, storageCheck } from './http/health.js';
@@ -248,6 +249,10 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     metrics,
   });
   onUpgrade = (req, socket, head) => sockets.serverOnUpgrade(req, socket, head);
+  // Per-address limits count what every relay node admitted (see `edge/shared-limits.ts`).
+  const loginFailures = new FailureLimiter(options.loginFailuresPerMinute);
+  const visitorCreations = new KeyedRateLimiter(options.visitorCreationsPerMinute);
+  const sharedLimits = new SharedLimits(bus, { gate, visitorCreations, loginFailures });
   onRequest = createRequestListener({
     storage,
     secret,
@@ -256,8 +261,8 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     demoSiteKey: demoSite.key,
     log,
     publicOrigin: () => publicOrigin,
-    limiter: new FailureLimiter(options.loginFailuresPerMinute),
-    visitorLimiter: new KeyedRateLimiter(options.visitorCreationsPerMinute),
+    limiter: loginFailures,
+    visitorLimiter: visitorCreations,
     refusals: new RefusalLog(log),
     trustProxyHops: options.trustProxyHops,
     consoleOrigins: () => consoleOrigins,
@@ -283,6 +288,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     // Pages refused in the last window are still where their visitors were: write them.
     await broker.flushVisitorUpdates();
     broker.close();
+    sharedLimits.close();
     await bus.close();
     metrics.stop();
     unmeterAppends();

@@ -24,6 +24,10 @@ type GatedSocket = Duplex & { [GATE_KEY]?: string };
 /** Counts admitted upgrade sockets, per client address and in all. */
 export class ConnectionGate {
   private readonly perIp = new Map<string, number>();
+  /** What other relay nodes hold per address (`shared-limits.ts`): address -> node -> sockets. */
+  private readonly elsewhere = new Map<string, Map<string, number>>();
+  /** Told of this node's new count for an address each time it changes. */
+  onHeld: ((key: string, held: number) => void) | null = null;
   private total = 0;
   private readonly options: ConnectionGateOptions;
   /** One listener shared by every admitted socket: no closure per connection. */
@@ -55,15 +59,49 @@ export class ConnectionGate {
     }
     const key = clientKey(req, this.options.trustProxyHops);
     const held = this.perIp.get(key) ?? 0;
-    if (held >= this.options.maxConnectionsPerIp) {
+    if (held + this.heldElsewhere(key) >= this.options.maxConnectionsPerIp) {
       refuseUpgrade(socket, 429, 'Too many connections from this address', { 'Retry-After': '10' });
       return false;
     }
     this.perIp.set(key, held + 1);
+    this.onHeld?.(key, held + 1);
     this.total += 1;
     (socket as GatedSocket)[GATE_KEY] = key;
     socket.on('close', this.socketOnClose);
     return true;
+  }
+
+  /** This node's sockets per address, for another node that needs all of it. */
+  heldHere(): Map<string, number> {
+    return new Map(this.perIp);
+  }
+
+  /** Another relay node now holds `held` sockets from `key`. */
+  setElsewhere(node: string, key: string, held: number): void {
+    let nodes = this.elsewhere.get(key);
+    if (held > 0) {
+      if (nodes === undefined) this.elsewhere.set(key, (nodes = new Map()));
+      nodes.set(node, held);
+    } else if (nodes !== undefined) {
+      nodes.delete(node);
+      if (nodes.size === 0) this.elsewhere.delete(key);
+    }
+  }
+
+  /** Forgets what a node held (it went down, or sent all of it again). */
+  forgetElsewhere(node: string): void {
+    for (const [key, nodes] of this.elsewhere) {
+      nodes.delete(node);
+      if (nodes.size === 0) this.elsewhere.delete(key);
+    }
+  }
+
+  private heldElsewhere(key: string): number {
+    const nodes = this.elsewhere.get(key);
+    if (nodes === undefined) return 0;
+    let sum = 0;
+    for (const held of nodes.values()) sum += held;
+    return sum;
   }
 
   private release(key: string): void {
@@ -71,6 +109,7 @@ export class ConnectionGate {
     const held = (this.perIp.get(key) ?? 1) - 1;
     if (held <= 0) this.perIp.delete(key);
     else this.perIp.set(key, held);
+    this.onHeld?.(key, Math.max(0, held));
   }
 }
 

@@ -18,6 +18,9 @@ export class KeyedRateLimiter {
   private readonly refill: number;
   private readonly maxKeys: number;
 
+  /** Told of every token taken here (relay nodes share what each address used: `shared-limits.ts`). */
+  onTake: ((key: string) => void) | null = null;
+
   constructor(perMinute: number, maxKeys = 50_000) {
     this.capacity = perMinute;
     this.refill = perMinute / 60_000;
@@ -33,9 +36,20 @@ export class KeyedRateLimiter {
     const bucket = this.current(key, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
+      this.onTake?.(key);
       return 0;
     }
     return Math.ceil((1 - bucket.tokens) / this.refill);
+  }
+
+  /**
+   * Counts `count` tokens another relay node took for `key`: they come off this node's bucket
+   * too (down to one full bucket of debt), so the limit holds across nodes.
+   */
+  consume(key: string, count: number, now: number = Date.now()): void {
+    if (this.capacity <= 0) return;
+    const bucket = this.current(key, now);
+    bucket.tokens = Math.max(-this.capacity, bucket.tokens - count);
   }
 
   /** Number of keys held (for tests and monitoring). */
