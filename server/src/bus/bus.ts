@@ -145,6 +145,11 @@ export interface Bus {
   /** True while this node can reach the other nodes. */
   isUp(): boolean;
   /**
+   * True when no other node can hear this one (the in-process bus of a single relay): what is
+   * sent only for the other nodes' sake need not be sent at all.
+   */
+  alone(): boolean;
+  /**
    * Calls `handler` each time the bus regained its connection after losing it. What was
    * published meanwhile is not resent: catch up from the store. When the outage outlasted the
    * dead-after period, the other nodes have meanwhile declared this one down (and see it up

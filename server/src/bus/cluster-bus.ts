@@ -177,6 +177,11 @@ export class ClusterBus implements Bus, AcceptsBusMeter {
 
   // --- membership and connection -------------------------------------------------------------
 
+  /** True when the transport reaches no other node (a MemoryBus of its own). */
+  alone(): boolean {
+    return this.transport.alone();
+  }
+
   /** The live nodes, this one included, sorted; none once closed. */
   nodes(): string[] {
     return this.closed ? [] : this.membership.live();

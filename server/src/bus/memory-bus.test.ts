@@ -34,6 +34,18 @@ describe('MemoryBus alone', () => {
     expect(await bus.request('who', null)).toEqual({ replies: [{ from: 'solo', ok: true, body: 'me' }], missing: [] });
   });
 
+  it('is alone unless another node shares its hub', async () => {
+    const single = new MemoryBus();
+    expect(single.alone()).toBe(true);
+    await single.close();
+    const hub = new MemoryBusHub();
+    const a = hub.connect('a');
+    expect(a.alone()).toBe(true);
+    const b = hub.connect('b');
+    expect([a.alone(), b.alone()]).toEqual([false, false]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('gets a random node id unless given one', () => {
     const first = new MemoryBus();
     const second = new MemoryBus();

@@ -36,11 +36,14 @@ export function toRemoteChange(change: StorageChange): RemoteChange {
 /**
  * Tells the other nodes of every change committed through `storage`, and has `copies` forget
  * what the others changed. Returns the function that stops. (Sent even when no other node is
- * known yet: one that started a moment ago may not have been heard from.)
+ * known yet, as one that started a moment ago may not have been heard from; only a bus that can
+ * never reach another node, a single relay's, sends nothing.)
  */
 export function shareStoreChanges(bus: Bus, storage: Storage, copies: readonly FollowsRemoteChanges[]): () => void {
   const stops = [
-    storage.watch((change) => bus.send(STORE_CHANGED, toRemoteChange(change))),
+    storage.watch((change) => {
+      if (!bus.alone()) bus.send(STORE_CHANGED, toRemoteChange(change));
+    }),
     bus.onControl<RemoteChange>(STORE_CHANGED, ({ from, body }) => {
       if (from === bus.nodeId) return;
       for (const copy of copies) copy.forget(body);
