@@ -18,12 +18,15 @@ import { BUDGET_LINES, deliveryTable, memoryTable, throughputTable } from './ben
 import { DELIVERY_LOADERS, delivery } from './bench/delivery.mjs';
 import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
 import { cobrowse, cobrowseMissing } from './bench/cobrowse.mjs';
+import { serversAvailable, startPostgres, startRedis } from '../examples/cluster/servers.mjs';
 import { COBROWSE_BUDGET_LINE, cobrowseTable } from './bench/cobrowse-report.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const relayScript = fileURLToPath(new URL('./bench/relay-child.mjs', import.meta.url));
 const loaderScript = fileURLToPath(new URL('./bench/loader-child.mjs', import.meta.url));
 const opts = parseArgs(process.argv.slice(2));
+// The scale-out columns need PostgreSQL and Redis servers on this machine.
+if (opts.cluster && !serversAvailable()) opts.cluster = false;
 const log = (line) => console.error(`[bench] ${line}`);
 
 function ensureBuilt() {
@@ -45,10 +48,10 @@ function ensureBuilt() {
 /** Splits `total` into `parts` near-equal whole shares. */
 const shares = (total, parts) => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
-async function startRelay(kind, profileDir) {
+async function startRelay(kind, profileDir, env = {}) {
   const dataDir = kind === 'parley' ? tempDir('parley-bench-') : '';
   const execArgv = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const relay = await spawnChild(relayScript, [kind, dataDir, ...(opts.relay ? [opts.relay] : [])], execArgv);
+  const relay = await spawnChild(relayScript, [kind, dataDir, ...(opts.relay ? [opts.relay] : [])], execArgv, env);
   return {
     ...relay,
     origin: relay.ready.origin,
@@ -59,22 +62,41 @@ async function startRelay(kind, profileDir) {
   };
 }
 
-/** One throughput run against a fresh relay of `kind`. */
-async function throughput(kind, loaders, profileDir) {
-  const relay = await startRelay(kind, profileDir);
+/** The relays of one throughput column: `nodes` Parley relays sharing `env`, or one of `kind`. */
+async function startRelays(kind, profileDir, env, nodes) {
+  const relays = [];
+  // One after the other: the first start creates the demo site and the admin in a shared database.
+  for (let i = 0; i < nodes; i++) relays.push(await startRelay(kind, i === 0 ? profileDir : null, env));
+  return relays;
+}
+
+/** Sums the `cpu` readings of several relays. */
+const cpuOf = async (relays) => {
+  const readings = await Promise.all(relays.map((relay) => relay.call('cpu')));
+  return readings.reduce((sum, r) => ({ user: sum.user + r.user, system: sum.system + r.system }), { user: 0, system: 0 });
+};
+
+/**
+ * One throughput run against fresh relays of `kind`: one relay, or (`nodes` 2) a cluster whose
+ * visitors are on the first node and agents on the second, so every message crosses the bus.
+ */
+async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, label = kind } = {}) {
+  const relays = await startRelays(kind, profileDir, env, nodes);
   try {
     const roomShares = shares(opts.rooms, loaders.length);
     const agentShares = shares(opts.agents, loaders.length);
-    log(`${kind}: setting up ${opts.rooms} rooms and ${opts.agents} agent connections`);
-    await Promise.all(loaders.map((l, i) => l.call('setup', { kind, origin: relay.origin, rooms: roomShares[i], agents: agentShares[i] })));
+    const origin = relays[0].origin;
+    const agentOrigin = relays[relays.length - 1].origin;
+    log(`${label}: setting up ${opts.rooms} rooms and ${opts.agents} agent connections`);
+    await Promise.all(loaders.map((l, i) => l.call('setup', { kind, origin, agentOrigin, rooms: roomShares[i], agents: agentShares[i] })));
 
-    log(`${kind}: running ${opts.warmup} s warm-up + ${opts.duration} s measured`);
+    log(`${label}: running ${opts.warmup} s warm-up + ${opts.duration} s measured`);
     const warmupMs = opts.warmup * 1000;
     const durationMs = opts.duration * 1000;
     const runs = Promise.all(loaders.map((l) => l.call('run', { warmupMs, durationMs })));
-    // The relay's CPU over the same window, read from the relay itself.
-    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs));
-    const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs + durationMs));
+    // The relays' CPU over the same window, read from the relays themselves.
+    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(cpuOf(relays)), warmupMs));
+    const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(cpuOf(relays)), warmupMs + durationMs));
     const [results, before, after] = await Promise.all([runs, cpuStart, cpuEnd]);
     await Promise.all(loaders.map((l) => l.call('closeAll')));
 
@@ -94,8 +116,26 @@ async function throughput(kind, loaders, profileDir) {
       firstError: results.find((r) => r.firstError)?.firstError ?? null,
     };
   } finally {
-    await relay.stop();
+    for (const relay of relays) await relay.stop();
   }
+}
+
+/**
+ * The scale-out columns: Parley on PostgreSQL (one node), then two nodes on PostgreSQL and
+ * Redis with every message crossing the bus (visitors on one node, agents on the other). Each
+ * on a fresh PostgreSQL, so neither inherits the other's tables.
+ */
+async function clusterThroughput(loaders) {
+  const column = async (nodes, label) => {
+    const servers = await Promise.all([startPostgres(), ...(nodes > 1 ? [startRedis()] : [])]);
+    try {
+      const env = { PARLEY_BENCH_DATABASE_URL: servers[0].url, ...(nodes > 1 ? { PARLEY_BENCH_REDIS_URL: servers[1].url } : {}) };
+      return await throughput('parley', loaders, null, { env, nodes, label });
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  };
+  return { postgres: await column(1, 'parley on PostgreSQL'), cluster: await column(2, 'parley, 2 nodes') };
 }
 
 /** Memory per idle connection against a fresh relay of `kind`. */
@@ -134,6 +174,7 @@ async function main() {
 
   const parley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), profileDir) : null;
   const bare = runs('throughput') ? await throughput('bare', loaders.slice(0, opts.loaders), null) : null;
+  const scaleOut = runs('throughput') && opts.cluster ? await clusterThroughput(loaders.slice(0, opts.loaders)) : null;
   const parleyMemory = runs('memory') ? await memory('parley', loaders[0]) : null;
   const bareMemory = runs('memory') ? await memory('bare', loaders[0]) : null;
   const deliveryLoaders = loaders.slice(0, DELIVERY_LOADERS);
@@ -152,7 +193,13 @@ async function main() {
   console.log(machine);
   console.log('');
   if (parley && bare) {
-    console.log(throughputTable(opts, parley, bare));
+    const columns = [{ title: 'Parley (SQLite, sync=normal)', short: 'SQLite', result: parley }];
+    if (scaleOut) {
+      columns.push({ title: 'Parley (PostgreSQL, 1 node)', short: 'PG', result: scaleOut.postgres });
+      columns.push({ title: 'Parley (2 nodes, PG + Redis)', short: '2 nodes', result: scaleOut.cluster });
+    }
+    console.log(throughputTable(opts, columns, bare));
+    if (runs('throughput') && !opts.cluster) console.log('(PostgreSQL and cluster columns skipped: --no-cluster, or no postgresql/redis-server here)');
     if (parley.firstError) console.log(`first refused send (Parley): ${parley.firstError.slice(0, 200)}`);
     console.log('');
   }
@@ -201,6 +248,8 @@ async function main() {
       options: opts,
       throughput: parley && {
         parley: figures(parley),
+        postgres: figures(scaleOut?.postgres),
+        cluster: figures(scaleOut?.cluster),
         bare: figures(bare),
         ratio: parley.ackedPerSecond && bare.ackedPerSecond ? Math.round((parley.ackedPerSecond / bare.ackedPerSecond) * 1000) / 1000 : null,
       },

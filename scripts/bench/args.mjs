@@ -36,6 +36,8 @@ const HELP = `Usage: npm run bench -- [flags]
                  (connection counts unchanged: below ~2000 idle the young-generation heap size
                  dominates the per-connection RSS figure, and delivery is about 10k connected)
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
+  --no-cluster   leave out the throughput columns of Parley on PostgreSQL (one node) and of two
+                 nodes on PostgreSQL + Redis (left out anyway without postgresql and redis-server)
   --cpu-prof     write a CPU profile of the Parley relay child (throughput) and print its top functions
   --help`;
 
@@ -58,6 +60,8 @@ export function parseArgs(argv) {
     quick: false,
     cpuProf: false,
     relay: null,
+    /** The PostgreSQL and two-node columns of the throughput table (when the servers exist here). */
+    cluster: true,
   };
   /** Numeric flags and the option each sets. */
   const numeric = new Map([
@@ -80,6 +84,7 @@ export function parseArgs(argv) {
     if (flag === 'help') exit(HELP, 0);
     if (flag === 'quick') opts.quick = true;
     else if (flag === 'cpu-prof') opts.cpuProf = true;
+    else if (flag === 'no-cluster') opts.cluster = false;
     else if (flag === 'relay') opts.relay = resolve(inline ?? argv[++i] ?? exit(`--relay needs a path\n\n${HELP}`, 2));
     else if (flag === 'only') {
       const raw = inline ?? argv[++i] ?? '';

@@ -20,17 +20,19 @@ serve({
    * connections that only say `hello` (the widget loaded, nobody chatting), and `agents` agent
    * connections sharing the rooms.
    */
-  async setup({ kind, origin, rooms, agents, idle = 0 }) {
+  async setup({ kind, origin, agentOrigin = origin, rooms, agents, idle = 0 }) {
     const target = targetFor(kind, origin);
+    // Agents may be on another relay node than the visitors (the cluster rows).
+    const agentTarget = targetFor(kind, agentOrigin);
     const credentials = await target.prepareVisitors(rooms, tag);
     const visitors = await target.connectVisitors(credentials);
     sockets.push(...visitors);
     const conversationIds = await target.startConversations(visitors, tag);
     if (idle > 0) sockets.push(...(await target.connectVisitors(await target.prepareVisitors(idle, `idle${tag}`))));
-    const agentSockets = await target.openAgents(agents);
+    const agentSockets = await agentTarget.openAgents(agents);
     sockets.push(...agentSockets);
     // Round robin: agent k follows conversations k, k+K, k+2K, ...
-    await Promise.all(agentSockets.map((agent, k) => target.follow(agent, conversationIds.filter((_, i) => i % agents === k))));
+    await Promise.all(agentSockets.map((agent, k) => agentTarget.follow(agent, conversationIds.filter((_, i) => i % agents === k))));
     state = { rooms: visitors.map((ws, i) => ({ ws, conversationId: conversationIds[i] })), agents: agentSockets };
     return { rooms: visitors.length, agents: agentSockets.length };
   },

@@ -39,8 +39,8 @@ export function removeDir(dir) {
  * Forks `script` with an IPC channel; resolves once the child says `{ event: 'ready' }`, with an
  * RPC client and that ready message.
  */
-export function spawnChild(script, args = [], execArgv = []) {
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function spawnChild(script, args = [], execArgv = [], env = {}) {
+  const child = fork(script, args, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {

@@ -1,5 +1,7 @@
 // A relay in its own process: `node relay-child.mjs parley <dataDir> [module]` (the built Parley
 // relay, SQLite, synchronous=normal, rate limits raised) or `node relay-child.mjs bare` (the baseline).
+// With PARLEY_BENCH_DATABASE_URL the Parley relay keeps its data in that PostgreSQL instead, and
+// with PARLEY_BENCH_REDIS_URL it is one node of a cluster on that Redis.
 // Started with --expose-gc so `memory` can report usage after a full collection.
 import { serve } from './rpc.mjs';
 import { startBareRelay } from './bare-relay.mjs';
@@ -17,6 +19,8 @@ async function startParley() {
     dataDir,
     storage: 'sqlite',
     synchronous: 'normal',
+    databaseUrl: process.env.PARLEY_BENCH_DATABASE_URL ?? null,
+    redisUrl: process.env.PARLEY_BENCH_REDIS_URL ?? null,
     secret: 'bench-secret-bench-secret-bench-secret',
     adminPassword: ADMIN_PASSWORD,
     demoSiteSecret: 'bench-site-secret',

@@ -11,28 +11,37 @@ function table(title, headers, rows) {
   return [title, pad(headers, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths))].join('\n');
 }
 
-/** The throughput table: Parley beside the bare `ws` relay. */
-export function throughputTable(opts, parley, bare) {
-  const lat = (r, key, p) => fmt(r?.[key]?.[p]);
-  const row = (label, p, b, r = ratio(p, b)) => [label, fmt(p), fmt(b), r];
+/**
+ * The throughput table: each Parley column (SQLite; PostgreSQL; two nodes on PostgreSQL and
+ * Redis, where measured) beside the bare `ws` relay, with each Parley column's ratio to it.
+ */
+export function throughputTable(opts, parleys, bare) {
+  const lat = (r, key, p) => r?.[key]?.[p];
+  const lines = [
+    ['messages/s persisted+acked', (r) => r?.ackedPerSecond, true],
+    ['deliveries/s to agents', (r) => r?.deliveredPerSecond, true],
+    ['ack latency p50 ms', (r) => lat(r, 'ack', 'p50'), true],
+    ['ack latency p95 ms', (r) => lat(r, 'ack', 'p95'), true],
+    ['ack latency p99 ms', (r) => lat(r, 'ack', 'p99'), true],
+    ['delivery latency p50 ms', (r) => lat(r, 'delivery', 'p50'), true],
+    ['delivery latency p99 ms', (r) => lat(r, 'delivery', 'p99'), true],
+    ['relay CPU, % of one core', (r) => r?.relayCpuPct, false],
+    ['relay CPU us per message', (r) => r?.relayCpuUsPerMessage, true],
+    ['=> msg/s one relay core could do', (r) => capacity(r), true],
+    ['load generators CPU, % of one core', (r) => r?.loaderCpuPct, false],
+    ['refused sends (error frames)', (r) => r?.errors, false],
+  ];
+  const headers = ['', ...parleys.map((p) => p.title), 'bare ws (no persistence)', ...parleys.map((p) => `${p.short}/bare`)];
   return table(
     `Durable chat throughput: ${opts.rooms} rooms x 1 message in flight, ${opts.agents} agent connections, ` +
       `${opts.warmup} s warm-up + ${opts.duration} s measured`,
-    ['', 'Parley (SQLite, sync=normal)', 'bare ws (no persistence)', 'Parley/bare'],
-    [
-      row('messages/s persisted+acked', parley?.ackedPerSecond, bare?.ackedPerSecond),
-      row('deliveries/s to agents', parley?.deliveredPerSecond, bare?.deliveredPerSecond),
-      ['ack latency p50 ms', lat(parley, 'ack', 'p50'), lat(bare, 'ack', 'p50'), ratio(parley?.ack.p50, bare?.ack.p50)],
-      ['ack latency p95 ms', lat(parley, 'ack', 'p95'), lat(bare, 'ack', 'p95'), ratio(parley?.ack.p95, bare?.ack.p95)],
-      ['ack latency p99 ms', lat(parley, 'ack', 'p99'), lat(bare, 'ack', 'p99'), ratio(parley?.ack.p99, bare?.ack.p99)],
-      ['delivery latency p50 ms', lat(parley, 'delivery', 'p50'), lat(bare, 'delivery', 'p50'), ratio(parley?.delivery.p50, bare?.delivery.p50)],
-      ['delivery latency p99 ms', lat(parley, 'delivery', 'p99'), lat(bare, 'delivery', 'p99'), ratio(parley?.delivery.p99, bare?.delivery.p99)],
-      row('relay CPU, % of one core', parley?.relayCpuPct, bare?.relayCpuPct, ''),
-      row('relay CPU us per message', parley?.relayCpuUsPerMessage, bare?.relayCpuUsPerMessage),
-      row('=> msg/s one relay core could do', capacity(parley), capacity(bare)),
-      row('load generators CPU, % of one core', parley?.loaderCpuPct, bare?.loaderCpuPct, ''),
-      row('refused sends (error frames)', parley?.errors, bare?.errors, ''),
-    ],
+    headers,
+    lines.map(([label, value, ratios]) => [
+      label,
+      ...parleys.map((p) => fmt(value(p.result))),
+      fmt(value(bare)),
+      ...parleys.map((p) => (ratios ? ratio(value(p.result), value(bare)) : '')),
+    ]),
   );
 }
 
