@@ -94,10 +94,11 @@ async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, labe
     const warmupMs = opts.warmup * 1000;
     const durationMs = opts.duration * 1000;
     const runs = Promise.all(loaders.map((l) => l.call('run', { warmupMs, durationMs })));
-    // The relays' CPU over the same window, read from the relays themselves.
-    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(cpuOf(relays)), warmupMs));
+    // The relays' CPU and event loop over the same window, read from the relays themselves.
+    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(Promise.all([cpuOf(relays), ...relays.map((r) => r.call('loopStart'))]).then(([cpu]) => cpu)), warmupMs));
     const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(cpuOf(relays)), warmupMs + durationMs));
-    const [results, before, after] = await Promise.all([runs, cpuStart, cpuEnd]);
+    const loop = new Promise((resolve) => setTimeout(() => resolve(relays[0].call('loopStats')), warmupMs + durationMs));
+    const [results, before, after, loopStats] = await Promise.all([runs, cpuStart, cpuEnd, loop]);
     await Promise.all(loaders.map((l) => l.call('closeAll')));
 
     const seconds = opts.duration;
@@ -113,6 +114,7 @@ async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, labe
       relayCpuUsPerMessage: sum('acks') ? Math.round((relayCpuMs * 1000) / sum('acks')) : null,
       loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
       errors: sum('errors'),
+      ...loopStats,
       firstError: results.find((r) => r.firstError)?.firstError ?? null,
     };
   } finally {

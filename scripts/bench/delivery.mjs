@@ -44,9 +44,10 @@ export async function delivery(kind, loaders, opts, startRelay, log) {
     const warmupMs = opts.deliveryWarmup * 1000;
     const durationMs = opts.deliveryDuration * 1000;
     const runs = Promise.all(loaders.map((l, i) => l.call('runDelivery', { rate: rateShares[i], warmupMs, durationMs })));
-    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs));
+    const cpuStart = new Promise((resolve) => setTimeout(() => resolve(Promise.all([relay.call('cpu'), relay.call('loopStart')]).then(([cpu]) => cpu)), warmupMs));
     const cpuEnd = new Promise((resolve) => setTimeout(() => resolve(relay.call('cpu')), warmupMs + durationMs));
-    const [results, before, after] = await Promise.all([runs, cpuStart, cpuEnd]);
+    const loop = new Promise((resolve) => setTimeout(() => resolve(relay.call('loopStats')), warmupMs + durationMs));
+    const [results, before, after, loopStats] = await Promise.all([runs, cpuStart, cpuEnd, loop]);
     await Promise.all(loaders.map((l) => l.call('closeAll')));
 
     const seconds = opts.deliveryDuration;
@@ -69,6 +70,7 @@ export async function delivery(kind, loaders, opts, startRelay, log) {
       agentFramesPerSecond: Math.round(sum('agentFrames') / seconds),
       relayCpuPct: Math.round(relayCpuMs / (10 * seconds)),
       loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
+      ...loopStats,
       firstError: results.find((r) => r.firstError)?.firstError ?? null,
     };
   } finally {

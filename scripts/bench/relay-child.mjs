@@ -7,6 +7,7 @@ import { serve } from './rpc.mjs';
 import { startBareRelay } from './bare-relay.mjs';
 import { ADMIN_PASSWORD } from './parley-client.mjs';
 
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const [kind, dataDir, relayModule] = process.argv.slice(2);
@@ -38,7 +39,36 @@ async function startParley() {
 
 const relay = kind === 'parley' ? await startParley() : await startBareRelay();
 
+// How late the relay's event loop runs, and its garbage-collection pauses, over a measured window
+// (`loopStart` ... `loopStats`): what a stalled relay does to every connection at once.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+let gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count += 1;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+const ms = (ns) => Math.round(ns / 1e4) / 100;
+
 serve({
+  loopStart() {
+    loopDelay.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
+    return true;
+  },
+  loopStats() {
+    return {
+      loopDelayP50Ms: ms(loopDelay.percentile(50)),
+      loopDelayP99Ms: ms(loopDelay.percentile(99)),
+      loopDelayMaxMs: ms(loopDelay.max),
+      gcPauses: gc.count,
+      gcTotalMs: Math.round(gc.totalMs * 10) / 10,
+      gcMaxMs: Math.round(gc.maxMs * 10) / 10,
+    };
+  },
   memory() {
     // Several passes: weak references and finalizers free more on the second one.
     for (let i = 0; i < 3; i++) globalThis.gc();

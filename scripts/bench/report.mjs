@@ -29,6 +29,9 @@ export function throughputTable(opts, parleys, bare) {
     ['relay CPU us per message', (r) => r?.relayCpuUsPerMessage, true],
     ['=> msg/s one relay core could do', (r) => capacity(r), true],
     ['load generators CPU, % of one core', (r) => r?.loaderCpuPct, false],
+    ['relay event-loop delay p99 ms', (r) => r?.loopDelayP99Ms, false],
+    ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs, false],
+    ['relay GC pauses: total ms / max ms', (r) => r && `${fmt(r.gcTotalMs)} / ${fmt(r.gcMaxMs)}`, false],
     ['refused sends (error frames)', (r) => r?.errors, false],
   ];
   const headers = ['', ...parleys.map((p) => p.title), 'bare ws (no persistence)', ...parleys.map((p) => `${p.short}/bare`)];
@@ -86,6 +89,10 @@ export function deliveryTable(opts, parley, bare) {
       latRow('sender lag p99 ms (late vs schedule)', 'senderLag', 'p99'),
       row('relay CPU, % of one core', parley?.relayCpuPct, bare?.relayCpuPct, ''),
       row('load generators CPU, % of one core', parley?.loaderCpuPct, bare?.loaderCpuPct, ''),
+      row('relay event-loop delay p99 ms', parley?.loopDelayP99Ms, bare?.loopDelayP99Ms, ''),
+      row('relay event-loop delay max ms', parley?.loopDelayMaxMs, bare?.loopDelayMaxMs, ''),
+      row('relay GC pauses total ms', parley?.gcTotalMs, bare?.gcTotalMs, ''),
+      row('relay GC pause max ms', parley?.gcMaxMs, bare?.gcMaxMs, ''),
       row('connection setup s', parley?.setupSeconds, bare?.setupSeconds, ''),
     ],
   );
