@@ -33,6 +33,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import { newMessageId } from './message-id.js';
 import { AgentPresence, SitePresence, agentAgentsOnline } from './presence.js';
 import { CatchUp } from './cluster/catch-up.js';
+import { RemotePeers } from './cluster/peers.js';
 import { PresenceBoard, type OnlineAgent } from './cluster/presence.js';
 import { shareStoreChanges } from './cluster/store-changes.js';
 import { Registry } from './registry.js';
@@ -85,6 +86,7 @@ export class Broker implements BrokerContext {
   private readonly agentPresence = new AgentPresence();
   readonly sitePresence = new SitePresence();
   readonly presence: PresenceBoard;
+  readonly peers: RemotePeers;
   private readonly catchUp: CatchUp;
   private readonly stopSharing: () => void;
   /** Agent connections whose sites are re-read, so a membership change reaches them. */
@@ -138,6 +140,12 @@ export class Broker implements BrokerContext {
     });
     this.stopSharing = shareStoreChanges(deps.bus, deps.storage, [this.conversations, this.visitorNames]);
     this.catchUp = new CatchUp(this, deps.bus, deps.busDeadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
+    this.peers = new RemotePeers(deps.bus, {
+      handle: (session, frame) => this.handle(session, frame),
+      left: async (session) => {
+        for (const capability of this.capabilities) await capability.onLeave?.(session);
+      },
+    });
     this.capabilities = (deps.capabilities ?? CAPABILITIES).map((make) => make(this));
     this.router = new FrameRouter(this.capabilities);
     this.unsubscribe = this.bus.subscribe((envelope) => this.busOnMessage(envelope));
@@ -152,6 +160,7 @@ export class Broker implements BrokerContext {
   async hello(session: Session, frame: HelloFrame): Promise<void> {
     await sessionOnHello(this, session, frame);
     session.ready = true;
+    this.peers.added(session);
     if (session.role === 'agent') {
       this.scopes.track(session);
       // Consoles show how many agents serving their sites are online (counted in its hello).
@@ -182,6 +191,7 @@ export class Broker implements BrokerContext {
     const wasReady = session.ready;
     session.ready = false;
     this.registry.leaveAll(session);
+    this.peers.removed(session);
     this.scopes.untrack(session);
     this.agentPresence.forget(session);
     // During shutdown nobody is left to tell, and the store is about to close.
@@ -200,6 +210,7 @@ export class Broker implements BrokerContext {
     for (const capability of this.capabilities) capability.close?.();
     this.unsubscribe();
     this.stopSharing();
+    this.peers.close();
     this.catchUp.close();
     this.presence.close();
     this.announcements.close();

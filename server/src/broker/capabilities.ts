@@ -8,8 +8,11 @@ import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart 
 import { callbackList, callbackRequest, callbackUpdate, conversationCallbacks, visitorCallbacks } from './call/callback-actions.js';
 import type { CallContext } from './call/context.js';
 import { CallHub } from './call/hub.js';
-import { callOnLeave, callsOnHello } from './call/lifecycle.js';
-import { extendContext, type Capability, type CapabilityFactory } from './capability.js';
+import { CallDirectory } from './call/directory.js';
+import { callOnLeave, callOwnerLost, callsOnHello } from './call/lifecycle.js';
+import { extendContext, type Capability, type CapabilityFactory, type FrameOf } from './capability.js';
+import type { Session } from './session.js';
+import { ParleyError } from '@parley/protocol';
 import { chatRead, chatSend, chatSync, chatTyping } from './chat-actions.js';
 import {
   cobrowseConsent,
@@ -104,26 +107,52 @@ export interface CallsCapability extends Capability {
   readonly hub: CallHub;
 }
 
-/** Click-to-call both ways: ringing, answering, signalling, ending. */
+/** Click-to-call both ways: ringing, answering, signalling, ending, with participants on any node. */
 export function calls(base: BrokerContext): CallsCapability {
   const hub = new CallHub(base);
   const ctx: CallContext = extendContext(base, { calls: hub });
+  // The first live node writes how a call of a node that went down ended.
+  const directory = new CallDirectory(base.bus, base.registry, (spec) => void callOwnerLost(ctx, spec));
+  hub.onDeliver = (call) => directory.publish(call);
+  /** A frame about a call: handled here when this node owns it, else by its owner. */
+  const about =
+    <T extends 'call.accept' | 'call.decline' | 'call.connected' | 'call.end' | 'call.signal'>(
+      action: (ctx: CallContext, session: Session, frame: FrameOf<T>) => Promise<void>,
+    ) =>
+    (session: Session, frame: FrameOf<T>): Promise<void> => {
+      const { callId } = frame as { callId: string };
+      const remote = hub.get(callId) === undefined ? directory.get(callId) : undefined;
+      if (remote && remote.owner !== base.bus.nodeId) return base.peers.forward(remote.owner, session, frame, 'call_not_found');
+      return action(ctx, session, frame);
+    };
   return {
     name: 'calls',
     hub,
     routes: {
-      'call.start': { from: 'both', handle: (session, frame) => callStart(ctx, session, frame) },
-      'call.accept': { from: 'both', handle: (session, frame) => callAccept(ctx, session, frame) },
-      'call.decline': { from: 'both', handle: (session, frame) => callDecline(ctx, session, frame) },
-      'call.connected': { from: 'both', handle: (session, frame) => callConnected(ctx, session, frame) },
-      'call.end': { from: 'both', handle: (session, frame) => callEnd(ctx, session, frame) },
-      'call.signal': { from: 'both', handle: (session, frame) => callSignal(ctx, session, frame) },
+      'call.start': {
+        from: 'both',
+        handle: (session, frame) => {
+          // One call per conversation, wherever it lives.
+          if (directory.ofConversation(frame.conversationId)) throw new ParleyError('call_busy');
+          return callStart(ctx, session, frame);
+        },
+      },
+      'call.accept': { from: 'both', handle: about(callAccept) },
+      'call.decline': { from: 'both', handle: about(callDecline) },
+      'call.connected': { from: 'both', handle: about(callConnected) },
+      'call.end': { from: 'both', handle: about(callEnd) },
+      'call.signal': { from: 'both', handle: about(callSignal) },
     },
     // A reconnecting participant finds its call; a call ringing for an agent rings here too.
-    welcome: (session) => ({ calls: callsOnHello(ctx, session) }),
-    detail: (conversation) => ({ call: hub.ofConversation(conversation.id)?.info(false) ?? null }),
+    welcome: (session) => ({ calls: [...callsOnHello(ctx, session), ...directory.concerning(session)] }),
+    detail: (conversation) => ({
+      call: hub.ofConversation(conversation.id)?.info(false) ?? directory.ofConversation(conversation.id)?.info ?? null,
+    }),
     onLeave: (session) => callOnLeave(ctx, session),
-    close: () => hub.close(),
+    close: () => {
+      hub.close();
+      directory.close();
+    },
   };
 }
 

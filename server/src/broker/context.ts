@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
 import type { IceSettings } from './call/ice.js';
 import type { Capability } from './capability.js';
+import type { RemotePeers } from './cluster/peers.js';
 import type { PresenceBoard } from './cluster/presence.js';
 import type { SitePresence } from './presence.js';
 import type { Registry } from './registry.js';
@@ -61,6 +62,8 @@ export interface BrokerContext {
   readonly bus: Bus;
   /** What the broker does, capability by capability (see `capability.ts`), for their hooks. */
   readonly capabilities: readonly Capability[];
+  /** Other nodes' connections in this node's live sessions, and frames forwarded to their owners (see `cluster/peers.ts`). */
+  readonly peers: RemotePeers;
   /** The other relay nodes' visitors and agents online (see `cluster/presence.ts`). */
   readonly presence: PresenceBoard;
   /** What this node's visitors were told of the agents online, per site. */

@@ -42,6 +42,15 @@ export type BusHandler = (envelope: Envelope) => void;
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
+ * A value of a protocol type (a frame, a call's state) as a control-message body: they are
+ * plain JSON by construction (the protocol sends them as such), but their interfaces carry no
+ * index signature for the compiler to see it.
+ */
+export function asJson(value: object): Json {
+  return value as unknown as Json;
+}
+
+/**
  * A message between relay nodes that is not a frame for connections: a presence delta, a cache
  * invalidation, a hand-off. `kind` says which; handlers are registered per kind.
  */

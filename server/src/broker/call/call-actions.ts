@@ -147,11 +147,15 @@ async function decline(ctx: CallContext, session: Session, call: Call): Promise<
   if (session.role === 'visitor') return finishCall(ctx, call, 'declined', 'visitor');
   const name = await agentName(ctx, session.subjectId);
   call.declined.add(session.subjectId);
-  const targets = call.ringAgentId !== null ? [call.ringAgentId] : agentsServing(ctx.registry, call.siteId).map((s) => s.subjectId);
+  // Every agent it rings, on any node.
+  const targets =
+    call.ringAgentId !== null
+      ? [call.ringAgentId]
+      : [...ctx.presence.agentsElsewhere(call.siteId, new Set(agentsServing(ctx.registry, call.siteId).map((s) => s.subjectId)))];
   if (targets.every((agentId) => call.declined.has(agentId))) return finishCall(ctx, call, 'declined', 'agent', name);
-  // For this agent the call is over; for the others it rings on.
-  const over = stateFrame({ ...call.info(false), phase: 'ended', endReason: 'declined', endedBy: 'agent', endedAt: ctx.now() });
-  for (const tab of ctx.registry.members(`agent:${session.subjectId}`)) tab.send(over);
+  // For this agent the call is over (on every node); for the others it rings on.
+  ctx.publish([`agent:${session.subjectId}`], stateFrame({ ...call.info(false), phase: 'ended', endReason: 'declined', endedBy: 'agent', endedAt: ctx.now() }));
+  ctx.calls.deliver(call);
 }
 
 /** `call.connected`: a participant's media connected; the call becomes `active` once. */

@@ -2,11 +2,10 @@
  * The call hub: every call of this relay node, in memory, one per conversation at most, and how
  * its state, ICE servers and signalling reach the connections concerned.
  *
- * Single node: both participants, the ringing connections and the onlookers are connections of
- * this process, so frames go straight to their sessions (each with its own `mine` flag) without
- * the bus. Scale-out will carry the call state over the bus (a call then lives on the node of its
- * caller, and ringing, answering and signalling from other nodes reach it there); until then a
- * relay that restarts forgets its calls, and the peers see them end when their connections drop.
+ * A call lives on the node where it was started. This node's ringing connections and onlookers
+ * get its state straight from here; the other nodes get it over the bus and hand it to theirs
+ * (`directory.ts`); a participant connected elsewhere is a proxy session (`cluster/peers.ts`).
+ * A relay that restarts forgets its calls, and the peers see them end.
  */
 import type { CallInfo, ServerFrame } from '@parley/protocol';
 import type { BrokerContext } from '../context.js';
@@ -25,6 +24,8 @@ export class CallHub {
   /** Calls a connection is a participant of, to let go of them when it closes. */
   private readonly bySession = new Map<Session, Set<Call>>();
   private readonly ctx: CallHubContext;
+  /** Told of each state delivered, before the ringing stops (the other nodes deliver it too). */
+  onDeliver: ((call: Call) => void) | null = null;
 
   constructor(ctx: CallHubContext) {
     this.ctx = ctx;
@@ -130,6 +131,7 @@ export class CallHub {
       const ringing = call.ringAgentId === null ? agentsServing(registry, call.siteId) : registry.members(`agent:${call.ringAgentId}`);
       for (const session of ringing) if (!call.declined.has(session.subjectId)) audience.add(session);
     }
+    this.onDeliver?.(call);
     if (call.phase !== 'ringing') call.ringOver = true;
     if (call.visitorSession) audience.add(call.visitorSession);
     if (call.agentSession) audience.add(call.agentSession);

@@ -10,6 +10,7 @@ import type { Conversation } from '../../storage/storage.js';
 import type { CallContext } from './context.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
+import type { CallSpec } from './directory.js';
 import { CALL_TEXT, endText } from './messages.js';
 
 /** The `ctx.serial` key of a conversation's call changes. */
@@ -79,5 +80,18 @@ export async function callOnLeave(ctx: CallContext, session: Session): Promise<v
       if (ctx.calls.get(call.id) !== call) return;
       ctx.calls.lose(call, session, () => rejoinTimerOnExpire(ctx, call));
     });
+  }
+}
+
+/**
+ * The node that owned a call went down: the call is over (every node told its connections so);
+ * this node writes the line on the timeline, as the owner would have after `callRejoinMs`.
+ */
+export async function callOwnerLost(ctx: CallContext, spec: CallSpec): Promise<void> {
+  try {
+    const conversation = await ctx.storage.getConversation(spec.info.conversationId);
+    if (conversation) await callTimeline(ctx, conversation, CALL_TEXT.disconnected);
+  } catch (error) {
+    ctx.log.error('ending the call of a node that went down failed', { callId: spec.info.callId, error });
   }
 }

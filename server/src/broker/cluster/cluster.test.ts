@@ -181,6 +181,70 @@ describe('brokers on one bus (relay nodes)', () => {
     expect((await storage.listConversations({ visitorId: onA.visitor.id, limit: 5 })).map((c) => c.lastMessage?.text)).toEqual(['signed in elsewhere']);
   });
 
+  it('rings agents on every node for a visitor’s call, connects one on another node, and carries signalling and the end across', async () => {
+    const { storage, nodes } = await cluster(3);
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const tab = await visitorOn(a, storage);
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'call-me-please', text: 'Can you call me?' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    const bo = await c.connect({ role: 'agent', agentId: 'agent2' });
+
+    await a.broker.handle(tab.session, { type: 'call.start', conversationId: conversation!.id, callId: 'cross-node-call-1' });
+    const ringing = (peer: TestPeer) => framesOf(peer, 'call.state').some((f) => f.call.callId === 'cross-node-call-1' && f.call.phase === 'ringing');
+    await vi.waitFor(() => expect(ringing(ann) && ringing(bo)).toBe(true));
+
+    // Both agents answer at once, from two nodes: one gets the call, the other is refused.
+    const answers = await Promise.allSettled([
+      b.broker.handle(ann.session, { type: 'call.accept', callId: 'cross-node-call-1' }),
+      c.broker.handle(bo.session, { type: 'call.accept', callId: 'cross-node-call-1' }),
+    ]);
+    expect(answers.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const [winner, winnerNode] = answers[0]!.status === 'fulfilled' ? [ann, b] : [bo, c];
+    const loser = winner === ann ? bo : ann;
+    await vi.waitFor(() => expect(framesOf(winner, 'call.state').at(-1)?.call).toMatchObject({ phase: 'connecting', mine: true }));
+    await vi.waitFor(() => expect(framesOf(tab, 'call.state').at(-1)?.call).toMatchObject({ phase: 'connecting', mine: true }));
+    await vi.waitFor(() => expect(framesOf(loser, 'call.state').at(-1)?.call).toMatchObject({ phase: 'connecting', mine: false }));
+    await vi.waitFor(() => expect(framesOf(winner, 'call.ice')).toHaveLength(1));
+
+    // Signalling goes between the two participants across nodes, each way.
+    const offer = { kind: 'offer' as const, sdp: 'v=0 offer' };
+    await a.broker.handle(tab.session, { type: 'call.signal', callId: 'cross-node-call-1', signal: offer });
+    await vi.waitFor(() => expect(framesOf(winner, 'call.signal').map((f) => f.signal)).toEqual([offer]));
+    const answer = { kind: 'answer' as const, sdp: 'v=0 answer' };
+    await winnerNode.broker.handle(winner.session, { type: 'call.signal', callId: 'cross-node-call-1', signal: answer });
+    await vi.waitFor(() => expect(framesOf(tab, 'call.signal').map((f) => f.signal)).toEqual([answer]));
+    // The one who lost the race is no participant: nothing it signals is forwarded.
+    await expect(
+      (loser === ann ? b : c).broker.handle(loser.session, { type: 'call.signal', callId: 'cross-node-call-1', signal: offer }),
+    ).rejects.toMatchObject({ code: 'call_not_found' });
+
+    await winnerNode.broker.handle(winner.session, { type: 'call.end', callId: 'cross-node-call-1', reason: 'hangup' });
+    await vi.waitFor(() => expect(framesOf(tab, 'call.state').at(-1)?.call).toMatchObject({ phase: 'ended', endReason: 'hangup' }));
+    const lines = (await storage.listMessages(conversation!.id, 0, 20)).map((m) => m.text);
+    expect(lines.filter((t) => t === 'The visitor started a call')).toHaveLength(1);
+    expect(lines.filter((t) => t.endsWith('answered the call'))).toHaveLength(1);
+    expect(lines.some((t) => t.startsWith('Call ended ·'))).toBe(true);
+  });
+
+  it('ends a call whose node went down on the other nodes, with its line on the timeline once', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const tab = await visitorOn(a, storage);
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'call-then-crash', text: 'Call me' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    await a.broker.handle(tab.session, { type: 'call.start', conversationId: conversation!.id, callId: 'owner-dies-call' });
+    await vi.waitFor(() => expect(framesOf(ann, 'call.state').at(-1)?.call.phase).toBe('ringing'));
+
+    a.broker.close();
+    await a.bus.close();
+    await vi.waitFor(() => expect(framesOf(ann, 'call.state').at(-1)?.call).toMatchObject({ phase: 'ended', endReason: 'disconnected' }));
+    await vi.waitFor(async () =>
+      expect((await storage.listMessages(conversation!.id, 0, 20)).filter((m) => m.text === 'Call ended: the connection was lost')).toHaveLength(1),
+    );
+  });
+
   it('drops a node’s visitors and agents when it goes down, and tells the others', async () => {
     const { storage, nodes } = await cluster(2);
     const [a, b] = nodes as [Node, Node];
