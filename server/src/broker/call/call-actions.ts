@@ -155,7 +155,7 @@ async function decline(ctx: CallContext, session: Session, call: Call): Promise<
   if (targets.every((agentId) => call.declined.has(agentId))) return finishCall(ctx, call, 'declined', 'agent', name);
   // For this agent the call is over (on every node); for the others it rings on.
   ctx.publish([`agent:${session.subjectId}`], stateFrame({ ...call.info(false), phase: 'ended', endReason: 'declined', endedBy: 'agent', endedAt: ctx.now() }));
-  ctx.calls.deliver(call);
+  ctx.calls.changed(call);
 }
 
 /** `call.connected`: a participant's media connected; the call becomes `active` once. */

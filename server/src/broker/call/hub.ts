@@ -106,6 +106,11 @@ export class CallHub {
     call.rejoinTimer.unref();
   }
 
+  /** Tells the other nodes of a change no connection here needs a frame for (who declined). */
+  changed(call: Call): void {
+    this.onDeliver?.(call);
+  }
+
   /** Sends the ICE servers for this call to both participants. */
   sendIce(call: Call): void {
     const text = JSON.stringify({

@@ -227,6 +227,26 @@ describe('brokers on one bus (relay nodes)', () => {
     expect(lines.some((t) => t.startsWith('Call ended ·'))).toBe(true);
   });
 
+  it('ends a visitor’s call as declined once every agent it rang, on any node, declined it', async () => {
+    const { storage, nodes } = await cluster(3);
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const tab = await visitorOn(a, storage);
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'call-to-decline', text: 'Call me' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    const bo = await c.connect({ role: 'agent', agentId: 'agent2' });
+    await vi.waitFor(() => expect(framesOf(tab, 'presence').at(-1)).toEqual({ type: 'presence', agentsOnline: 2 }));
+    await a.broker.handle(tab.session, { type: 'call.start', conversationId: conversation!.id, callId: 'declined-everywhere' });
+    await vi.waitFor(() => expect(framesOf(bo, 'call.state').at(-1)?.call.phase).toBe('ringing'));
+
+    await b.broker.handle(ann.session, { type: 'call.decline', callId: 'declined-everywhere' });
+    await vi.waitFor(() => expect(framesOf(ann, 'call.state').at(-1)?.call).toMatchObject({ phase: 'ended', endReason: 'declined' }));
+    // Still ringing for the agent who has not answered.
+    expect(framesOf(tab, 'call.state').at(-1)?.call.phase).toBe('ringing');
+    await c.broker.handle(bo.session, { type: 'call.decline', callId: 'declined-everywhere' });
+    await vi.waitFor(() => expect(framesOf(tab, 'call.state').at(-1)?.call).toMatchObject({ phase: 'ended', endReason: 'declined' }));
+  });
+
   it('ends a call whose node went down on the other nodes, with its line on the timeline once', async () => {
     const { storage, nodes } = await cluster(2);
     const [a, b] = nodes as [Node, Node];
