@@ -153,14 +153,16 @@ export class Broker implements BrokerContext {
 
   /** Registers a new connection; it receives nothing until its `hello` is handled. */
   connect(link: PeerLink, identity: PeerIdentity): Session {
-    return new Session(link, identity);
+    const session = new Session(link, identity);
+    // Known to the other nodes from the start: its hello may already make it a proxy elsewhere.
+    this.peers.added(session);
+    return session;
   }
 
   /** Handles the opening `hello` (the transport already checked the version). */
   async hello(session: Session, frame: HelloFrame): Promise<void> {
     await sessionOnHello(this, session, frame);
     session.ready = true;
-    this.peers.added(session);
     if (session.role === 'agent') {
       this.scopes.track(session);
       // Consoles show how many agents serving their sites are online (counted in its hello).

@@ -26,7 +26,10 @@ import {
 } from './cobrowse/cobrowse-actions.js';
 import type { CobrowseContext } from './cobrowse/context.js';
 import { CobrowseHub } from './cobrowse/hub.js';
-import { cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve } from './cobrowse/lifecycle.js';
+import { CobrowseDirectory, resumesSharing } from './cobrowse/directory.js';
+import { COBROWSE_RESUME, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere } from './cobrowse/lifecycle.js';
+import type { PeerInfo } from './cluster/peers.js';
+import { asJson } from '../bus/bus.js';
 import type { BrokerContext } from './context.js';
 import { TABS_MOVED, tabsMovedElsewhere, visitorIdentify, visitorPage, visitorTrack } from './visitor-actions.js';
 
@@ -70,35 +73,69 @@ export const visitorActivity: CapabilityFactory = (ctx) => {
   };
 };
 
+/** The co-browse frames, all about one conversation's sharing. */
+type CobrowseFrameType = 'cobrowse.request' | 'cobrowse.consent' | 'cobrowse.events' | 'cobrowse.join' | 'cobrowse.leave' | 'cobrowse.pointer' | 'cobrowse.control' | 'cobrowse.end';
+
 /** Co-browse sessions of this node, with their frames and lifecycle. */
 export interface CobrowseCapability extends Capability {
   readonly hub: CobrowseHub;
 }
 
-/** Co-browse: consent, page data, watching, pointer and control. */
+/** Co-browse: consent, page data, watching, pointer and control, with both sides on any node. */
 export function cobrowse(base: BrokerContext): CobrowseCapability {
   const hub = new CobrowseHub(base);
   const ctx: CobrowseContext = extendContext(base, { cobrowse: hub });
+  const directory = new CobrowseDirectory(base.bus, base.registry, (spec) => void cobrowseOwnerLost(ctx, spec));
+  hub.onDeliverVisitors = (sharing) => directory.publish(sharing);
+  const stopResume = base.bus.respond(COBROWSE_RESUME, async (body) => {
+    const { peer, conversationId } = body as unknown as { peer: PeerInfo; conversationId: string };
+    return cobrowseResumeHere(ctx, base.peers.proxy(peer), conversationId);
+  });
+  /** A co-browse frame: handled here unless another node owns the conversation's sharing. */
+  const about =
+    <T extends CobrowseFrameType>(action: (ctx: CobrowseContext, session: Session, frame: FrameOf<T>) => Promise<void>) =>
+    (session: Session, frame: FrameOf<T>): Promise<void> => {
+      const { conversationId } = frame as { conversationId: string };
+      const remote = hub.get(conversationId) === undefined ? directory.get(conversationId) : undefined;
+      if (remote && remote.owner !== base.bus.nodeId) return base.peers.forward(remote.owner, session, frame, 'cobrowse_no_consent');
+      return action(ctx, session, frame);
+    };
   return {
     name: 'cobrowse',
     hub,
     routes: {
-      'cobrowse.request': { from: 'agent', handle: (session, frame) => cobrowseRequest(ctx, session, frame) },
-      'cobrowse.consent': { from: 'visitor', handle: (session, frame) => cobrowseConsent(ctx, session, frame) },
-      'cobrowse.events': { from: 'visitor', handle: (session, frame) => cobrowseEvents(ctx, session, frame) },
-      'cobrowse.join': { from: 'agent', handle: (session, frame) => cobrowseJoin(ctx, session, frame) },
-      'cobrowse.leave': { from: 'agent', handle: (session, frame) => cobrowseLeave(ctx, session, frame) },
-      'cobrowse.pointer': { from: 'agent', handle: (session, frame) => cobrowsePointer(ctx, session, frame) },
-      'cobrowse.control': { from: 'agent', handle: (session, frame) => cobrowseControl(ctx, session, frame) },
-      'cobrowse.end': { from: 'both', handle: (session, frame) => cobrowseEnd(ctx, session, frame) },
+      'cobrowse.request': { from: 'agent', handle: about(cobrowseRequest) },
+      'cobrowse.consent': { from: 'visitor', handle: about(cobrowseConsent) },
+      'cobrowse.events': { from: 'visitor', handle: about(cobrowseEvents) },
+      'cobrowse.join': { from: 'agent', handle: about(cobrowseJoin) },
+      'cobrowse.leave': { from: 'agent', handle: about(cobrowseLeave) },
+      'cobrowse.pointer': { from: 'agent', handle: about(cobrowsePointer) },
+      'cobrowse.control': { from: 'agent', handle: about(cobrowseControl) },
+      'cobrowse.end': { from: 'both', handle: about(cobrowseEnd) },
     },
-    // A pending prompt survives a reload, and the sharing tab takes up sharing again after one.
-    welcome: async (session) => (session.role === 'visitor' ? { cobrowse: await cobrowseOnHello(ctx, session) } : {}),
-    detail: (conversation) => ({ cobrowse: hub.agentStatus(conversation.id) }),
+    // A pending prompt survives a reload, and the sharing tab takes up sharing again after one,
+    // also when it comes back on another node than the sharing's.
+    welcome: async (session) => {
+      if (session.role !== 'visitor') return {};
+      const statuses = await cobrowseOnHello(ctx, session);
+      for (const spec of directory.ofVisitor(session.subjectId)) {
+        const resumed = resumesSharing(spec, session) && (await base.bus.request(COBROWSE_RESUME, asJson({ peer: base.peers.info(session), conversationId: spec.conversationId }), { to: spec.owner })).replies.some((r) => r.ok && r.body === true);
+        statuses.push(resumed ? spec.asSource : spec.asOther);
+      }
+      return { cobrowse: statuses };
+    },
+    detail: (conversation) => {
+      const remote = hub.get(conversation.id) === undefined ? directory.get(conversation.id) : undefined;
+      return { cobrowse: remote ? { ...remote.asOther, source: undefined, live: remote.sourceId !== null && remote.asOther.view === 'active' } : hub.agentStatus(conversation.id) };
+    },
     // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
     onResolve: (conversation, agentName) => cobrowseOnResolve(ctx, conversation, agentName),
     onLeave: (session) => cobrowseOnLeave(ctx, session),
-    close: () => hub.close(),
+    close: () => {
+      stopResume();
+      hub.close();
+      directory.close();
+    },
   };
 }
 

@@ -265,6 +265,51 @@ describe('brokers on one bus (relay nodes)', () => {
     );
   });
 
+  it('co-browses with the visitor on one node and the agent on another, through a page load that lands on a third', async () => {
+    const { storage, nodes } = await cluster(3);
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const tab = await visitorOn(a, storage);
+    await a.broker.handle(tab.session, { type: 'chat.send', clientId: 'show-me-page', text: 'Where is the button?' });
+    const [conversation] = await storage.listConversations({ visitorId: tab.session.subjectId, limit: 1 });
+    const conversationId = conversation!.id;
+    const ann = await b.connect({ role: 'agent', agentId: 'agent1' });
+    await b.broker.handle(ann.session, { type: 'conversation.open', conversationId });
+
+    await b.broker.handle(ann.session, { type: 'cobrowse.request', conversationId, scope: 'view' });
+    await vi.waitFor(() => expect(framesOf(tab, 'cobrowse.state').at(-1)?.status).toMatchObject({ view: 'requested', source: false }));
+    const requestId = framesOf(tab, 'cobrowse.state').at(-1)!.status.requestId!;
+    await a.broker.handle(tab.session, { type: 'cobrowse.consent', conversationId, requestId, granted: true, tab: 'tab-one' });
+    await vi.waitFor(() => expect(framesOf(tab, 'cobrowse.state').at(-1)?.status).toMatchObject({ view: 'active', source: true }));
+
+    await b.broker.handle(ann.session, { type: 'cobrowse.join', conversationId });
+    // The owner asks the sharing tab (on another node) for a full snapshot.
+    await vi.waitFor(() => expect(framesOf(tab, 'cobrowse.snapshot')).toHaveLength(1));
+    const batch = { type: 'cobrowse.events' as const, conversationId, stream: 'stream-1', seq: 0, full: true, data: '[{"type":2}]' };
+    await a.broker.handle(tab.session, batch);
+    await vi.waitFor(() => expect(framesOf(ann, 'cobrowse.events').map((f) => f.data)).toEqual(['[{"type":2}]']));
+    await b.broker.handle(ann.session, { type: 'cobrowse.pointer', conversationId, kind: 'pointer', node: 1, x: 10, y: 20 });
+    await vi.waitFor(() => expect(framesOf(tab, 'cobrowse.pointer').at(-1)).toMatchObject({ x: 10, y: 20, agentName: 'Ann' }));
+
+    // A full page load: the tab's connection closes, and the new one lands on node C.
+    await a.broker.disconnect(tab.session);
+    const back = await c.connect({ role: 'visitor', visitorId: tab.session.subjectId, siteId: 'site1' }, { tab: 'tab-one' });
+    expect(back.frames[0]).toMatchObject({ type: 'welcome', cobrowse: [expect.objectContaining({ view: 'active', source: true })] });
+    await c.broker.handle(back.session, { ...batch, stream: 'stream-2', data: '[{"type":2,"after":"reload"}]' });
+    await vi.waitFor(() => expect(framesOf(ann, 'cobrowse.events').map((f) => f.stream)).toEqual(['stream-1', 'stream-2']));
+    expect(framesOf(ann, 'cobrowse.state').at(-1)?.status).toMatchObject({ view: 'active', live: true });
+    // Another tab, not the one that consented, streams nothing.
+    const other = await a.connect({ role: 'visitor', visitorId: tab.session.subjectId, siteId: 'site1' });
+    await expect(a.broker.handle(other.session, { ...batch, stream: 'stream-3' })).rejects.toMatchObject({ code: 'cobrowse_no_consent' });
+
+    // The sharing's node goes down: the visitor's tab sees it over, and the timeline says so once.
+    b.broker.close();
+    await b.bus.close();
+    await vi.waitFor(() => expect(framesOf(back, 'cobrowse.state').at(-1)?.status).toMatchObject({ view: 'off' }));
+    await vi.waitFor(async () =>
+      expect((await storage.listMessages(conversationId, 0, 30)).filter((m) => m.text === 'Screen sharing ended: the connection was lost')).toHaveLength(1),
+    );
+  });
+
   it('drops a node’s visitors and agents when it goes down, and tells the others', async () => {
     const { storage, nodes } = await cluster(2);
     const [a, b] = nodes as [Node, Node];

@@ -130,6 +130,10 @@ export class RemotePeers {
   }
 
   /** The proxy of another node's connection, made (and its closing watched) on first use. */
+  proxy(peer: PeerInfo): Session {
+    return this.#proxy(peer);
+  }
+
   #proxy(peer: PeerInfo): Session {
     const key = `${peer.node}/${peer.id}`;
     let proxy = this.#proxies.get(key);

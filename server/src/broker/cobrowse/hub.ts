@@ -2,11 +2,10 @@
  * The co-browse hub: every conversation's co-browse session on this relay node, in memory, and
  * how its state and page data reach the two sides.
  *
- * Single node: the source tab and the watching agents are connections of this process, and
- * page data goes straight from one to the others without the bus. Scale-out will carry the
- * state, the checkpoint and the page data over the bus (a sharing session then lives on the
- * node of its source tab, and agents on other nodes watch through it); until then a relay that
- * restarts forgets co-browse sessions, and both sides see them end.
+ * A sharing lives on the node where the agent asked for it. Page data goes from the source tab
+ * to the watchers through it; a source tab or a watcher connected to another node is a proxy
+ * session (`cluster/peers.ts`), and the visitor's tabs on other nodes learn the state through
+ * `directory.ts`. A relay that restarts forgets its co-browse sessions, and both sides see them end.
  */
 import { nanoid } from 'nanoid';
 import { cobrowseOff, type CobrowseEventsFrame, type CobrowseStatus, type ServerFrame } from '@parley/protocol';
@@ -28,6 +27,8 @@ export class CobrowseHub {
   /** Sharings a connection is the source of or watches, to let go of them when it closes. */
   private readonly bySession = new Map<Session, Set<Sharing>>();
   private readonly ctx: HubContext;
+  /** Told each time the visitor's tabs here are told the state (the other nodes tell theirs). */
+  onDeliverVisitors: ((sharing: Sharing) => void) | null = null;
 
   constructor(ctx: HubContext) {
     this.ctx = ctx;
@@ -149,8 +150,9 @@ export class CobrowseHub {
     for (const watcher of sharing.watchers.values()) watcher.offer(text, change);
   }
 
-  /** Sends the state to every local tab of the visitor (each with its own `source` flag). */
+  /** Sends the state to every tab of the visitor (each with its own `source` flag), here and, through the hook, elsewhere. */
   deliverVisitors(sharing: Sharing): void {
+    this.onDeliverVisitors?.(sharing);
     let asSource: string | undefined;
     let asOther: string | undefined;
     for (const tab of this.ctx.registry.members(`visitor:${sharing.visitorId}`)) {

@@ -9,6 +9,7 @@ import type { Conversation } from '../../storage/storage.js';
 import type { CobrowseContext } from './context.js';
 import type { Session } from '../session.js';
 import { COBROWSE_TEXT } from './messages.js';
+import type { SharingSpec } from './directory.js';
 import type { Sharing } from './sharing.js';
 
 /** The `ctx.serial` key of a conversation's co-browse changes. */
@@ -99,4 +100,38 @@ export async function cobrowseOnResolve(ctx: CobrowseContext, conversation: Conv
     const text = sharing.view === 'requested' ? COBROWSE_TEXT.agentCancelled(agentName) : COBROWSE_TEXT.agentStopped(agentName);
     await endSharing(ctx, sharing, conversation, text);
   });
+}
+
+/** The request a node makes of a sharing's owner for a sharing tab back on it after a page load. */
+export const COBROWSE_RESUME = 'cobrowse.resume';
+
+/**
+ * On the sharing's owner: the sharing tab came back (after a page load) on another node, whose
+ * connection `session` stands for here. It becomes the source again, as `cobrowseOnHello` does
+ * for a tab back on this node. True when it did.
+ */
+export async function cobrowseResumeHere(ctx: CobrowseContext, session: Session, conversationId: string): Promise<boolean> {
+  return ctx.serial(cobrowseKey(conversationId), async () => {
+    const sharing = ctx.cobrowse.get(conversationId);
+    if (sharing === undefined || sharing.view !== 'active' || session.tab === null || sharing.tab !== session.tab) return false;
+    const previous = ctx.cobrowse.setSource(sharing, session);
+    previous?.send({ type: 'cobrowse.state', status: sharing.visitorStatus(previous) } satisfies ServerFrame);
+    // The tab learns where it stands from its welcome; the agents, that it is live again.
+    const conversation = await ctx.storage.getConversation(conversationId);
+    if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
+    return true;
+  });
+}
+
+/**
+ * The node that owned a sharing went down: it is over (every node told its connections so);
+ * this node writes the line on the timeline.
+ */
+export async function cobrowseOwnerLost(ctx: CobrowseContext, spec: SharingSpec): Promise<void> {
+  try {
+    const conversation = await ctx.storage.getConversation(spec.conversationId);
+    if (conversation && spec.asOther.view !== 'off') await ctx.appendSystem(conversation, COBROWSE_TEXT.lost);
+  } catch (error) {
+    ctx.log.error('ending the co-browse session of a node that went down failed', { conversationId: spec.conversationId, error });
+  }
 }

@@ -10,6 +10,7 @@ export const COBROWSE_TEXT = {
   declined: 'The visitor declined to share their page',
   started: 'The visitor started sharing their page',
   visitorLeft: 'Screen sharing ended: the visitor left',
+  lost: 'Screen sharing ended: the connection was lost',
   visitorStopped: 'The visitor stopped sharing their page',
   agentStopped: (agent: string): string => `${agent} stopped co-browsing`,
   agentCancelled: (agent: string): string => `${agent} cancelled the co-browse request`,
