@@ -1,8 +1,8 @@
 /**
  * Message appends of the PostgreSQL store, batched: every append queued while the previous batch
  * was on the wire goes in the next one, as ONE call of the database function
- * `parley_append_messages` (`pg-schema.ts`), so a node's throughput is bound by how much a round
- * trip carries, not by how many round trips it makes. One batch is in flight per store at a
+ * `parley_append_messages` (`pg-append-function.ts`), so a node's throughput is bound by how
+ * much a round trip carries, not by how many round trips it makes. One batch is in flight per store at a
  * time: batches commit in the order they were sent, so a conversation's messages from one node
  * get their seqs in the order they arrived.
  *
