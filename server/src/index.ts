@@ -104,7 +104,14 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const log = givenLog ?? createLogger(options.logLevel);
   const storage =
     storageInstance ??
-    (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, databaseUrl: options.databaseUrl, log }));
+    (await openStorage({
+      kind: options.storage,
+      dataDir: options.dataDir,
+      synchronous: options.synchronous,
+      databaseUrl: options.databaseUrl,
+      databasePoolSize: options.databasePoolSize,
+      log,
+    }));
   const bus = givenBus ?? new MemoryBus();
   const paths = givenPaths ?? assetPaths();
 
