@@ -298,6 +298,17 @@ describe('openPgStorage', () => {
     );
   });
 
+  it('names a server that accepts the connection but never answers', async () => {
+    // A socket that takes connections and says nothing, as a host behind a broken network might.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const error = await openPgStorage({ url: `postgres://parley@127.0.0.1:${port}/parley`, connectTimeoutMs: 200 }).catch((reason: unknown) => reason);
+    silent.close();
+    expect(error).toBeInstanceOf(DatabaseConnectionError);
+    expect((error as Error).message).toBe(`cannot use the database postgres://parley@127.0.0.1:${port}/parley: the server did not answer in time`);
+  });
+
   it('names refused credentials and a missing database, never printing the password', async () => {
     expect(await refusal(`postgres://nobody:hunter2@127.0.0.1:${server.port}/postgres`)).toBe(
       `cannot use the database postgres://nobody:***@127.0.0.1:${server.port}/postgres: the server refused the user (28000)`,
