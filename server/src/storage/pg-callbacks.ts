@@ -4,8 +4,7 @@
  */
 import type { Callback } from '@parley/protocol';
 import type { PgDatabase } from './pg-database.js';
-import { callbackFromRow, newCallbackRow, type CallbackRow } from './pg-rows.js';
-import { clampLimit } from './pg-visitors.js';
+import { callbackFromRow, clampLimit, newCallbackRow, type CallbackRow } from './pg-rows.js';
 import { notFound } from './storage-error.js';
 import type { CallbackFilter, CallbackPatch, CallbackStore, CreateCallbackResult, NewCallback } from './storage.js';
 

@@ -5,7 +5,7 @@
 import type { PageView, TrackedEvent } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase, PgTransaction } from './pg-database.js';
-import { CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
+import { clampLimit, CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
 import { definedFields } from './records.js';
 import { notFound } from './storage-error.js';
 import type { Visitor, VisitorPatch, VisitorStore } from './storage.js';
@@ -161,9 +161,4 @@ export class PgVisitors implements VisitorStore {
     if (this.#changes.active) this.#changes.emit({ kind: 'visitor', visitor: structuredClone(visitor) });
     return visitor;
   }
-}
-
-/** A LIMIT that is never negative. */
-export function clampLimit(limit: number): number {
-  return Math.max(0, Math.floor(limit));
 }
