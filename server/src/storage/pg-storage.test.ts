@@ -131,6 +131,26 @@ describe('PgStorage on one database shared by two relay nodes', () => {
     expect(inSecond.map((m) => m.seq)).toEqual(upTo(inSecond.length));
   });
 
+  it('gives a waiting conversation to one agent and a visitor one open conversation when both nodes race for them', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const visitorId = (await nodeA.getConversation(id!))!.visitorId;
+    const siteId = (await nodeA.getConversation(id!))!.siteId;
+    const takes = await Promise.allSettled(
+      upTo(10).map((i) => (i % 2 ? nodeA : nodeB).updateConversation(id!, { assigneeId: `agent-${i}` }, 3_000, { assigneeId: null, status: 'open' })),
+    );
+    const won = takes.filter((take) => take.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(takes.filter((take) => take.status === 'rejected').every((take) => take.reason.code === 'conflict')).toBe(true);
+    expect((await nodeB.getConversation(id!))?.assigneeId).toBe(won[0]!.value.assigneeId);
+
+    await nodeA.updateConversation(id!, { status: 'resolved', resolvedAt: 4_000 }, 4_000);
+    const starts = await Promise.allSettled(
+      upTo(10).map((i) => (i % 2 ? nodeA : nodeB).createConversation({ id: randomUUID(), siteId, visitorId, createdAt: 5_000 })),
+    );
+    expect(starts.filter((start) => start.status === 'fulfilled')).toHaveLength(1);
+    expect(await nodeA.listConversations({ visitorId, status: 'open', limit: 10 })).toHaveLength(1);
+  });
+
   it('reports to watch only the writes made through the same store', async () => {
     const [id] = await conversations(nodeA, 1);
     const seenByA: StorageChange[] = [];
