@@ -350,11 +350,26 @@ describe('openPgStorage', () => {
     await again.close();
   });
 
+  it('refuses a database whose tables belong to another application, and works in a schema of its own there', async () => {
+    const url = await server.createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    made.push(database);
+    await asAdmin(database, 'CREATE TABLE messages (id serial PRIMARY KEY, body text); CREATE SCHEMA parley');
+    expect(await refusal(url)).toBe(
+      `cannot use the database ${url}: it already holds tables Parley did not make (relation "messages" already exists): give Parley a database of its own, or a schema (?options=-c%20search_path%3Dparley)`,
+    );
+    const inSchema = await openPgStorage({ url: `${url}?options=-c%20search_path%3Dparley` });
+    await inSchema.createSite({ id: 's-1', key: 'shop', name: 'Shop', secret: 's', allowedOrigins: [], createdAt: 1 });
+    expect(await asAdmin<{ n: number }>(database, 'SELECT count(*)::int AS n FROM parley.sites')).toEqual([{ n: 1 }]);
+    expect(await asAdmin<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.messages')).toEqual([{ n: 0 }]);
+    await inSchema.close();
+  });
+
   it('migrates once when several nodes start at once', async () => {
     const url = await server.createDatabase();
     made.push(new URL(url).pathname.slice(1));
     const nodes = await Promise.all(upTo(4).map(() => openPgStorage({ url })));
-    const applied = await nodes[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const applied = await nodes[0]!.query<{ version: number }>('SELECT version FROM parley_schema_migrations ORDER BY version');
     expect(applied.map((row) => row.version)).toEqual([1]);
     await Promise.all(nodes.map((node) => node.close()));
   });

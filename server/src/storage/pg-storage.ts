@@ -22,7 +22,7 @@ import { PgCallbacks } from './pg-callbacks.js';
 import { PgConversations } from './pg-conversations.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { DatabaseConnectionError } from './pg-errors.js';
-import { migratePostgres, postgresSchemaVersion } from './pg-migrations.js';
+import { migratePostgres, OccupiedDatabaseError, postgresSchemaVersion } from './pg-migrations.js';
 import { PgSites } from './pg-sites.js';
 import { PgVisitors } from './pg-visitors.js';
 import type { NewConversation } from './records.js';
@@ -86,7 +86,13 @@ export class PgStorage implements Storage {
   }
 
   async migrate(): Promise<void> {
-    await this.#db.withConnection((connection) => migratePostgres(connection));
+    try {
+      await this.#db.withConnection((connection) => migratePostgres(connection));
+    } catch (error) {
+      // The operator must fix this outside Parley: one line, like a connection failure.
+      if (error instanceof OccupiedDatabaseError) throw new DatabaseConnectionError(this.url, error.message, error.code);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
