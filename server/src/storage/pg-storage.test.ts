@@ -212,6 +212,37 @@ describe('PgStorage appends', () => {
   });
 });
 
+describe('PgStorage queries', () => {
+  it('can answer every list and lookup from an index, never only by reading a whole table', async () => {
+    const url = await freshDatabase();
+    const queries = [
+      "SELECT * FROM conversations WHERE site_id = ANY ('{a,b}'::text[]) AND status = 'open' AND assignee_id IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE status = 'open' AND assignee_id = 'a' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' AND status = 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
+      'SELECT * FROM conversations WHERE updated_at > 5 ORDER BY updated_at DESC, id DESC LIMIT 50',
+      'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50',
+      "SELECT * FROM messages WHERE conversation_id = 'c' AND seq > 0 ORDER BY seq LIMIT 50",
+      "SELECT * FROM messages WHERE author_id = 'a' AND client_id = 'c'",
+      "SELECT * FROM visitors WHERE site_id = 's' AND user_id = 'u'",
+      "SELECT * FROM callbacks WHERE visitor_id = 'v' AND created_at >= 1 ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE conversation_id = 'c' ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE status = ANY ('{requested}'::text[]) ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM page_views WHERE visitor_id = 'v' ORDER BY at DESC, id DESC LIMIT 5",
+      "SELECT id FROM agent_sessions WHERE id = ANY ('{a,b}'::text[]) AND expires_at > 5",
+    ];
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // The tables are empty, so the planner would read them whole: forbid that to see whether an index serves.
+    await client.query('SET enable_seqscan = off');
+    for (const sql of queries) {
+      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan, sql).not.toMatch(/Seq Scan/);
+    }
+    await client.end();
+  });
+});
+
 describe('PgStorage text', () => {
   it('stores a U+0000 (which PostgreSQL text cannot hold) as U+FFFD instead of refusing the write, and answers with what it stored', async () => {
     const store = new PgStorage({ url: await freshDatabase() });
