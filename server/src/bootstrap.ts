@@ -10,6 +10,7 @@ import { nanoid } from 'nanoid';
 import { hashPassword } from './auth/password.js';
 import type { RelayOptions } from './options.js';
 import { DATA_FILE_MODE, prepareDataDir, toDataDirError } from './storage/data-dir.js';
+import { isStorageError } from './storage/storage-error.js';
 import type { Site, Storage } from './storage/storage.js';
 
 /** What the first start created, to print once. */
@@ -55,6 +56,19 @@ export function demoOrigins(publicOrigin: string, extra: readonly string[]): str
   return [...new Set([publicOrigin, 'http://localhost:*', 'http://127.0.0.1:*', ...extra])];
 }
 
+/**
+ * The record `create` made, or null when its unique key was taken meanwhile: several relay nodes
+ * starting at once on one database each find the installation empty, and one of them wins.
+ */
+async function firstOrTaken<T>(create: () => Promise<T>): Promise<T | null> {
+  try {
+    return await create();
+  } catch (error) {
+    if (isStorageError(error, 'conflict')) return null;
+    throw error;
+  }
+}
+
 /** Creates the demo site and admin agent when missing; keeps the demo allowlist current. */
 export async function bootstrap(storage: Storage, options: RelayOptions, publicOrigin: string): Promise<Bootstrap> {
   const secret = await loadSecret(options);
@@ -64,38 +78,38 @@ export async function bootstrap(storage: Storage, options: RelayOptions, publicO
   let demoSite = await storage.getSiteByKey(options.demoSiteKey);
   if (!demoSite) {
     const siteSecret = options.demoSiteSecret ?? generateSecret();
-    if (!options.demoSiteSecret) created.demoSiteSecret = siteSecret;
-    demoSite = await storage.createSite({
-      id: nanoid(),
-      key: options.demoSiteKey,
-      name: 'Demo',
-      secret: siteSecret,
-      allowedOrigins: origins,
-      createdAt: Date.now(),
-    });
-    // Agents added before the first start joined no site (there was none): the first site is theirs.
-    if ((await storage.listSites()).length === 1) {
-      for (const agent of await storage.listAgents()) await storage.addAgentSites(agent.id, [demoSite.id]);
+    const made = await firstOrTaken(() =>
+      storage.createSite({ id: nanoid(), key: options.demoSiteKey, name: 'Demo', secret: siteSecret, allowedOrigins: origins, createdAt: Date.now() }),
+    );
+    if (made) {
+      if (!options.demoSiteSecret) created.demoSiteSecret = siteSecret;
+      // Agents added before the first start joined no site (there was none): the first site is theirs.
+      if ((await storage.listSites()).length === 1) {
+        for (const agent of await storage.listAgents()) await storage.addAgentSites(agent.id, [made.id]);
+      }
+      return { secret, demoSite: made, created: await bootstrapAdmin(storage, options, created) };
     }
-  } else {
-    const merged = [...new Set([...demoSite.allowedOrigins, ...origins])];
-    const patch: Partial<Site> = {};
-    if (merged.length !== demoSite.allowedOrigins.length) patch.allowedOrigins = merged;
-    if (options.demoSiteSecret && options.demoSiteSecret !== demoSite.secret) patch.secret = options.demoSiteSecret;
-    if (Object.keys(patch).length > 0) demoSite = await storage.updateSite(demoSite.id, patch);
+    // Another relay node starting on the same database made it first: kept current below.
+    demoSite = (await storage.getSiteByKey(options.demoSiteKey))!;
   }
+  const merged = [...new Set([...demoSite.allowedOrigins, ...origins])];
+  const patch: Partial<Site> = {};
+  if (merged.length !== demoSite.allowedOrigins.length) patch.allowedOrigins = merged;
+  if (options.demoSiteSecret && options.demoSiteSecret !== demoSite.secret) patch.secret = options.demoSiteSecret;
+  if (Object.keys(patch).length > 0) demoSite = await storage.updateSite(demoSite.id, patch);
+  return { secret, demoSite, created: await bootstrapAdmin(storage, options, created) };
+}
 
+/** Creates the admin agent when there is no agent at all; returns `created` with its generated password, if any. */
+async function bootstrapAdmin(storage: Storage, options: RelayOptions, created: FirstStart): Promise<FirstStart> {
   if ((await storage.listAgents()).length === 0) {
     const password = options.adminPassword ?? generateSecret(12);
-    if (!options.adminPassword) created.adminPassword = password;
-    await storage.createAgent({
-      id: nanoid(),
-      email: options.adminEmail,
-      name: 'Admin',
-      role: 'admin',
-      passwordHash: await hashPassword(password),
-      createdAt: Date.now(),
-    });
+    const passwordHash = await hashPassword(password);
+    const admin = await firstOrTaken(() =>
+      storage.createAgent({ id: nanoid(), email: options.adminEmail, name: 'Admin', role: 'admin', passwordHash, createdAt: Date.now() }),
+    );
+    // Null: another node made the admin first, with its own password; this one was never stored.
+    if (admin && !options.adminPassword) created.adminPassword = password;
   }
-  return { secret, demoSite, created };
+  return created;
 }

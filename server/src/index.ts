@@ -146,7 +146,14 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
   const log = givenLog ?? createLogger(options.logLevel, options.logFormat, logContext);
   const storage =
     storageInstance ??
-    (await openStorage({ kind: options.storage, dataDir: options.dataDir, synchronous: options.synchronous, databaseUrl: options.databaseUrl, log }));
+    (await openStorage({
+      kind: options.storage,
+      dataDir: options.dataDir,
+      synchronous: options.synchronous,
+      databaseUrl: options.databaseUrl,
+      databasePoolSize: options.databasePoolSize,
+      log,
+    }));
   let bus: Bus;
   try {
     bus = givenBus ?? (await openBus({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, nodeId: options.nodeId, log }));

@@ -156,4 +156,10 @@ describe('the database URL', () => {
     );
     expect(() => parseOptions(['--database-url', 'postgres://a@db/x', '--storage', 'memory'], {})).toThrow(OptionsError);
   });
+
+  it('keeps 10 connections per node unless told otherwise, and at least one', () => {
+    expect(resolveOptions().databasePoolSize).toBe(10);
+    expect(parseOptions(['--database-pool-size', '4'], {}).databasePoolSize).toBe(4);
+    expect(() => parseOptions(['--database-pool-size', '0'], {})).toThrow(new OptionsError('--database-pool-size must be at least 1'));
+  });
 });

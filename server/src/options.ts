@@ -37,6 +37,8 @@ export interface RelayOptions {
    * there instead of SQLite, so several relay nodes can share it. Null: SQLite in `dataDir`.
    */
   databaseUrl: string | null;
+  /** PostgreSQL only: connections this relay node keeps to the database, at most. */
+  databasePoolSize: number;
   synchronous: SynchronousMode;
   /** Token signing secret; null means generated once and kept in `<dataDir>/relay-secret`. */
   secret: string | null;
@@ -166,6 +168,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   dataDir: './data',
   storage: 'sqlite',
   databaseUrl: null,
+  databasePoolSize: 10,
   synchronous: 'normal',
   secret: null,
   adminEmail: 'admin@localhost',
@@ -245,6 +248,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'dataDir', env: 'PARLEY_DATA_DIR', flag: 'data-dir', kind: 'string' },
   { key: 'storage', env: 'PARLEY_STORAGE', flag: 'storage', kind: 'enum', values: ['sqlite', 'memory'] },
   { key: 'databaseUrl', env: 'PARLEY_DATABASE_URL', flag: 'database-url', kind: 'string' },
+  { key: 'databasePoolSize', env: 'PARLEY_DATABASE_POOL_SIZE', flag: 'database-pool-size', kind: 'int' },
   { key: 'synchronous', env: 'PARLEY_SYNCHRONOUS', flag: 'synchronous', kind: 'enum', values: ['normal', 'full'] },
   { key: 'secret', env: 'PARLEY_SECRET', flag: 'secret', kind: 'string' },
   { key: 'adminEmail', env: 'PARLEY_ADMIN_EMAIL', flag: 'admin-email', kind: 'string' },
@@ -401,8 +405,9 @@ function checkBus(options: RelayOptions): void {
   }
 }
 
-/** Refuses a database URL that is not PostgreSQL's, or one given beside the memory store. */
+/** Refuses a database URL that is not PostgreSQL's, one given beside the memory store, and an empty pool. */
 function checkDatabaseUrl(options: RelayOptions): void {
+  if (options.databasePoolSize < 1) throw new OptionsError('--database-pool-size must be at least 1');
   if (options.databaseUrl === null) return;
   if (!/^postgres(ql)?:\/\/\S+$/.test(options.databaseUrl)) {
     // The value may hold a password: name the expected form, not the value.

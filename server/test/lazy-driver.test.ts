@@ -1,9 +1,11 @@
 /**
  * The PostgreSQL driver is an optional weight: the BUILT relay on SQLite (the default) never
  * loads `pg`; only a configured database URL does (`storage/open-storage.ts`). A child process
- * runs the built relay and reports which CommonJS modules it loaded.
+ * runs the built relay (`npm test` builds it before any test starts) and reports which CommonJS
+ * modules it loaded.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,9 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 describe('the built relay on SQLite', () => {
   it('starts, serves and stops without loading the PostgreSQL driver', async () => {
+    if (!existsSync(join(ROOT, 'server', 'dist', 'index.js'))) {
+      throw new Error('The relay is not built (server/dist/index.js): run `npm run build` first (`npm test` does).');
+    }
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-lazy-'));
     const script = `
       import { createRequire } from 'node:module';

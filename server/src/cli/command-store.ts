@@ -88,7 +88,14 @@ export async function openCommandStore(command: string, flags: CommandFlags, env
   if (options.storage === 'memory') throw new OptionsError(`${command} needs a durable store (PARLEY_STORAGE=sqlite)`);
   if (options.databaseUrl !== null) {
     // PostgreSQL: the installation is the database; a database Parley never migrated is refused.
-    return { storage: await openStorage({ kind: options.storage, dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: false }), options };
+    const storage = await openStorage({
+      kind: options.storage,
+      dataDir: options.dataDir,
+      databaseUrl: options.databaseUrl,
+      databasePoolSize: options.databasePoolSize,
+      create: false,
+    });
+    return { storage, options };
   }
   const dataDir = resolve(options.dataDir);
   if (!existsSync(join(dataDir, DATABASE_FILE))) {

@@ -52,6 +52,23 @@ describe('parley on PostgreSQL', () => {
     await storage.close();
   });
 
+  it('starts two relay nodes at once on a new database: one installation, both nodes up', async () => {
+    const url = await server.createDatabase();
+    const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'parley-pg-node-'))));
+    const nodes = await Promise.all(
+      dirs.map((dataDir) => startRelay({ host: '127.0.0.1', port: 0, databaseUrl: url, dataDir, secret: 'shared-cluster-secret', logLevel: 'silent', adminPassword: 'correct horse battery staple' })),
+    );
+    expect(nodes[0]!.demoSite.id).toBe(nodes[1]!.demoSite.id);
+    // Exactly one of them made the installation and shows its generated secret.
+    expect(nodes.filter((node) => node.created.demoSiteSecret !== null)).toHaveLength(1);
+    await Promise.all(nodes.map((node) => node.close()));
+    const storage = await openPgStorage({ url, create: false });
+    expect((await storage.listSites()).map((site) => site.key)).toEqual(['demo']);
+    expect((await storage.listAgents()).map((agent) => agent.email)).toEqual(['admin@localhost']);
+    await storage.close();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
   it('refuses a command on a database Parley never installed into, in one line', async () => {
     const url = await server.createDatabase();
     const run = await runCaptured(['site', 'list'], { PARLEY_DATABASE_URL: url });

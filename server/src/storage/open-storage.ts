@@ -25,13 +25,19 @@ export interface OpenStorageOptions {
   synchronous?: 'normal' | 'full';
   /** A PostgreSQL URL: when given, the store is PostgreSQL and `kind` and `dataDir` are not used. */
   databaseUrl?: string | null;
+  /** PostgreSQL only: connections at most. Default 10. */
+  databasePoolSize?: number;
 }
 
 /** Opens, and migrates, the store `options` name. */
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   if (options.databaseUrl) {
     const { openPgStorage } = await import('./pg-storage.js');
-    return openPgStorage({ url: options.databaseUrl, create: options.create ?? true });
+    return openPgStorage({
+      url: options.databaseUrl,
+      create: options.create ?? true,
+      ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
+    });
   }
   if (options.kind === 'memory') return new MemoryStorage();
   const dir = await prepareDataDir(options.dataDir, { create: options.create ?? true });

@@ -1,8 +1,8 @@
 /**
  * Message appends of the PostgreSQL store, batched: every append queued while the previous batch
  * was on the wire goes in the next one, as ONE call of the database function
- * `parley_append_messages` (`pg-schema.ts`), so a node's throughput is bound by how much a round
- * trip carries, not by how many round trips it makes. One batch is in flight per store at a
+ * `parley_append_messages` (`pg-append-function.ts`), so a node's throughput is bound by how
+ * much a round trip carries, not by how many round trips it makes. One batch is in flight per store at a
  * time: batches commit in the order they were sent, so a conversation's messages from one node
  * get their seqs in the order they arrived.
  *
@@ -115,25 +115,24 @@ export class PgAppendBatch {
 
   /** Sends one batch and settles its callers. Never rejects. */
   async #send(batch: Pending[]): Promise<void> {
-    const { sent, followers } = splitRepeats(batch);
-    let result: BatchResult;
     try {
+      const { sent, followers } = splitRepeats(batch);
       const [row] = await this.#db.query<{ result: BatchResult }>(APPEND_SQL, columns(sent.map((pending) => pending.input)), 'conversation');
-      result = row!.result;
+      const result = row!.result;
+      this.#onCommit(result.conversations);
+      const settled = sent.map((pending, index) => settle(pending, result.results[index]));
+      const again: Pending[] = [];
+      for (const { pending, leader } of followers) {
+        const first = settled[leader];
+        if (first) pending.resolve({ message: { ...first.message }, duplicate: true });
+        else again.push(pending);
+      }
+      // Repeats of a refused append try on their own, first in the next batch.
+      if (again.length > 0) this.#queue.unshift(...again);
     } catch (error) {
+      // A caller already settled keeps its outcome: a promise settles once.
       for (const pending of batch) pending.reject(error);
-      return;
     }
-    this.#onCommit(result.conversations);
-    const settled: (AppendResult | null)[] = sent.map((pending, index) => settle(pending, result.results[index]));
-    const again: Pending[] = [];
-    for (const { pending, leader } of followers) {
-      const first = settled[leader];
-      if (first) pending.resolve({ message: { ...first.message }, duplicate: true });
-      else again.push(pending);
-    }
-    // Repeats of a refused append try on their own, first in the next batch.
-    if (again.length > 0) this.#queue.unshift(...again);
   }
 }
 

@@ -4,16 +4,15 @@
  */
 import type { Callback } from '@parley/protocol';
 import type { PgDatabase } from './pg-database.js';
-import { callbackFromRow, newCallbackRow, type CallbackRow } from './pg-rows.js';
-import { clampLimit } from './pg-visitors.js';
+import { callbackFromRow, clampLimit, newCallbackRow, type CallbackRow } from './pg-rows.js';
 import { notFound } from './storage-error.js';
-import type { CallbackFilter, CallbackPatch, CreateCallbackResult, NewCallback } from './storage.js';
+import type { CallbackFilter, CallbackPatch, CallbackStore, CreateCallbackResult, NewCallback } from './storage.js';
 
 const CALLBACK_COLUMNS =
   'id, conversation_id, visitor_id, client_id, phone, window_from, window_to, note, status, agent_id, agent_name, created_at, updated_at';
 
 /** The callback requests of one PostgreSQL store. */
-export class PgCallbacks {
+export class PgCallbacks implements CallbackStore {
   readonly #db: PgDatabase;
 
   constructor(db: PgDatabase) {
@@ -21,10 +20,10 @@ export class PgCallbacks {
   }
 
   /**
-   * See `Storage.createCallback`. ON CONFLICT on (visitor_id, client_id) waits for a concurrent
+   * See `CallbackStore.createCallback`. ON CONFLICT on (visitor_id, client_id) waits for a concurrent
    * insert of the same request and then does nothing, so the second attempt reads the first.
    */
-  async create(input: NewCallback): Promise<CreateCallbackResult> {
+  async createCallback(input: NewCallback): Promise<CreateCallbackResult> {
     const row = newCallbackRow(input);
     const inserted = await this.#db.query<CallbackRow>(
       `INSERT INTO callbacks (${CALLBACK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -33,25 +32,25 @@ export class PgCallbacks {
       'conversation or visitor',
     );
     if (inserted[0]) return { callback: callbackFromRow(inserted[0]), duplicate: false };
-    const existing = await this.findByClientId(input.visitorId, input.clientId);
+    const existing = await this.findCallbackByClientId(input.visitorId, input.clientId);
     if (!existing) throw notFound('callback', input.id);
     return { callback: existing, duplicate: true };
   }
 
-  /** See `Storage.getCallback`. */
-  async get(id: string): Promise<Callback | null> {
+  /** See `CallbackStore.getCallback`. */
+  async getCallback(id: string): Promise<Callback | null> {
     const [row] = await this.#db.query<CallbackRow>(`SELECT ${CALLBACK_COLUMNS} FROM callbacks WHERE id = $1`, [id]);
     return row ? callbackFromRow(row) : null;
   }
 
-  /** See `Storage.findCallbackByClientId`. */
-  async findByClientId(visitorId: string, clientId: string): Promise<Callback | null> {
+  /** See `CallbackStore.findCallbackByClientId`. */
+  async findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null> {
     const [row] = await this.#db.query<CallbackRow>(`SELECT ${CALLBACK_COLUMNS} FROM callbacks WHERE visitor_id = $1 AND client_id = $2`, [visitorId, clientId]);
     return row ? callbackFromRow(row) : null;
   }
 
-  /** See `Storage.updateCallback`. */
-  async update(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
+  /** See `CallbackStore.updateCallback`. */
+  async updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
     const [row] = await this.#db.query<CallbackRow>(
       `UPDATE callbacks SET status = $2, agent_id = $3, agent_name = $4, updated_at = greatest(updated_at, $5)
        WHERE id = $1 RETURNING ${CALLBACK_COLUMNS}`,
@@ -61,8 +60,8 @@ export class PgCallbacks {
     return callbackFromRow(row);
   }
 
-  /** See `Storage.listCallbacks`. */
-  async list(filter: CallbackFilter): Promise<Callback[]> {
+  /** See `CallbackStore.listCallbacks`. */
+  async listCallbacks(filter: CallbackFilter): Promise<Callback[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => `$${params.push(value)}`;

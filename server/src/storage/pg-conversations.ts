@@ -1,16 +1,17 @@
 /**
- * Conversations and their messages in the PostgreSQL store (appends are `pg-append-batch.ts`).
+ * Conversations and their messages in the PostgreSQL store; appends travel in batches
+ * (`pg-append-batch.ts`).
  * A patch can be conditional (`expect`): it is one UPDATE whose WHERE clause holds the expected
  * fields, so the check and the write are one atomic step on any number of relay nodes.
  */
 import type { Message } from '@parley/protocol';
+import { PgAppendBatch } from './pg-append-batch.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase } from './pg-database.js';
-import { CONVERSATION_COLUMNS, conversationFromRow, MESSAGE_COLUMNS, messageFromRow, type ConversationRow, type MessageRow } from './pg-rows.js';
-import { clampLimit } from './pg-visitors.js';
+import { clampLimit, CONVERSATION_COLUMNS, conversationFromRow, MESSAGE_COLUMNS, messageFromRow, type ConversationRow, type MessageRow } from './pg-rows.js';
 import { definedFields, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
 import { isStorageError, notFound } from './storage-error.js';
-import type { Conversation, ConversationExpectation, ConversationFilter, ConversationPatch } from './storage.js';
+import type { AppendResult, Conversation, ConversationExpectation, ConversationFilter, ConversationPatch, ConversationStore, NewMessage } from './storage.js';
 
 /** The partial unique index that keeps a visitor to one open conversation (`pg-schema.ts`). */
 const ONE_OPEN = 'conversations_one_open';
@@ -25,20 +26,22 @@ const PATCH_COLUMNS: Record<keyof ConversationPatch, string> = {
 };
 
 /** The conversations of one PostgreSQL store. */
-export class PgConversations {
+export class PgConversations implements ConversationStore {
   readonly #db: PgDatabase;
   readonly #changes: ChangeFeed;
+  readonly #appends: PgAppendBatch;
 
   constructor(db: PgDatabase, changes: ChangeFeed) {
     this.#db = db;
     this.#changes = changes;
+    this.#appends = new PgAppendBatch(db, (rows) => this.#appendsCommitted(rows));
   }
 
   /**
-   * See `Storage.createConversation`. A visitor who already has an open conversation makes the
+   * See `ConversationStore.createConversation`. A visitor who already has an open conversation makes the
    * partial unique index refuse it: `conflict`.
    */
-  async create(input: NewConversation): Promise<Conversation> {
+  async createConversation(input: NewConversation): Promise<Conversation> {
     const start = newConversation(input);
     const [row] = await this.#db
       .query<ConversationRow>(
@@ -53,14 +56,14 @@ export class PgConversations {
     return this.#changed(conversationFromRow(row!));
   }
 
-  /** See `Storage.getConversation`. */
-  async get(id: string): Promise<Conversation | null> {
+  /** See `ConversationStore.getConversation`. */
+  async getConversation(id: string): Promise<Conversation | null> {
     const [row] = await this.#db.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id]);
     return row ? conversationFromRow(row) : null;
   }
 
-  /** See `Storage.listConversations`. */
-  async list(filter: ConversationFilter): Promise<Conversation[]> {
+  /** See `ConversationStore.listConversations`. */
+  async listConversations(filter: ConversationFilter): Promise<Conversation[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => `$${params.push(value)}`;
@@ -70,6 +73,7 @@ export class PgConversations {
     if (filter.assigneeId === null) where.push('assignee_id IS NULL');
     else if (filter.assigneeId !== undefined) where.push(`assignee_id = ${param(filter.assigneeId)}`);
     if (filter.before !== undefined) where.push(`updated_at < ${param(filter.before)}`);
+    if (filter.updatedAfter !== undefined) where.push(`updated_at > ${param(filter.updatedAfter)}`);
     const rows = await this.#db.query<ConversationRow>(
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY updated_at DESC, id DESC LIMIT ${param(clampLimit(filter.limit))}`,
@@ -79,11 +83,11 @@ export class PgConversations {
   }
 
   /**
-   * See `Storage.updateConversation`. With `expect`, a stored row that does not match every
+   * See `ConversationStore.updateConversation`. With `expect`, a stored row that does not match every
    * expected field is left alone and the call rejects with `conflict`. Setting status `open`
    * while the visitor has another open conversation is refused by the unique index: `conflict`.
    */
-  async update(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
+  async updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
     const params: unknown[] = [id];
     const param = (value: unknown): string => `$${params.push(value)}`;
     const set = Object.entries(definedFields(patch)).map(([field, value]) => `${PATCH_COLUMNS[field as keyof ConversationPatch]} = ${param(value)}`);
@@ -94,29 +98,45 @@ export class PgConversations {
     const [row] = await this.#db
       .query<ConversationRow>(`UPDATE conversations SET ${set.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${CONVERSATION_COLUMNS}`, params)
       .catch(async (error: unknown) => {
-        throw secondOpenOr(error, (await this.get(id))?.visitorId ?? id);
+        throw secondOpenOr(error, (await this.getConversation(id))?.visitorId ?? id);
       });
     if (!row) {
       // Nothing matched: either there is no such conversation, or it is not as expected.
-      if (where.length > 1 && (await this.get(id))) throw staleConversation(id);
+      if (where.length > 1 && (await this.getConversation(id))) throw staleConversation(id);
       throw notFound('conversation', id);
     }
     return this.#changed(conversationFromRow(row));
   }
 
-  /** See `Storage.findMessageByClientId`. */
+  /** See `ConversationStore.appendMessage`: batched, see `pg-append-batch.ts`. */
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.#appends.submit(message);
+  }
+
+  /** Resolves once every append queued so far has settled (before the store closes). */
+  drainAppends(): Promise<void> {
+    return this.#appends.drain();
+  }
+
+  /** See `ConversationStore.findMessageByClientId`. */
   async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
     const [row] = await this.#db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE author_id = $1 AND client_id = $2`, [authorId, clientId]);
     return row ? messageFromRow(row) : null;
   }
 
-  /** See `Storage.listMessages`. */
+  /** See `ConversationStore.listMessages`. */
   async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     const rows = await this.#db.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [conversationId, afterSeq, clampLimit(limit)],
     );
     return rows.map(messageFromRow);
+  }
+
+  /** Runs after a batch of appends COMMITTED, before any of its callers learns its outcome. */
+  #appendsCommitted(rows: ConversationRow[]): void {
+    if (!this.#changes.active) return;
+    for (const row of rows) this.#changes.emit({ kind: 'conversation', conversation: conversationFromRow(row) });
   }
 
   /** Reports a committed conversation state to watchers (a copy: the caller gets `conversation`); returns it. */

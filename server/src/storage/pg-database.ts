@@ -13,7 +13,7 @@
  *   `DatabaseConnectionError` after at most `connectTimeoutMs`, and one the server cannot
  *   finish after `queryTimeoutMs`; it never hangs, and never resolves as if written.
  * - Every statement is prepared once per connection (a named statement per distinct SQL text; the
- *   store's texts are fixed or come in a few dozen filter shapes), so the server parses and plans
+ *   store's texts are fixed or come in a bounded number of filter and patch shapes), so the server parses and plans
  *   the hot reads once, not on every call.
  * - 64-bit integers (times, seqs, counts) are read as numbers: every value the store keeps is far
  *   below 2^53. Text cannot hold U+0000 in PostgreSQL, so that one character is stored as U+FFFD

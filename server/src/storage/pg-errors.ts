@@ -55,8 +55,10 @@ const SERVER_CAUSES: Record<string, string> = {
   '57014': 'the statement took too long and was cancelled',
 };
 
-/** Messages of node-postgres for a connection that ended or could not be made in time. */
-const LOST = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i;
+/** Messages of node-postgres for a server that did not answer in time (to connect, or to a statement). */
+const SLOW = /timeout exceeded when trying to connect|Connection terminated due to connection timeout|Query read timeout/i;
+/** Messages of node-postgres for a connection that ended. */
+const LOST = /Connection terminated|connection error and is not queryable|Client was closed|Cannot use a pool after calling end/i;
 
 /** The error's `code` property, when it has a string one. */
 function codeOf(error: unknown): string | undefined {
@@ -73,7 +75,7 @@ function connectionCause(error: unknown): { cause: string; reason: string | unde
     // Class 08: connection exceptions.
     if (code.startsWith('08')) return { cause: `the connection failed (${code})`, reason: code };
   }
-  if (error instanceof Error && error.message === 'Query read timeout') return { cause: 'the server did not answer in time', reason: undefined };
+  if (error instanceof Error && SLOW.test(error.message)) return { cause: 'the server did not answer in time', reason: undefined };
   if (error instanceof Error && LOST.test(error.message)) return { cause: 'the connection was lost', reason: undefined };
   return undefined;
 }

@@ -159,3 +159,8 @@ export function visitorParams(visitor: Visitor): unknown[] {
 export function eventFromRow(row: PgEventRow): TrackedEvent {
   return { name: row.name, props: row.props, at: row.at };
 }
+
+/** A LIMIT that is never negative, and whole. */
+export function clampLimit(limit: number): number {
+  return Math.max(0, Math.floor(limit));
+}

@@ -5,20 +5,20 @@
 import type { PgDatabase } from './pg-database.js';
 import { siteFromRow, siteParams, type PgSiteRow } from './pg-rows.js';
 import { notFound } from './storage-error.js';
-import type { Site, SiteRemoval } from './storage.js';
+import type { Site, SiteRemoval, SiteStore } from './storage.js';
 
 const SITE_COLUMNS = 'id, key, name, secret, allowed_origins, created_at';
 
 /** The sites of one PostgreSQL store. */
-export class PgSites {
+export class PgSites implements SiteStore {
   readonly #db: PgDatabase;
 
   constructor(db: PgDatabase) {
     this.#db = db;
   }
 
-  /** See `Storage.createSite`. */
-  async create(site: Site): Promise<Site> {
+  /** See `SiteStore.createSite`. */
+  async createSite(site: Site): Promise<Site> {
     const [row] = await this.#db.query<PgSiteRow>(
       `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SITE_COLUMNS}`,
       siteParams(site),
@@ -27,26 +27,26 @@ export class PgSites {
     return siteFromRow(row!);
   }
 
-  /** See `Storage.getSite`. */
-  async get(id: string): Promise<Site | null> {
+  /** See `SiteStore.getSite`. */
+  async getSite(id: string): Promise<Site | null> {
     const [row] = await this.#db.query<PgSiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = $1`, [id]);
     return row ? siteFromRow(row) : null;
   }
 
-  /** See `Storage.getSiteByKey`. */
-  async getByKey(key: string): Promise<Site | null> {
+  /** See `SiteStore.getSiteByKey`. */
+  async getSiteByKey(key: string): Promise<Site | null> {
     const [row] = await this.#db.query<PgSiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE key = $1`, [key]);
     return row ? siteFromRow(row) : null;
   }
 
-  /** See `Storage.listSites`. */
-  async list(): Promise<Site[]> {
+  /** See `SiteStore.listSites`. */
+  async listSites(): Promise<Site[]> {
     const rows = await this.#db.query<PgSiteRow>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY created_at, position`);
     return rows.map(siteFromRow);
   }
 
-  /** See `Storage.updateSite`. No field of a site is nullable, so a null parameter means "keep". */
-  async update(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site> {
+  /** See `SiteStore.updateSite`. No field of a site is nullable, so a null parameter means "keep". */
+  async updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site> {
     const [row] = await this.#db.query<PgSiteRow>(
       `UPDATE sites SET key = coalesce($2, key), name = coalesce($3, name), secret = coalesce($4, secret),
          allowed_origins = coalesce($5::json, allowed_origins)
@@ -59,10 +59,10 @@ export class PgSites {
   }
 
   /**
-   * See `Storage.deleteSite`. The site's conversations are locked first, in id order (the order
+   * See `SiteStore.deleteSite`. The site's conversations are locked first, in id order (the order
    * appends lock them in), so a removal and a batch of appends queue rather than deadlock.
    */
-  async delete(id: string): Promise<SiteRemoval | null> {
+  async deleteSite(id: string): Promise<SiteRemoval | null> {
     return this.#db.transaction(async (tx) => {
       const [site] = await tx.query<{ id: string }>('SELECT id FROM sites WHERE id = $1 FOR UPDATE', [id]);
       if (!site) return null;

@@ -1,68 +1,23 @@
 /**
  * PgStorage against a real PostgreSQL 15 server started for this file: the Storage contract,
  * each test on a fresh database copied from a migrated template, then what only a shared
- * database can show: two stores (two relay nodes) appending to one conversation at once,
- * a retried client id on both, `watch` per node, batching, and a server restart.
+ * database can show: two stores (two relay nodes) appending to one conversation at once, a
+ * retried client id on both, races for one conversation, `watch` per node; and batching, the
+ * indexes, and text PostgreSQL cannot hold. Failures are in `pg-storage-failures.test.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../test/servers/postgres.js';
-import { DatabaseConnectionError } from './pg-errors.js';
-import { openPgStorage, PgStorage } from './pg-storage.js';
-import { newVisitor } from './records.js';
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { PgStorage } from './pg-storage.js';
+import { aMessage, conversations, upTo, usePostgres } from './pg-test-fixture.js';
 import { describeStorageContract } from './storage.contract.js';
-import type { NewMessage, StorageChange } from './storage.js';
+import type { StorageChange } from './storage.js';
 
-let server: TestPostgres;
-/** Databases made by the current test, dropped after it. */
-const made: string[] = [];
-
-beforeAll(async () => {
-  // pg_stat_statements counts the statements the server ran: how many round trips appends took.
-  server = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
-  const template = new PgStorage({ url: await server.createDatabase('parley_template') });
-  await template.migrate();
-  await template.close();
-}, 60_000);
-
-afterEach(async () => {
-  for (const name of made.splice(0)) await server.dropDatabase(name);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-/** A fresh, migrated database on the server; resolves with its URL. */
-async function freshDatabase(): Promise<string> {
-  const url = await server.createDatabase(undefined, { template: 'parley_template' });
-  made.push(new URL(url).pathname.slice(1));
-  return url;
-}
+// pg_stat_statements counts the statements the server ran: how many round trips appends took.
+const postgres = usePostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+const { freshDatabase, asAdmin } = postgres;
 
 describeStorageContract('PgStorage', async () => new PgStorage({ url: await freshDatabase(), poolSize: 4 }));
-
-/** A site, a visitor and `n` conversations (one open per visitor: a visitor each), stored through `storage`. */
-async function conversations(storage: PgStorage, n: number): Promise<string[]> {
-  const siteId = randomUUID();
-  await storage.createSite({ id: siteId, key: siteId, name: 'Shop', secret: 's', allowedOrigins: [], createdAt: 1 });
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const visitor = await storage.createVisitor(newVisitor(randomUUID(), siteId, 1));
-    ids.push((await storage.createConversation({ id: randomUUID(), siteId, visitorId: visitor.id, createdAt: 1 })).id);
-  }
-  return ids;
-}
-
-/** A new message of `conversationId`; fields may be overridden. */
-function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
-  return { id: randomUUID(), conversationId, clientId: randomUUID(), author: 'visitor', authorId: 'visitor-1', text: 'hi', at: 2_000, ...overrides };
-}
-
-/** 1..n. */
-const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('PgStorage on one database shared by two relay nodes', () => {
   let nodeA: PgStorage;
@@ -131,6 +86,26 @@ describe('PgStorage on one database shared by two relay nodes', () => {
     expect(inSecond.map((m) => m.seq)).toEqual(upTo(inSecond.length));
   });
 
+  it('gives a waiting conversation to one agent and a visitor one open conversation when both nodes race for them', async () => {
+    const [id] = await conversations(nodeA, 1);
+    const visitorId = (await nodeA.getConversation(id!))!.visitorId;
+    const siteId = (await nodeA.getConversation(id!))!.siteId;
+    const takes = await Promise.allSettled(
+      upTo(10).map((i) => (i % 2 ? nodeA : nodeB).updateConversation(id!, { assigneeId: `agent-${i}` }, 3_000, { assigneeId: null, status: 'open' })),
+    );
+    const won = takes.filter((take) => take.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(takes.filter((take) => take.status === 'rejected').every((take) => take.reason.code === 'conflict')).toBe(true);
+    expect((await nodeB.getConversation(id!))?.assigneeId).toBe(won[0]!.value.assigneeId);
+
+    await nodeA.updateConversation(id!, { status: 'resolved', resolvedAt: 4_000 }, 4_000);
+    const starts = await Promise.allSettled(
+      upTo(10).map((i) => (i % 2 ? nodeA : nodeB).createConversation({ id: randomUUID(), siteId, visitorId, createdAt: 5_000 })),
+    );
+    expect(starts.filter((start) => start.status === 'fulfilled')).toHaveLength(1);
+    expect(await nodeA.listConversations({ visitorId, status: 'open', limit: 10 })).toHaveLength(1);
+  });
+
   it('reports to watch only the writes made through the same store', async () => {
     const [id] = await conversations(nodeA, 1);
     const seenByA: StorageChange[] = [];
@@ -149,17 +124,6 @@ describe('PgStorage on one database shared by two relay nodes', () => {
     expect(seenByB).toHaveLength(2);
   });
 });
-
-/** Runs one statement on the server as its superuser, in `database`. */
-async function asAdmin<R extends object>(database: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/${database}` });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('PgStorage appends', () => {
   it('writes appends in flight together in one database call, each caller getting its own outcome', async () => {
@@ -192,6 +156,37 @@ describe('PgStorage appends', () => {
   });
 });
 
+describe('PgStorage queries', () => {
+  it('can answer every list and lookup from an index, never only by reading a whole table', async () => {
+    const url = await freshDatabase();
+    const queries = [
+      "SELECT * FROM conversations WHERE site_id = ANY ('{a,b}'::text[]) AND status = 'open' AND assignee_id IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE status = 'open' AND assignee_id = 'a' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' ORDER BY updated_at DESC, id DESC LIMIT 50",
+      "SELECT * FROM conversations WHERE visitor_id = 'v' AND status = 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
+      'SELECT * FROM conversations WHERE updated_at > 5 ORDER BY updated_at DESC, id DESC LIMIT 50',
+      'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50',
+      "SELECT * FROM messages WHERE conversation_id = 'c' AND seq > 0 ORDER BY seq LIMIT 50",
+      "SELECT * FROM messages WHERE author_id = 'a' AND client_id = 'c'",
+      "SELECT * FROM visitors WHERE site_id = 's' AND user_id = 'u'",
+      "SELECT * FROM callbacks WHERE visitor_id = 'v' AND created_at >= 1 ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE conversation_id = 'c' ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM callbacks WHERE status = ANY ('{requested}'::text[]) ORDER BY created_at DESC, position DESC LIMIT 5",
+      "SELECT * FROM page_views WHERE visitor_id = 'v' ORDER BY at DESC, id DESC LIMIT 5",
+      "SELECT id FROM agent_sessions WHERE id = ANY ('{a,b}'::text[]) AND expires_at > 5",
+    ];
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // The tables are empty, so the planner would read them whole: forbid that to see whether an index serves.
+    await client.query('SET enable_seqscan = off');
+    for (const sql of queries) {
+      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan, sql).not.toMatch(/Seq Scan/);
+    }
+    await client.end();
+  });
+});
+
 describe('PgStorage text', () => {
   it('stores a U+0000 (which PostgreSQL text cannot hold) as U+FFFD instead of refusing the write, and answers with what it stored', async () => {
     const store = new PgStorage({ url: await freshDatabase() });
@@ -203,128 +198,5 @@ describe('PgStorage text', () => {
     await store.addPageView(visitor, { url: 'https://shop.example/\u0000', title: 'T\u0000', at: 5 });
     expect(await store.listPageViews(visitor, 1)).toEqual([{ url: 'https://shop.example/\uFFFD', title: 'T\uFFFD', at: 5 }]);
     await store.close();
-  });
-});
-
-describe('PgStorage when PostgreSQL restarts', () => {
-  for (const [how, stop] of [
-    ['is killed', () => server.kill()],
-    ['shuts down', () => server.shutdown()],
-  ] as const) {
-    it(`rejects writes while it ${how}, never resolving them, and writes again once it is back`, async () => {
-      const store = new PgStorage({ url: await freshDatabase() });
-      const [id] = await conversations(store, 1);
-      await store.appendMessage(aMessage(id!, { text: 'before' }));
-
-      await stop();
-      const during = await store.appendMessage(aMessage(id!, { text: 'during' })).then(() => 'resolved', (error: unknown) => error);
-      expect(during).toBeInstanceOf(DatabaseConnectionError);
-      expect(String((during as Error).message)).toMatch(/^cannot use the database postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+: /);
-      await expect(store.getConversation(id!)).rejects.toBeInstanceOf(DatabaseConnectionError);
-
-      await server.restart();
-      const after = await store.appendMessage(aMessage(id!, { text: 'after' }));
-      expect(after.message.seq).toBe(2);
-      expect((await store.listMessages(id!, 0, 10)).map((m) => m.text)).toEqual(['before', 'after']);
-      await store.close();
-    });
-  }
-});
-
-describe('PgStorage during a rolling upgrade', () => {
-  it('keeps answering after a newer node adds a column to the tables it reads', async () => {
-    const url = await freshDatabase();
-    const store = new PgStorage({ url });
-    const [id] = await conversations(store, 1);
-    await store.appendMessage(aMessage(id!));
-    // Prepared on this node's connections before the change.
-    for (let i = 0; i < 3; i += 1) await Promise.all([store.getConversation(id!), store.listMessages(id!, 0, 10), store.listConversations({ limit: 5 })]);
-    await asAdmin(new URL(url).pathname.slice(1), 'ALTER TABLE conversations ADD COLUMN priority int; ALTER TABLE messages ADD COLUMN edited_at bigint');
-    expect((await store.getConversation(id!))?.lastSeq).toBe(1);
-    expect(await store.listMessages(id!, 0, 10)).toHaveLength(1);
-    expect(await store.listConversations({ limit: 5 })).toHaveLength(1);
-    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(2);
-    await store.close();
-  });
-});
-
-describe('PgStorage when a statement cannot finish in time', () => {
-  it('rejects the write, writes nothing of it, and writes again once the database answers', async () => {
-    const url = await freshDatabase();
-    const store = new PgStorage({ url, queryTimeoutMs: 300 });
-    const [id] = await conversations(store, 1);
-    // Another session holds the messages table: the append waits past its timeout.
-    const blocker = new pg.Client({ connectionString: url });
-    await blocker.connect();
-    await blocker.query('BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
-    const refused = await store.appendMessage(aMessage(id!)).then(() => 'resolved', (error: unknown) => error);
-    expect(refused).toBeInstanceOf(DatabaseConnectionError);
-    expect((refused as Error).message).toContain('the statement took too long and was cancelled (57014)');
-    await blocker.query('ROLLBACK');
-    await blocker.end();
-    expect(await store.listMessages(id!, 0, 10)).toEqual([]);
-    expect((await store.appendMessage(aMessage(id!))).message.seq).toBe(1);
-    await store.close();
-  });
-});
-
-describe('openPgStorage', () => {
-  /** A loopback port nothing listens on. */
-  async function closedPort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
-
-  /** The message `openPgStorage` rejects with (fails the test when it opens). */
-  async function refusal(url: string, create?: boolean): Promise<string> {
-    const error = await openPgStorage({ url, ...(create === undefined ? {} : { create }) }).then(
-      async (storage) => {
-        await storage.close();
-        return null;
-      },
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(DatabaseConnectionError);
-    return (error as Error).message;
-  }
-
-  it('names an unreachable server in one line', async () => {
-    const port = await closedPort();
-    expect(await refusal(`postgres://parley:hunter2@127.0.0.1:${port}/parley`)).toBe(
-      `cannot use the database postgres://parley:***@127.0.0.1:${port}/parley: nothing accepts connections there (is PostgreSQL running, on that host and port?) (ECONNREFUSED)`,
-    );
-  });
-
-  it('names refused credentials and a missing database, never printing the password', async () => {
-    expect(await refusal(`postgres://nobody:hunter2@127.0.0.1:${server.port}/postgres`)).toBe(
-      `cannot use the database postgres://nobody:***@127.0.0.1:${server.port}/postgres: the server refused the user (28000)`,
-    );
-    expect(await refusal(`postgres://postgres@127.0.0.1:${server.port}/no_such_database`)).toBe(
-      `cannot use the database postgres://postgres@127.0.0.1:${server.port}/no_such_database: the database does not exist (3D000)`,
-    );
-  });
-
-  it('migrates a new database, and refuses one Parley never migrated when told not to create', async () => {
-    const url = await server.createDatabase();
-    made.push(new URL(url).pathname.slice(1));
-    expect(await refusal(url, false)).toBe(`cannot use the database ${url}: it holds no Parley installation (only parley start creates one)`);
-    const storage = await openPgStorage({ url });
-    expect(await storage.schemaVersion()).toBe(1);
-    await storage.close();
-    const again = await openPgStorage({ url, create: false });
-    expect(await again.listSites()).toEqual([]);
-    await again.close();
-  });
-
-  it('migrates once when several nodes start at once', async () => {
-    const url = await server.createDatabase();
-    made.push(new URL(url).pathname.slice(1));
-    const nodes = await Promise.all(upTo(4).map(() => openPgStorage({ url })));
-    const applied = await nodes[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(applied.map((row) => row.version)).toEqual([1]);
-    await Promise.all(nodes.map((node) => node.close()));
   });
 });

@@ -6,8 +6,9 @@
  * verified visitor per user id, and conditional conversation patches (`pg-conversations.ts`).
  *
  * This module is loaded only when a database URL is configured (`open-storage.ts` imports it
- * with `import()`), so a SQLite relay never loads `pg`. Each aggregate has its own module; this
- * class only routes the Storage methods to them.
+ * with `import()`), so a SQLite relay never loads `pg`. Each aggregate is a store of its own
+ * (`PgSites`, `PgAgents`, `PgVisitors`, `PgConversations`, `PgCallbacks`, one module each) over
+ * one pool; this class owns the pool, the migrations and the change feed, and routes to them.
  *
  * A write's promise settles after its transaction committed, and `watch` listeners hear of it
  * before it settles. A call sees every write that RESOLVED before it was made (appends travel in
@@ -17,13 +18,11 @@
 import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { ChangeFeed } from './change-feed.js';
 import { PgAgents } from './pg-agents.js';
-import { PgAppendBatch } from './pg-append-batch.js';
 import { PgCallbacks } from './pg-callbacks.js';
 import { PgConversations } from './pg-conversations.js';
 import { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { DatabaseConnectionError } from './pg-errors.js';
-import { migratePostgres, postgresSchemaVersion } from './pg-migrations.js';
-import { conversationFromRow, type ConversationRow } from './pg-rows.js';
+import { migratePostgres, OccupiedDatabaseError, postgresSchemaVersion } from './pg-migrations.js';
 import { PgSites } from './pg-sites.js';
 import { PgVisitors } from './pg-visitors.js';
 import type { NewConversation } from './records.js';
@@ -60,7 +59,6 @@ export class PgStorage implements Storage {
   readonly #visitors: PgVisitors;
   readonly #conversations: PgConversations;
   readonly #callbacks: PgCallbacks;
-  readonly #appends: PgAppendBatch;
   #closed: Promise<void> | null = null;
 
   constructor(options: PgStorageOptions) {
@@ -70,7 +68,6 @@ export class PgStorage implements Storage {
     this.#visitors = new PgVisitors(this.#db, this.#changes);
     this.#conversations = new PgConversations(this.#db, this.#changes);
     this.#callbacks = new PgCallbacks(this.#db);
-    this.#appends = new PgAppendBatch(this.#db, (rows) => this.#appendsCommitted(rows));
   }
 
   /** The database URL without its password. */
@@ -89,13 +86,19 @@ export class PgStorage implements Storage {
   }
 
   async migrate(): Promise<void> {
-    await this.#db.withConnection((connection) => migratePostgres(connection));
+    try {
+      await this.#db.withConnection((connection) => migratePostgres(connection));
+    } catch (error) {
+      // The operator must fix this outside Parley: one line, like a connection failure.
+      if (error instanceof OccupiedDatabaseError) throw new DatabaseConnectionError(this.url, error.message, error.code);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
     this.#closed ??= (async () => {
       // Appends already queued are written before the connections go.
-      await this.#appends.drain();
+      await this.#conversations.drainAppends();
       await this.#db.close();
     })();
     return this.#closed;
@@ -113,103 +116,99 @@ export class PgStorage implements Storage {
   }
 
   createSite(site: Site): Promise<Site> {
-    return this.#sites.create(site);
+    return this.#sites.createSite(site);
   }
 
   getSite(id: string): Promise<Site | null> {
-    return this.#sites.get(id);
+    return this.#sites.getSite(id);
   }
 
   getSiteByKey(key: string): Promise<Site | null> {
-    return this.#sites.getByKey(key);
+    return this.#sites.getSiteByKey(key);
   }
 
   listSites(): Promise<Site[]> {
-    return this.#sites.list();
+    return this.#sites.listSites();
   }
 
   updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site> {
-    return this.#sites.update(id, patch);
+    return this.#sites.updateSite(id, patch);
   }
 
-  async deleteSite(id: string): Promise<SiteRemoval | null> {
-    // Appends queued here go first, so none lands in a conversation after it is gone.
-    await this.#appends.drain();
-    return this.#sites.delete(id);
+  deleteSite(id: string): Promise<SiteRemoval | null> {
+    return this.#sites.deleteSite(id);
   }
 
   createAgent(agent: Agent): Promise<Agent> {
-    return this.#agents.create(agent);
+    return this.#agents.createAgent(agent);
   }
 
   getAgent(id: string): Promise<Agent | null> {
-    return this.#agents.get(id);
+    return this.#agents.getAgent(id);
   }
 
   getAgentByEmail(email: string): Promise<Agent | null> {
-    return this.#agents.getByEmail(email);
+    return this.#agents.getAgentByEmail(email);
   }
 
   listAgents(): Promise<Agent[]> {
-    return this.#agents.list();
+    return this.#agents.listAgents();
   }
 
   updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent> {
-    return this.#agents.update(id, patch);
+    return this.#agents.updateAgent(id, patch);
   }
 
   deleteAgent(id: string): Promise<boolean> {
-    return this.#agents.delete(id);
+    return this.#agents.deleteAgent(id);
   }
 
   createAgentSession(session: AgentSession): Promise<void> {
-    return this.#agents.createSession(session);
+    return this.#agents.createAgentSession(session);
   }
 
   liveAgentSessions(ids: readonly string[], now: number): Promise<Set<string>> {
-    return this.#agents.liveSessions(ids, now);
+    return this.#agents.liveAgentSessions(ids, now);
   }
 
   endAgentSession(id: string): Promise<boolean> {
-    return this.#agents.endSession(id);
+    return this.#agents.endAgentSession(id);
   }
 
   endAgentSessions(agentId: string): Promise<number> {
-    return this.#agents.endSessions(agentId);
+    return this.#agents.endAgentSessions(agentId);
   }
 
   listAgentSites(agentId: string): Promise<string[]> {
-    return this.#agents.listSites(agentId);
+    return this.#agents.listAgentSites(agentId);
   }
 
   addAgentSites(agentId: string, siteIds: string[]): Promise<void> {
-    return this.#agents.addSites(agentId, siteIds);
+    return this.#agents.addAgentSites(agentId, siteIds);
   }
 
   removeAgentSites(agentId: string, siteIds: string[]): Promise<void> {
-    return this.#agents.removeSites(agentId, siteIds);
+    return this.#agents.removeAgentSites(agentId, siteIds);
   }
 
   createVisitor(visitor: Visitor): Promise<Visitor> {
-    return this.#visitors.create(visitor);
+    return this.#visitors.createVisitor(visitor);
   }
 
   getVisitor(id: string): Promise<Visitor | null> {
-    return this.#visitors.get(id);
+    return this.#visitors.getVisitor(id);
   }
 
   findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null> {
-    return this.#visitors.findByUserId(siteId, userId);
+    return this.#visitors.findVisitorByUserId(siteId, userId);
   }
 
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
-    return this.#visitors.update(id, patch);
+    return this.#visitors.updateVisitor(id, patch);
   }
 
-  async mergeVisitor(fromId: string, intoId: string): Promise<void> {
-    // Appends queued here to the source's conversations commit before they move.
-    await this.#appends.drain();
-    return this.#visitors.merge(fromId, intoId);
+  mergeVisitor(fromId: string, intoId: string): Promise<void> {
+    return this.#visitors.mergeVisitor(fromId, intoId);
   }
 
   addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {
@@ -229,23 +228,23 @@ export class PgStorage implements Storage {
   }
 
   createConversation(conversation: NewConversation): Promise<Conversation> {
-    return this.#conversations.create(conversation);
+    return this.#conversations.createConversation(conversation);
   }
 
   getConversation(id: string): Promise<Conversation | null> {
-    return this.#conversations.get(id);
+    return this.#conversations.getConversation(id);
   }
 
   listConversations(filter: ConversationFilter): Promise<Conversation[]> {
-    return this.#conversations.list(filter);
+    return this.#conversations.listConversations(filter);
   }
 
   updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
-    return this.#conversations.update(id, patch, at, expect);
+    return this.#conversations.updateConversation(id, patch, at, expect);
   }
 
   appendMessage(message: NewMessage): Promise<AppendResult> {
-    return this.#appends.submit(message);
+    return this.#conversations.appendMessage(message);
   }
 
   findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
@@ -257,33 +256,27 @@ export class PgStorage implements Storage {
   }
 
   createCallback(callback: NewCallback): Promise<CreateCallbackResult> {
-    return this.#callbacks.create(callback);
+    return this.#callbacks.createCallback(callback);
   }
 
   getCallback(id: string): Promise<Callback | null> {
-    return this.#callbacks.get(id);
+    return this.#callbacks.getCallback(id);
   }
 
   findCallbackByClientId(visitorId: string, clientId: string): Promise<Callback | null> {
-    return this.#callbacks.findByClientId(visitorId, clientId);
+    return this.#callbacks.findCallbackByClientId(visitorId, clientId);
   }
 
   updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
-    return this.#callbacks.update(id, patch, at);
+    return this.#callbacks.updateCallback(id, patch, at);
   }
 
   listCallbacks(filter: CallbackFilter): Promise<Callback[]> {
-    return this.#callbacks.list(filter);
+    return this.#callbacks.listCallbacks(filter);
   }
 
   watch(listener: (change: StorageChange) => void): () => void {
     return this.#changes.watch(listener);
-  }
-
-  /** Runs after a batch of appends COMMITTED, before any of its callers learns its outcome. */
-  #appendsCommitted(rows: ConversationRow[]): void {
-    if (!this.#changes.active) return;
-    for (const row of rows) this.#changes.emit({ kind: 'conversation', conversation: conversationFromRow(row) });
   }
 }
 

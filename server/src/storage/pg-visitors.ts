@@ -5,10 +5,10 @@
 import type { PageView, TrackedEvent } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase, PgTransaction } from './pg-database.js';
-import { CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
+import { clampLimit, CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
 import { definedFields } from './records.js';
 import { notFound } from './storage-error.js';
-import type { Visitor, VisitorPatch } from './storage.js';
+import type { Visitor, VisitorPatch, VisitorStore } from './storage.js';
 
 const PLACEHOLDERS = VISITOR_COLUMNS.split(', ').map((_, i) => `$${i + 1}`).join(', ');
 /** The columns an update writes: every one but the id, the site and the first-seen time. */
@@ -26,7 +26,7 @@ function updateParams(visitor: Visitor): unknown[] {
 }
 
 /** The visitors of one PostgreSQL store. */
-export class PgVisitors {
+export class PgVisitors implements VisitorStore {
   readonly #db: PgDatabase;
   readonly #changes: ChangeFeed;
 
@@ -35,8 +35,8 @@ export class PgVisitors {
     this.#changes = changes;
   }
 
-  /** See `Storage.createVisitor`. */
-  async create(visitor: Visitor): Promise<Visitor> {
+  /** See `VisitorStore.createVisitor`. */
+  async createVisitor(visitor: Visitor): Promise<Visitor> {
     const [row] = await this.#db.query<PgVisitorRow>(
       `INSERT INTO visitors (${VISITOR_COLUMNS}) VALUES (${PLACEHOLDERS}) RETURNING ${VISITOR_COLUMNS}`,
       visitorParams(visitor),
@@ -45,23 +45,23 @@ export class PgVisitors {
     return this.#changed(visitorFromRow(row!));
   }
 
-  /** See `Storage.getVisitor`. */
-  async get(id: string): Promise<Visitor | null> {
+  /** See `VisitorStore.getVisitor`. */
+  async getVisitor(id: string): Promise<Visitor | null> {
     const [row] = await this.#db.query<PgVisitorRow>(`SELECT ${VISITOR_COLUMNS} FROM visitors WHERE id = $1`, [id]);
     return row ? visitorFromRow(row) : null;
   }
 
-  /** See `Storage.findVisitorByUserId`: only a verified visitor holds `user_id`. */
-  async findByUserId(siteId: string, userId: string): Promise<Visitor | null> {
+  /** See `VisitorStore.findVisitorByUserId`: only a verified visitor holds `user_id`. */
+  async findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null> {
     const [row] = await this.#db.query<PgVisitorRow>(`SELECT ${VISITOR_COLUMNS} FROM visitors WHERE site_id = $1 AND user_id = $2`, [siteId, userId]);
     return row ? visitorFromRow(row) : null;
   }
 
   /**
-   * See `Storage.updateVisitor`. Read, merged and written under a row lock: whether the user id
+   * See `VisitorStore.updateVisitor`. Read, merged and written under a row lock: whether the user id
    * is proven or claimed depends on fields the patch may leave out.
    */
-  async update(id: string, patch: VisitorPatch): Promise<Visitor> {
+  async updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
     const updated = await this.#db.transaction(async (tx) => {
       const [row] = await tx.query<PgVisitorRow>(`SELECT ${VISITOR_COLUMNS} FROM visitors WHERE id = $1 FOR UPDATE`, [id]);
       if (!row) throw notFound('visitor', id);
@@ -74,12 +74,12 @@ export class PgVisitors {
   }
 
   /**
-   * See `Storage.mergeVisitor`. Both visitors and then all their conversations are locked (in id
+   * See `VisitorStore.mergeVisitor`. Both visitors and then all their conversations are locked (in id
    * order, as appends lock conversations) before anything moves. When both have an open
    * conversation, the one updated last stays open and the other is resolved first, so the
    * unique index of open conversations holds at every step.
    */
-  async merge(fromId: string, intoId: string): Promise<void> {
+  async mergeVisitor(fromId: string, intoId: string): Promise<void> {
     if (fromId === intoId) return;
     const resolved = await this.#db.transaction(async (tx): Promise<ConversationRow[] | null> => {
       const found = await tx.query<{ id: string }>('SELECT id FROM visitors WHERE id = ANY ($1::text[]) ORDER BY id FOR UPDATE', [[fromId, intoId]]);
@@ -115,22 +115,22 @@ export class PgVisitors {
     );
   }
 
-  /** See `Storage.addPageView`. */
+  /** See `VisitorStore.addPageView`. */
   async addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {
     await this.#addCapped('page_views', 'url, title, at', [page.url, page.title, page.at], visitorId, keep);
   }
 
-  /** See `Storage.listPageViews`. */
+  /** See `VisitorStore.listPageViews`. */
   async listPageViews(visitorId: string, limit: number): Promise<PageView[]> {
     return this.#db.query<PageView>('SELECT url, title, at FROM page_views WHERE visitor_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [visitorId, clampLimit(limit)]);
   }
 
-  /** See `Storage.addEvent`. */
+  /** See `VisitorStore.addEvent`. */
   async addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void> {
     await this.#addCapped('events', 'name, props, at', [event.name, JSON.stringify(event.props), event.at], visitorId, keep);
   }
 
-  /** See `Storage.listEvents`. */
+  /** See `VisitorStore.listEvents`. */
   async listEvents(visitorId: string, limit: number): Promise<TrackedEvent[]> {
     const rows = await this.#db.query<PgEventRow>('SELECT name, props, at FROM events WHERE visitor_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [visitorId, clampLimit(limit)]);
     return rows.map(eventFromRow);
@@ -161,9 +161,4 @@ export class PgVisitors {
     if (this.#changes.active) this.#changes.emit({ kind: 'visitor', visitor: structuredClone(visitor) });
     return visitor;
   }
-}
-
-/** A LIMIT that is never negative. */
-export function clampLimit(limit: number): number {
-  return Math.max(0, Math.floor(limit));
 }

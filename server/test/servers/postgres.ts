@@ -12,10 +12,11 @@
  * restarted, as tests of a crashed database expect. `durable: true` keeps fsync on as well.
  * Readiness is awaited, not slept for: the server's "ready to accept connections" line, then a
  * real connection. Whatever happens to the test, the server is killed and its directory removed
- * when the process exits.
+ * when the test process ends: at once on a normal exit, and by a small watchdog process when the
+ * test process is killed (a test runner ending its workers with a signal runs no exit handler).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,12 +118,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   };
   let child: ChildProcess | null = null;
   let port = 0;
+  // Outside the data directory, which belongs to the server's user.
+  const pidFile = `${dataDir}.pid`;
 
   /** Spawns the postmaster on `port` and resolves once it accepts connections. */
   const launch = async (): Promise<void> => {
+    // The watchdog reads the postmaster's pid from here (it changes with each restart).
+    writeFileSync(pidFile, '');
     const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
     const server = spawn(join(POSTGRES_BIN, 'postgres'), args, { ...spawnAs, cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
     child = server;
+    writeFileSync(pidFile, String(server.pid ?? ''));
     let log = '';
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {
@@ -154,6 +160,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
       // Another process took the port between the probe and the bind: try another one.
       if (attempt < 3 && String(error).includes('could not bind')) continue;
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(pidFile, { force: true });
       throw error;
     }
   }
@@ -177,9 +184,12 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   };
   const onExit = (): void => {
     killNow();
+    watchdog.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(pidFile, { force: true });
   };
   process.once('exit', onExit);
+  const watchdog = startWatchdog(pidFile, dataDir);
 
   /** Fast shutdown: active transactions roll back, the server writes a checkpoint and exits. */
   const shutdown = async (): Promise<void> => {
@@ -219,7 +229,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     async stop() {
       await shutdown();
       process.off('exit', onExit);
+      watchdog.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(pidFile, { force: true });
     },
     async kill() {
       const current = child;
@@ -233,6 +245,23 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     },
     shutdown,
   };
+}
+
+/**
+ * A detached shell that waits for this process to end, then SIGKILLs the postmaster whose pid is
+ * in `pidFile` (its backends follow it out) and removes the directory and the pid file. It checks
+ * twice a second; `stop` and a normal exit kill it first.
+ */
+function startWatchdog(pidFile: string, dataDir: string): ChildProcess {
+  const script = `
+    while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done
+    pid=$(cat '${pidFile}' 2>/dev/null)
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+    rm -rf '${dataDir}' '${pidFile}'
+  `;
+  const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
 }
 
 /** True while process `pid` runs (a zombie has released everything: it counts as gone). */
