@@ -1,7 +1,8 @@
 /**
  * The Storage interface: the relay's source of truth. The broker depends on this interface only,
- * never on a driver. Implementations: `MemoryStorage` (tests, ephemeral runs) and `SqliteStorage`
- * (the embedded default). One contract suite (`storage.contract.ts`) runs against each.
+ * never on a driver. Implementations: `MemoryStorage` (tests, ephemeral runs), `SqliteStorage`
+ * (the embedded default) and `PgStorage` (several relay nodes on PostgreSQL). One contract suite
+ * (`storage.contract.ts`) runs against each.
  *
  * Every method is async so that network-backed stores (PostgreSQL) fit the same shape.
  * Times are milliseconds since the epoch.
