@@ -12,8 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '@parley/protocol';
-import { PAGE_ORIGIN, TestClient, upgradeStatus, visitorToken, type RelayAddress } from './relay-harness.js';
+import { PAGE_ORIGIN, TestClient, upgradeStatus, visitorToken, type RelayAddress, readAll } from './relay-harness.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
@@ -62,16 +61,6 @@ function startChild(dataDir: string): Promise<Child> {
       if (match) resolvePromise({ process: child, relay: { url: match[1]! }, logged, exited });
     });
   });
-}
-
-async function readAll(client: TestClient, conversationId: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    client.send({ type: 'chat.sync', conversationId, afterSeq: all.at(-1)?.seq ?? 0 });
-    const batch = await client.next('chat.messages', (f) => f.conversationId === conversationId);
-    all.push(...batch.messages);
-    if (batch.complete) return all;
-  }
 }
 
 describe('parley start on SIGTERM', () => {

@@ -12,8 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '@parley/protocol';
-import { PAGE_ORIGIN, TestClient, visitorToken, type RelayAddress } from './relay-harness.js';
+import { PAGE_ORIGIN, TestClient, readAll, visitorToken, type RelayAddress } from './relay-harness.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
@@ -51,16 +50,6 @@ function startChild(dataDir: string): Promise<Child> {
 
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
-}
-
-async function readAll(client: TestClient, conversationId: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    client.send({ type: 'chat.sync', conversationId, afterSeq: all.at(-1)?.seq ?? 0 });
-    const batch = await client.next('chat.messages', (f) => f.conversationId === conversationId);
-    all.push(...batch.messages);
-    if (batch.complete) return all;
-  }
 }
 
 describe('relay killed with SIGKILL', () => {

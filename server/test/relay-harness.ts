@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '@parley/protocol';
+import { PROTOCOL_VERSION, type ClientFrame, type Message, type ServerFrame } from '@parley/protocol';
 import { startRelay, type Relay, type RelayOptionsInput, type StartRelayExtras } from '../src/index.js';
 
 /** The origin tests use for the demo site (allowed by `http://localhost:*`). */
@@ -161,4 +161,15 @@ export function upgradeStatus(relay: RelayAddress, token: string | null, origin:
     });
     ws.on('error', () => undefined);
   });
+}
+
+/** Every message of a conversation, read page by page with `chat.sync`. */
+export async function readAll(client: TestClient, conversationId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    client.send({ type: 'chat.sync', conversationId, afterSeq: all.at(-1)?.seq ?? 0 });
+    const batch = await client.next('chat.messages', (f) => f.conversationId === conversationId);
+    all.push(...batch.messages);
+    if (batch.complete) return all;
+  }
 }
