@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_ORIGIN, TestClient, upgradeStatus, visitorToken, type RelayAddress, readAll } from './relay-harness.js';
+import { PAGE_ORIGIN, TestClient, readAll, upgradeStatus, visitorToken, type RelayAddress } from './relay-harness.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
