@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from './bench/args.mjs';
 import { spawnChild, stopChild, tempDir, removeDir } from './bench/processes.mjs';
 import { summarize } from './bench/stats.mjs';
-import { BUDGET_LINES, deliveryTable, memoryTable, throughputTable } from './bench/report.mjs';
+import { BUDGET_LINES, deliveryTable, memoryTable, stalledTable, throughputTable } from './bench/report.mjs';
 import { DELIVERY_LOADERS, delivery } from './bench/delivery.mjs';
 import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
 import { cobrowse, cobrowseMissing } from './bench/cobrowse.mjs';
@@ -80,7 +80,7 @@ const cpuOf = async (relays) => {
  * One throughput run against fresh relays of `kind`: one relay, or (`nodes` 2) a cluster whose
  * visitors are on the first node and agents on the second, so every message crosses the bus.
  */
-async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, label = kind } = {}) {
+async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, label = kind, stalled = false } = {}) {
   const relays = await startRelays(kind, profileDir, env, nodes);
   try {
     const roomShares = shares(opts.rooms, loaders.length);
@@ -88,7 +88,7 @@ async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, labe
     const origin = relays[0].origin;
     const agentOrigin = relays[relays.length - 1].origin;
     log(`${label}: setting up ${opts.rooms} rooms and ${opts.agents} agent connections`);
-    await Promise.all(loaders.map((l, i) => l.call('setup', { kind, origin, agentOrigin, rooms: roomShares[i], agents: agentShares[i] })));
+    await Promise.all(loaders.map((l, i) => l.call('setup', { kind, origin, agentOrigin, rooms: roomShares[i], agents: agentShares[i], stalled: stalled && i === 0 })));
 
     log(`${label}: running ${opts.warmup} s warm-up + ${opts.duration} s measured`);
     const warmupMs = opts.warmup * 1000;
@@ -114,6 +114,7 @@ async function throughput(kind, loaders, profileDir, { env = {}, nodes = 1, labe
       relayCpuUsPerMessage: sum('acks') ? Math.round((relayCpuMs * 1000) / sum('acks')) : null,
       loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
       errors: sum('errors'),
+      stalledClose: results.find((r) => r.stalledClose !== null && r.stalledClose !== undefined)?.stalledClose ?? null,
       ...loopStats,
       firstError: results.find((r) => r.firstError)?.firstError ?? null,
     };
@@ -177,6 +178,9 @@ async function main() {
   const parley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), profileDir) : null;
   const bare = runs('throughput') ? await throughput('bare', loaders.slice(0, opts.loaders), null) : null;
   const scaleOut = runs('throughput') && opts.cluster ? await clusterThroughput(loaders.slice(0, opts.loaders)) : null;
+  // The same run with one agent connection that stops reading, on each relay.
+  const stalledParley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), null, { stalled: true, label: 'parley, one stalled agent' }) : null;
+  const stalledBare = runs('throughput') ? await throughput('bare', loaders.slice(0, opts.loaders), null, { stalled: true, label: 'bare, one stalled agent' }) : null;
   const parleyMemory = runs('memory') ? await memory('parley', loaders[0]) : null;
   const bareMemory = runs('memory') ? await memory('bare', loaders[0]) : null;
   const deliveryLoaders = loaders.slice(0, DELIVERY_LOADERS);
@@ -202,6 +206,8 @@ async function main() {
     }
     console.log(throughputTable(opts, columns, bare));
     if (runs('throughput') && !opts.cluster) console.log('(PostgreSQL and cluster columns skipped: --no-cluster, or no postgresql/redis-server here)');
+    console.log('');
+    console.log(stalledTable(opts, { parley, stalledParley, bare, stalledBare }));
     if (parley.firstError) console.log(`first refused send (Parley): ${parley.firstError.slice(0, 200)}`);
     console.log('');
   }
@@ -252,6 +258,7 @@ async function main() {
         parley: figures(parley),
         postgres: figures(scaleOut?.postgres),
         cluster: figures(scaleOut?.cluster),
+        stalledAgent: { parley: figures(stalledParley), bare: figures(stalledBare) },
         bare: figures(bare),
         ratio: parley.ackedPerSecond && bare.ackedPerSecond ? Math.round((parley.ackedPerSecond / bare.ackedPerSecond) * 1000) / 1000 : null,
       },

@@ -20,7 +20,7 @@ serve({
    * connections that only say `hello` (the widget loaded, nobody chatting), and `agents` agent
    * connections sharing the rooms.
    */
-  async setup({ kind, origin, agentOrigin = origin, rooms, agents, idle = 0 }) {
+  async setup({ kind, origin, agentOrigin = origin, rooms, agents, idle = 0, stalled = false }) {
     const target = targetFor(kind, origin);
     // Agents may be on another relay node than the visitors (the cluster rows).
     const agentTarget = targetFor(kind, agentOrigin);
@@ -33,12 +33,23 @@ serve({
     sockets.push(...agentSockets);
     // Round robin: agent k follows conversations k, k+K, k+2K, ...
     await Promise.all(agentSockets.map((agent, k) => agentTarget.follow(agent, conversationIds.filter((_, i) => i % agents === k))));
-    state = { rooms: visitors.map((ws, i) => ({ ws, conversationId: conversationIds[i] })), agents: agentSockets };
+    state = { rooms: visitors.map((ws, i) => ({ ws, conversationId: conversationIds[i] })), agents: agentSockets, stalledClose: null };
+    if (stalled) {
+      // One more agent connection following every room of this loader, that stops reading: a
+      // console in a frozen tab. The others' figures show what it costs them.
+      const [slow] = await agentTarget.openAgents(1);
+      sockets.push(slow);
+      await agentTarget.follow(slow, conversationIds);
+      const current = state;
+      slow.on('close', (code) => (current.stalledClose = code));
+      slow._socket.pause();
+    }
     return { rooms: visitors.length, agents: agentSockets.length };
   },
-  run({ warmupMs, durationMs }) {
+  async run({ warmupMs, durationMs }) {
     if (!state) throw new Error('run before setup');
-    return runWorkload({ ...state, tag, warmupMs, durationMs });
+    const result = await runWorkload({ ...state, tag, warmupMs, durationMs });
+    return { ...result, stalledClose: state.stalledClose };
   },
   /** Sends `rate` messages per second over the rooms of `setup`, open loop. */
   runDelivery({ rate, warmupMs, durationMs }) {

@@ -48,6 +48,28 @@ export function throughputTable(opts, parleys, bare) {
   );
 }
 
+/**
+ * One slow consumer's effect on everyone else: the throughput run again with one more agent
+ * connection following every room of the first load generator that stops reading.
+ */
+export function stalledTable(opts, { parley, stalledParley, bare, stalledBare }) {
+  const lat = (r, key, p) => r?.[key]?.[p];
+  const lines = [
+    ['messages/s persisted+acked', (r) => r?.ackedPerSecond],
+    ['ack latency p99 ms', (r) => lat(r, 'ack', 'p99')],
+    ['delivery latency p99 ms (other agents)', (r) => lat(r, 'delivery', 'p99')],
+    ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs],
+  ];
+  return table(
+    `One stalled consumer: the run above again with one more agent connection that follows every room and stops reading`,
+    ['', 'Parley', 'Parley, stalled agent', 'bare ws', 'bare ws, stalled agent'],
+    [
+      ...lines.map(([label, value]) => [label, fmt(value(parley)), fmt(value(stalledParley)), fmt(value(bare)), fmt(value(stalledBare))]),
+      ['stalled connection closed by the relay (code)', '', fmt(stalledParley?.stalledClose ?? 'no'), '', fmt(stalledBare?.stalledClose ?? 'no')],
+    ],
+  );
+}
+
 /** The memory table: per idle connection, after forced GC. */
 export function memoryTable(opts, parley, bare) {
   const row = (label, key) => [label, fmt(parley?.[key]), fmt(bare?.[key]), ratio(parley?.[key], bare?.[key])];

@@ -94,11 +94,13 @@ export class PresenceBoard {
 
   /** A visitor's first connection here opened (`on`) or their last one here closed. */
   visitorHere(visitorId: string, on: boolean): void {
-    this.#bus.send(VISITOR_PRESENCE, { id: visitorId, on });
+    // A single relay has nobody to tell (and a burst of page loads should cost it nothing).
+    if (!this.#bus.alone()) this.#bus.send(VISITOR_PRESENCE, { id: visitorId, on });
   }
 
   /** An agent's first connection here opened (`on`) or their last one here closed. */
   agentHere(agent: OnlineAgent, on: boolean): void {
+    if (this.#bus.alone()) return this.#host.agentsChanged();
     this.#bus.send(AGENT_PRESENCE, { agent: { id: agent.id, sites: agent.sites && [...agent.sites] }, on });
   }
 
