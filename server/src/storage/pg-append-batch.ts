@@ -2,9 +2,12 @@
  * Message appends of the PostgreSQL store, batched: every append queued while the previous batch
  * was on the wire goes in the next one, as ONE call of the database function
  * `parley_append_messages` (`pg-append-function.ts`), so a node's throughput is bound by how
- * much a round trip carries, not by how many round trips it makes. One batch is in flight per store at a
- * time: batches commit in the order they were sent, so a conversation's messages from one node
- * get their seqs in the order they arrived.
+ * much a round trip carries, not by how many round trips it makes. Up to `MAX_IN_FLIGHT` batches
+ * are on the wire at once, on different connections of the pool, so a node is not bound by one
+ * durable commit at a time either (PostgreSQL flushes the WAL of commits that wait together
+ * once). Batches in flight together may commit in any order; the broker sends one message of a
+ * conversation at a time from a node, so a conversation's messages from one node still get
+ * their seqs in the order they arrived.
  *
  * Why a function and not one statement: seqs must stay gapless and client ids deduplicated when
  * several nodes append to the same conversation at once. The function first locks the batch's
@@ -37,6 +40,12 @@ import type { AppendResult, NewMessage } from './storage.js';
 /** Most appends per call: bounds the statement's size and the time its locks are held. */
 const MAX_BATCH = 1_000;
 
+/**
+ * Most batches on the wire at once: enough to overlap commit round trips, few enough to leave
+ * the pool's other connections to reads.
+ */
+const MAX_IN_FLIGHT = 4;
+
 // Captured at load so that tests faking timers cannot stall the store's writes.
 const nextTurn = setImmediate;
 
@@ -67,7 +76,7 @@ export class PgAppendBatch {
   readonly #onCommit: (conversations: ConversationRow[]) => void;
   #queue: Pending[] = [];
   #scheduled = false;
-  #inFlight: Promise<void> | null = null;
+  readonly #inFlight = new Set<Promise<void>>();
 
   /**
    * @param onCommit Called once per committed batch, before any caller's promise settles, with
@@ -88,15 +97,15 @@ export class PgAppendBatch {
 
   /** Resolves once every append queued so far has settled. */
   async drain(): Promise<void> {
-    while (this.#inFlight || this.#queue.length > 0 || this.#scheduled) {
-      if (this.#inFlight) await this.#inFlight;
+    while (this.#inFlight.size > 0 || this.#queue.length > 0 || this.#scheduled) {
+      if (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
       else await new Promise((resolve) => nextTurn(resolve));
     }
   }
 
-  /** Starts a batch on the next turn unless one is on the wire (its end starts the next). */
+  /** Starts a batch on the next turn unless as many as may be are on the wire (one ending starts the next). */
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight) return;
+    if (this.#scheduled || this.#inFlight.size >= MAX_IN_FLIGHT) return;
     this.#scheduled = true;
     nextTurn(() => {
       this.#scheduled = false;
@@ -105,12 +114,13 @@ export class PgAppendBatch {
   }
 
   #sendNext(): void {
-    if (this.#inFlight || this.#queue.length === 0) return;
+    if (this.#inFlight.size >= MAX_IN_FLIGHT || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, MAX_BATCH);
-    this.#inFlight = this.#send(batch).finally(() => {
-      this.#inFlight = null;
+    const sending: Promise<void> = this.#send(batch).finally(() => {
+      this.#inFlight.delete(sending);
       this.#sendNext();
     });
+    this.#inFlight.add(sending);
   }
 
   /** Sends one batch and settles its callers. Never rejects. */
