@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Heartbeat, type HeartbeatPeer } from './heartbeat.js';
+import { Heartbeat, SWEEP_SLICE, type HeartbeatPeer } from './heartbeat.js';
 
 /** A peer whose received byte count the test moves by hand. */
 class FakePeer implements HeartbeatPeer {
@@ -95,5 +95,27 @@ describe('Heartbeat', () => {
     expect(expiring.pings).toBe(1);
     expect(lasting.expired).toBe(false);
     expect(lasting.pings).toBe(2);
+  });
+});
+
+describe('Heartbeat with many peers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('pings them in slices across turns of the event loop, so one tick never holds the relay', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const peers = new Set(Array.from({ length: SWEEP_SLICE * 3 + 10 }, () => new FakePeer()));
+    const pinged = () => [...peers].filter((p) => p.pings > 0).length;
+    const heartbeat = new Heartbeat(100, peers);
+    heartbeat.start();
+    vi.advanceTimersByTime(100);
+    // The tick's own turn handled one slice; each later turn handles the next.
+    expect(pinged()).toBe(SWEEP_SLICE);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pinged()).toBe(SWEEP_SLICE * 2);
+    for (let turn = 0; turn < 5 && pinged() < peers.size; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(pinged()).toBe(peers.size);
+    heartbeat.stop();
   });
 });

@@ -30,6 +30,16 @@ export interface HeartbeatPeer {
 /** Ticks without a byte from the peer after which it is considered dead. */
 const DEAD_AFTER_TICKS = 2;
 
+/**
+ * Peers handled in one turn of the event loop. A ping is a socket write: 10,000 of them in one
+ * turn held the relay for a quarter of a second, delaying every message in flight; in slices,
+ * the messages go out between them.
+ */
+export const SWEEP_SLICE = 256;
+
+// Captured at load, like the store's commits: tests faking timers do not hold the sweep back.
+const nextTurn = setImmediate;
+
 /** Pings live peers and drops dead ones. */
 export class Heartbeat {
   private readonly peers: Iterable<HeartbeatPeer>;
@@ -64,22 +74,32 @@ export class Heartbeat {
   }
 
   private timerOnTick(): void {
-    const now = this.now();
-    for (const peer of this.peers) {
-      if (peer.expiresAt !== undefined && peer.expiresAt <= now) {
-        peer.expire();
-        continue;
-      }
-      const read = peer.bytesRead;
-      if (read !== peer.heardBytes) {
-        peer.heardBytes = read;
-        peer.quietTicks = 0;
-      } else if (++peer.quietTicks >= DEAD_AFTER_TICKS) {
-        // Terminating leads to `close`, which removes the peer from the collection.
-        peer.terminate();
-        continue;
-      }
-      peer.ping();
-    }
+    // A snapshot: peers closing (and leaving the collection) during the sweep do not disturb it.
+    this.sweep([...this.peers], 0, this.now());
   }
+
+  /** Handles `SWEEP_SLICE` peers from `from`, then the rest on later turns. */
+  private sweep(peers: HeartbeatPeer[], from: number, now: number): void {
+    const end = Math.min(peers.length, from + SWEEP_SLICE);
+    for (let i = from; i < end; i++) check(peers[i]!, now);
+    if (end < peers.length) nextTurn(() => this.sweep(peers, end, now));
+  }
+}
+
+/** One peer at one tick: expired, dead, or pinged. */
+function check(peer: HeartbeatPeer, now: number): void {
+  if (peer.expiresAt !== undefined && peer.expiresAt <= now) {
+    peer.expire();
+    return;
+  }
+  const read = peer.bytesRead;
+  if (read !== peer.heardBytes) {
+    peer.heardBytes = read;
+    peer.quietTicks = 0;
+  } else if (++peer.quietTicks >= DEAD_AFTER_TICKS) {
+    // Terminating leads to `close`, which removes the peer from the collection.
+    peer.terminate();
+    return;
+  }
+  peer.ping();
 }
