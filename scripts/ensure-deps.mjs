@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes `npm start` and `npm test` work on a fresh clone: installs the npm dependencies when they
-// are missing (`npm ci`, from the lockfile) and, with `--browser`, Debian's Chromium for the
-// end-to-end tests when /usr/bin/chromium is missing and apt-get can be run.
+// are missing (`npm ci`, from the lockfile) and, with `--browser` (what `npm test` passes), the
+// Debian packages the tests start on their own when they are missing and apt-get can be run:
+// Chromium (end-to-end tests), PostgreSQL 15 and redis-server (the scale-out tests).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,15 +24,23 @@ if (!installed.every((path) => existsSync(join(root, path)))) {
   run('npm', ['ci']);
 }
 
-if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
+/** Debian packages the tests need, by the file that shows each is there. */
+const PACKAGES = [
+  { file: '/usr/bin/chromium', name: 'chromium', why: 'the end-to-end tests' },
+  { file: '/usr/lib/postgresql/15/bin/postgres', name: 'postgresql-15', why: 'the PostgreSQL store tests' },
+  { file: '/usr/bin/redis-server', name: 'redis-server', why: 'the Redis bus tests' },
+];
+
+const missing = process.argv.includes('--browser') ? PACKAGES.filter((p) => !existsSync(p.file)) : [];
+if (missing.length > 0) {
   const isRoot = process.getuid?.() === 0;
   const found = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
   if (!found('apt-get') || (!isRoot && !found('sudo'))) {
-    console.error('The end-to-end tests need Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium).');
+    for (const p of missing) console.error(`${p.why} need ${p.file} (Debian: apt-get install -y ${p.name}).`);
     process.exit(1);
   }
   const [apt, ...aptArgs] = isRoot ? ['apt-get'] : ['sudo', 'apt-get'];
-  console.error('Installing Debian Chromium for the end-to-end tests...');
+  console.error(`Installing ${missing.map((p) => `${p.name} (${p.why})`).join(', ')}...`);
   run(apt, [...aptArgs, 'update']);
-  run(apt, [...aptArgs, 'install', '-y', '--no-install-recommends', 'chromium']);
+  run(apt, [...aptArgs, 'install', '-y', '--no-install-recommends', ...missing.map((p) => p.name)]);
 }
