@@ -15,7 +15,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --loaders L    load-generator processes, 1 or 2                        (default 1)
 
   memory: memory per idle connection
-  --idle N       idle visitor connections for the memory figure           (default 2000)
+  --idle N       idle visitor connections for the memory figure           (default 8000)
 
   delivery: delivery latency with many connected at a fixed send rate (open loop), always
   over 2 load-generator processes
@@ -33,7 +33,7 @@ const HELP = `Usage: npm run bench -- [flags]
   (--quick: 50 changes and 8 s). Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
 
   --quick        smoke run: 2 s measured + 1 s warm-up for throughput, 4 s + 1 s for delivery
-                 (connection counts unchanged: below ~2000 idle the young-generation heap size
+                 (connection counts unchanged: below ~8000 idle the young-generation heap size
                  dominates the per-connection RSS figure, and delivery is about 10k connected)
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
   --no-cluster   leave out the throughput columns of Parley on PostgreSQL (one node) and of two
@@ -49,7 +49,8 @@ export function parseArgs(argv) {
     agents: 4,
     duration: 10,
     warmup: 2,
-    idle: 2000,
+    // With fewer, the young-generation heap's size (a few MB either way) swamps the figure.
+    idle: 8000,
     loaders: 1,
     deliveryRooms: 5000,
     deliveryAgents: 50,
