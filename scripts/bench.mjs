@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from './bench/args.mjs';
 import { spawnChild, stopChild, tempDir, removeDir } from './bench/processes.mjs';
 import { summarize } from './bench/stats.mjs';
-import { BUDGET_LINES, deliveryTable, memoryTable, stalledTable, throughputTable } from './bench/report.mjs';
+import { BUDGET_LINES, deliveryTable, memoryTable, stalledTable, stormTable, throughputTable } from './bench/report.mjs';
 import { DELIVERY_LOADERS, delivery } from './bench/delivery.mjs';
 import { formatProfile, summarizeProfile } from './bench/profile-summary.mjs';
 import { cobrowse, cobrowseMissing } from './bench/cobrowse.mjs';
@@ -141,6 +141,53 @@ async function clusterThroughput(loaders) {
   return { postgres: await column(1, 'parley on PostgreSQL'), cluster: await column(2, 'parley, 2 nodes') };
 }
 
+/** A Parley relay on `dataDir`, listening on `port` (0: a free one). */
+async function parleyOn(dataDir, port) {
+  const relay = await spawnChild(relayScript, ['parley', dataDir, ...(opts.relay ? [opts.relay] : [])], ['--expose-gc'], { PARLEY_BENCH_PORT: String(port) });
+  return { ...relay, origin: relay.ready.origin, port: relay.ready.port };
+}
+
+/**
+ * The reconnect storm: every client dropped at once by killing the relay, which is started again
+ * on the same port and data; how long until all are back and resumed, and whether anything was
+ * lost or doubled (each conversation's next message must take the seq after the last one).
+ */
+async function reconnectStorm(loaders) {
+  const dataDir = tempDir('parley-bench-storm-');
+  let relay = await parleyOn(dataDir, 0);
+  try {
+    const clients = shares(opts.stormClients, loaders.length);
+    const conversations = shares(opts.stormConversations, loaders.length);
+    log(`storm: connecting ${opts.stormClients} visitors (${opts.stormConversations} with a conversation)`);
+    await Promise.all(loaders.map((l, i) => l.call('stormSetup', { origin: relay.origin, count: clients[i], conversations: conversations[i] })));
+    log('storm: killing the relay and starting it again');
+    const killedAt = Date.now();
+    const exited = new Promise((resolve) => relay.child.once('exit', resolve));
+    relay.child.kill('SIGKILL');
+    await exited;
+    relay = await parleyOn(dataDir, relay.port);
+    const restartedMs = Date.now() - killedAt;
+    const settled = await Promise.all(loaders.map((l) => l.call('stormSettle', { timeoutMs: 120_000 })));
+    const checked = await Promise.all(loaders.map((l) => l.call('stormVerify')));
+    await Promise.all(loaders.map((l) => l.call('stormClose')));
+    const back = settled.flatMap((r) => r.backAt).map((at) => at - killedAt);
+    const sum = (rows, key) => rows.reduce((n, r) => n + r[key], 0);
+    return {
+      clients: sum(settled, 'clients'),
+      dropped: sum(settled, 'dropped'),
+      back: sum(settled, 'back'),
+      restartedMs,
+      allBackMs: back.length ? Math.max(...back) : null,
+      backMs: summarize(back),
+      nextSeqRight: sum(checked, 'followed'),
+      nextSeqWrong: sum(checked, 'wrong'),
+    };
+  } finally {
+    await stopChild(relay);
+    removeDir(dataDir);
+  }
+}
+
 /** Memory per idle connection against a fresh relay of `kind`. */
 async function memory(kind, loader) {
   const relay = await startRelay(kind);
@@ -171,8 +218,8 @@ async function main() {
   const loadBefore = loadavg()[0];
   const profileDir = opts.cpuProf ? tempDir('parley-bench-profile-') : null;
   const runs = (part) => opts.only.includes(part);
-  const loadGenerated = runs('throughput') || runs('memory') || runs('delivery');
-  const loaderCount = loadGenerated ? Math.max(runs('throughput') ? opts.loaders : 1, runs('delivery') ? DELIVERY_LOADERS : 1) : 0;
+  const loadGenerated = runs('throughput') || runs('memory') || runs('delivery') || runs('storm');
+  const loaderCount = loadGenerated ? Math.max(runs('throughput') ? opts.loaders : 1, runs('delivery') || runs('storm') ? DELIVERY_LOADERS : 1) : 0;
   const loaders = await Promise.all(Array.from({ length: loaderCount }, (_, i) => spawnChild(loaderScript, [String(i)])));
 
   const parley = runs('throughput') ? await throughput('parley', loaders.slice(0, opts.loaders), profileDir) : null;
@@ -186,6 +233,7 @@ async function main() {
   const deliveryLoaders = loaders.slice(0, DELIVERY_LOADERS);
   const parleyDelivery = runs('delivery') ? await delivery('parley', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
   const bareDelivery = runs('delivery') ? await delivery('bare', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
+  const stormResult = runs('storm') ? await reconnectStorm(loaders.slice(0, DELIVERY_LOADERS)) : null;
   await Promise.all(loaders.map((l) => stopChild(l)));
   const cobrowseResult = runs('cobrowse') ? await cobrowse(root, opts, (kind) => startRelay(kind), log) : null;
 
@@ -218,6 +266,10 @@ async function main() {
   if (parleyDelivery && bareDelivery) {
     console.log(deliveryTable(opts, parleyDelivery, bareDelivery));
     if (parleyDelivery.firstError) console.log(`first error frame (Parley): ${parleyDelivery.firstError.slice(0, 200)}`);
+    console.log('');
+  }
+  if (stormResult) {
+    console.log(stormTable(opts, stormResult));
     console.log('');
   }
   if (cobrowseResult) {
@@ -264,6 +316,7 @@ async function main() {
       },
       memoryPerIdleConnectionKiB: parleyMemory && { parley: parleyMemory, bare: bareMemory },
       delivery: parleyDelivery && { parley: figures(parleyDelivery), bare: figures(bareDelivery) },
+      reconnectStorm: stormResult,
       cobrowse: cobrowseResult,
       profile: profile && { top: profile.top.slice(0, 10), areas: profile.areas },
       seconds: Math.round((Date.now() - started) / 100) / 10,

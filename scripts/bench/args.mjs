@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 
 /** The parts of the bench, in the order a full run does them. */
-export const PARTS = ['throughput', 'memory', 'delivery', 'cobrowse'];
+export const PARTS = ['throughput', 'memory', 'delivery', 'storm', 'cobrowse'];
 
 const HELP = `Usage: npm run bench -- [flags]
   --only PARTS   run only these parts, comma separated: ${PARTS.join(', ')}  (default all)
@@ -26,6 +26,13 @@ const HELP = `Usage: npm run bench -- [flags]
   --rate R               chat.send per second, spread over the rooms      (default 2000)
   --delivery-duration S  measured seconds per relay                       (default 15)
   --delivery-warmup S    warm-up seconds at the same rate before measuring (default 3)
+
+  storm: a reconnect storm: visitor connections (some with a conversation) all dropped at once
+  by killing the relay (SIGKILL) and starting it again on the same port and data; each
+  reconnects as the widget does and resumes; time until all are back, and whether each one's
+  next message takes the seq after its last (nothing lost or doubled)
+  --storm-clients N      visitor connections                              (default 10000)
+  --storm-conversations M  of them with a conversation                   (default 1000)
 
   cobrowse: the built relay, widget and console in Debian's Chromium: latency from a DOM change
   on the visitor's page to the console's mirror (200 changes, one every 100 ms), bytes/s sent
@@ -58,6 +65,8 @@ export function parseArgs(argv) {
     deliveryRate: 2000,
     deliveryDuration: 15,
     deliveryWarmup: 3,
+    stormClients: 10_000,
+    stormConversations: 1_000,
     quick: false,
     cpuProf: false,
     relay: null,
@@ -78,6 +87,8 @@ export function parseArgs(argv) {
     ['rate', 'deliveryRate'],
     ['delivery-duration', 'deliveryDuration'],
     ['delivery-warmup', 'deliveryWarmup'],
+    ['storm-clients', 'stormClients'],
+    ['storm-conversations', 'stormConversations'],
   ]);
   const given = new Set();
   for (let i = 0; i < argv.length; i++) {

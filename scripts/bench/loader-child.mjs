@@ -6,11 +6,14 @@ import { serve } from './rpc.mjs';
 import { bareTarget, parleyTarget } from './targets.mjs';
 import { runDelivery } from './delivery-workload.mjs';
 import { runWorkload } from './workload.mjs';
+import { Storm } from './storm.mjs';
 
 const tag = process.argv[2] ?? '0';
 let sockets = [];
 let state = null;
 let idleCredentials = [];
+/** @type {Storm | null} */
+let storm = null;
 
 const targetFor = (kind, origin) => (kind === 'parley' ? parleyTarget(origin) : bareTarget(origin));
 
@@ -66,6 +69,30 @@ serve({
     const visitors = await targetFor(kind, origin).connectVisitors(idleCredentials);
     sockets.push(...visitors);
     return { open: visitors.length };
+  },
+  /**
+   * The reconnect storm's clients: `count` visitor connections (hello said), the first
+   * `conversations` of them with a conversation of one message; each reconnects when dropped.
+   */
+  async stormSetup({ origin, count, conversations }) {
+    const target = parleyTarget(origin);
+    const tokens = await target.prepareVisitors(count, `storm${tag}`);
+    const visitors = await target.connectVisitors(tokens);
+    const conversationIds = await target.startConversations(visitors.slice(0, conversations), `storm${tag}`);
+    storm = new Storm(`${origin.replace('http', 'ws')}/ws?token=`, origin);
+    visitors.forEach((ws, i) => storm.add(tokens[i], ws, conversationIds[i] ?? null, conversationIds[i] ? 1 : 0));
+    return { clients: visitors.length };
+  },
+  stormSettle({ timeoutMs }) {
+    return storm.settle(timeoutMs);
+  },
+  stormVerify() {
+    return storm.verify();
+  },
+  stormClose() {
+    storm?.close();
+    storm = null;
+    return true;
   },
   closeAll() {
     for (const ws of sockets) ws.terminate();

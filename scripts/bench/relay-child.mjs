@@ -16,7 +16,8 @@ async function startParley() {
   const { startRelay } = await import(relayModule ? pathToFileURL(relayModule).href : '../../server/dist/index.js');
   const relay = await startRelay({
     host: '127.0.0.1',
-    port: 0,
+    // A relay started again after being killed listens where its clients reconnect.
+    port: Number(process.env.PARLEY_BENCH_PORT ?? 0),
     dataDir,
     storage: 'sqlite',
     synchronous: 'normal',

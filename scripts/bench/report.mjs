@@ -70,6 +70,22 @@ export function stalledTable(opts, { parley, stalledParley, bare, stalledBare })
   );
 }
 
+/** The reconnect storm: every client dropped at once by a relay killed and started again. */
+export function stormTable(opts, r) {
+  return table(
+    `Reconnect storm: ${fmt(r.clients)} visitor connections (${fmt(opts.stormConversations)} with a conversation) dropped at once ` +
+      '(relay killed with SIGKILL, started again on the same port and data); each reconnects as the widget does and resumes',
+    ['', 'Parley (SQLite)'],
+    [
+      ['relay listening again after ms', fmt(r.restartedMs)],
+      ['clients back (of dropped)', `${fmt(r.back)} / ${fmt(r.dropped)}`],
+      ['all back and resumed after ms', fmt(r.allBackMs)],
+      ['client back after ms, p50 / p99', `${fmt(r.backMs?.p50)} / ${fmt(r.backMs?.p99)}`],
+      ['next message took the seq after its last', `${fmt(r.nextSeqRight)} of ${fmt(r.nextSeqRight + r.nextSeqWrong)}`],
+    ],
+  );
+}
+
 /** The memory table: per idle connection, after forced GC. */
 export function memoryTable(opts, parley, bare) {
   const row = (label, key) => [label, fmt(parley?.[key]), fmt(bare?.[key]), ratio(parley?.[key], bare?.[key])];

@@ -1,0 +1,101 @@
+// The reconnect storm, load-generator side: visitor connections that, when the relay drops them
+// all at once (it was killed and started again), reconnect as the widget does (a random first
+// delay under a second, then retries), say hello resuming their conversation from the last seq
+// they hold, and are timed until their welcome. Then each that had a conversation sends one more
+// message: its seq must follow the last one it held (nothing lost, nothing doubled).
+import { PROTOCOL_VERSION, connect, waitFor } from './parley-client.mjs';
+
+/** The widget's first reconnect comes within a second, with jitter; later ones back off. */
+const FIRST_RETRY_MS = 1000;
+const RETRY_MS = 500;
+
+/**
+ * @typedef {{ token: string, conversationId: string | null, lastSeq: number, ws: import('ws').WebSocket,
+ *   droppedAt: number | null, backAt: number | null }} StormClient
+ */
+
+/** One loader's clients in the storm. */
+export class Storm {
+  /** @param {string} wsUrl `ws://host:port/ws?token=` @param {string} origin */
+  constructor(wsUrl, origin) {
+    this.wsUrl = wsUrl;
+    this.origin = origin;
+    /** @type {StormClient[]} */
+    this.clients = [];
+  }
+
+  /** Adds a connected client (after its welcome) and arms its reconnect. */
+  add(token, ws, conversationId, lastSeq) {
+    const client = { token, conversationId, lastSeq, ws, droppedAt: null, backAt: null };
+    this.clients.push(client);
+    this.#arm(client);
+  }
+
+  /** Resolves once every dropped client is back, or after `timeoutMs`, with the figures. */
+  async settle(timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && this.clients.some((c) => c.droppedAt !== null && c.backAt === null)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const dropped = this.clients.filter((c) => c.droppedAt !== null);
+    return {
+      clients: this.clients.length,
+      dropped: dropped.length,
+      back: dropped.filter((c) => c.backAt !== null).length,
+      droppedAt: dropped.map((c) => c.droppedAt),
+      backAt: dropped.filter((c) => c.backAt !== null).map((c) => c.backAt),
+    };
+  }
+
+  /** Each client with a conversation sends one message: how many got the seq after their last. */
+  async verify() {
+    let followed = 0;
+    let wrong = 0;
+    await Promise.all(
+      this.clients
+        .filter((c) => c.conversationId !== null && c.backAt !== null)
+        .map(async (client, i) => {
+          const clientId = `storm_after_${i}_${Math.random().toString(36).slice(2)}`;
+          const ack = waitFor(client.ws, (f) => f.type === 'chat.ack' && f.clientId === clientId, 30_000);
+          client.ws.send(JSON.stringify({ type: 'chat.send', conversationId: client.conversationId, clientId, text: 'After the storm' }));
+          const frame = await ack.catch(() => null);
+          if (frame && frame.seq === client.lastSeq + 1) followed++;
+          else wrong++;
+        }),
+    );
+    return { followed, wrong };
+  }
+
+  /** Closes every client for good. */
+  close() {
+    for (const client of this.clients) {
+      client.ws.removeAllListeners('close');
+      client.ws.terminate();
+    }
+    this.clients = [];
+  }
+
+  #arm(client) {
+    client.ws.once('close', () => {
+      client.droppedAt ??= Date.now();
+      setTimeout(() => void this.#reconnect(client), Math.random() * FIRST_RETRY_MS);
+    });
+  }
+
+  async #reconnect(client) {
+    for (;;) {
+      try {
+        const ws = await connect(this.wsUrl + encodeURIComponent(client.token), this.origin);
+        const welcome = waitFor(ws, (f) => f.type === 'welcome', 30_000);
+        const resume = client.conversationId ? { [client.conversationId]: client.lastSeq } : {};
+        ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, resume }));
+        await welcome;
+        client.ws = ws;
+        client.backAt = Date.now();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS * (0.5 + Math.random())));
+      }
+    }
+  }
+}
