@@ -26,7 +26,7 @@ import {
 } from './cobrowse/cobrowse-actions.js';
 import type { CobrowseContext } from './cobrowse/context.js';
 import { CobrowseHub } from './cobrowse/hub.js';
-import { CobrowseDirectory, resumesSharing } from './cobrowse/directory.js';
+import { CobrowseDirectory, resumesSharing, type SharingSpec } from './cobrowse/directory.js';
 import { COBROWSE_RESUME, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere } from './cobrowse/lifecycle.js';
 import type { PeerInfo } from './cluster/peers.js';
 import { asJson } from '../bus/bus.js';
@@ -91,6 +91,13 @@ export function cobrowse(base: BrokerContext): CobrowseCapability {
     const { peer, conversationId } = body as unknown as { peer: PeerInfo; conversationId: string };
     return cobrowseResumeHere(ctx, base.peers.proxy(peer), conversationId);
   });
+  /** The sharing tab back, after a page load, on this node: the sharing's owner makes it the source again. */
+  const resumeElsewhere = async (spec: SharingSpec, session: Session): Promise<boolean> => {
+    if (!resumesSharing(spec, session)) return false;
+    const body = asJson({ peer: base.peers.info(session), conversationId: spec.conversationId });
+    const { replies } = await base.bus.request(COBROWSE_RESUME, body, { to: spec.owner });
+    return replies.some((reply) => reply.ok && reply.body === true);
+  };
   /** A co-browse frame: handled here unless another node owns the conversation's sharing. */
   const about =
     <T extends CobrowseFrameType>(action: (ctx: CobrowseContext, session: Session, frame: FrameOf<T>) => Promise<void>) =>
@@ -119,14 +126,15 @@ export function cobrowse(base: BrokerContext): CobrowseCapability {
       if (session.role !== 'visitor') return {};
       const statuses = await cobrowseOnHello(ctx, session);
       for (const spec of directory.ofVisitor(session.subjectId)) {
-        const resumed = resumesSharing(spec, session) && (await base.bus.request(COBROWSE_RESUME, asJson({ peer: base.peers.info(session), conversationId: spec.conversationId }), { to: spec.owner })).replies.some((r) => r.ok && r.body === true);
-        statuses.push(resumed ? spec.asSource : spec.asOther);
+        statuses.push((await resumeElsewhere(spec, session)) ? spec.asSource : spec.asOther);
       }
       return { cobrowse: statuses };
     },
     detail: (conversation) => {
       const remote = hub.get(conversation.id) === undefined ? directory.get(conversation.id) : undefined;
-      return { cobrowse: remote ? { ...remote.asOther, source: undefined, live: remote.sourceId !== null && remote.asOther.view === 'active' } : hub.agentStatus(conversation.id) };
+      if (!remote) return { cobrowse: hub.agentStatus(conversation.id) };
+      const { source: _source, ...status } = remote.asOther;
+      return { cobrowse: { ...status, live: remote.sourceId !== null && status.view === 'active' } };
     },
     // A resolved conversation is over: so is its co-browse (its end goes on the timeline first).
     onResolve: (conversation, agentName) => cobrowseOnResolve(ctx, conversation, agentName),
@@ -168,8 +176,9 @@ export function calls(base: BrokerContext): CallsCapability {
     routes: {
       'call.start': {
         from: 'both',
-        handle: (session, frame) => {
-          // One call per conversation, wherever it lives.
+        handle: async (session, frame) => {
+          // One call per conversation, wherever it lives (told only to whoever may see the conversation).
+          await base.requireConversation(session, frame.conversationId);
           if (directory.ofConversation(frame.conversationId)) throw new ParleyError('call_busy');
           return callStart(ctx, session, frame);
         },
