@@ -2,7 +2,7 @@
  * Agents in the PostgreSQL store: accounts, console sessions and site memberships.
  */
 import type { PgDatabase, PgTransaction } from './pg-database.js';
-import { agentFromRow, agentParams, type PgAgentRow } from './pg-rows.js';
+import { agentFromRow, agentParams, type AgentRow } from './pg-rows.js';
 import { emailKey } from './records.js';
 import { notFound } from './storage-error.js';
 import type { Agent, AgentSession, AgentStore } from './storage.js';
@@ -19,7 +19,7 @@ export class PgAgents implements AgentStore {
 
   /** See `AgentStore.createAgent`. */
   async createAgent(agent: Agent): Promise<Agent> {
-    const [row] = await this.#db.query<PgAgentRow>(
+    const [row] = await this.#db.query<AgentRow>(
       `INSERT INTO agents (${AGENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${AGENT_COLUMNS}`,
       agentParams(agent),
     );
@@ -28,25 +28,25 @@ export class PgAgents implements AgentStore {
 
   /** See `AgentStore.getAgent`. */
   async getAgent(id: string): Promise<Agent | null> {
-    const [row] = await this.#db.query<PgAgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = $1`, [id]);
+    const [row] = await this.#db.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = $1`, [id]);
     return row ? agentFromRow(row) : null;
   }
 
   /** See `AgentStore.getAgentByEmail`. */
   async getAgentByEmail(email: string): Promise<Agent | null> {
-    const [row] = await this.#db.query<PgAgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE email_key = $1`, [emailKey(email)]);
+    const [row] = await this.#db.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE email_key = $1`, [emailKey(email)]);
     return row ? agentFromRow(row) : null;
   }
 
   /** See `AgentStore.listAgents`. */
   async listAgents(): Promise<Agent[]> {
-    const rows = await this.#db.query<PgAgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ORDER BY created_at, position`);
+    const rows = await this.#db.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ORDER BY created_at, position`);
     return rows.map(agentFromRow);
   }
 
   /** See `AgentStore.updateAgent`. No field of an agent is nullable, so a null parameter means "keep". */
   async updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent> {
-    const [row] = await this.#db.query<PgAgentRow>(
+    const [row] = await this.#db.query<AgentRow>(
       `UPDATE agents SET email = coalesce($2, email), email_key = coalesce($3, email_key), name = coalesce($4, name),
          role = coalesce($5, role), password_hash = coalesce($6, password_hash)
        WHERE id = $1 RETURNING ${AGENT_COLUMNS}`,

@@ -1,20 +1,23 @@
 /**
  * How records map to PostgreSQL rows and back. Conversations, messages and callback requests
- * have the same columns and column types in both schemas (text and numbers; BIGINT is read as a
- * number, see `pg-database.ts`), so their SQLite mappers serve here unchanged and are re-exported.
+ * (and agents) have the same columns and column types in both schemas (text and numbers; BIGINT
+ * is read as a number, see `pg-database.ts`), so their SQLite mappers serve here unchanged and
+ * are re-exported.
  * Sites, agents, visitors and events differ: `json` columns arrive parsed, `verified` is a BOOLEAN.
  * JSON values are sent as text (`JSON.stringify`): node-postgres would send a JS array as a
  * PostgreSQL array, not as JSON.
  */
-import type { Attributes, PageView, Role, TrackedEvent } from '@parley/protocol';
+import type { Attributes, PageView, TrackedEvent } from '@parley/protocol';
 import { emailKey } from './records.js';
 import type { Agent, Site, Visitor } from './storage.js';
 
 export {
+  agentFromRow,
   callbackFromRow,
   conversationFromRow,
   messageFromRow,
   newCallbackRow,
+  type AgentRow,
   type CallbackRow,
   type ConversationRow,
   type MessageRow,
@@ -38,17 +41,6 @@ export interface PgSiteRow {
   name: string;
   secret: string;
   allowed_origins: string[];
-  created_at: number;
-}
-
-/** An `agents` row as read. */
-export interface PgAgentRow {
-  id: string;
-  email: string;
-  email_key: string;
-  name: string;
-  role: string;
-  password_hash: string;
   created_at: number;
 }
 
@@ -92,18 +84,6 @@ export function siteFromRow(row: PgSiteRow): Site {
 /** The parameters of a site's row: id, key, name, secret, allowed_origins, created_at. */
 export function siteParams(site: Site): unknown[] {
   return [site.id, site.key, site.name, site.secret, JSON.stringify(site.allowedOrigins), site.createdAt];
-}
-
-/** An agent from its row. */
-export function agentFromRow(row: PgAgentRow): Agent {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role as Role,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  };
 }
 
 /** The parameters of an agent's row: id, email, email_key, name, role, password_hash, created_at. */
