@@ -4,17 +4,15 @@
  * and every acknowledged message, and only those, is in the store after a restart. Runs the
  * BUILT relay (`bin/parley.js`), as `kill.test.ts` does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_ORIGIN, TestClient, readAll, upgradeStatus, visitorToken, type RelayAddress } from './relay-harness.js';
+import { assertBuilt, spawnRelayCli } from './relay-cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 interface Child {
   process: ChildProcess;
@@ -25,26 +23,12 @@ interface Child {
 }
 
 /** Starts the built relay with JSON logs on stderr; resolves once it prints its listening line. */
-function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'server', 'bin', 'parley.js'),
-      'start',
-      '--port', '0',
-      '--host', '127.0.0.1',
-      '--data-dir', dataDir,
-      '--admin-password', 'drain-test-password',
-      '--log-format', 'json',
-      '--drain-timeout-ms', '30000',
-      '--frames-per-second', '100000',
-      '--frame-burst', '100000',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+async function startChild(dataDir: string): Promise<Child> {
+  const args = ['--port', '0', '--data-dir', dataDir, '--admin-password', 'drain-test-password', '--log-format', 'json'];
+  const cli = await spawnRelayCli([...args, '--drain-timeout-ms', '30000', '--frames-per-second', '100000', '--frame-burst', '100000']);
   const lines: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (text) => {
+  createInterface({ input: cli.process.stderr! }).on('line', (text) => {
     const line = JSON.parse(text) as Record<string, unknown>;
     lines.push(line);
     for (const w of waiters.filter((w) => w.msg === line.msg)) w.resolve(line);
@@ -53,14 +37,7 @@ function startChild(dataDir: string): Promise<Child> {
     const seen = lines.find((l) => l.msg === msg);
     return seen ? Promise.resolve(seen) : new Promise((r) => waiters.push({ msg, resolve: r }));
   };
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  return new Promise((resolvePromise, reject) => {
-    void exited.then(({ code }) => reject(new Error(`relay exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Parley relay listening on (http:\/\/\S+)$/.exec(line);
-      if (match) resolvePromise({ process: child, relay: { url: match[1]! }, logged, exited });
-    });
-  });
+  return { process: cli.process, relay: { url: cli.url }, logged, exited: cli.exited };
 }
 
 describe('parley start on SIGTERM', () => {
@@ -68,9 +45,7 @@ describe('parley start on SIGTERM', () => {
   let running: Child | null = null;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'server', 'dist', 'cli.js'))) {
-      throw new Error('The relay is not built (server/dist/cli.js): run `npm run build` first (`npm test` does).');
-    }
+    assertBuilt();
     dataDir = await mkdtemp(join(tmpdir(), 'parley-drain-cli-'));
   });
 

@@ -4,17 +4,14 @@
  * built it before any test started: rebuilding it here would swap `server/dist` under the
  * end-to-end relays starting from it at the same time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_ORIGIN, TestClient, readAll, visitorToken, type RelayAddress } from './relay-harness.js';
+import { assertBuilt, spawnRelayCli } from './relay-cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 interface Child {
   process: ChildProcess;
@@ -22,30 +19,10 @@ interface Child {
 }
 
 /** Starts the built relay and resolves once it printed its listening line. */
-function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'server', 'bin', 'parley.js'),
-      'start',
-      '--port', '0',
-      '--host', '127.0.0.1',
-      '--data-dir', dataDir,
-      '--admin-password', 'kill-test-password',
-      '--log-level', 'silent',
-      '--frames-per-second', '100000',
-      '--frame-burst', '100000',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolvePromise, reject) => {
-    child.once('exit', (code) => reject(new Error(`relay exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Parley relay listening on (http:\/\/\S+)$/.exec(line);
-      if (!match) return;
-      resolvePromise({ process: child, relay: { url: match[1]! } });
-    });
-  });
+async function startChild(dataDir: string): Promise<Child> {
+  const args = ['--port', '0', '--data-dir', dataDir, '--admin-password', 'kill-test-password', '--log-level', 'silent'];
+  const cli = await spawnRelayCli([...args, '--frames-per-second', '100000', '--frame-burst', '100000'], { stderr: 'inherit' });
+  return { process: cli.process, relay: { url: cli.url } };
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -57,9 +34,7 @@ describe('relay killed with SIGKILL', () => {
   let running: Child | null = null;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'server', 'dist', 'cli.js'))) {
-      throw new Error('The relay is not built (server/dist/cli.js): run `npm run build` first (`npm test` does).');
-    }
+    assertBuilt();
     dataDir = await mkdtemp(join(tmpdir(), 'parley-kill-'));
   });
 
