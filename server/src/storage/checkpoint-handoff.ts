@@ -20,6 +20,8 @@ export interface CheckpointHandoffOptions {
   synchronous: 'normal' | 'full';
   /** Committed appends before the handoff; null never hands over. */
   after: number | null;
+  /** Runs at the handoff, for other connections that write (they stop checkpointing too). */
+  onHandoff?: () => void;
 }
 
 /** Counts committed appends and starts the background checkpointer once there were enough. */
@@ -50,6 +52,7 @@ export class CheckpointHandoff {
     const { db, file, synchronous } = this.#options;
     this.#remaining = null;
     db.pragma('wal_autocheckpoint = 0');
+    this.#options.onHandoff?.();
     // A restarted WAL is cut back to this size, so one burst does not keep a huge file around.
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.#checkpointer = new WalCheckpointer({ file, synchronous, onRestartDue: () => this.#checkpointNow() });

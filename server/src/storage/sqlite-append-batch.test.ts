@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from './migrations.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { SqliteAppendBatch } from './sqlite-append-batch.js';
 import type { ConversationRow } from './sqlite-rows.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type { NewMessage } from './storage.js';
 
 describe('SqliteAppendBatch', () => {
@@ -27,16 +27,17 @@ describe('SqliteAppendBatch', () => {
       INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1), ('v-2', 's-1', 1, 1);
       INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-2', 1, 1);
     `);
-    let statements: Statements | null = null;
     commits = [];
     batch = new SqliteAppendBatch({
-      db,
-      statements: () => (statements ??= prepareStatements(db)),
+      file: db.name,
+      synchronous: 'normal',
+      busyTimeoutMs: 1_000,
       onCommit: (appended, conversations) => commits.push({ appended, conversations }),
     });
   });
 
   afterEach(async () => {
+    await batch.close();
     db.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -85,9 +86,29 @@ describe('SqliteAppendBatch', () => {
     expect(commits.at(-1)).toEqual({ appended: 1, conversations: [] });
   });
 
-  it('commits the queued appends at once when flushed', () => {
+  it('lets a write of the store wait for the appends submitted before it', async () => {
     void batch.submit(aMessage('c-1'));
-    batch.flush();
-    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 1 });
+    void batch.submit(aMessage('c-2'));
+    await batch.writable();
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 2 });
+  });
+
+  it('never has a batch on the worker while a write that awaited idle() runs', async () => {
+    // No patience for the lock: a write meeting the worker's transaction fails at once.
+    db.pragma('busy_timeout = 0');
+    const insertVisitor = db.prepare("INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES (?, 's-1', 1, 1)");
+    const appends: Promise<unknown>[] = [];
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 200; i++) appends.push(batch.submit(aMessage(i % 2 ? 'c-1' : 'c-2')));
+      // The batch goes out on the next turn; give the worker a moment to be inside its commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      await batch.idle();
+      insertVisitor.run(`v-extra-${round}`);
+    }
+    await Promise.all(appends);
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 6000 });
+    expect(db.prepare("SELECT count(*) AS n FROM visitors WHERE id LIKE 'v-extra-%'").get()).toEqual({ n: 30 });
   });
 });

@@ -1,27 +1,20 @@
 /**
- * Message appends of the SQLite store, group-committed (`group-commit.ts`): the appends made in
- * one turn of the event loop share one IMMEDIATE transaction, and each caller's promise settles
- * only after that commit, so an acknowledged message is durable.
+ * Message appends of the SQLite store, group-committed on a worker thread
+ * (`sqlite-append-worker.ts`): the appends made while the previous batch was committing share
+ * one transaction, and each caller's promise settles only after that commit, so an acknowledged
+ * message is durable.
  *
- * A batch first runs every append straight in the transaction. Should one be refused (unknown
- * conversation, clashing message id), that whole attempt rolls back and the batch runs again
- * with each append in its own savepoint, so the refused one rolls back alone. Savepoints cost two
- * statements per append and refusals are rare, so the common batch pays for none.
+ * One batch is on the worker at a time, and the store's own connection writes only between
+ * batches (`idle`), so the two connections never wait for each other's lock: a wait there would
+ * block the event loop. A batch is sent on a later turn of the event loop than the one that
+ * settled the previous batch, so a write that waited for `idle` always runs before it.
  */
-import type { Database } from 'better-sqlite3';
-import { messageFromRow, type ConversationRow, type MessageRow } from './sqlite-rows.js';
-import type { Statements } from './sqlite-statements.js';
-import { GroupCommit, type Settled } from './group-commit.js';
-import { notFound } from './storage-error.js';
-import { guarded, translateSqliteError } from './translate-sqlite-error.js';
+import { messageFromRow, type ConversationRow } from './sqlite-rows.js';
+import { errorOf, SqliteAppendWorker, type AppendOutcome, type AppendWorkerOptions } from './sqlite-append-worker.js';
 import type { AppendResult, NewMessage } from './storage.js';
 
 /** What the append batch needs from the store that owns it. */
-export interface SqliteAppendBatchOptions {
-  /** The store's connection, whose schema is migrated before the first append commits. */
-  db: Database;
-  /** The store's prepared statements (read on each batch: they are prepared after migrating). */
-  statements: () => Statements;
+export interface SqliteAppendBatchOptions extends AppendWorkerOptions {
   /**
    * Called once per committed batch, before any caller's promise settles: `appended` counts the
    * batch's inputs (refused ones included) and `conversations` holds, in order, each conversation
@@ -30,107 +23,126 @@ export interface SqliteAppendBatchOptions {
   onCommit: (appended: number, conversations: ConversationRow[]) => void;
 }
 
-/** The appends of one SQLite connection, queued per event-loop turn and committed together. */
+interface Pending {
+  input: NewMessage;
+  resolve: (value: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+// Captured at load so that tests faking timers cannot stall the store's commits.
+const nextTurn = setImmediate;
+
+/** Most appends per transaction: bounds how long one commit holds the write lock. */
+const MAX_BATCH = 512;
+
+/** The appends of one SQLite store, queued and committed in batches on the append worker. */
 export class SqliteAppendBatch {
-  readonly #statements: () => Statements;
-  readonly #queue: GroupCommit<NewMessage, AppendResult>;
+  readonly #worker: SqliteAppendWorker;
+  readonly #onCommit: SqliteAppendBatchOptions['onCommit'];
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #busy = false;
+  /** Appends submitted, and appends settled (committed or refused), ever: settling is in submission order. */
+  #submitted = 0;
+  #settled = 0;
+  #settledWaiters: { through: number; resolve: () => void }[] = [];
+  #idleWaiters: (() => void)[] = [];
 
   constructor(options: SqliteAppendBatchOptions) {
-    const { db, onCommit } = options;
-    this.#statements = options.statements;
-    const appendAll = db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
-      inputs.map((input) => {
-        try {
-          return { ok: true, value: this.#appendOne(input) };
-        } catch (error) {
-          throw new AppendRefused(error);
-        }
-      }),
-    );
-    // A nested better-sqlite3 transaction is a savepoint: a refused append rolls back alone.
-    const appendInSavepoint = db.transaction((input: NewMessage) => this.#appendOne(input));
-    const appendEach = db.transaction((inputs: NewMessage[]): Settled<Appended>[] =>
-      inputs.map((input) => {
-        try {
-          return { ok: true, value: appendInSavepoint(input) };
-        } catch (error) {
-          return { ok: false, error: translateSqliteError(error, 'conversation') };
-        }
-      }),
-    );
-    const commitBatch = (inputs: NewMessage[]): Settled<Appended>[] => {
-      try {
-        return appendAll.immediate(inputs);
-      } catch (error) {
-        if (!(error instanceof AppendRefused)) throw error;
-        return appendEach.immediate(inputs);
-      }
-    };
-    this.#queue = new GroupCommit((inputs) => {
-      const outcomes = commitBatch(inputs);
-      const changed: ConversationRow[] = [];
-      const results = outcomes.map((outcome): Settled<AppendResult> => {
-        if (!outcome.ok) return outcome;
-        if (outcome.value.conversation) changed.push(outcome.value.conversation);
-        return { ok: true, value: outcome.value.result };
-      });
-      onCommit(inputs.length, changed);
-      return results;
-    });
+    this.#worker = new SqliteAppendWorker(options);
+    this.#onCommit = options.onCommit;
   }
 
   /** Queues an append; resolves once the batch holding it has committed. */
   submit(input: NewMessage): Promise<AppendResult> {
-    return this.#queue.submit(input);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.#queue.push({ input, resolve, reject });
+      this.#submitted++;
+      this.#schedule();
+    });
   }
 
   /**
-   * Commits every queued append now. The store calls this before any read or write of
-   * conversations and messages, so that call sees the appends made before it, as if appends
-   * were not batched.
+   * Resolves once no batch is on the worker and every append submitted before this call has
+   * settled. The store awaits it right before a synchronous write of its own connection, which
+   * then sees those appends and meets no lock; reads await `settled` only.
    */
-  flush(): void {
-    this.#queue.flush();
+  async writable(): Promise<void> {
+    for (;;) {
+      const waiting = this.settled() ?? this.idle();
+      if (!waiting) return;
+      await waiting;
+    }
   }
 
-  /** Dedupe, take the next seq, insert: the body of one append inside the batch's transaction. */
-  #appendOne(input: NewMessage): Appended {
-    const sql = this.#statements();
-    const existing = sql.messageByClientId.get(input.authorId, input.clientId);
-    if (existing) return { result: { message: messageFromRow(existing), duplicate: true }, conversation: null };
-    const advanced = sql.advanceConversation.get({
-      id: input.conversationId,
-      text: input.text,
-      author: input.author,
-      at: input.at,
+  /** Resolves once every append submitted before this call has settled (undefined when they have). */
+  settled(): Promise<void> | undefined {
+    const through = this.#submitted;
+    if (this.#settled >= through) return undefined;
+    return new Promise((resolve) => this.#settledWaiters.push({ through, resolve }));
+  }
+
+  /** Turns SQLite's checkpoints inside commits off, once a background checkpointer does them. */
+  stopAutocheckpoints(): void {
+    this.#worker.stopAutocheckpoints();
+  }
+
+  /** Commits what is queued, then ends the worker. */
+  async close(): Promise<void> {
+    await this.settled();
+    await this.#worker.stop();
+  }
+
+  /**
+   * Resolves when the batch on the worker has settled (undefined when none is out). The store
+   * awaits it right before a synchronous write of its own connection on tables appends never
+   * touch, which then meets no lock.
+   */
+  idle(): Promise<void> | undefined {
+    if (!this.#busy) return undefined;
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#busy || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    nextTurn(() => this.#send());
+  }
+
+  #send(): void {
+    this.#scheduled = false;
+    if (this.#busy || this.#queue.length === 0) return;
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    this.#busy = true;
+    this.#worker.commit(batch.map((pending) => pending.input)).then(
+      (outcomes) => this.#done(batch, outcomes, null),
+      (error: unknown) => this.#done(batch, null, error),
+    );
+  }
+
+  /** Settles a batch's callers and everyone waiting on it; the next batch goes on a later turn. */
+  #done(batch: Pending[], outcomes: AppendOutcome[] | null, failure: unknown): void {
+    this.#busy = false;
+    if (outcomes) {
+      const changed: ConversationRow[] = [];
+      for (const outcome of outcomes) if (outcome.ok && outcome.conversation) changed.push(outcome.conversation);
+      this.#onCommit(batch.length, changed);
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes?.[index];
+      if (outcome?.ok) pending.resolve({ message: messageFromRow(outcome.message), duplicate: outcome.duplicate });
+      else if (outcome) pending.reject(errorOf(outcome.fault));
+      else pending.reject(failure ?? new Error('The batch reported no outcome for this append.'));
     });
-    if (!advanced) throw notFound('conversation', input.conversationId);
-    const row: MessageRow = {
-      id: input.id,
-      conversation_id: input.conversationId,
-      seq: advanced.last_seq,
-      client_id: input.clientId,
-      author: input.author,
-      author_id: input.authorId,
-      author_name: input.authorName ?? null,
-      text: input.text,
-      at: input.at,
-    };
-    // A clash here (a reused message id) rolls back the seq taken above with the transaction.
-    guarded('conversation', () => sql.insertMessage.run(row));
-    return { result: { message: messageFromRow(row), duplicate: false }, conversation: advanced };
+    this.#settled += batch.length;
+    this.#settledWaiters = this.#settledWaiters.filter((waiter) => {
+      if (waiter.through > this.#settled) return true;
+      waiter.resolve();
+      return false;
+    });
+    const idle = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of idle) resolve();
+    this.#schedule();
   }
-}
-
-/** Thrown inside a batch's straight attempt when one append is refused: the batch redoes with savepoints. */
-class AppendRefused extends Error {
-  constructor(cause: unknown) {
-    super('An append of the batch was refused.', { cause });
-  }
-}
-
-/** One append inside a batch: its result, and the conversation's row after it (null for a duplicate). */
-interface Appended {
-  result: AppendResult;
-  conversation: ConversationRow | null;
 }

@@ -22,10 +22,35 @@ import type {
 /** The prepared statements, by purpose. */
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** Prepares every fixed statement of the store on `db` (whose schema must be migrated). */
 /** True when an appended message leaves the summary's last message as it is: a system line after a person's. */
 const KEEPS_LAST_MESSAGE = "@author = 'system' AND last_message_author IN ('visitor', 'agent')";
 
+/**
+ * The three statements of one append (`sqlite-append-worker.ts` runs them on its own connection):
+ * the dedupe lookup on author and client id, taking the next seq, and the insert.
+ */
+export const APPEND_SQL = {
+  messageByClientId: 'SELECT * FROM messages WHERE author_id = ? AND client_id = ?',
+  // Taking the seq and updating the summary in one statement keeps the append to three
+  // statements. It returns the whole row so that the store can report the conversation's new
+  // state without reading it again. The summary's last message is the last one a person wrote:
+  // the inbox previews what the visitor or the agent said, not "Ann resolved the conversation".
+  // Until a person wrote, the newest system line stands in ("The visitor asked to be called
+  // back ...").
+  advanceConversation: `UPDATE conversations SET
+       last_seq = last_seq + 1,
+       last_message_text = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_text ELSE @text END,
+       last_message_author = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_author ELSE @author END,
+       last_message_at = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_at ELSE @at END,
+       updated_at = max(updated_at, @at),
+       first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
+     WHERE id = @id
+     RETURNING *`,
+  insertMessage: `INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
+     VALUES (@id, @conversation_id, @seq, @client_id, @author, @author_id, @author_name, @text, @at)`,
+} as const;
+
+/** Prepares every fixed statement of the store on `db` (whose schema must be migrated). */
 export function prepareStatements(db: Database) {
   return {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -128,28 +153,9 @@ export function prepareStatements(db: Database) {
        RETURNING *`,
     ),
 
-    messageByClientId: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
-    // Taking the seq and updating the summary in one statement keeps the append to three
-    // statements: dedupe lookup, this, and the insert. It returns the whole row so that the
-    // store can report the conversation's new state without reading it again.
-    // The summary's last message is the last one a person wrote: the inbox previews what the
-    // visitor or the agent said, not "Ann resolved the conversation". Until a person wrote, the
-    // newest system line stands in ("The visitor asked to be called back ...").
-    advanceConversation: db.prepare<{ id: string; text: string; author: string; at: number }, ConversationRow>(
-      `UPDATE conversations SET
-         last_seq = last_seq + 1,
-         last_message_text = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_text ELSE @text END,
-         last_message_author = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_author ELSE @author END,
-         last_message_at = CASE WHEN ${KEEPS_LAST_MESSAGE} THEN last_message_at ELSE @at END,
-         updated_at = max(updated_at, @at),
-         first_response_at = CASE WHEN first_response_at IS NULL AND @author = 'agent' THEN @at ELSE first_response_at END
-       WHERE id = @id
-       RETURNING *`,
-    ),
-    insertMessage: db.prepare<MessageRow>(
-      `INSERT INTO messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, at)
-       VALUES (@id, @conversation_id, @seq, @client_id, @author, @author_id, @author_name, @text, @at)`,
-    ),
+    messageByClientId: db.prepare<[string, string], MessageRow>(APPEND_SQL.messageByClientId),
+    advanceConversation: db.prepare<{ id: string; text: string; author: string; at: number }, ConversationRow>(APPEND_SQL.advanceConversation),
+    insertMessage: db.prepare<MessageRow>(APPEND_SQL.insertMessage),
     messagesAfter: db.prepare<[string, number, number], MessageRow>(
       'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),

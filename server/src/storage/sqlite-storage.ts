@@ -5,12 +5,14 @@
  * better-sqlite3 is synchronous, so each method runs to completion before the next starts:
  * concurrent calls from one process are serialised for free. Writes that read first run in
  * IMMEDIATE transactions so that several processes sharing the file cannot interleave them.
- * Appends are group-committed (`sqlite-append-batch.ts`). Calls on conversations and messages
- * commit the queued appends first, so they observe every append made before them; calls on other
- * tables never meet an append and leave the queue alone, so a visitor lookup between two sends
- * does not split their batch. Once the store carries traffic, WAL checkpoints run in a worker
- * thread instead of inside commits (`checkpoint-handoff.ts`), and every committed change to
- * conversations and visitors is reported to `watch` listeners (the broker's caches).
+ * Message appends are group-committed by a worker thread with its own connection
+ * (`sqlite-append-batch.ts`), so their commits, the relay's heaviest writes, leave the event loop
+ * free. Calls on conversations and messages wait for the appends made before them, so they
+ * observe them as if appends were not batched; other writes only wait while a batch is on the
+ * worker, so the two connections never contend for the lock. Once the store carries traffic, WAL
+ * checkpoints run in another worker instead of inside commits (`checkpoint-handoff.ts`), and
+ * every committed change to conversations and visitors is reported to `watch` listeners (the
+ * broker's caches).
  */
 import type { Database } from 'better-sqlite3';
 import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
@@ -86,23 +88,26 @@ export class SqliteStorage implements Storage {
   #listQueries: ConversationListQueries | null = null;
   #callbackQueries: CallbackListQueries | null = null;
   #adminQueries: SqliteAdmin | null = null;
-  /** Appends queued in this turn of the event loop, committed together. */
+  /** Appends queued while the previous batch committed, committed together on the append worker. */
   readonly #appends: SqliteAppendBatch;
   readonly #changes = new ChangeFeed();
   readonly #checkpoints: CheckpointHandoff;
 
   constructor(options: SqliteStorageOptions) {
     const synchronous = options.synchronous ?? 'normal';
-    this.#db = openSqliteDatabase({ dataDir: options.dataDir, synchronous, busyTimeoutMs: options.busyTimeoutMs ?? 5_000 });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.#db = openSqliteDatabase({ dataDir: options.dataDir, synchronous, busyTimeoutMs });
     this.#checkpoints = new CheckpointHandoff({
       db: this.#db,
       file: this.#db.name,
       synchronous,
       after: options.backgroundCheckpointsAfter === undefined ? 1_000 : options.backgroundCheckpointsAfter,
+      onHandoff: () => this.#appends.stopAutocheckpoints(),
     });
     this.#appends = new SqliteAppendBatch({
-      db: this.#db,
-      statements: () => this.#sql,
+      file: this.#db.name,
+      synchronous,
+      busyTimeoutMs,
       onCommit: (appended, conversations) => this.#appendsCommitted(appended, conversations),
     });
   }
@@ -113,34 +118,26 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * The prepared statements, for tables appends never touch (sites, agents, visitors, page
-   * views, events, meta). Statements are prepared on first use, after `migrate` has created
-   * their tables.
+   * The prepared statements, prepared on first use (after `migrate` has created their tables).
+   * A call on conversations or messages first awaits `this.#appends.settled()` (a read) or
+   * `writable()` (a write), so it sees every append made before it, as if appends were not
+   * batched; any other write awaits `idle()`, so it never meets the append worker's lock. Each
+   * await comes right before the synchronous statements it guards.
    */
   get #sql(): Statements {
     this.#statements ??= prepareStatements(this.#db);
     return this.#statements;
   }
 
-  /**
-   * The prepared statements, after committing the queued appends: every call on conversations
-   * and messages goes through here, so it sees every append made before it, as if appends were
-   * not batched.
-   */
-  get #afterAppends(): Statements {
-    this.#appends.flush();
-    return this.#sql;
-  }
-
   async migrate(): Promise<void> {
-    this.#appends.flush();
+    await this.#appends.writable();
     migrate(this.#db);
   }
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
-    this.#appends.flush();
-    // The worker's connection goes first, so that closing the last one checkpoints the WAL whole.
+    // The workers' connections go first, so that closing the last one checkpoints the WAL whole.
+    await this.#appends.close();
     await this.#checkpoints.stop();
     if (this.#db.open) this.#db.close();
   }
@@ -152,10 +149,12 @@ export class SqliteStorage implements Storage {
 
   /** Writes a value of the store's small key-value table. */
   async setMeta(key: string, value: string): Promise<void> {
+    await this.#appends.idle();
     this.#sql.setMeta.run(key, value);
   }
 
   async createSite(site: Site): Promise<Site> {
+    await this.#appends.idle();
     guarded('site', () => this.#sql.insertSite.run(siteToRow(site)));
     return this.#requireSite(site.id);
   }
@@ -175,6 +174,7 @@ export class SqliteStorage implements Storage {
   }
 
   async updateSite(id: string, patch: Partial<Omit<Site, 'id' | 'createdAt'>>): Promise<Site> {
+    await this.#appends.idle();
     return this.#immediate(() => {
       const site = this.#requireSite(id);
       const updated: Site = { ...site, ...definedFields(patch), id: site.id, createdAt: site.createdAt };
@@ -184,6 +184,7 @@ export class SqliteStorage implements Storage {
   }
 
   async createAgent(agent: Agent): Promise<Agent> {
+    await this.#appends.idle();
     guarded('agent', () => this.#sql.insertAgent.run(agentToRow(agent)));
     return this.#requireAgent(agent.id);
   }
@@ -203,6 +204,7 @@ export class SqliteStorage implements Storage {
   }
 
   async updateAgent(id: string, patch: Partial<Omit<Agent, 'id' | 'createdAt'>>): Promise<Agent> {
+    await this.#appends.idle();
     return this.#immediate(() => {
       const agent = this.#requireAgent(id);
       const updated: Agent = { ...agent, ...definedFields(patch), id: agent.id, createdAt: agent.createdAt };
@@ -216,6 +218,7 @@ export class SqliteStorage implements Storage {
   }
 
   async addAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    await this.#appends.idle();
     this.#immediate(() => {
       this.#requireAgent(agentId);
       for (const siteId of siteIds) {
@@ -226,6 +229,7 @@ export class SqliteStorage implements Storage {
   }
 
   async removeAgentSites(agentId: string, siteIds: string[]): Promise<void> {
+    await this.#appends.idle();
     this.#immediate(() => {
       this.#requireAgent(agentId);
       for (const siteId of siteIds) this.#sql.deleteAgentSite.run(agentId, siteId);
@@ -233,6 +237,7 @@ export class SqliteStorage implements Storage {
   }
 
   async createVisitor(visitor: Visitor): Promise<Visitor> {
+    await this.#appends.idle();
     guarded('site', () => this.#sql.insertVisitor.run(visitorToRow(visitor)));
     return this.#visitorChanged(this.#requireVisitor(visitor.id));
   }
@@ -248,6 +253,7 @@ export class SqliteStorage implements Storage {
   }
 
   async updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
+    await this.#appends.idle();
     const committed = this.#immediate(() => {
       const visitor = this.#requireVisitor(id);
       const updated: Visitor = {
@@ -265,7 +271,8 @@ export class SqliteStorage implements Storage {
 
   async mergeVisitor(fromId: string, intoId: string): Promise<void> {
     if (fromId === intoId) return;
-    const sql = this.#afterAppends;
+    await this.#appends.writable();
+    const sql = this.#sql;
     let resolvedByMerge: Conversation | null = null;
     const merged = this.#immediate(() => {
       this.#requireVisitor(intoId);
@@ -284,6 +291,7 @@ export class SqliteStorage implements Storage {
   }
 
   async addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {
+    await this.#appends.idle();
     const sql = this.#sql;
     this.#immediate(() => {
       guarded('visitor', () => sql.insertPageView.run(visitorId, page.url, page.title, page.at));
@@ -296,6 +304,7 @@ export class SqliteStorage implements Storage {
   }
 
   async addEvent(visitorId: string, event: TrackedEvent, keep?: number): Promise<void> {
+    await this.#appends.idle();
     const sql = this.#sql;
     this.#immediate(() => {
       guarded('visitor', () => sql.insertEvent.run(visitorId, event.name, JSON.stringify(event.props), event.at));
@@ -308,26 +317,28 @@ export class SqliteStorage implements Storage {
   }
 
   async createConversation(input: NewConversation): Promise<Conversation> {
-    guarded('site or visitor', () => this.#afterAppends.insertConversation.run(conversationToRow(newConversation(input))));
+    await this.#appends.writable();
+    guarded('site or visitor', () => this.#sql.insertConversation.run(conversationToRow(newConversation(input))));
     const conversation = this.#requireConversation(input.id);
     this.#conversationChanged(conversation);
     return conversation;
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
-    const row = this.#afterAppends.conversationById.get(id);
+    await this.#appends.settled();
+    const row = this.#sql.conversationById.get(id);
     return row ? conversationFromRow(row) : null;
   }
 
   async listConversations(filter: ConversationFilter): Promise<Conversation[]> {
-    this.#appends.flush();
+    await this.#appends.settled();
     this.#listQueries ??= new ConversationListQueries(this.#db);
     const { statement, params } = this.#listQueries.forFilter(filter);
     return statement.all(params).map(conversationFromRow);
   }
 
   async updateConversation(id: string, patch: ConversationPatch, at: number, expect?: ConversationExpectation): Promise<Conversation> {
-    this.#appends.flush();
+    await this.#appends.writable();
     const updated = this.#immediate(() => {
       const conversation = this.#requireConversation(id);
       // Checked inside the immediate transaction: no other process can write in between.
@@ -383,17 +394,20 @@ export class SqliteStorage implements Storage {
   }
 
   async findMessageByClientId(authorId: string, clientId: string): Promise<Message | null> {
-    const row = this.#afterAppends.messageByClientId.get(authorId, clientId);
+    await this.#appends.settled();
+    const row = this.#sql.messageByClientId.get(authorId, clientId);
     return row ? messageFromRow(row) : null;
   }
 
   async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    return this.#afterAppends.messagesAfter.all(conversationId, afterSeq, clampLimit(limit)).map(messageFromRow);
+    await this.#appends.settled();
+    return this.#sql.messagesAfter.all(conversationId, afterSeq, clampLimit(limit)).map(messageFromRow);
   }
 
   async createCallback(input: NewCallback): Promise<CreateCallbackResult> {
     // The conversation must be committed if it was made by an append still queued.
-    const sql = this.#afterAppends;
+    await this.#appends.writable();
+    const sql = this.#sql;
     return this.#immediate(() => {
       const existing = sql.callbackByClientId.get(input.visitorId, input.clientId);
       if (existing) return { callback: callbackFromRow(existing), duplicate: true };
@@ -413,6 +427,7 @@ export class SqliteStorage implements Storage {
   }
 
   async updateCallback(id: string, patch: CallbackPatch, at: number): Promise<Callback> {
+    await this.#appends.idle();
     const row = this.#sql.patchCallback.get({
       id,
       status: patch.status,
@@ -431,10 +446,12 @@ export class SqliteStorage implements Storage {
   }
 
   async deleteAgent(id: string): Promise<boolean> {
+    await this.#appends.idle();
     return this.#admin.deleteAgent(id);
   }
 
   async createAgentSession(session: AgentSession): Promise<void> {
+    await this.#appends.idle();
     this.#requireAgent(session.agentId);
     guarded('agent session', () => this.#admin.createSession(session));
   }
@@ -444,16 +461,18 @@ export class SqliteStorage implements Storage {
   }
 
   async endAgentSession(id: string): Promise<boolean> {
+    await this.#appends.idle();
     return this.#admin.endSession(id);
   }
 
   async endAgentSessions(agentId: string): Promise<number> {
+    await this.#appends.idle();
     return this.#admin.endSessions(agentId);
   }
 
   async deleteSite(id: string): Promise<SiteRemoval | null> {
     // Queued appends commit first, so none lands in a conversation after it is gone.
-    this.#appends.flush();
+    await this.#appends.writable();
     return this.#admin.deleteSite(id);
   }
 
