@@ -76,7 +76,10 @@ export async function callStart(ctx: CallContext, session: Session, frame: CallS
     const existing = ctx.calls.ofConversation(conversation.id) ?? ctx.calls.get(frame.callId);
     const { id: conversationId, siteId, visitorId } = conversation;
     // Met with a call, the start is a retry or busy: what the new call would have been is not read.
-    if (existing !== undefined) return void (await runCall(ctx, existing, { type: 'start', callId: frame.callId, conversationId, siteId, visitorId, actor, agentId: null, agentName: null }, session));
+    if (existing !== undefined) {
+      await runCall(ctx, existing, { type: 'start', callId: frame.callId, conversationId, siteId, visitorId, actor, agentId: null, agentName: null }, session);
+      return;
+    }
     let current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
     let agentId: string | null = null;
     let name: string | null = null;
