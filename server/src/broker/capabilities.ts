@@ -9,7 +9,8 @@ import { callbackList, callbackRequest, callbackUpdate, conversationCallbacks, v
 import type { CallContext } from './call/context.js';
 import { CallHub } from './call/hub.js';
 import { CallDirectory } from './call/directory.js';
-import { callOnLeave, callOwnerLost, callsOnHello } from './call/lifecycle.js';
+import { infoOf } from './call/call-state.js';
+import { callOnLeave, callOwnerLost, callsOnHello, callTimerOnExpire } from './call/lifecycle.js';
 import { extendContext, type Capability, type CapabilityFactory, type FrameOf } from './capability.js';
 import type { Session } from './session.js';
 import { ParleyError } from '@parley/protocol';
@@ -27,7 +28,7 @@ import {
 import type { CobrowseContext } from './cobrowse/context.js';
 import { CobrowseHub } from './cobrowse/hub.js';
 import { CobrowseDirectory, resumesSharing, type SharingSpec } from './cobrowse/directory.js';
-import { COBROWSE_RESUME, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere } from './cobrowse/lifecycle.js';
+import { COBROWSE_RESUME, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere, sharingTimerOnExpire } from './cobrowse/lifecycle.js';
 import type { PeerInfo } from './cluster/peers.js';
 import { asJson } from '../bus/bus.js';
 import type { BrokerContext } from './context.js';
@@ -85,8 +86,9 @@ export interface CobrowseCapability extends Capability {
 export function cobrowse(base: BrokerContext): CobrowseCapability {
   const hub = new CobrowseHub(base);
   const ctx: CobrowseContext = extendContext(base, { cobrowse: hub });
-  const directory = new CobrowseDirectory(base.bus, base.registry, (spec) => void cobrowseOwnerLost(ctx, spec));
+  const directory = new CobrowseDirectory(base.bus, base.registry, (spec, effects) => void cobrowseOwnerLost(ctx, spec, effects), () => base.now());
   hub.onDeliverVisitors = (sharing) => directory.publish(sharing);
+  hub.onTimer = (sharing, event) => sharingTimerOnExpire(ctx, sharing, event);
   const stopResume = base.bus.respond(COBROWSE_RESUME, async (body) => {
     const { peer, conversationId } = body as unknown as { peer: PeerInfo; conversationId: string };
     return cobrowseResumeHere(ctx, base.peers.proxy(peer), conversationId);
@@ -157,8 +159,9 @@ export function calls(base: BrokerContext): CallsCapability {
   const hub = new CallHub(base);
   const ctx: CallContext = extendContext(base, { calls: hub });
   // The first live node writes how a call of a node that went down ended.
-  const directory = new CallDirectory(base.bus, base.registry, (spec) => void callOwnerLost(ctx, spec));
-  hub.onDeliver = (call) => directory.publish(call);
+  const directory = new CallDirectory(base.bus, base.registry, (spec, effects) => void callOwnerLost(ctx, spec, effects), () => base.now());
+  hub.onDeliver = (call, ringing) => directory.publish(call, ringing);
+  hub.onTimer = (call, event) => callTimerOnExpire(ctx, call, event);
   /** A frame about a call: handled here when this node owns it, else by its owner. */
   const about =
     <T extends 'call.accept' | 'call.decline' | 'call.connected' | 'call.end' | 'call.signal'>(
@@ -191,9 +194,10 @@ export function calls(base: BrokerContext): CallsCapability {
     },
     // A reconnecting participant finds its call; a call ringing for an agent rings here too.
     welcome: (session) => ({ calls: [...callsOnHello(ctx, session), ...directory.concerning(session)] }),
-    detail: (conversation) => ({
-      call: hub.ofConversation(conversation.id)?.info(false) ?? directory.ofConversation(conversation.id)?.info ?? null,
-    }),
+    detail: (conversation) => {
+      const remote = directory.ofConversation(conversation.id);
+      return { call: hub.ofConversation(conversation.id)?.info(false) ?? (remote ? infoOf(remote.state, false) : null) };
+    },
     onLeave: (session) => callOnLeave(ctx, session),
     close: () => {
       hub.close();

@@ -7,26 +7,19 @@
  * or every agent serving its site while it waits in the queue; an agent rings the visitor's tabs. Only a ringing
  * connection answers. Signalling goes only from one participant connection to the other: from
  * anyone else it is refused with `call_not_found` and nothing is forwarded.
+ *
+ * These handlers only read what an event needs (names, agents online) and feed it to the call;
+ * the rules themselves are `callTransition` (`call-transition.ts`).
  */
-import {
-  ParleyError,
-  type CallAnswerFrame,
-  type CallConnectedFrame,
-  type CallEndFrame,
-  type CallEndReason,
-  type CallParty,
-  type CallSignalFrame,
-  type CallStartFrame,
-  type ServerFrame,
-} from '@parley/protocol';
-import { changeConversation } from '../conditional.js';
+import { ParleyError, type CallAnswerFrame, type CallConnectedFrame, type CallEndFrame, type CallSignalFrame, type CallStartFrame, type ServerFrame } from '@parley/protocol';
 import type { CallContext } from './context.js';
 import { agentsServing, servesSite } from '../access.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
-import { stateFrame } from './hub.js';
-import { callKey, callTimeline, finishCall, ringTimerOnExpire } from './lifecycle.js';
-import { CALL_TEXT } from './messages.js';
+import { sideOf } from './call-state.js';
+import type { CallEvent } from './call-transition.js';
+import { actorOf } from './hub.js';
+import { callKey, runCall } from './lifecycle.js';
 import { reopenForVisitor } from './reopen.js';
 
 async function agentName(ctx: CallContext, agentId: string): Promise<string> {
@@ -38,20 +31,37 @@ async function requireCall(ctx: CallContext, session: Session, callId: string): 
   const call = ctx.calls.get(callId);
   if (call === undefined) throw new ParleyError('call_not_found');
   // The conversation is read fresh: an identity merge may have moved it to another visitor.
-  const conversation = await ctx.storage.getConversation(call.conversationId);
-  if (conversation) call.visitorId = conversation.visitorId;
-  if (session.role === 'visitor' && session.subjectId !== call.visitorId) throw new ParleyError('call_not_found');
+  const conversation = await ctx.storage.getConversation(call.state.conversationId);
+  if (conversation && conversation.visitorId !== call.state.visitorId) ctx.calls.apply(call, { type: 'visitor-moved', visitorId: conversation.visitorId });
+  if (session.role === 'visitor' && session.subjectId !== call.state.visitorId) throw new ParleyError('call_not_found');
   // Another site's call does not exist for this agent, as its conversation is not theirs.
-  if (session.role === 'agent' && !servesSite(session, call.siteId)) throw new ParleyError('call_not_found');
+  if (session.role === 'agent' && !servesSite(session, call.state.siteId)) throw new ParleyError('call_not_found');
   return call;
 }
 
-/** Runs a change of `call` after the earlier ones; refused when the call ended meanwhile. */
-function serialCall(ctx: CallContext, call: Call, task: () => Promise<void>): Promise<void> {
-  return ctx.serial(callKey(call.conversationId), async () => {
+/** Feeds an event to `call` after the earlier ones; refused when the call ended meanwhile. */
+function serialCall(ctx: CallContext, call: Call, session: Session, event: () => Promise<CallEvent>): Promise<void> {
+  return ctx.serial(callKey(call.state.conversationId), async () => {
     if (ctx.calls.get(call.id) !== call) throw new ParleyError('call_not_found');
-    await task();
+    await runCall(ctx, call, await event(), session);
   });
+}
+
+/**
+ * What an agent's `decline` (or a ringing agent's `end`) needs to know: the agent's name, and
+ * the agents a call ringing every agent of the site rings for, on any node (when all of them
+ * declined, it ends). Read only for an agent that is not a participant.
+ */
+async function declineInputs(ctx: CallContext, call: Call, session: Session): Promise<{ agentName: string; ringing: string[] }> {
+  if (session.role !== 'agent' || call.sideOf(session) !== null) return { agentName: 'An agent', ringing: [] };
+  const { siteId, ringAgentId } = call.state;
+  const ringing = ringAgentId !== null ? [] : [...ctx.presence.agentsElsewhere(siteId, new Set(agentsServing(ctx.registry, siteId).map((s) => s.subjectId)))];
+  return { agentName: await actingAgentName(ctx, call, session), ringing };
+}
+
+/** The name of an agent that is not (yet) a participant, for the line its answer or refusal writes. */
+function actingAgentName(ctx: CallContext, call: Call, session: Session): Promise<string> {
+  return session.role === 'agent' && call.sideOf(session) === null ? agentName(ctx, session.subjectId) : Promise.resolve('An agent');
 }
 
 /**
@@ -61,18 +71,19 @@ function serialCall(ctx: CallContext, call: Call, task: () => Promise<void>): Pr
  */
 export async function callStart(ctx: CallContext, session: Session, frame: CallStartFrame): Promise<void> {
   const conversation = await ctx.requireConversation(session, frame.conversationId);
+  const actor = actorOf(session);
   await ctx.serial(callKey(conversation.id), async () => {
     const existing = ctx.calls.ofConversation(conversation.id) ?? ctx.calls.get(frame.callId);
+    const { id: conversationId, siteId, visitorId } = conversation;
+    // Met with a call, the start is a retry or busy: what the new call would have been is not read.
     if (existing !== undefined) {
-      // A retried start from the caller's own connection: the call as it is.
-      if (existing.id === frame.callId && existing.sideOf(session) !== null) return session.send(stateFrame(existing.info(true)));
-      throw new ParleyError('call_busy');
+      await runCall(ctx, existing, { type: 'start', callId: frame.callId, conversationId, siteId, visitorId, actor, agentId: null, agentName: null }, session);
+      return;
     }
     let current = (await ctx.storage.getConversation(conversation.id)) ?? conversation;
-    const caller: CallParty = session.role;
     let agentId: string | null = null;
-    let name = '';
-    if (caller === 'agent') {
+    let name: string | null = null;
+    if (session.role === 'agent') {
       if (current.status !== 'open') throw new ParleyError('forbidden', 'Reopen the conversation to call the visitor.');
       agentId = session.subjectId;
       name = await agentName(ctx, agentId);
@@ -81,13 +92,8 @@ export async function callStart(ctx: CallContext, session: Session, frame: CallS
       agentId = current.assigneeId;
       if (agentId !== null) name = await agentName(ctx, agentId);
     }
-    const call = ctx.calls.start(
-      { callId: frame.callId, conversationId: current.id, siteId: current.siteId, visitorId: current.visitorId, caller, agentId, agentName: agentId === null ? null : name, startedAt: ctx.now() },
-      session,
-      () => ringTimerOnExpire(ctx, call),
-    );
-    ctx.calls.deliver(call);
-    await callTimeline(ctx, current, CALL_TEXT.started(caller, name));
+    const event: CallEvent = { type: 'start', callId: frame.callId, conversationId: current.id, siteId: current.siteId, visitorId: current.visitorId, actor, agentId, agentName: name };
+    await runCall(ctx, null, event, session);
   });
 }
 
@@ -98,38 +104,7 @@ export async function callStart(ctx: CallContext, session: Session, frame: CallS
  */
 export async function callAccept(ctx: CallContext, session: Session, frame: CallAnswerFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
-  await serialCall(ctx, call, async () => {
-    if (call.phase !== 'ringing' && call.sideOf(session) !== null) return session.send(stateFrame(call.info(true)));
-    if (!call.ringsFor(session)) throw new ParleyError('call_not_found', 'This call is not ringing for this connection.');
-    const side: CallParty = call.caller === 'visitor' ? 'agent' : 'visitor';
-    let name = call.agentName ?? 'An agent';
-    if (side === 'agent') {
-      name = await agentName(ctx, session.subjectId);
-      call.agentId = session.subjectId;
-      call.agentName = name;
-    }
-    ctx.calls.join(call, side, session);
-    ctx.calls.answered(call, ctx.now());
-    ctx.calls.sendIce(call);
-    ctx.calls.deliver(call);
-
-    const conversation = await ctx.storage.getConversation(call.conversationId);
-    if (!conversation) return;
-    await ctx.appendSystem(conversation, CALL_TEXT.answered(side, name));
-    if (side === 'agent') await takeIfWaiting(ctx, conversation.id, session.subjectId, name);
-    const fresh = await ctx.storage.getConversation(conversation.id);
-    if (fresh) await ctx.announceActivity(fresh);
-  });
-}
-
-/** Assigns a waiting conversation to the agent who answered its call, as taking it would. */
-async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: string, name: string): Promise<void> {
-  await changeConversation(ctx, conversationId, async (current) => {
-    if (current.assigneeId !== null) return;
-    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now(), { assigneeId: null });
-    await ctx.appendSystem(updated, `${name} joined the conversation`);
-    await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
-  });
+  await serialCall(ctx, call, session, async () => ({ type: 'accept', actor: actorOf(session), agentName: await actingAgentName(ctx, call, session) }));
 }
 
 /**
@@ -139,34 +114,13 @@ async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: 
  */
 export async function callDecline(ctx: CallContext, session: Session, frame: CallAnswerFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
-  await serialCall(ctx, call, () => decline(ctx, session, call));
-}
-
-async function decline(ctx: CallContext, session: Session, call: Call): Promise<void> {
-  if (!call.ringsFor(session)) throw new ParleyError('call_not_found', 'This call is not ringing for this connection.');
-  if (session.role === 'visitor') return finishCall(ctx, call, 'declined', 'visitor');
-  const name = await agentName(ctx, session.subjectId);
-  call.declined.add(session.subjectId);
-  // Every agent it rings, on any node.
-  const targets =
-    call.ringAgentId !== null
-      ? [call.ringAgentId]
-      : [...ctx.presence.agentsElsewhere(call.siteId, new Set(agentsServing(ctx.registry, call.siteId).map((s) => s.subjectId)))];
-  if (targets.every((agentId) => call.declined.has(agentId))) return finishCall(ctx, call, 'declined', 'agent', name);
-  // For this agent the call is over (on every node); for the others it rings on.
-  ctx.publish([`agent:${session.subjectId}`], stateFrame({ ...call.info(false), phase: 'ended', endReason: 'declined', endedBy: 'agent', endedAt: ctx.now() }));
-  ctx.calls.changed(call);
+  await serialCall(ctx, call, session, async () => ({ type: 'decline', actor: actorOf(session), ...(await declineInputs(ctx, call, session)) }));
 }
 
 /** `call.connected`: a participant's media connected; the call becomes `active` once. */
 export async function callConnected(ctx: CallContext, session: Session, frame: CallConnectedFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
-  await serialCall(ctx, call, async () => {
-    if (call.sideOf(session) === null) throw new ParleyError('call_not_found', 'Only a participant of the call reports its media.');
-    if (call.phase !== 'connecting') return;
-    call.phase = 'active';
-    ctx.calls.deliver(call);
-  });
+  await serialCall(ctx, call, session, async () => ({ type: 'connected', actor: actorOf(session) }));
 }
 
 /**
@@ -176,23 +130,7 @@ export async function callConnected(ctx: CallContext, session: Session, frame: C
  */
 export async function callEnd(ctx: CallContext, session: Session, frame: CallEndFrame): Promise<void> {
   const call = await requireCall(ctx, session, frame.callId);
-  await serialCall(ctx, call, async () => {
-    const side = call.sideOf(session) ?? call.lostSideOf(session);
-    if (side === null) {
-      if (!call.ringsFor(session)) throw new ParleyError('call_not_found', 'Only a participant of the call ends it.');
-      if (session.role === 'visitor' && (frame.reason === 'no-microphone' || frame.reason === 'failed')) {
-        return finishCall(ctx, call, frame.reason, 'visitor');
-      }
-      return decline(ctx, session, call);
-    }
-    await finishCall(ctx, call, endReason(call, frame.reason), side);
-  });
-}
-
-/** What a client's end reason means at this point: before an answer, hanging up is cancelling, and after, the reverse. */
-function endReason(call: Call, reason: CallEndFrame['reason']): CallEndReason {
-  if (call.answeredAt === null) return reason === 'hangup' ? 'cancelled' : reason;
-  return reason === 'cancelled' ? 'hangup' : reason;
+  await serialCall(ctx, call, session, async () => ({ type: 'end', actor: actorOf(session), reason: frame.reason, ...(await declineInputs(ctx, call, session)) }));
 }
 
 /**
@@ -202,10 +140,10 @@ function endReason(call: Call, reason: CallEndFrame['reason']): CallEndReason {
  */
 export async function callSignal(ctx: CallContext, session: Session, frame: CallSignalFrame): Promise<void> {
   const call = ctx.calls.get(frame.callId);
-  const side = call?.sideOf(session) ?? null;
-  if (call === undefined || side === null || (call.phase !== 'connecting' && call.phase !== 'active')) {
+  const side = call === undefined ? null : sideOf(call.state, session.id);
+  if (call === undefined || side === null || (call.state.phase !== 'connecting' && call.state.phase !== 'active')) {
     throw new ParleyError('call_not_found', 'This connection is not in that call; nothing was forwarded.');
   }
-  const peer = side === 'visitor' ? call.agentSession : call.visitorSession;
+  const peer = call.sessions[side === 'visitor' ? 'agent' : 'visitor'];
   peer?.send({ type: 'call.signal', callId: call.id, signal: frame.signal } satisfies ServerFrame);
 }

@@ -15,6 +15,8 @@ import { agentsServing, servesSite } from '../access.js';
 import type { Registry } from '../registry.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
+import { infoOf, type CallState } from './call-state.js';
+import { callTransition, type CallEffect } from './call-transition.js';
 
 /** The control kind carrying a call's state to the other nodes. */
 export const CALL_STATE = 'call.state';
@@ -22,39 +24,29 @@ export const CALL_STATE = 'call.state';
 /** A call's state as every node needs it to reach its own connections. */
 export type CallSpec = {
   owner: string;
-  siteId: string;
-  visitorId: string;
-  /** A visitor's call still ringing: for whom (null: every agent of the site) and who declined. */
-  ring: { agentId: string | null; declined: string[] } | null;
-  /** The participant connections (on any node): they hear from the owner. */
-  participants: string[];
-  info: CallInfo;
+  /** True while the agents a visitor's call rang hear of it (it rings, or they are told it stopped). */
+  ringing: boolean;
+  /** The call itself (its participants hear from the owner). */
+  state: CallState;
 };
 
 /** The spec of a call on its owner. */
-export function specOf(call: Call, owner: string): CallSpec {
-  const ringing = call.caller === 'visitor' && !call.ringOver;
-  return {
-    owner,
-    siteId: call.siteId,
-    visitorId: call.visitorId,
-    ring: ringing ? { agentId: call.ringAgentId, declined: [...call.declined] } : null,
-    participants: [call.visitorSession?.id, call.agentSession?.id].filter((id): id is string => id !== undefined),
-    info: call.info(false),
-  };
+export function specOf(call: Call, owner: string, ringing: boolean): CallSpec {
+  return { owner, ringing, state: call.state };
 }
 
 /** This node's connections concerned with a call, but its participants. */
 export function audienceOf(registry: Registry, spec: CallSpec): Set<Session> {
-  const { info } = spec;
-  const audience = new Set<Session>(registry.members(`visitor:${spec.visitorId}`));
-  for (const session of registry.members(`conversation:${info.conversationId}`)) audience.add(session);
-  if (info.agentId !== null) for (const session of registry.members(`agent:${info.agentId}`)) audience.add(session);
-  if (spec.ring) {
-    const ringing = spec.ring.agentId === null ? agentsServing(registry, spec.siteId) : registry.members(`agent:${spec.ring.agentId}`);
-    for (const session of ringing) if (!spec.ring.declined.includes(session.subjectId)) audience.add(session);
+  const { state } = spec;
+  const audience = new Set<Session>(registry.members(`visitor:${state.visitorId}`));
+  for (const session of registry.members(`conversation:${state.conversationId}`)) audience.add(session);
+  if (state.agentId !== null) for (const session of registry.members(`agent:${state.agentId}`)) audience.add(session);
+  if (spec.ringing) {
+    const ringing = state.ringAgentId === null ? agentsServing(registry, state.siteId) : registry.members(`agent:${state.ringAgentId}`);
+    for (const session of ringing) if (!state.declined.includes(session.subjectId)) audience.add(session);
   }
-  for (const session of [...audience]) if (spec.participants.includes(session.id)) audience.delete(session);
+  const { visitor, agent } = state.participants;
+  for (const session of [...audience]) if (session.id === visitor?.connection || session.id === agent?.connection) audience.delete(session);
   return audience;
 }
 
@@ -65,8 +57,12 @@ export class CallDirectory {
   readonly #calls = new Map<string, CallSpec>();
   readonly #stops: (() => void)[];
 
-  /** @param ownerLost called on one node (the first live one) for each call of a node that went down. */
-  constructor(bus: Bus, registry: Registry, ownerLost: (spec: CallSpec) => void) {
+  /**
+   * @param ownerLost called on one node (the first live one) for each call of a node that went
+   * down, with what its end leaves on the conversation.
+   * @param now the clock the end is stamped with.
+   */
+  constructor(bus: Bus, registry: Registry, ownerLost: (spec: CallSpec, effects: readonly CallEffect[]) => void, now: () => number = Date.now) {
     this.#bus = bus;
     this.#registry = registry;
     this.#stops = [
@@ -78,18 +74,19 @@ export class CallDirectory {
         const lost = [...this.#calls.values()].filter((spec) => spec.owner === node);
         const writer = bus.nodes()[0] === bus.nodeId;
         for (const spec of lost) {
-          const ended: CallInfo = { ...spec.info, phase: 'ended', endReason: 'disconnected', endedBy: null, endedAt: Date.now() };
-          // The agents it rang are told too, so it stops ringing for them.
-          this.#take({ ...spec, info: ended });
-          if (writer) ownerLost(spec);
+          const outcome = callTransition(spec.state, { type: 'owner-lost' }, now());
+          if ('refused' in outcome) continue;
+          // The agents it rang hear it as they last did, so it stops ringing for them.
+          this.#take({ ...spec, state: outcome.state });
+          if (writer) ownerLost(spec, outcome.effects);
         }
       }),
     ];
   }
 
   /** Tells the other nodes the state of a call this node owns (nothing when it is alone). */
-  publish(call: Call): void {
-    if (!this.#bus.alone()) this.#bus.send(CALL_STATE, asJson(specOf(call, this.#bus.nodeId)));
+  publish(call: Call, ringing: boolean): void {
+    if (!this.#bus.alone()) this.#bus.send(CALL_STATE, asJson(specOf(call, this.#bus.nodeId, ringing)));
   }
 
   /** A call another node owns, by id. */
@@ -99,7 +96,7 @@ export class CallDirectory {
 
   /** The call of a conversation another node owns, if any. */
   ofConversation(conversationId: string): CallSpec | undefined {
-    for (const spec of this.#calls.values()) if (spec.info.conversationId === conversationId) return spec;
+    for (const spec of this.#calls.values()) if (spec.state.conversationId === conversationId) return spec;
     return undefined;
   }
 
@@ -107,15 +104,16 @@ export class CallDirectory {
   concerning(session: Session): CallInfo[] {
     const found: CallInfo[] = [];
     for (const spec of this.#calls.values()) {
+      const { state } = spec;
       const concerned =
         session.role === 'visitor'
-          ? spec.visitorId === session.subjectId
-          : spec.info.agentId === session.subjectId ||
-            (spec.ring !== null &&
-              servesSite(session, spec.siteId) &&
-              (spec.ring.agentId === null || spec.ring.agentId === session.subjectId) &&
-              !spec.ring.declined.includes(session.subjectId));
-      if (concerned) found.push(spec.info);
+          ? state.visitorId === session.subjectId
+          : state.agentId === session.subjectId ||
+            (spec.ringing &&
+              servesSite(session, state.siteId) &&
+              (state.ringAgentId === null || state.ringAgentId === session.subjectId) &&
+              !state.declined.includes(session.subjectId));
+      if (concerned) found.push(infoOf(state, false));
     }
     return found;
   }
@@ -128,9 +126,10 @@ export class CallDirectory {
 
   /** Keeps (or, ended, forgets) the call and hands its state to this node's connections of it. */
   #take(spec: CallSpec): void {
-    if (spec.info.phase === 'ended') this.#calls.delete(spec.info.callId);
-    else this.#calls.set(spec.info.callId, spec);
-    const text = JSON.stringify({ type: 'call.state', call: spec.info } satisfies ServerFrame);
+    const { state } = spec;
+    if (state.phase === 'ended') this.#calls.delete(state.callId);
+    else this.#calls.set(state.callId, spec);
+    const text = JSON.stringify({ type: 'call.state', call: infoOf(state, false) } satisfies ServerFrame);
     for (const session of audienceOf(this.#registry, spec)) session.sendText(text);
   }
 }

@@ -54,7 +54,7 @@ describe('CallHub', () => {
     expect(timer).not.toBeNull();
     await broker.disconnect(agent.session);
     expect(call.rejoinTimer).toBe(timer);
-    expect([...call.lost].sort()).toEqual(['agent', 'visitor']);
+    expect([...call.state.lost].sort()).toEqual(['agent', 'visitor']);
     while (!call.ended) await pause(10);
     expect(call.info(false)).toMatchObject({ endReason: 'disconnected', endedBy: null });
     expect(states(watcher).at(-1)).toMatchObject({ phase: 'ended', endReason: 'disconnected' });

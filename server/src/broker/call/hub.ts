@@ -1,21 +1,43 @@
 /**
- * The call hub: every call of this relay node, in memory, one per conversation at most, and how
- * its state, ICE servers and signalling reach the connections concerned.
+ * The call hub: every call this relay node owns, and the shell around `callTransition`.
  *
- * A call lives on the node where it was started. This node's ringing connections and onlookers
- * get its state straight from here; the other nodes get it over the bus and hand it to theirs
- * (`directory.ts`); a participant connected elsewhere is a proxy session (`cluster/peers.ts`).
- * A relay that restarts forgets its calls, and the peers see them end.
+ * A call's rules are one pure function (`call-transition.ts`) over plain state
+ * (`call-state.ts`). The hub feeds it events and performs the effects that touch this process:
+ * it keeps each call's state beside its live participant connections and its ring and rejoin
+ * timers, sends the state, ICE servers and replies, and hands back the effects on the
+ * conversation (timeline lines, taking it, the inbox) for `lifecycle.ts` to write. Events of one
+ * call are fed one at a time (`ctx.serial` with `callKey`).
+ *
+ * A call lives on the node where it was started (its owner). This node's ringing connections and
+ * onlookers get its state straight from here; the other nodes get it over the bus and hand it to
+ * theirs (`directory.ts`); a participant connected elsewhere is a proxy session
+ * (`cluster/peers.ts`). A relay that restarts forgets its calls, and the peers see them end.
  */
-import type { CallInfo, ServerFrame } from '@parley/protocol';
+import { ParleyError, type ServerFrame, type CallInfo, type CallParty } from '@parley/protocol';
 import type { BrokerContext } from '../context.js';
 import { agentsServing } from '../access.js';
 import type { Session } from '../session.js';
-import { Call, type NewCall } from './call.js';
+import { Call } from './call.js';
+import { ringsFor, type CallActor } from './call-state.js';
+import { callTransition, type CallEffect, type CallEvent } from './call-transition.js';
 import { iceServersFor, NO_ICE } from './ice.js';
 
 /** The parts of the broker the hub uses. */
-export type CallHubContext = Pick<BrokerContext, 'limits' | 'registry' | 'settings' | 'now'>;
+export type CallHubContext = Pick<BrokerContext, 'limits' | 'registry' | 'settings' | 'now' | 'publish'>;
+
+/** The effects a transition leaves for the conversation's store (see `lifecycle.ts`). */
+export type ConversationEffect = Extract<CallEffect, { type: 'line' | 'take' | 'announce' }>;
+
+/** The timer events the hub feeds back (through `onTimer`). */
+export type CallTimerEvent = 'ring-expired' | 'rejoin-expired';
+
+const SIDES: readonly CallParty[] = ['visitor', 'agent'];
+
+/** A connection as the call rules see it. */
+export function actorOf(session: Session): CallActor {
+  const sites = session.role === 'visitor' ? (session.siteId === null ? [] : [session.siteId]) : session.siteIds;
+  return { connection: session.id, role: session.role, subjectId: session.subjectId, sites };
+}
 
 /** Every call of this node. */
 export class CallHub {
@@ -24,8 +46,13 @@ export class CallHub {
   /** Calls a connection is a participant of, to let go of them when it closes. */
   private readonly bySession = new Map<Session, Set<Call>>();
   private readonly ctx: CallHubContext;
-  /** Told of each state delivered, before the ringing stops (the other nodes deliver it too). */
-  onDeliver: ((call: Call) => void) | null = null;
+  /**
+   * Told of each state delivered or published, and whether the agents it rang hear it too (the
+   * other nodes deliver it to theirs).
+   */
+  onDeliver: ((call: Call, ringing: boolean) => void) | null = null;
+  /** A call's timer fired: the event to feed, in order with the call's other events. */
+  onTimer: ((call: Call, event: CallTimerEvent) => void) | null = null;
 
   constructor(ctx: CallHubContext) {
     this.ctx = ctx;
@@ -48,12 +75,13 @@ export class CallHub {
 
   /** The calls of a visitor's conversations. */
   ofVisitor(visitorId: string): Call[] {
-    return [...this.calls.values()].filter((call) => call.visitorId === visitorId);
+    return [...this.calls.values()].filter((call) => call.state.visitorId === visitorId);
   }
 
   /** The calls an agent connection is concerned with: ringing for it, or with its agent in them. */
   ofAgent(session: Session): Call[] {
-    return [...this.calls.values()].filter((call) => call.ringsFor(session) || call.agentId === session.subjectId);
+    const actor = actorOf(session);
+    return [...this.calls.values()].filter((call) => ringsFor(call.state, actor) || call.state.agentId === session.subjectId);
   }
 
   /** The calls a connection is a participant of. */
@@ -62,99 +90,29 @@ export class CallHub {
     return set === undefined ? [] : [...set];
   }
 
-  /** Starts a call with `session` as the caller; `onRingExpire` runs if nobody answers within `callRingMs`. */
-  start(input: NewCall, session: Session, onRingExpire: () => void): Call {
-    const call = new Call(input);
-    this.calls.set(call.id, call);
-    this.byConversation.set(call.conversationId, call);
-    this.join(call, input.caller, session);
-    call.ringTimer = setTimeout(onRingExpire, this.ctx.limits.callRingMs);
-    call.ringTimer.unref();
-    return call;
-  }
-
-  /** Makes `session` the participant of `side`. */
-  join(call: Call, side: 'visitor' | 'agent', session: Session): void {
-    if (side === 'visitor') call.visitorSession = session;
-    else call.agentSession = session;
-    let set = this.bySession.get(session);
-    if (set === undefined) this.bySession.set(session, (set = new Set()));
-    set.add(call);
-  }
-
-  /** The call was answered: no more ringing. */
-  answered(call: Call, now: number): void {
-    if (call.ringTimer !== null) clearTimeout(call.ringTimer);
-    call.ringTimer = null;
-    call.answeredAt = now;
-    call.phase = 'connecting';
-  }
-
   /**
-   * A participant connection closed: its side is lost, and the call waits `callRejoinMs` (once,
-   * however many sides drop) before `onRejoinExpire` ends it.
+   * Feeds one event to a call (`null`: none yet, for `start`) and performs what touches this
+   * node: the state, the live participants (`session` is the acting connection), timers and
+   * frames. Returns the call and the effects left for the conversation, in order. A refused
+   * event throws its `ParleyError` and changes nothing.
    */
-  lose(call: Call, session: Session, onRejoinExpire: () => void): void {
-    const side = call.sideOf(session);
-    if (side === null) return;
-    if (side === 'visitor') call.visitorSession = null;
-    else call.agentSession = null;
-    call.lost.add(side);
-    this.untrack(session, call);
-    if (call.rejoinTimer !== null) return;
-    call.rejoinTimer = setTimeout(onRejoinExpire, this.ctx.limits.callRejoinMs);
-    call.rejoinTimer.unref();
-  }
-
-  /** Tells the other nodes of a change no connection here needs a frame for (who declined). */
-  changed(call: Call): void {
-    this.onDeliver?.(call);
-  }
-
-  /** Sends the ICE servers for this call to both participants. */
-  sendIce(call: Call): void {
-    const text = JSON.stringify({
-      type: 'call.ice',
-      callId: call.id,
-      iceServers: iceServersFor(this.ctx.settings.ice ?? NO_ICE, call.id, this.ctx.now()),
-    } satisfies ServerFrame);
-    call.visitorSession?.sendText(text);
-    call.agentSession?.sendText(text);
-  }
-
-  /**
-   * Sends the state to every connection concerned: the visitor's tabs, agents following the
-   * conversation, the call's agent, and the ringing agents (once more after the ringing stopped,
-   * so they stop too). Each participant connection sees `mine: true`.
-   */
-  deliver(call: Call): void {
-    const { registry } = this.ctx;
-    const audience = new Set<Session>(registry.members(`visitor:${call.visitorId}`));
-    for (const session of registry.members(`conversation:${call.conversationId}`)) audience.add(session);
-    if (call.agentId !== null) for (const session of registry.members(`agent:${call.agentId}`)) audience.add(session);
-    if (call.caller === 'visitor' && !call.ringOver) {
-      const ringing = call.ringAgentId === null ? agentsServing(registry, call.siteId) : registry.members(`agent:${call.ringAgentId}`);
-      for (const session of ringing) if (!call.declined.has(session.subjectId)) audience.add(session);
+  apply(call: Call | null, event: CallEvent, session?: Session): { call: Call; effects: ConversationEffect[] } {
+    const outcome = callTransition(call?.state ?? null, event, this.ctx.now());
+    if ('refused' in outcome) throw new ParleyError(outcome.refused, outcome.message);
+    if (call === null) {
+      call = new Call(outcome.state);
+      this.calls.set(call.id, call);
+      this.byConversation.set(call.state.conversationId, call);
+    } else {
+      call.state = outcome.state;
     }
-    this.onDeliver?.(call);
-    if (call.phase !== 'ringing') call.ringOver = true;
-    if (call.visitorSession) audience.add(call.visitorSession);
-    if (call.agentSession) audience.add(call.agentSession);
-
-    let theirs: string | undefined;
-    for (const session of audience) {
-      if (call.sideOf(session) !== null) session.send(stateFrame(call.info(true)));
-      else session.sendText((theirs ??= JSON.stringify(stateFrame(call.info(false)))));
+    this.bind(call, session);
+    const left: ConversationEffect[] = [];
+    for (const effect of outcome.effects) {
+      if (effect.type === 'line' || effect.type === 'take' || effect.type === 'announce') left.push(effect);
+      else this.perform(call, effect, session);
     }
-  }
-
-  /** Ends a call: its state is final, its timers stop and it is forgotten (deliver it after). */
-  end(call: Call, reason: NonNullable<Call['endReason']>, by: Call['endedBy'], now: number): void {
-    call.phase = 'ended';
-    call.endReason = reason;
-    call.endedBy = by;
-    call.endedAt = now;
-    this.forget(call);
+    return { call, effects: left };
   }
 
   /** Stops every timer and forgets every call (the relay is shutting down). */
@@ -165,12 +123,102 @@ export class CallHub {
     this.bySession.clear();
   }
 
+  /** Keeps the live connection of each participant the state names, and lets go of those it no longer names. */
+  private bind(call: Call, session: Session | undefined): void {
+    for (const side of SIDES) {
+      const participant = call.state.participants[side];
+      const current = call.sessions[side];
+      if (participant === null) {
+        if (current !== null) this.untrack(current, call);
+        call.sessions[side] = null;
+      } else if (session !== undefined && participant.connection === session.id && current !== session) {
+        call.sessions[side] = session;
+        let set = this.bySession.get(session);
+        if (set === undefined) this.bySession.set(session, (set = new Set()));
+        set.add(call);
+      }
+    }
+  }
+
+  private perform(call: Call, effect: Exclude<CallEffect, ConversationEffect>, session: Session | undefined): void {
+    switch (effect.type) {
+      case 'ring-timer':
+        if (call.ringTimer !== null) clearTimeout(call.ringTimer);
+        call.ringTimer = effect.run ? this.timer(call, 'ring-expired', this.ctx.limits.callRingMs) : null;
+        return;
+      case 'rejoin-timer':
+        call.rejoinTimer ??= this.timer(call, 'rejoin-expired', this.ctx.limits.callRejoinMs);
+        return;
+      case 'ice':
+        return this.sendIce(call);
+      case 'deliver':
+        return this.deliver(call, effect.ringing);
+      case 'publish':
+        return this.onDeliver?.(call, effect.ringing);
+      case 'reply': {
+        const to = session?.id === effect.connection ? session : SIDES.map((side) => call.sessions[side]).find((s) => s?.id === effect.connection);
+        return to?.send(stateFrame(call.info(true)));
+      }
+      case 'notify-agent':
+        return this.ctx.publish([`agent:${effect.agentId}`], stateFrame(effect.call));
+      case 'forget':
+        return this.forget(call);
+    }
+  }
+
+  private timer(call: Call, event: CallTimerEvent, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.onTimer?.(call, event), ms);
+    timer.unref();
+    return timer;
+  }
+
+  /** Sends the ICE servers for this call to both participants. */
+  private sendIce(call: Call): void {
+    const text = JSON.stringify({
+      type: 'call.ice',
+      callId: call.id,
+      iceServers: iceServersFor(this.ctx.settings.ice ?? NO_ICE, call.id, this.ctx.now()),
+    } satisfies ServerFrame);
+    call.sessions.visitor?.sendText(text);
+    call.sessions.agent?.sendText(text);
+  }
+
+  /**
+   * Sends the state to every connection concerned: the visitor's tabs, agents following the
+   * conversation, the call's agent, and with `ringing` the agents it rings (once more after the
+   * ringing stopped, so they stop too). Each participant connection sees `mine: true`.
+   */
+  private deliver(call: Call, ringing: boolean): void {
+    const { registry } = this.ctx;
+    const { state } = call;
+    const audience = new Set<Session>(registry.members(`visitor:${state.visitorId}`));
+    for (const session of registry.members(`conversation:${state.conversationId}`)) audience.add(session);
+    if (state.agentId !== null) for (const session of registry.members(`agent:${state.agentId}`)) audience.add(session);
+    if (ringing) {
+      const rung = state.ringAgentId === null ? agentsServing(registry, state.siteId) : registry.members(`agent:${state.ringAgentId}`);
+      for (const session of rung) if (!state.declined.includes(session.subjectId)) audience.add(session);
+    }
+    this.onDeliver?.(call, ringing);
+    for (const side of SIDES) {
+      const participant = call.sessions[side];
+      if (participant) audience.add(participant);
+    }
+
+    let theirs: string | undefined;
+    for (const session of audience) {
+      if (call.sideOf(session) !== null) session.send(stateFrame(call.info(true)));
+      else session.sendText((theirs ??= JSON.stringify(stateFrame(call.info(false)))));
+    }
+  }
+
   private forget(call: Call): void {
     call.clearTimers();
     if (this.calls.get(call.id) === call) this.calls.delete(call.id);
-    if (this.byConversation.get(call.conversationId) === call) this.byConversation.delete(call.conversationId);
-    if (call.visitorSession) this.untrack(call.visitorSession, call);
-    if (call.agentSession) this.untrack(call.agentSession, call);
+    if (this.byConversation.get(call.state.conversationId) === call) this.byConversation.delete(call.state.conversationId);
+    for (const side of SIDES) {
+      const session = call.sessions[side];
+      if (session) this.untrack(session, call);
+    }
   }
 
   private untrack(session: Session, call: Call): void {

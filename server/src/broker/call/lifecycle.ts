@@ -1,66 +1,69 @@
 /**
- * How calls end on their own and how connections meet them: a call nobody answered in time
- * (missed), a participant connection that did not come back (disconnected), a connection saying
- * `hello` (its welcome lists the calls it is concerned with) or closing. Every change of one
- * conversation's call runs in order (`ctx.serial` with `callKey`), and ending one writes its
- * line on the timeline.
+ * How call events reach the hub and what they write: every event of one conversation's call
+ * runs in order (`ctx.serial` with `callKey`), goes through `callTransition` in the hub, and the
+ * effects it leaves on the conversation (timeline lines, taking it, the inbox) are written here.
+ * Calls also end on their own (nobody answered in time: missed; a participant connection did not
+ * come back: disconnected; the owner node went down) and meet connections saying `hello` (the
+ * welcome lists the calls they are concerned with) or closing.
  */
-import type { CallInfo, CallParty } from '@parley/protocol';
-import type { Conversation } from '../../storage/storage.js';
+import type { CallInfo } from '@parley/protocol';
+import { changeConversation } from '../conditional.js';
 import type { CallContext } from './context.js';
 import type { Session } from '../session.js';
 import type { Call } from './call.js';
+import type { CallEffect, CallEvent } from './call-transition.js';
 import type { CallSpec } from './directory.js';
-import { CALL_TEXT, endText } from './messages.js';
+import type { CallTimerEvent, ConversationEffect } from './hub.js';
 
 /** The `ctx.serial` key of a conversation's call changes. */
 export function callKey(conversationId: string): string {
   return `call:${conversationId}`;
 }
 
-/** Writes a call line on the timeline and puts it in the agents' inbox. */
-export async function callTimeline(ctx: CallContext, conversation: Conversation, text: string): Promise<void> {
-  await ctx.appendSystem(conversation, text);
-  const fresh = await ctx.storage.getConversation(conversation.id);
-  if (fresh) await ctx.announceActivity(fresh);
-}
-
 /**
- * Ends a call for everyone concerned and writes how it ended. `agentName` names who declined
- * (for `declined` only).
+ * Feeds one event to a call (`null`: none yet) and performs all its effects; a refused event
+ * throws. Run it inside the call's `ctx.serial`. `session` is the acting connection.
  */
-export async function finishCall(
-  ctx: CallContext,
-  call: Call,
-  reason: NonNullable<Call['endReason']>,
-  by: CallParty | null,
-  agentName = 'An agent',
-): Promise<void> {
-  const now = ctx.now();
-  ctx.calls.end(call, reason, by, now);
-  ctx.calls.deliver(call);
-  const conversation = await ctx.storage.getConversation(call.conversationId);
+export async function runCall(ctx: CallContext, call: Call | null, event: CallEvent, session?: Session): Promise<Call> {
+  const applied = ctx.calls.apply(call, event, session);
+  await writeConversation(ctx, applied.call.state.conversationId, applied.effects);
+  return applied.call;
+}
+
+/** Performs a transition's effects on the conversation, in order (nothing when it is gone). */
+async function writeConversation(ctx: CallContext, conversationId: string, effects: readonly CallEffect[]): Promise<void> {
+  const own = effects.filter((effect): effect is ConversationEffect => effect.type === 'line' || effect.type === 'take' || effect.type === 'announce');
+  if (own.length === 0) return;
+  const conversation = await ctx.storage.getConversation(conversationId);
   if (!conversation) return;
-  const text = reason === 'declined' ? CALL_TEXT.declined(by ?? 'agent', agentName) : endText(reason, now - (call.answeredAt ?? now));
-  await callTimeline(ctx, conversation, text);
+  for (const effect of own) {
+    if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
+    else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName);
+    else {
+      const fresh = await ctx.storage.getConversation(conversationId);
+      if (fresh) await ctx.announceActivity(fresh);
+    }
+  }
 }
 
-/** Nobody answered within `callRingMs`: the call ends `missed` for everyone. */
-export function ringTimerOnExpire(ctx: CallContext, call: Call): void {
-  const task = ctx.serial(callKey(call.conversationId), async () => {
-    if (ctx.calls.get(call.id) !== call || call.phase !== 'ringing') return;
-    await finishCall(ctx, call, 'missed', null);
+/** Assigns a waiting conversation to the agent who answered its call, as taking it would. */
+async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: string, name: string): Promise<void> {
+  await changeConversation(ctx, conversationId, async (current) => {
+    if (current.assigneeId !== null) return;
+    const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now(), { assigneeId: null });
+    await ctx.appendSystem(updated, `${name} joined the conversation`);
+    await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
   });
-  task.catch((error: unknown) => ctx.log.error('missed call failed', { callId: call.id, error }));
 }
 
-/** A participant connection did not come back within `callRejoinMs`: the call ends `disconnected`. */
-function rejoinTimerOnExpire(ctx: CallContext, call: Call): void {
-  const task = ctx.serial(callKey(call.conversationId), async () => {
-    if (ctx.calls.get(call.id) !== call || call.lost.size === 0) return;
-    await finishCall(ctx, call, 'disconnected', null);
+/** A call's timer fired (`callRingMs`: missed; `callRejoinMs`: disconnected): the event runs in order. */
+export function callTimerOnExpire(ctx: CallContext, call: Call, event: CallTimerEvent): void {
+  const task = ctx.serial(callKey(call.state.conversationId), async () => {
+    if (ctx.calls.get(call.id) !== call) return;
+    await runCall(ctx, call, { type: event });
   });
-  task.catch((error: unknown) => ctx.log.error('call rejoin expiry failed', { callId: call.id, error }));
+  const what = event === 'ring-expired' ? 'missed call failed' : 'call rejoin expiry failed';
+  task.catch((error: unknown) => ctx.log.error(what, { callId: call.id, error }));
 }
 
 /**
@@ -76,22 +79,22 @@ export function callsOnHello(ctx: CallContext, session: Session): CallInfo[] {
 /** A connection closed: each call it was a participant of waits `callRejoinMs` for that side. */
 export async function callOnLeave(ctx: CallContext, session: Session): Promise<void> {
   for (const call of ctx.calls.ofSession(session)) {
-    await ctx.serial(callKey(call.conversationId), async () => {
+    await ctx.serial(callKey(call.state.conversationId), async () => {
       if (ctx.calls.get(call.id) !== call) return;
-      ctx.calls.lose(call, session, () => rejoinTimerOnExpire(ctx, call));
+      await runCall(ctx, call, { type: 'participant-left', connection: session.id });
     });
   }
 }
 
 /**
  * The node that owned a call went down: the call is over (every node told its connections so);
- * this node writes the line on the timeline, as the owner would have after `callRejoinMs`.
+ * this node writes what the transition left on the conversation, as the owner would have after
+ * `callRejoinMs`.
  */
-export async function callOwnerLost(ctx: CallContext, spec: CallSpec): Promise<void> {
+export async function callOwnerLost(ctx: CallContext, spec: CallSpec, effects: readonly CallEffect[]): Promise<void> {
   try {
-    const conversation = await ctx.storage.getConversation(spec.info.conversationId);
-    if (conversation) await callTimeline(ctx, conversation, CALL_TEXT.disconnected);
+    await writeConversation(ctx, spec.state.conversationId, effects);
   } catch (error) {
-    ctx.log.error('ending the call of a node that went down failed', { callId: spec.info.callId, error });
+    ctx.log.error('ending the call of a node that went down failed', { callId: spec.state.callId, error });
   }
 }

@@ -13,6 +13,8 @@ import { cobrowseOff, type CobrowseStatus, type ServerFrame } from '@parley/prot
 import { asJson, type Bus } from '../../bus/bus.js';
 import type { Registry } from '../registry.js';
 import type { Session } from '../session.js';
+import { cobrowseTransition, type CobrowseEffect } from './cobrowse-transition.js';
+import type { SharingState } from './sharing-state.js';
 import type { Sharing } from './sharing.js';
 
 /** The control kind carrying a sharing's state to the other nodes. */
@@ -30,6 +32,8 @@ export type SharingSpec = {
   /** What the sharing tab is told, and what every other tab is told. */
   asSource: CobrowseStatus;
   asOther: CobrowseStatus;
+  /** The session itself, for what its end leaves when the owner goes down. */
+  state: SharingState;
 };
 
 /** The spec of a sharing on its owner. */
@@ -40,10 +44,11 @@ export function sharingSpec(sharing: Sharing, owner: string): SharingSpec {
     owner,
     conversationId: sharing.conversationId,
     visitorId: sharing.visitorId,
-    sourceId: sharing.source?.id ?? null,
-    tab: sharing.tab,
+    sourceId: sharing.state.source,
+    tab: sharing.state.tab,
     asSource: { ...common, source: true },
     asOther: { ...common, source: false },
+    state: sharing.state,
   };
 }
 
@@ -54,8 +59,12 @@ export class CobrowseDirectory {
   readonly #sharings = new Map<string, SharingSpec>();
   readonly #stops: (() => void)[];
 
-  /** @param ownerLost called on one node (the first live one) for each sharing of a node that went down. */
-  constructor(bus: Bus, registry: Registry, ownerLost: (spec: SharingSpec) => void) {
+  /**
+   * @param ownerLost called on one node (the first live one) for each sharing of a node that
+   * went down, with what its end leaves on the conversation.
+   * @param now the clock its end is judged with.
+   */
+  constructor(bus: Bus, registry: Registry, ownerLost: (spec: SharingSpec, effects: readonly CobrowseEffect[]) => void, now: () => number = Date.now) {
     this.#bus = bus;
     this.#registry = registry;
     this.#stops = [
@@ -71,7 +80,8 @@ export class CobrowseDirectory {
           // The agents following it see it end as well.
           const text = JSON.stringify({ type: 'cobrowse.state', status: { ...off, live: false } } satisfies ServerFrame);
           for (const session of registry.members(`conversation:${spec.conversationId}`)) session.sendText(text);
-          if (writer) ownerLost(spec);
+          const outcome = cobrowseTransition(spec.state, { type: 'owner-lost' }, now());
+          if (writer && !('refused' in outcome)) ownerLost(spec, outcome.effects);
         }
       }),
     ];

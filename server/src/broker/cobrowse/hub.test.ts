@@ -5,6 +5,7 @@ import type { Conversation } from '../../storage/storage.js';
 import { Registry } from '../registry.js';
 import { Session } from '../session.js';
 import { CobrowseHub } from './hub.js';
+import type { Sharing } from './sharing.js';
 
 const MAX = 4000;
 
@@ -39,6 +40,18 @@ function setup() {
   return { hub, registry, published, peer, conversation, advance: (ms: number) => (time += ms) };
 }
 
+/** Makes `tab` the source of the conversation's sharing, as a granted request would. */
+function share(hub: CobrowseHub, conversation: Conversation, tab: Session): Sharing {
+  const requestId = `req-${conversation.id}`;
+  hub.apply(conversation, { type: 'request', scope: 'view', agentId: 'a1', agentName: 'Ann', requestId });
+  return hub.apply(conversation, { type: 'consent', connection: tab.id, requestId, granted: true, tab: 'tab-1' }, tab).sharing!;
+}
+
+/** An agent connection starts watching. */
+function watch(hub: CobrowseHub, conversation: Conversation, agent: Session): void {
+  hub.apply(conversation, { type: 'watcher-joined', connection: agent.id }, agent);
+}
+
 function batch(seq: number, full = false): CobrowseEventsFrame {
   return { type: 'cobrowse.events', conversationId: 'c1', stream: 'stream-0001', seq, data: `[${seq}]`, ...(full ? { full } : {}) };
 }
@@ -48,16 +61,14 @@ describe('CobrowseHub', () => {
     const { hub, peer, published, conversation } = setup();
     const tab1 = peer({ role: 'visitor', visitorId: 'v1' });
     const tab2 = peer({ role: 'visitor', visitorId: 'v1' });
-    const sharing = hub.open(conversation);
-    sharing.view = 'active';
-    hub.setSource(sharing, tab1.session);
+    const sharing = share(hub, conversation, tab1.session);
     hub.deliver(sharing, conversation);
     expect(tab1.frames).toEqual([{ type: 'cobrowse.state', status: expect.objectContaining({ view: 'active', source: true }) }]);
     expect(tab2.frames).toEqual([{ type: 'cobrowse.state', status: expect.objectContaining({ view: 'active', source: false }) }]);
     expect(published).toEqual([
       { topics: ['conversation:c1', 'agent:a1'], frame: { type: 'cobrowse.state', status: expect.objectContaining({ live: true }) } },
     ]);
-    hub.loseSource(sharing, () => undefined);
+    hub.apply(conversation, { type: 'connection-closed', connection: tab1.session.id }, tab1.session);
     expect(hub.agentStatus('c1').live).toBe(false);
     expect(hub.ofVisitor('v1')).toEqual([sharing]);
     hub.close();
@@ -68,12 +79,10 @@ describe('CobrowseHub', () => {
     const source = peer({ role: 'visitor', visitorId: 'v1' });
     const texts: string[] = [];
     const watchers = [peer({ role: 'agent', agentId: 'a1' }), peer({ role: 'agent', agentId: 'a2' })];
-    const sharing = hub.open(conversation);
-    sharing.view = 'active';
-    hub.setSource(sharing, source.session);
+    const sharing = share(hub, conversation, source.session);
     for (const w of watchers) {
+      watch(hub, conversation, w.session);
       w.link.sendText = (text) => void texts.push(text);
-      hub.watch(sharing, w.session).resync();
     }
     hub.forward(sharing, batch(0, true));
     expect(texts).toHaveLength(2);
@@ -87,11 +96,9 @@ describe('CobrowseHub', () => {
     const source = peer({ role: 'visitor', visitorId: 'v1' });
     const fast = peer({ role: 'agent', agentId: 'a1' });
     const slow = peer({ role: 'agent', agentId: 'a2' });
-    const sharing = hub.open(conversation);
-    sharing.view = 'active';
-    hub.setSource(sharing, source.session);
-    hub.watch(sharing, fast.session).resync();
-    hub.watch(sharing, slow.session).resync();
+    const sharing = share(hub, conversation, source.session);
+    watch(hub, conversation, fast.session);
+    watch(hub, conversation, slow.session);
     hub.forward(sharing, batch(0, true));
 
     slow.link.bufferedAmount = MAX / 4 + 1;
@@ -113,9 +120,7 @@ describe('CobrowseHub', () => {
   it('asks the source for a snapshot at most once a second', () => {
     const { hub, peer, conversation, advance } = setup();
     const source = peer({ role: 'visitor', visitorId: 'v1' });
-    const sharing = hub.open(conversation);
-    sharing.view = 'active';
-    hub.setSource(sharing, source.session);
+    const sharing = share(hub, conversation, source.session);
     expect(sharing.askSnapshot(10_000)).toBe(true);
     hub.forward(sharing, batch(5));
     advance(999);
@@ -129,12 +134,10 @@ describe('CobrowseHub', () => {
     const { hub, peer, conversation } = setup();
     const source = peer({ role: 'visitor', visitorId: 'v1' });
     const agent = peer({ role: 'agent', agentId: 'a1' });
-    const sharing = hub.open(conversation);
-    sharing.view = 'active';
-    hub.setSource(sharing, source.session);
-    hub.watch(sharing, agent.session);
+    const sharing = share(hub, conversation, source.session);
+    watch(hub, conversation, agent.session);
     expect(hub.ofSession(agent.session)).toEqual([sharing]);
-    hub.end(sharing);
+    hub.apply(conversation, { type: 'end', role: 'agent', scope: 'view', agentName: 'Ann' });
     expect(hub.size).toBe(0);
     expect(hub.get('c1')).toBeUndefined();
     expect(hub.ofSession(agent.session)).toEqual([]);
@@ -146,14 +149,14 @@ describe('CobrowseHub', () => {
   it('stops request and resume timers when the relay closes', async () => {
     const { hub, peer, conversation } = setup();
     const source = peer({ role: 'visitor', visitorId: 'v1' });
-    const sharing = hub.open(conversation);
     const fired: string[] = [];
-    sharing.view = 'requested';
-    hub.request(sharing, 'a1', 'Ann', () => fired.push('request'));
-    const other = hub.open({ ...conversation, id: 'c2' });
-    other.view = 'active';
-    hub.setSource(other, source.session);
-    hub.loseSource(other, () => fired.push('resume'));
+    hub.onTimer = (_sharing, event) => void fired.push(event.type);
+    const sharing = hub.apply(conversation, { type: 'request', scope: 'view', agentId: 'a1', agentName: 'Ann', requestId: 'req-1' }).sharing!;
+    const c2 = { ...conversation, id: 'c2' };
+    const other = share(hub, c2, source.session);
+    hub.apply(c2, { type: 'connection-closed', connection: source.session.id }, source.session);
+    expect(sharing.requestTimer).not.toBeNull();
+    expect(other.resumeTimer).not.toBeNull();
     hub.close();
     expect(sharing.requestTimer).toBeNull();
     expect(other.resumeTimer).toBeNull();

@@ -1,23 +1,38 @@
 /**
- * The co-browse hub: every conversation's co-browse session on this relay node, in memory, and
- * how its state and page data reach the two sides.
+ * The co-browse hub: every conversation's co-browse session on this relay node, and the shell
+ * around `cobrowseTransition`.
  *
- * A sharing lives on the node where the agent asked for it. Page data goes from the source tab
- * to the watchers through it; a source tab or a watcher connected to another node is a proxy
- * session (`cluster/peers.ts`), and the visitor's tabs on other nodes learn the state through
- * `directory.ts`. A relay that restarts forgets its co-browse sessions, and both sides see them end.
+ * A session's rules are one pure function (`cobrowse-transition.ts`) over plain state
+ * (`sharing-state.ts`). The hub feeds it events and performs the effects that touch this
+ * process: it keeps each session's state beside its live source and watcher connections, the
+ * checkpoint and the request and resume timers, and hands back the effects that need the
+ * conversation (telling both sides, timeline lines) for `lifecycle.ts`. Page data goes from the
+ * source tab to the watchers through it (`forward`). Events of one conversation are fed one at a
+ * time (`ctx.serial` with `cobrowseKey`).
+ *
+ * A sharing lives on the node where the agent asked for it. A source tab or a watcher connected
+ * to another node is a proxy session (`cluster/peers.ts`), and the visitor's tabs on other nodes
+ * learn the state through `directory.ts`. A relay that restarts forgets its co-browse sessions,
+ * and both sides see them end.
  */
-import { nanoid } from 'nanoid';
-import { cobrowseOff, type CobrowseEventsFrame, type CobrowseStatus, type ServerFrame } from '@parley/protocol';
+import { ParleyError, cobrowseOff, type CobrowseEventsFrame, type CobrowseStatus, type ServerFrame } from '@parley/protocol';
 import type { Topic } from '../../bus/bus.js';
 import type { Conversation } from '../../storage/storage.js';
 import type { BrokerContext } from '../context.js';
 import type { Session } from '../session.js';
+import { cobrowseTransition, type CobrowseEffect, type CobrowseEvent } from './cobrowse-transition.js';
 import { Sharing } from './sharing.js';
+import { isOff, sharingOff } from './sharing-state.js';
 import { Watcher } from './watcher.js';
 
 /** The parts of the broker the hub uses. */
 export type HubContext = Pick<BrokerContext, 'limits' | 'registry' | 'publish' | 'now'>;
+
+/** The effects a transition leaves for the conversation (see `lifecycle.ts`). */
+export type SharingConversationEffect = Extract<CobrowseEffect, { type: 'deliver' | 'deliver-agents' | 'line' }>;
+
+/** The timer events the hub feeds back (through `onTimer`). */
+export type SharingTimerEvent = Extract<CobrowseEvent, { type: 'request-expired' | 'resume-expired' }>;
 
 /** Every co-browse session of this node. */
 export class CobrowseHub {
@@ -29,6 +44,8 @@ export class CobrowseHub {
   private readonly ctx: HubContext;
   /** Told each time the visitor's tabs here are told the state (the other nodes tell theirs). */
   onDeliverVisitors: ((sharing: Sharing) => void) | null = null;
+  /** A sharing's timer fired: the event to feed, in order with the conversation's other events. */
+  onTimer: ((sharing: Sharing, event: SharingTimerEvent) => void) | null = null;
 
   constructor(ctx: HubContext) {
     this.ctx = ctx;
@@ -42,26 +59,6 @@ export class CobrowseHub {
   /** The co-browse session of a conversation, if any. */
   get(conversationId: string): Sharing | undefined {
     return this.sharings.get(conversationId);
-  }
-
-  /** The co-browse session of a conversation, made when there is none. */
-  open(conversation: Conversation): Sharing {
-    let sharing = this.sharings.get(conversation.id);
-    if (sharing === undefined) {
-      sharing = new Sharing(conversation.id, conversation.visitorId, this.ctx.limits.cobrowseCheckpointBytes);
-      this.sharings.set(conversation.id, sharing);
-      addTo(this.byVisitor, sharing.visitorId, sharing);
-    }
-    this.follow(sharing, conversation);
-    return sharing;
-  }
-
-  /** Keeps the visitor index right when the conversation moved to another visitor (a merge). */
-  follow(sharing: Sharing, conversation: Conversation): void {
-    if (conversation.visitorId === sharing.visitorId) return;
-    removeFrom(this.byVisitor, sharing.visitorId, sharing);
-    sharing.visitorId = conversation.visitorId;
-    addTo(this.byVisitor, sharing.visitorId, sharing);
   }
 
   /** The sharings of a visitor. */
@@ -86,56 +83,92 @@ export class CobrowseHub {
     return this.sharings.get(conversationId)?.visitorStatus(session) ?? { ...cobrowseOff(conversationId), source: false };
   }
 
-  /** Starts a request for the visitor to answer; `onExpire` runs if none comes in time. */
-  request(sharing: Sharing, agentId: string, agentName: string, onExpire: (requestId: string) => void): string {
-    sharing.clearRequest();
-    const requestId = nanoid();
-    sharing.requestId = requestId;
-    sharing.agentId = agentId;
-    sharing.agentName = agentName;
-    sharing.requestTimer = setTimeout(onExpire, this.ctx.limits.cobrowseRequestMs, requestId);
-    sharing.requestTimer.unref();
-    return requestId;
-  }
-
-  /** Makes `session` the sharing tab; the previous one (if another) no longer is. */
-  setSource(sharing: Sharing, session: Session): Session | null {
-    const previous = sharing.source;
-    sharing.clearResume();
-    if (previous === session) return null;
-    if (previous !== null) this.untrack(previous, sharing);
-    sharing.source = session;
-    this.track(session, sharing);
-    return previous;
-  }
-
-  /** The sharing tab went away (a page load, or closed): wait `cobrowseResumeMs` for it. */
-  loseSource(sharing: Sharing, onTimeout: () => void): void {
-    if (sharing.source !== null) this.untrack(sharing.source, sharing);
-    sharing.source = null;
-    sharing.clearResume();
-    sharing.resumeTimer = setTimeout(onTimeout, this.ctx.limits.cobrowseResumeMs);
-    sharing.resumeTimer.unref();
-  }
-
-  /** Starts (or restarts) sending page data to an agent connection; the checkpoint goes first. */
-  watch(sharing: Sharing, session: Session): Watcher {
-    let watcher = sharing.watchers.get(session);
-    if (watcher === undefined) {
-      watcher = new Watcher(session, sharing.checkpoint, this.ctx.limits.maxBufferedBytes, () => sharing.askSnapshot(this.ctx.now()));
-      sharing.watchers.set(session, watcher);
-      this.track(session, sharing);
+  /**
+   * Feeds one event to a conversation's co-browse and performs what touches this node: the
+   * state, the live source and watchers (`session` is the acting connection), timers, the
+   * checkpoint and replies. Returns the session (forgotten once all off; undefined when there
+   * never was one) and the effects left for the conversation, in order. A refused event throws its `ParleyError` and changes nothing.
+   */
+  apply(
+    conversation: Pick<Conversation, 'id' | 'visitorId'>,
+    event: CobrowseEvent,
+    session?: Session,
+  ): { sharing: Sharing | undefined; effects: SharingConversationEffect[] } {
+    let sharing = this.sharings.get(conversation.id);
+    if (sharing !== undefined) this.follow(sharing, conversation);
+    const state = sharing?.state ?? sharingOff(conversation.id, conversation.visitorId);
+    const outcome = cobrowseTransition(state, event, this.ctx.now());
+    if ('refused' in outcome) throw new ParleyError(outcome.refused, outcome.message);
+    if (sharing === undefined) {
+      if (isOff(outcome.state)) {
+        // Nothing to keep: only a reply can be due.
+        if (outcome.effects.some((effect) => effect.type === 'reply')) session?.send(stateFrame(this.statusFor(conversation.id, session)));
+        return { sharing: undefined, effects: [] };
+      }
+      sharing = new Sharing(outcome.state, this.ctx.limits.cobrowseCheckpointBytes);
+      this.sharings.set(sharing.conversationId, sharing);
+      addTo(this.byVisitor, sharing.visitorId, sharing);
     }
-    return watcher;
+    sharing.state = outcome.state;
+    const left: SharingConversationEffect[] = [];
+    let former: Session | null = null;
+    for (const effect of outcome.effects) {
+      switch (effect.type) {
+        case 'deliver':
+        case 'deliver-agents':
+        case 'line':
+          left.push(effect);
+          break;
+        case 'request-timer':
+          sharing.clearRequest();
+          if (effect.requestId !== null) sharing.requestTimer = this.timer(sharing, { type: 'request-expired', requestId: effect.requestId }, this.ctx.limits.cobrowseRequestMs);
+          break;
+        case 'resume-timer':
+          sharing.clearResume();
+          if (effect.run) sharing.resumeTimer = this.timer(sharing, { type: 'resume-expired' }, this.ctx.limits.cobrowseResumeMs);
+          break;
+        case 'source':
+          former = sharing.source;
+          if (session !== undefined && session.id === effect.connection && former !== session) {
+            if (former !== null) removeFrom(this.bySession, former, sharing);
+            sharing.source = session;
+            // The tab id reaches the widget's sessionStorage only now; a reload names it in `hello.tab`.
+            session.tab = effect.tab;
+            addTo(this.bySession, session, sharing);
+          }
+          break;
+        case 'tell-former-source':
+          if (former !== null && former.id === effect.connection) former.send(stateFrame(sharing.visitorStatus(former)));
+          break;
+        case 'reply':
+          if (session !== undefined) session.send(stateFrame(this.statusFor(sharing.conversationId, session)));
+          break;
+        case 'watch':
+          if (session !== undefined && session.id === effect.connection) this.watch(sharing, session);
+          break;
+        case 'unwatch':
+          this.unwatch(sharing, effect.connection);
+          break;
+        case 'forget':
+          this.forget(sharing);
+          break;
+      }
+    }
+    // The source connection closed: let go of it (the state no longer names it).
+    if (sharing.source !== null && sharing.state.source !== sharing.source.id) {
+      removeFrom(this.bySession, sharing.source, sharing);
+      sharing.source = null;
+    }
+    return { sharing, effects: left };
   }
 
-  /** Stops sending page data to an agent connection. */
-  unwatch(sharing: Sharing, session: Session): void {
-    const watcher = sharing.watchers.get(session);
-    if (watcher === undefined) return;
-    watcher.dispose();
-    sharing.watchers.delete(session);
-    this.untrack(session, sharing);
+  /** Keeps the visitor index right when the conversation moved to another visitor (a merge). */
+  follow(sharing: Sharing, conversation: Pick<Conversation, 'visitorId'>): void {
+    if (conversation.visitorId === sharing.visitorId) return;
+    removeFrom(this.byVisitor, sharing.visitorId, sharing);
+    const outcome = cobrowseTransition(sharing.state, { type: 'visitor-moved', visitorId: conversation.visitorId }, this.ctx.now());
+    if (!('refused' in outcome)) sharing.state = outcome.state;
+    addTo(this.byVisitor, sharing.visitorId, sharing);
   }
 
   /**
@@ -176,17 +209,6 @@ export class CobrowseHub {
     this.deliverAgents(sharing, conversation);
   }
 
-  /** Forgets a sharing that went back to all off. */
-  settle(sharing: Sharing): void {
-    if (!sharing.off) return;
-    this.forget(sharing);
-  }
-
-  /** Ends a sharing at once: all off, timers stopped, checkpoint dropped, forgotten. */
-  end(sharing: Sharing): void {
-    this.forget(sharing);
-  }
-
   /** Stops every timer and forgets everything (the relay is shutting down). */
   close(): void {
     for (const sharing of this.sharings.values()) sharing.reset();
@@ -195,22 +217,55 @@ export class CobrowseHub {
     this.bySession.clear();
   }
 
+  /** The state as this connection sees it. */
+  private statusFor(conversationId: string, session: Session): CobrowseStatus {
+    return session.role === 'visitor' ? this.visitorStatus(conversationId, session) : this.agentStatus(conversationId);
+  }
+
+  private timer(sharing: Sharing, event: SharingTimerEvent, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.onTimer?.(sharing, event), ms);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * Starts (or restarts, after a gap) sending page data to an agent connection: the state, then
+   * the checkpoint at once (paced), and the source is asked for a fresh snapshot.
+   */
+  private watch(sharing: Sharing, session: Session): void {
+    let watcher = sharing.watchers.get(session);
+    if (watcher === undefined) {
+      watcher = new Watcher(session, sharing.checkpoint, this.ctx.limits.maxBufferedBytes, () => sharing.askSnapshot(this.ctx.now()));
+      sharing.watchers.set(session, watcher);
+      addTo(this.bySession, session, sharing);
+    }
+    session.send(stateFrame(sharing.agentStatus()));
+    watcher.resync();
+    sharing.askSnapshot(this.ctx.now());
+  }
+
+  /** Stops sending page data to an agent connection. */
+  private unwatch(sharing: Sharing, connection: string): void {
+    for (const [session, watcher] of sharing.watchers) {
+      if (session.id !== connection) continue;
+      watcher.dispose();
+      sharing.watchers.delete(session);
+      removeFrom(this.bySession, session, sharing);
+    }
+  }
+
   private forget(sharing: Sharing): void {
-    if (sharing.source !== null) this.untrack(sharing.source, sharing);
-    for (const session of sharing.watchers.keys()) this.untrack(session, sharing);
+    if (sharing.source !== null) removeFrom(this.bySession, sharing.source, sharing);
+    for (const session of sharing.watchers.keys()) removeFrom(this.bySession, session, sharing);
     sharing.reset();
     if (this.sharings.get(sharing.conversationId) === sharing) this.sharings.delete(sharing.conversationId);
     removeFrom(this.byVisitor, sharing.visitorId, sharing);
   }
+}
 
-  private track(session: Session, sharing: Sharing): void {
-    addTo(this.bySession, session, sharing);
-  }
-
-  /** A session is the source (visitor) or a watcher (agent) of a sharing, never both. */
-  private untrack(session: Session, sharing: Sharing): void {
-    removeFrom(this.bySession, session, sharing);
-  }
+/** A `cobrowse.state` frame. */
+function stateFrame(status: CobrowseStatus): ServerFrame {
+  return { type: 'cobrowse.state', status } satisfies ServerFrame;
 }
 
 function stateText(status: CobrowseStatus): string {

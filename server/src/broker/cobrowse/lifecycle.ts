@@ -4,12 +4,13 @@
  * connections closing, a request nobody answered, a sharing tab that never came back, and a
  * conversation being resolved. Changes of one conversation run in order (`ctx.serial`).
  */
-import type { CobrowseStatus, ServerFrame } from '@parley/protocol';
+import type { CobrowseStatus } from '@parley/protocol';
 import type { Conversation } from '../../storage/storage.js';
 import type { CobrowseContext } from './context.js';
 import type { Session } from '../session.js';
-import { COBROWSE_TEXT } from './messages.js';
+import type { CobrowseEffect, CobrowseEvent } from './cobrowse-transition.js';
 import type { SharingSpec } from './directory.js';
+import type { SharingTimerEvent } from './hub.js';
 import type { Sharing } from './sharing.js';
 
 /** The `ctx.serial` key of a conversation's co-browse changes. */
@@ -17,11 +18,29 @@ export function cobrowseKey(conversationId: string): string {
   return `cobrowse:${conversationId}`;
 }
 
-/** Ends a sharing (view and control) for both sides, with its line on the timeline. */
-export async function endSharing(ctx: CobrowseContext, sharing: Sharing, conversation: Conversation, text: string): Promise<void> {
-  ctx.cobrowse.end(sharing);
-  ctx.cobrowse.deliver(sharing, conversation);
-  await ctx.appendSystem(conversation, text);
+/**
+ * Feeds one event to a conversation's co-browse and performs all its effects; a refused event
+ * throws. `conversation` is the conversation as just read (read here when the effects need it
+ * and none is given; when it is gone, nobody is told and nothing is written). Returns the
+ * effects the hub left for the conversation, so a caller can tell whether anything changed.
+ */
+export async function runSharing(
+  ctx: CobrowseContext,
+  target: Pick<Conversation, 'id' | 'visitorId'>,
+  event: CobrowseEvent,
+  session?: Session,
+  conversation?: Conversation,
+): Promise<readonly CobrowseEffect[]> {
+  const { sharing, effects } = ctx.cobrowse.apply(target, event, session);
+  if (sharing === undefined || effects.length === 0) return effects;
+  const fresh = conversation ?? (await ctx.storage.getConversation(target.id));
+  if (!fresh) return effects;
+  for (const effect of effects) {
+    if (effect.type === 'deliver') ctx.cobrowse.deliver(sharing, fresh);
+    else if (effect.type === 'deliver-agents') ctx.cobrowse.deliverAgents(sharing, fresh);
+    else await ctx.appendSystem(fresh, effect.text);
+  }
+  return effects;
 }
 
 /**
@@ -33,12 +52,7 @@ export async function cobrowseOnHello(ctx: CobrowseContext, session: Session): P
   const statuses: CobrowseStatus[] = [];
   for (const sharing of ctx.cobrowse.ofVisitor(session.subjectId)) {
     if (sharing.off) continue;
-    if (session.tab !== null && sharing.view === 'active' && sharing.tab === session.tab) {
-      const previous = ctx.cobrowse.setSource(sharing, session);
-      previous?.send({ type: 'cobrowse.state', status: sharing.visitorStatus(previous) } satisfies ServerFrame);
-      const conversation = await ctx.storage.getConversation(sharing.conversationId);
-      if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
-    }
+    await runSharing(ctx, { id: sharing.conversationId, visitorId: sharing.visitorId }, { type: 'source-back', connection: session.id, tab: session.tab }, session);
     statuses.push(sharing.visitorStatus(session));
   }
   return statuses;
@@ -50,55 +64,25 @@ export async function cobrowseOnHello(ctx: CobrowseContext, session: Session): P
  */
 export async function cobrowseOnLeave(ctx: CobrowseContext, session: Session): Promise<void> {
   for (const sharing of ctx.cobrowse.ofSession(session)) {
-    if (sharing.watchers.has(session)) {
-      ctx.cobrowse.unwatch(sharing, session);
-      continue;
-    }
-    if (sharing.source !== session) continue;
-    ctx.cobrowse.loseSource(sharing, () => resumeTimerOnExpire(ctx, sharing));
-    const conversation = await ctx.storage.getConversation(sharing.conversationId);
-    if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
+    await runSharing(ctx, { id: sharing.conversationId, visitorId: sharing.visitorId }, { type: 'connection-closed', connection: session.id }, session);
   }
 }
 
-/** The request `requestId` got no answer in time. */
-export function requestTimerOnExpire(ctx: CobrowseContext, conversationId: string, requestId: string): void {
-  const task = ctx.serial(cobrowseKey(conversationId), async () => {
-    const sharing = ctx.cobrowse.get(conversationId);
-    if (sharing === undefined || sharing.requestId !== requestId) return;
-    if (sharing.view === 'requested') {
-      ctx.cobrowse.end(sharing);
-    } else {
-      sharing.clearRequest();
-      sharing.control = 'off';
-    }
-    const conversation = await ctx.storage.getConversation(conversationId);
-    if (!conversation) return;
-    ctx.cobrowse.deliver(sharing, conversation);
-    await ctx.appendSystem(conversation, COBROWSE_TEXT.expired);
-  });
-  task.catch((error: unknown) => ctx.log.error('co-browse request expiry failed', { conversationId, error }));
-}
-
-/** The sharing tab did not come back within `cobrowseResumeMs`. */
-function resumeTimerOnExpire(ctx: CobrowseContext, sharing: Sharing): void {
+/** A sharing's timer fired (`cobrowseRequestMs`: the request expired; `cobrowseResumeMs`: the sharing tab never came back). */
+export function sharingTimerOnExpire(ctx: CobrowseContext, sharing: Sharing, event: SharingTimerEvent): void {
   const conversationId = sharing.conversationId;
   const task = ctx.serial(cobrowseKey(conversationId), async () => {
-    if (ctx.cobrowse.get(conversationId) !== sharing || sharing.source !== null || sharing.view !== 'active') return;
-    const conversation = await ctx.storage.getConversation(conversationId);
-    if (!conversation) return ctx.cobrowse.end(sharing);
-    await endSharing(ctx, sharing, conversation, COBROWSE_TEXT.visitorLeft);
+    if (ctx.cobrowse.get(conversationId) !== sharing) return;
+    await runSharing(ctx, { id: conversationId, visitorId: sharing.visitorId }, event);
   });
-  task.catch((error: unknown) => ctx.log.error('co-browse resume expiry failed', { conversationId, error }));
+  const what = event.type === 'request-expired' ? 'co-browse request expiry failed' : 'co-browse resume expiry failed';
+  task.catch((error: unknown) => ctx.log.error(what, { conversationId, error }));
 }
 
 /** The conversation was resolved by `agentName`: its co-browse ends as if that agent ended it. */
 export async function cobrowseOnResolve(ctx: CobrowseContext, conversation: Conversation, agentName: string): Promise<void> {
   await ctx.serial(cobrowseKey(conversation.id), async () => {
-    const sharing = ctx.cobrowse.get(conversation.id);
-    if (sharing === undefined || sharing.off) return;
-    const text = sharing.view === 'requested' ? COBROWSE_TEXT.agentCancelled(agentName) : COBROWSE_TEXT.agentStopped(agentName);
-    await endSharing(ctx, sharing, conversation, text);
+    await runSharing(ctx, conversation, { type: 'resolved', agentName }, undefined, conversation);
   });
 }
 
@@ -113,24 +97,22 @@ export const COBROWSE_RESUME = 'cobrowse.resume';
 export async function cobrowseResumeHere(ctx: CobrowseContext, session: Session, conversationId: string): Promise<boolean> {
   return ctx.serial(cobrowseKey(conversationId), async () => {
     const sharing = ctx.cobrowse.get(conversationId);
-    if (sharing === undefined || sharing.view !== 'active' || session.tab === null || sharing.tab !== session.tab) return false;
-    const previous = ctx.cobrowse.setSource(sharing, session);
-    previous?.send({ type: 'cobrowse.state', status: sharing.visitorStatus(previous) } satisfies ServerFrame);
+    if (sharing === undefined) return false;
     // The tab learns where it stands from its welcome; the agents, that it is live again.
-    const conversation = await ctx.storage.getConversation(conversationId);
-    if (conversation) ctx.cobrowse.deliverAgents(sharing, conversation);
-    return true;
+    const effects = await runSharing(ctx, { id: conversationId, visitorId: sharing.visitorId }, { type: 'source-back', connection: session.id, tab: session.tab }, session);
+    return effects.length > 0;
   });
 }
 
 /**
  * The node that owned a sharing went down: it is over (every node told its connections so);
- * this node writes the line on the timeline.
+ * this node writes what the transition left on the timeline.
  */
-export async function cobrowseOwnerLost(ctx: CobrowseContext, spec: SharingSpec): Promise<void> {
+export async function cobrowseOwnerLost(ctx: CobrowseContext, spec: SharingSpec, effects: readonly CobrowseEffect[]): Promise<void> {
   try {
     const conversation = await ctx.storage.getConversation(spec.conversationId);
-    if (conversation && spec.asOther.view !== 'off') await ctx.appendSystem(conversation, COBROWSE_TEXT.lost);
+    if (!conversation) return;
+    for (const effect of effects) if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
   } catch (error) {
     ctx.log.error('ending the co-browse session of a node that went down failed', { conversationId: spec.conversationId, error });
   }
