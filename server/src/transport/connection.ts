@@ -191,8 +191,9 @@ export class Connection implements PeerLink, HeartbeatPeer {
   }
 
   /**
-   * Sends the error of `code` and closes with its close code; a peer that has not answered the
-   * close within `graceMs` is dropped.
+   * Sends the error of `code` and closes with its close code (a code that has none: 1013 "try
+   * again later" for `unavailable`, else 1011); a peer that has not answered the close within
+   * `graceMs` is dropped.
    */
   closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing) return;
