@@ -11,7 +11,7 @@ import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import { handleMetrics, type MetricsEndpointDeps } from '../metrics/metrics-endpoint.js';
 import type { AssetPaths } from '../paths.js';
-import { isStoreUnavailable } from '../storage/store-unavailable.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
 import { handleLogin, handleLogout, type LoginApiDeps } from './login-api.js';
@@ -41,9 +41,6 @@ const CROSS_ORIGIN = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resourc
 /** The console's own files get its policy too, in case one is ever an HTML page. */
 const CONSOLE_FILE_HEADERS = { ...CONSOLE_SECURITY_HEADERS, 'Content-Security-Policy': CONSOLE_CSP };
 
-/** What `Retry-After` tells a client refused because the store is unavailable, in seconds. */
-const RETRY_AFTER_S = 5;
-
 /** Builds the request listener of the relay's HTTP server. */
 export function createRequestListener(deps: HttpDeps): RequestListener {
   return (req, res) => {
@@ -53,7 +50,7 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
       if (unavailable) deps.log.info('request refused: the store is unavailable', { method: req.method, url: redactUrl(req.url), reason: String(error) });
       else deps.log.error('request failed', { method: req.method, url: redactUrl(req.url), error });
       if (res.headersSent) res.destroy();
-      else if (unavailable) sendJson(res, 503, { error: 'unavailable', message: ERROR_CATALOG.unavailable.message }, { 'Retry-After': String(RETRY_AFTER_S) });
+      else if (unavailable) sendJson(res, 503, { error: 'unavailable', message: ERROR_CATALOG.unavailable.message }, { 'Retry-After': String(STORE_RETRY_AFTER_S) });
       else sendJson(res, 500, { error: 'internal' });
     });
   };

@@ -14,6 +14,9 @@
  */
 import { DatabaseConnectionError } from './pg-errors.js';
 
+/** What a client refused because the store is unavailable is told to wait before retrying (`Retry-After`), in seconds. */
+export const STORE_RETRY_AFTER_S = 5;
+
 /** SQLite result codes (with their extended codes, e.g. `SQLITE_IOERR_WRITE`) that mean the database cannot be used now. */
 const SQLITE_UNAVAILABLE = /^SQLITE_(?:BUSY|IOERR|FULL)(?:_|$)/;
 

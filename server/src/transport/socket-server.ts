@@ -19,7 +19,7 @@ import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
-import { isStoreUnavailable } from '../storage/store-unavailable.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
@@ -208,7 +208,7 @@ function socketOnUpgradeError(this: Duplex): void {
 }
 
 /** The header of an upgrade refused because the store is unreachable: try again in a few seconds. */
-const RETRY_AFTER = 'Retry-After: 5\r\n';
+const RETRY_AFTER = `Retry-After: ${STORE_RETRY_AFTER_S}\r\n`;
 
 /** Answers an upgrade with an HTTP error (and any `extraHeaders`, each ending in CRLF) and closes the socket. */
 function refuse(socket: Duplex, status: number, reason: string, extraHeaders = ''): void {
