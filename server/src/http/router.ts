@@ -11,7 +11,7 @@ import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import { handleMetrics, type MetricsEndpointDeps } from '../metrics/metrics-endpoint.js';
 import type { AssetPaths } from '../paths.js';
-import { isStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
+import { isStoreUnavailable, logStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
 import { handleLogin, handleLogout, type LoginApiDeps } from './login-api.js';
@@ -47,7 +47,7 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
     route(req, res, deps).catch((error: unknown) => {
       const unavailable = isStoreUnavailable(error);
       // The query string may carry a token: only the path is ever logged.
-      if (unavailable) deps.log.info('request refused: the store is unavailable', { method: req.method, url: redactUrl(req.url), reason: String(error) });
+      if (unavailable) logStoreUnavailable(deps.log, `${req.method} ${redactUrl(req.url)}`, error);
       else deps.log.error('request failed', { method: req.method, url: redactUrl(req.url), error });
       if (res.headersSent) res.destroy();
       else if (unavailable) sendJson(res, 503, { error: 'unavailable', message: ERROR_CATALOG.unavailable.message }, { 'Retry-After': String(STORE_RETRY_AFTER_S) });

@@ -7,7 +7,7 @@ import { aConversation, aMessage } from './contract-fixtures.js';
 import { DatabaseConnectionError } from './pg-errors.js';
 import { DATABASE_FILE, SqliteStorage } from './sqlite-storage.js';
 import { StorageError } from './storage-error.js';
-import { isStoreUnavailable } from './store-unavailable.js';
+import { isStoreUnavailable, logStoreUnavailable, STORE_LOG_INTERVAL_MS } from './store-unavailable.js';
 
 describe('isStoreUnavailable', () => {
   let dataDir: string;
@@ -51,5 +51,20 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(new TypeError('x is undefined'))).toBe(false);
     expect(isStoreUnavailable('SQLITE_BUSY')).toBe(false);
     expect(isStoreUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('logStoreUnavailable', () => {
+  it('logs the first refusal of an outage at once, then one line per interval with how many it left out', () => {
+    const lines: { message: string; data?: Record<string, unknown> }[] = [];
+    const log = { info: () => undefined, error: (message: string, data?: Record<string, unknown>) => void lines.push({ message, data }) };
+    const error = new DatabaseConnectionError('postgres://db/parley', 'nothing accepts connections there (ECONNREFUSED)', 'ECONNREFUSED');
+    const start = 2_000_000_000_000;
+    for (let i = 0; i < 50; i++) logStoreUnavailable(log, 'chat.send', error, start + i);
+    logStoreUnavailable(log, 'POST /api/visitors', error, start + STORE_LOG_INTERVAL_MS);
+    expect(lines).toEqual([
+      { message: 'refused: the store is unavailable', data: { what: 'chat.send', reason: error.message, refusedSinceLastLine: 0 } },
+      { message: 'refused: the store is unavailable', data: { what: 'POST /api/visitors', reason: error.message, refusedSinceLastLine: 49 } },
+    ]);
   });
 });

@@ -12,6 +12,7 @@
  * (`SQLITE_FULL`). Recognised by the driver's error code, so the transport and HTTP layers need
  * no driver.
  */
+import type { Logger } from '../log.js';
 import { DatabaseConnectionError } from './pg-errors.js';
 
 /** What a client refused because the store is unavailable is told to wait before retrying (`Retry-After`), in seconds. */
@@ -32,4 +33,26 @@ export function isStoreUnavailable(error: unknown): boolean {
     current = current.cause;
   }
   return false;
+}
+
+/** At most one log line per this many milliseconds about requests refused for an unreachable store. */
+export const STORE_LOG_INTERVAL_MS = 10_000;
+
+/** When the last line was written, and how many refusals went unlogged since (one process, one outage at a time). */
+const logged = { at: Number.NEGATIVE_INFINITY, quiet: 0 };
+
+/**
+ * Logs that a request was refused because the store is unreachable: the first refusal at once,
+ * then at most one line per `STORE_LOG_INTERVAL_MS` with how many were refused meanwhile. During
+ * an outage every client's every retry is refused; a line each would bury the log.
+ */
+export function logStoreUnavailable(log: Logger, what: string, error: unknown, now = Date.now()): void {
+  if (now - logged.at < STORE_LOG_INTERVAL_MS) {
+    logged.quiet += 1;
+    return;
+  }
+  const refusedSinceLastLine = logged.quiet;
+  logged.at = now;
+  logged.quiet = 0;
+  log.error('refused: the store is unavailable', { what, reason: error instanceof Error ? error.message : String(error), refusedSinceLastLine });
 }

@@ -30,7 +30,7 @@ import type { Broker } from '../broker/broker.js';
 import type { PeerIdentity, PeerLink, Session } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
-import { isStoreUnavailable } from '../storage/store-unavailable.js';
+import { isStoreUnavailable, logStoreUnavailable } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import type { HeartbeatPeer } from './heartbeat.js';
 import { TokenBucket } from './token-bucket.js';
@@ -303,7 +303,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
       // backoff and says hello again, rather than wait on an open connection that never welcomes it.
       if (frame.type === 'hello') return this.closeWith('unavailable');
       // Not the client's fault (it counts towards no limit): its outbox sends the frame again.
-      this.deps.log.info('frame refused: the store is unavailable', { type: frame.type, reason: error instanceof Error ? error.message : String(error) });
+      logStoreUnavailable(this.deps.log, frame.type, error);
       return this.refuse('unavailable', ERROR_CATALOG.unavailable.message, ref, false);
     }
     this.deps.log.error('frame failed', { type: frame.type, error });

@@ -19,7 +19,7 @@ import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
-import { isStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
+import { isStoreUnavailable, logStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
@@ -107,7 +107,10 @@ export class SocketServer {
       },
       (error: unknown) => {
         // The token could not be checked against the store: not the client's fault, and a later try may pass.
-        if (isStoreUnavailable(error)) return refuse(socket, 503, 'The database is unreachable; retry shortly', RETRY_AFTER);
+        if (isStoreUnavailable(error)) {
+          logStoreUnavailable(this.deps.log, 'upgrade', error);
+          return refuse(socket, 503, 'The database is unreachable; retry shortly', RETRY_AFTER);
+        }
         this.deps.log.error('upgrade check failed', { error });
         refuse(socket, 500, 'Internal error');
       },
