@@ -1,12 +1,23 @@
 /**
  * A real relay on PostgreSQL (`databaseUrl`), driven over real WebSockets: messages are acked
  * after they are stored in the database, with seqs in order, a retry is acked once, and while
- * PostgreSQL restarts a send is refused (an error frame, never an ack) and the same send after
- * the restart is stored once. A PostgreSQL 15 server is started for this file.
+ * PostgreSQL restarts a send is refused with `unavailable` (never an ack), the HTTP API and the
+ * upgrade answer 503, `/readyz` 503, and the same send after the restart is stored once. A PostgreSQL 15 server is started for this file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_CODES, DEFAULT_LIMITS, ERROR_CATALOG, PROTOCOL_VERSION } from '@parley/protocol';
 import { startPostgres, type TestPostgres } from './servers/postgres.js';
-import { PAGE_ORIGIN, TestClient, adminToken, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
+import {
+  ADMIN_PASSWORD,
+  PAGE_ORIGIN,
+  TestClient,
+  adminToken,
+  postJson,
+  startTestRelay,
+  upgradeStatus,
+  visitorToken,
+  type TestRelay,
+} from './relay-harness.js';
 
 describe('a relay on PostgreSQL', () => {
   let server: TestPostgres;
@@ -55,23 +66,52 @@ describe('a relay on PostgreSQL', () => {
     agent.close();
   });
 
-  it('refuses a send while PostgreSQL is down, never acking it, and stores the same send once after the restart', async () => {
+  it('refuses a send while PostgreSQL is down with `unavailable`, never acking it, and stores the same send once after the restart', async () => {
     const { client, token } = await visitorTab();
     client.send({ type: 'chat.send', clientId: 'pg-before', text: 'before' });
     const before = await client.next('chat.ack');
+    // Upgraded while the store was up; says hello only once it is down.
+    const late = new TestClient(relay, token, PAGE_ORIGIN);
+    await late.opened;
 
     await server.kill();
     client.send({ type: 'chat.send', clientId: 'pg-during', text: 'during the outage' });
     const refused = await client.next('error', () => true, 15_000);
-    expect(refused.code).toBe('internal');
+    expect(refused).toMatchObject({ code: 'unavailable', ref: 'pg-during', message: ERROR_CATALOG.unavailable.message });
     expect(client.frames.some((f) => f.type === 'chat.ack' && f.clientId === 'pg-during')).toBe(false);
+    // Sent again while still down: refused again, and the connection stays open (no refusal counted against it).
+    const tries = DEFAULT_LIMITS.maxErrors + 5;
+    for (let i = 0; i < tries; i++) client.send({ type: 'chat.send', clientId: 'pg-during', text: 'during the outage' });
+    for (let i = 0; i < tries; i++) expect((await client.next('error', () => true, 15_000)).code).toBe('unavailable');
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+
+    // The load balancer's view, and the HTTP API: 503 with Retry-After, never 500.
+    const ready = await fetch(`${relay.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ok: false, failed: ['storage'] });
+    const visitors = await postJson(relay, '/api/visitors', { siteKey: 'demo' }, { Origin: PAGE_ORIGIN });
+    expect(visitors).toMatchObject({ status: 503, body: { error: 'unavailable' } });
+    expect(visitors.headers.get('retry-after')).toBe('5');
+    // However often an agent tries to sign in meanwhile: the outage uses up none of the address's attempts.
+    for (let i = 0; i <= relay.options.loginFailuresPerMinute; i++) {
+      const login = await postJson(relay, '/api/login', { email: 'admin@localhost', password: ADMIN_PASSWORD });
+      expect(login).toMatchObject({ status: 503, body: { error: 'unavailable' } });
+      expect(login.headers.get('retry-after')).toBe('5');
+    }
+    expect(await upgradeStatus(relay, token, PAGE_ORIGIN)).toBe(503);
+    // A hello that cannot be welcomed closes with 1013 (try again later), so the client reconnects.
+    late.send({ type: 'hello', v: PROTOCOL_VERSION });
+    expect(await late.closed).toEqual({ code: CLOSE_CODES.tryAgainLater, reason: 'unavailable' });
 
     await server.restart();
-    // What a widget's outbox does: the same send again, on the same or a new connection.
-    const { client: again } = await visitorTab(token);
-    again.send({ type: 'chat.send', clientId: 'pg-during', text: 'during the outage' });
-    const after = await again.next('chat.ack');
+    expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+    expect(await adminToken(relay)).toEqual(expect.any(String));
+    // What a widget's outbox does: the same send again, on the same connection (the pool recovered).
+    client.send({ type: 'chat.send', clientId: 'pg-during', text: 'during the outage' });
+    const after = await client.next('chat.ack');
     expect(after).toMatchObject({ conversationId: before.conversationId, seq: 2 });
+    // And on a new connection: the same ack, never a second message.
+    const { client: again } = await visitorTab(token);
     again.send({ type: 'chat.send', clientId: 'pg-during', text: 'during the outage' });
     expect((await again.next('chat.ack')).seq).toBe(2);
     expect((await relay.storage.listMessages(before.conversationId, 0, 10)).map((m) => m.text)).toEqual(['before', 'during the outage']);

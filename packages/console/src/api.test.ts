@@ -22,6 +22,10 @@ beforeEach(async () => {
       if (body.email === 'flood@example.com') {
         res.statusCode = 429;
         res.end('{"error":"rate_limited"}');
+      } else if (body.email === 'outage@example.com') {
+        res.statusCode = 503;
+        res.setHeader('Retry-After', '5');
+        res.end('{"error":"unavailable"}');
       } else if (body.password === 'right') {
         res.end(JSON.stringify({ token: 'tok.sig', agent: ME }));
       } else {
@@ -52,6 +56,13 @@ describe('login', () => {
 
   it('reports too many attempts', async () => {
     await expect(login('flood@example.com', 'x', sameOrigin)).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('reports a relay that cannot reach its database as such, not as a failed sign-in', async () => {
+    await expect(login('outage@example.com', 'right', sameOrigin)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'The relay cannot reach its database right now. Try again in a few seconds.',
+    });
   });
 
   it('reports an unreachable relay', async () => {

@@ -10,7 +10,7 @@ export interface LoginResult {
 }
 
 /** Why a sign-in failed, in words the form can show. */
-export type LoginFailure = 'invalid_credentials' | 'rate_limited' | 'network' | 'server';
+export type LoginFailure = 'invalid_credentials' | 'rate_limited' | 'unavailable' | 'network' | 'server';
 
 /** A sign-in that did not succeed; `code` says why. */
 export class LoginError extends Error {
@@ -27,6 +27,7 @@ export class LoginError extends Error {
 export const LOGIN_MESSAGES: Readonly<Record<LoginFailure, string>> = {
   invalid_credentials: 'Wrong email or password.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',
+  unavailable: 'The relay cannot reach its database right now. Try again in a few seconds.',
   network: 'Cannot reach the Parley relay. Check your connection and try again.',
   server: 'The relay could not sign you in. Try again.',
 };
@@ -53,6 +54,7 @@ export async function login(email: string, password: string, fetchImpl: typeof f
   }
   if (response.status === 401 || response.status === 400) throw new LoginError('invalid_credentials');
   if (response.status === 429) throw new LoginError('rate_limited');
+  if (response.status === 503) throw new LoginError('unavailable');
   if (!response.ok) throw new LoginError('server');
   const body: unknown = await response.json().catch(() => null);
   if (!isLoginResult(body)) throw new LoginError('server');

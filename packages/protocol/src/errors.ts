@@ -29,6 +29,7 @@ export const ERROR_CATALOG = {
   call_not_found: { close: null, message: 'No such call, or it has ended.' },
   phone_invalid: { close: null, message: 'That phone number is not valid; include the country code, e.g. +44 20 7123 4567.' },
   conflict: { close: null, message: 'The conversation changed at the same moment (on another relay node, say); nothing was written: look again and retry.' },
+  unavailable: { close: null, message: 'The relay cannot reach its database right now; nothing was stored: retry in a few seconds.' },
   internal: { close: null, message: 'The relay could not complete the action; nothing was lost, retry.' },
 } as const;
 
@@ -39,6 +40,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export const CLOSE_CODES = {
   goingAway: 1001,
   serviceRestart: 1012,
+  tryAgainLater: 1013,
   tooLarge: 1009,
   versionMismatch: 4000,
   unauthorized: 4001,
@@ -49,6 +51,12 @@ export const CLOSE_CODES = {
   sitesChanged: 4010,
   flood: 4029,
 } as const;
+
+/**
+ * Refusals of a frame that say nothing about the frame itself: the same frame, sent again as it
+ * is (same client id) a little later, may well succeed. A client keeps such a message pending.
+ */
+export const RETRYABLE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'unavailable', 'internal']);
 
 /** Close codes after which a client must not reconnect without a change (new token, new build). */
 export const FATAL_CLOSE_CODES: readonly number[] = [4000, 4001];

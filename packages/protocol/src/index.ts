@@ -5,7 +5,7 @@
 export { PROTOCOL_VERSION } from './version.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export type { Limits } from './limits.js';
-export { ERROR_CATALOG, CLOSE_CODES, FATAL_CLOSE_CODES, ParleyError, isErrorCode } from './errors.js';
+export { ERROR_CATALOG, CLOSE_CODES, FATAL_CLOSE_CODES, RETRYABLE_ERROR_CODES, ParleyError, isErrorCode } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { ROLES } from './model.js';
 export type * from './model.js';

@@ -13,6 +13,7 @@ import { isOriginAllowed } from '../origin.js';
 import { verifyToken } from '../auth/tokens.js';
 import { startAgentSession } from '../session-tokens.js';
 import type { Storage } from '../storage/storage.js';
+import { isStoreUnavailable } from '../storage/store-unavailable.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { BadRequestError, readJsonObject, sendBadRequest, sendJson } from './respond.js';
 
@@ -66,7 +67,11 @@ export async function handleLogin(req: IncomingMessage, res: ServerResponse, dep
   // Re-check now that the body is in: parallel attempts of this address may have used the limit.
   if (deps.limiter.blocked(ip)) return sendJson(res, 429, { error: 'too_many_attempts' }, { 'Retry-After': '60' });
   deps.limiter.fail(ip);
-  const [agent, decoy] = await Promise.all([deps.storage.getAgentByEmail(email), prepareLoginDecoy()]);
+  const [agent, decoy] = await Promise.all([deps.storage.getAgentByEmail(email), prepareLoginDecoy()]).catch((error: unknown) => {
+    // Nothing was checked: an outage of the store must not use up the address's attempts.
+    if (isStoreUnavailable(error)) deps.limiter.forgive(ip);
+    throw error;
+  });
   const ok = await verifyPassword(password, agent ? agent.passwordHash : decoy);
   if (!agent || !ok) return sendJson(res, 401, { error: 'invalid_credentials' });
   deps.limiter.forgive(ip);

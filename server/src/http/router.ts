@@ -1,13 +1,17 @@
 /**
  * The relay's HTTP routes: health, readiness, metrics, the widget's files, the console, the demo page and the JSON
- * API. Anything that throws answers 500 and is logged; it never takes the relay down.
+ * API. Anything that throws answers 500 and is logged; it never takes the relay down. A store that
+ * cannot be reached right now answers 503 with `Retry-After` instead: the request was fine, send
+ * it again in a few seconds.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { ERROR_CATALOG } from '@parley/protocol';
 import { redactUrl } from '../edge/redact.js';
 import type { Logger } from '../log.js';
 import { handleMetrics, type MetricsEndpointDeps } from '../metrics/metrics-endpoint.js';
 import type { AssetPaths } from '../paths.js';
+import { isStoreUnavailable, logStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { CONSOLE_CSP, sendConsolePage } from './console-page.js';
 import { sendDemoPage, sendScriptTagExample } from './demo-page.js';
 import { handleLogin, handleLogout, type LoginApiDeps } from './login-api.js';
@@ -41,10 +45,13 @@ const CONSOLE_FILE_HEADERS = { ...CONSOLE_SECURITY_HEADERS, 'Content-Security-Po
 export function createRequestListener(deps: HttpDeps): RequestListener {
   return (req, res) => {
     route(req, res, deps).catch((error: unknown) => {
+      const unavailable = isStoreUnavailable(error);
       // The query string may carry a token: only the path is ever logged.
-      deps.log.error('request failed', { method: req.method, url: redactUrl(req.url), error });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
-      else res.destroy();
+      if (unavailable) logStoreUnavailable(deps.log, `${req.method} ${redactUrl(req.url)}`, error);
+      else deps.log.error('request failed', { method: req.method, url: redactUrl(req.url), error });
+      if (res.headersSent) res.destroy();
+      else if (unavailable) sendJson(res, 503, { error: 'unavailable', message: ERROR_CATALOG.unavailable.message }, { 'Retry-After': String(STORE_RETRY_AFTER_S) });
+      else sendJson(res, 500, { error: 'internal' });
     });
   };
 }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DatabaseConnectionError } from './pg-errors.js';
 import { openPgStorage, PgStorage } from './pg-storage.js';
+import { isStoreUnavailable } from './store-unavailable.js';
 import { aMessage, conversations, upTo, usePostgres } from './pg-test-fixture.js';
 
 const postgres = usePostgres();
@@ -19,7 +20,7 @@ describe('PgStorage when PostgreSQL restarts', () => {
     ['is killed', () => postgres.server.kill()],
     ['shuts down', () => postgres.server.shutdown()],
   ] as const) {
-    it(`rejects writes while it ${how}, never resolving them, and writes again once it is back`, async () => {
+    it(`rejects writes while it ${how}, never resolving them, and writes again once it is back, on the same pool`, async () => {
       const store = new PgStorage({ url: await freshDatabase() });
       const [id] = await conversations(store, 1);
       await store.appendMessage(aMessage(id!, { text: 'before' }));
@@ -27,6 +28,8 @@ describe('PgStorage when PostgreSQL restarts', () => {
       await stop();
       const during = await store.appendMessage(aMessage(id!, { text: 'during' })).then(() => 'resolved', (error: unknown) => error);
       expect(during).toBeInstanceOf(DatabaseConnectionError);
+      // What the relay answers its clients with `unavailable` (retry), not `internal`.
+      expect(isStoreUnavailable(during)).toBe(true);
       expect(String((during as Error).message)).toMatch(/^cannot use the database postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+: /);
       await expect(store.getConversation(id!)).rejects.toBeInstanceOf(DatabaseConnectionError);
 

@@ -15,6 +15,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
 import {
+  CLOSE_CODES,
   COBROWSE_STREAM_TYPES,
   ERROR_CATALOG,
   PROTOCOL_VERSION,
@@ -29,6 +30,7 @@ import type { Broker } from '../broker/broker.js';
 import type { PeerIdentity, PeerLink, Session } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { isStoreUnavailable, logStoreUnavailable } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import type { HeartbeatPeer } from './heartbeat.js';
 import { TokenBucket } from './token-bucket.js';
@@ -189,12 +191,13 @@ export class Connection implements PeerLink, HeartbeatPeer {
   }
 
   /**
-   * Sends the error of `code` and closes with its close code; a peer that has not answered the
-   * close within `graceMs` is dropped.
+   * Sends the error of `code` and closes with its close code (a code that has none: 1013 "try
+   * again later" for `unavailable`, else 1011); a peer that has not answered the close within
+   * `graceMs` is dropped.
    */
   closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing) return;
-    const close = ERROR_CATALOG[code].close ?? 1011;
+    const close = ERROR_CATALOG[code].close ?? (code === 'unavailable' ? CLOSE_CODES.tryAgainLater : 1011);
     if (this.ws.readyState === this.ws.OPEN) {
       const text = JSON.stringify({ type: 'error', code, message } satisfies ServerFrame);
       this.deps.metrics.frameOut(text);
@@ -294,6 +297,14 @@ export class Connection implements PeerLink, HeartbeatPeer {
     if (error instanceof ParleyError) {
       if (error.close !== null) return this.closeWith(error.code, error.message);
       return this.refuse(error.code, error.message, ref, !this.isExcused(frame, error.code));
+    }
+    if (isStoreUnavailable(error)) {
+      // No welcome can be built without the store: close (1013) so the client reconnects with
+      // backoff and says hello again, rather than wait on an open connection that never welcomes it.
+      if (frame.type === 'hello') return this.closeWith('unavailable');
+      // Not the client's fault (it counts towards no limit): its outbox sends the frame again.
+      logStoreUnavailable(this.deps.log, frame.type, error);
+      return this.refuse('unavailable', ERROR_CATALOG.unavailable.message, ref, false);
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);

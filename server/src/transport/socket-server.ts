@@ -19,6 +19,7 @@ import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { isStoreUnavailable, logStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
 import { Heartbeat } from './heartbeat.js';
@@ -105,6 +106,11 @@ export class SocketServer {
         this.accept(req, socket, head, decision.identity);
       },
       (error: unknown) => {
+        // The token could not be checked against the store: not the client's fault, and a later try may pass.
+        if (isStoreUnavailable(error)) {
+          logStoreUnavailable(this.deps.log, 'upgrade', error);
+          return refuse(socket, 503, 'The database is unreachable; retry shortly', RETRY_AFTER);
+        }
         this.deps.log.error('upgrade check failed', { error });
         refuse(socket, 500, 'Internal error');
       },
@@ -204,13 +210,17 @@ function socketOnUpgradeError(this: Duplex): void {
   this.destroy();
 }
 
-/** Answers an upgrade with an HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
+/** The header of an upgrade refused because the store is unreachable: try again in a few seconds. */
+const RETRY_AFTER = `Retry-After: ${STORE_RETRY_AFTER_S}\r\n`;
+
+/** Answers an upgrade with an HTTP error (and any `extraHeaders`, each ending in CRLF) and closes the socket. */
+function refuse(socket: Duplex, status: number, reason: string, extraHeaders = ''): void {
   if (socket.destroyed) return;
   const body = `${reason}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\n' +
+      extraHeaders +
       'Content-Type: text/plain; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       '\r\n' +

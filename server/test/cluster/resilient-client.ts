@@ -2,10 +2,14 @@
  * A test client that behaves as the widget and the console do across relay restarts: it keeps
  * an outbox of unacknowledged messages, reconnects (through the load balancer) when its
  * connection closes, resumes its conversation from the last seq it holds, and sends its outbox
- * again. What it was acknowledged and what it received are kept for the test to compare.
+ * again, also after a refusal that says "not now" (`unavailable`, say), as the widget does at its
+ * next retry tick. What it was acknowledged, refused and received is kept for the test to compare.
  */
 import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type Message, type ServerFrame } from '@parley/protocol';
+import { PROTOCOL_VERSION, RETRYABLE_ERROR_CODES, type ErrorCode, type Message, type ServerFrame } from '@parley/protocol';
+
+/** How long after a retryable refusal the outbox goes out again (the widget's tick is longer; tests are short). */
+const RETRY_AFTER_MS = 200;
 import type { RelayAddress } from '../relay-harness.js';
 
 /** One side of a conversation that survives its relay node going away. */
@@ -17,9 +21,12 @@ export class ResilientClient {
   /** Every message received (live or replayed), by seq, and how many times each arrived live. */
   readonly received = new Map<number, Message>();
   readonly liveCopies = new Map<number, number>();
+  /** Refusals of this client's messages, in order of arrival: client id and error code. */
+  readonly refusals: { clientId: string; code: ErrorCode }[] = [];
   /** Connections made (1 + reconnects). */
   connections = 0;
   private ws: WebSocket | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private conversationId: string | null;
 
@@ -60,7 +67,18 @@ export class ResilientClient {
   /** Stops reconnecting and closes. */
   stop(): void {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.ws?.close();
+  }
+
+  /** Resolves once every client id given was refused at least once (bounded). */
+  async refused(clientIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const missing = () => clientIds.filter((id) => !this.refusals.some((r) => r.clientId === id));
+    while (missing().length > 0) {
+      if (Date.now() > deadline) throw new Error(`never refused: ${missing().join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private transmit(clientId: string, text: string): void {
@@ -103,7 +121,11 @@ export class ResilientClient {
   }
 
   private take(frame: ServerFrame): void {
-    if (frame.type === 'chat.ack') {
+    if (frame.type === 'error' && frame.ref !== undefined && this.outbox.has(frame.ref)) {
+      this.refusals.push({ clientId: frame.ref, code: frame.code });
+      // The whole outbox again, oldest first (so the order holds), once, a moment later.
+      if (RETRYABLE_ERROR_CODES.has(frame.code)) this.retryTimer ??= setTimeout(() => this.resend(), RETRY_AFTER_MS);
+    } else if (frame.type === 'chat.ack') {
       this.conversationId ??= frame.conversationId;
       this.acked.set(frame.clientId, frame.seq);
       this.outbox.delete(frame.clientId);
@@ -117,6 +139,12 @@ export class ResilientClient {
       for (const message of frame.messages) this.received.set(message.seq, message);
       if (!frame.complete) this.sync(this.contiguous());
     }
+  }
+
+  private resend(): void {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    for (const [clientId, text] of this.outbox) this.transmit(clientId, text);
   }
 
   /** The highest seq up to which this client holds every message (its own by ack). */

@@ -100,9 +100,11 @@ describe('reduce', () => {
     expect(run(refused, { kind: 'discard', clientId: 'reply-0001' }).outbox).toEqual([]);
   });
 
-  it('keeps a rate-limited reply retryable', () => {
-    const s = run(opened(), { kind: 'send', message: pending() }, frame({ type: 'error', code: 'rate_limited', message: 'Slow down', ref: 'reply-0001' }));
-    expect(s.outbox[0]).toMatchObject({ status: 'failed', permanent: false });
+  it('keeps a reply refused for now (rate limited, the store unreachable) retryable', () => {
+    for (const code of ['rate_limited', 'unavailable'] as const) {
+      const s = run(opened(), { kind: 'send', message: pending() }, frame({ type: 'error', code, message: 'Not now', ref: 'reply-0001' }));
+      expect(s.outbox[0], code).toMatchObject({ status: 'failed', permanent: false });
+    }
   });
 
   it('shows an error that is not about a reply as a notice', () => {

@@ -11,7 +11,7 @@ import type {
   ServerFrame,
   VisitorProfile,
 } from '@parley/protocol';
-import { COBROWSE_STREAM_TYPES } from '@parley/protocol';
+import { COBROWSE_STREAM_TYPES, RETRYABLE_ERROR_CODES } from '@parley/protocol';
 import { onCallbackItems, onCallState, onDetailCall, onWelcomeCalls, reduceCallAction, upsertCallbacks, type CallAction } from './call-reducer.js';
 import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, VisitorContext } from './state.js';
 
@@ -21,8 +21,6 @@ export const TYPING_TTL_MS = 8000;
 /** Page views and events kept per visitor in the console (the relay keeps its own, larger history). */
 export const CONTEXT_LIMIT = 200;
 
-/** Error codes after which a reply is worth sending again as it is. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'internal']);
 
 /** Everything that can change the console state. */
 export type ConsoleAction =
@@ -208,7 +206,7 @@ function onError(state: ConsoleState, frame: Extract<ServerFrame, { type: 'error
   const pending = frame.ref ? state.outbox.find((p) => p.clientId === frame.ref) : undefined;
   if (!pending && frame.ref !== undefined && SILENT_REFUSALS.has(frame.ref)) return state;
   if (!pending) return { ...state, notice: frame.message };
-  const permanent = !RETRYABLE.has(frame.code);
+  const permanent = !RETRYABLE_ERROR_CODES.has(frame.code);
   const outbox = state.outbox.map((p) =>
     p.clientId === frame.ref ? { ...p, status: 'failed' as const, permanent, error: permanent ? frame.message : undefined } : p,
   );

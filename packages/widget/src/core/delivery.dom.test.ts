@@ -73,4 +73,26 @@ describe('delivery', () => {
     await until(widget, (w) => w.view.messages[1]?.status === 'failed');
     expect(JSON.parse(localStorage.getItem('parley:demo:outbox')!)[0]).not.toHaveProperty('conversationId');
   });
+
+  it('keeps a message refused while the relay cannot reach its database, and delivers it once after', async () => {
+    const widget = h.boot();
+    await until(widget, online);
+    h.relay.refusing = 'unavailable';
+    widget.send('during the outage');
+    const first = await h.relay.waitFor('chat.send');
+    await until(widget, (w) => w.view.messages[0]?.status === 'failed');
+    // Shown as "Not sent, retrying…", kept where a reload finds it, and tried again on the same link.
+    expect(texts(widget)).toEqual(['during the outage:failed']);
+    expect(JSON.parse(localStorage.getItem('parley:demo:outbox')!)).toMatchObject([{ clientId: first.clientId, text: 'during the outage' }]);
+    const sends = () => h.relay.received.filter((r) => r.frame.type === 'chat.send');
+    await h.relay.waitFor('chat.send', () => sends().length >= 2);
+    h.relay.refusing = null;
+    await until(widget, (w) => w.view.messages[0]?.status === 'sent');
+    expect(sends().every((r) => r.frame.type === 'chat.send' && r.frame.clientId === first.clientId)).toBe(true);
+    expect(new Set(sends().map((r) => r.connection)).size).toBe(1);
+    expect(h.relay.messages.filter((m) => m.text === 'during the outage')).toHaveLength(1);
+    expect(texts(widget)).toEqual(['during the outage:sent']);
+    expect(localStorage.getItem('parley:demo:outbox')).toBeNull();
+    // Two retry ticks (RETRY_TICK_MS each) on a loaded machine; without the prompt retry it takes two ack timeouts.
+  }, 15_000);
 });

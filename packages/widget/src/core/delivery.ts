@@ -4,7 +4,7 @@
  * from another connection of the same visitor, arrives. A resend carries the same client id, so
  * the relay never stores it twice.
  */
-import type { ChatAckFrame, ClientFrame, ErrorFrame, Message } from '@parley/protocol';
+import { RETRYABLE_ERROR_CODES, type ChatAckFrame, type ClientFrame, type ErrorFrame, type Message } from '@parley/protocol';
 import type { WidgetContext } from './context.js';
 
 /** How long a sent message may wait for its ack before it is resent (and shown as retrying). */
@@ -63,10 +63,13 @@ export function settleEchoes(ctx: WidgetContext, messages: readonly Message[]): 
 
 /**
  * The relay refused an entry: it shows as failed and is retried. When the conversation is not
- * the visitor's to write to (any more), the retry lets the relay pick one instead.
+ * the visitor's to write to (any more), the retry lets the relay pick one instead. A refusal
+ * that says "not now" (the relay's database unreachable, too many frames) is retried at the
+ * next tick, as it is: it never becomes a message lost or stuck.
  */
 export function refuseEntry(ctx: WidgetContext, frame: ErrorFrame): void {
   if (!frame.ref || !ctx.outbox.has(frame.ref)) return;
   if (frame.code === 'forbidden' || frame.code === 'not_found') ctx.outbox.retarget(frame.ref);
+  if (RETRYABLE_ERROR_CODES.has(frame.code)) return ctx.outbox.retrySoon(frame.ref);
   ctx.outbox.markFailed(frame.ref);
 }

@@ -63,6 +63,17 @@ describe('Outbox', () => {
     expect(outbox.status(entry.clientId)).toBe('failed');
   });
 
+  it('makes an entry refused for now due again at once, shown as failed-retrying, and keeps it', () => {
+    const outbox = new Outbox(new GatedStorage('site1', true));
+    const entry = outbox.add('hello');
+    outbox.markSent(entry.clientId, 1000);
+    expect(outbox.due(1001, 10_000)).toEqual([]);
+    outbox.retrySoon(entry.clientId);
+    expect(outbox.status(entry.clientId)).toBe('failed');
+    expect(outbox.due(1001, 10_000).map((e) => e.clientId)).toEqual([entry.clientId]);
+    expect(stored().map((e) => e.clientId)).toEqual([entry.clientId]);
+  });
+
   it('marks everything failed when the connection drops and resends all on the next one', () => {
     const outbox = new Outbox(new GatedStorage('site1', true));
     const a = outbox.add('a');

@@ -110,6 +110,16 @@ export class Outbox {
     this._onChange();
   }
 
+  /**
+   * The relay refused the entry for now (its database unreachable, say): it shows as
+   * failed-retrying and is due again at the next flush rather than after a whole ack timeout.
+   */
+  retrySoon(clientId: string): void {
+    if (!this.has(clientId)) return;
+    this._sentAt.delete(clientId);
+    this.markFailed(clientId);
+  }
+
   /** The connection ended: everything unacked must go again on the next one, and shows as failed. */
   connectionLost(): void {
     for (const e of this._entries) this._failed.add(e.clientId);

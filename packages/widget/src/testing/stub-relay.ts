@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CallInfo, Callback, ClientFrame, CobrowseStatus, ConversationSummary, Message, ServerFrame } from '@parley/protocol';
+import type { CallInfo, Callback, ClientFrame, CobrowseStatus, ConversationSummary, ErrorCode, Message, ServerFrame } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 
@@ -29,6 +29,8 @@ export class StubRelay {
   sessionStatus = 200;
   /** When false, `chat.send` is recorded but never acked. */
   acking = true;
+  /** When set, every chat.send is refused with this code (referring to its client id) instead of acked. */
+  refusing: ErrorCode | null = null;
   /** When true, nothing is answered at all (a half-open link). */
   mute = false;
   /**
@@ -177,6 +179,8 @@ export class StubRelay {
       for (const [conversationId, after] of Object.entries(frame.resume ?? {})) {
         send({ type: 'chat.messages', conversationId, messages: this.messages.filter((m) => m.seq > after), complete: true });
       }
+    } else if (frame.type === 'chat.send' && this.refusing) {
+      send({ type: 'error', code: this.refusing, message: 'refused by the stub', ref: frame.clientId });
     } else if (frame.type === 'chat.send' && this.acking) {
       const message =
         this.messages.find((m) => m.clientId === frame.clientId) ??

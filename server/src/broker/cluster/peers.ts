@@ -6,8 +6,9 @@
  * connection closes, or its node goes down, the owner is told and runs the capabilities' leave
  * hooks for the proxy, as for a local connection that closed.
  */
-import { isErrorCode, ParleyError, type ClientFrame, type ErrorCode } from '@parley/protocol';
+import { ERROR_CATALOG, isErrorCode, ParleyError, type ClientFrame, type ErrorCode } from '@parley/protocol';
 import { asJson, type Bus, type Json } from '../../bus/bus.js';
+import { isStoreUnavailable } from '../../storage/store-unavailable.js';
 import { Session } from '../session.js';
 
 /** Control and request kinds. */
@@ -75,6 +76,8 @@ export class RemotePeers {
           return { ok: true };
         } catch (error) {
           if (error instanceof ParleyError) return { ok: false, code: error.code, message: error.message };
+          // The asking node's client gets the same retryable refusal as if its own store had failed.
+          if (isStoreUnavailable(error)) return { ok: false, code: 'unavailable', message: ERROR_CATALOG.unavailable.message };
           throw error;
         }
       }),
