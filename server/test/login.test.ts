@@ -33,12 +33,13 @@ describe('sign-in timing', () => {
   it('spends a password check on an unknown email as on a wrong password', async () => {
     const wrong: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       wrong.push(await timed(relay, 'admin@localhost'));
       unknown.push(await timed(relay, `nobody${i}@example.com`));
     }
-    // Without the decoy an unknown email answers in about a millisecond, against tens for scrypt.
-    expect(median(unknown)).toBeGreaterThan(median(wrong) / 2);
+    // Without the decoy an unknown email answers in about a millisecond, against tens for scrypt:
+    // a factor of 5 leaves room for a loaded machine's noise and still catches the difference.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) / 5);
   });
 });
 
