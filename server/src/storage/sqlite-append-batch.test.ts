@@ -11,7 +11,11 @@ import { SqliteAppendBatch } from './sqlite-append-batch.js';
 import type { ConversationRow } from './sqlite-rows.js';
 import type { NewMessage } from './storage.js';
 
-describe('SqliteAppendBatch', () => {
+// Each rule holds wherever a batch commits: small batches on the store's connection, large ones on the worker.
+describe.each([
+  ['batches committed on the worker', 1],
+  ['batches committed on the store’s connection', Number.POSITIVE_INFINITY],
+])('SqliteAppendBatch, %s', (_where, workerBatchMin) => {
   let dir: string;
   let db: Database;
   let commits: { appended: number; conversations: ConversationRow[] }[];
@@ -29,6 +33,8 @@ describe('SqliteAppendBatch', () => {
     `);
     commits = [];
     batch = new SqliteAppendBatch({
+      db,
+      workerBatchMin,
       file: db.name,
       synchronous: 'normal',
       busyTimeoutMs: 1_000,

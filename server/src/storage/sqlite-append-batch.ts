@@ -1,20 +1,34 @@
 /**
- * Message appends of the SQLite store, group-committed on a worker thread
- * (`sqlite-append-worker.ts`): the appends made while the previous batch was committing share
- * one transaction, and each caller's promise settles only after that commit, so an acknowledged
- * message is durable.
+ * Message appends of the SQLite store, group-committed: the appends queued in one turn of the
+ * event loop (or while the previous batch was committing) share one transaction, and each
+ * caller's promise settles only after that commit, so an acknowledged message is durable.
+ *
+ * Where a batch commits depends on its size. A small one (a relay under moderate load, a
+ * message every millisecond or so) commits at once on the store's own connection: tens of
+ * microseconds, where a hop to another thread and back would add wake-ups, and on a machine
+ * whose cores are all busy, milliseconds of scheduling, to every acknowledgement. A large one
+ * (many connections sending at once) goes to the append worker (`sqlite-append-worker.ts`),
+ * whose commit of hundreds of appends would otherwise hold the event loop for milliseconds;
+ * meanwhile the relay goes on reading, acknowledging and delivering.
  *
  * One batch is on the worker at a time, and the store's own connection writes only between
- * batches (`idle`), so the two connections never wait for each other's lock: a wait there would
- * block the event loop. A batch is sent on a later turn of the event loop than the one that
- * settled the previous batch, so a write that waited for `idle` always runs before it.
+ * worker batches (`idle`), so the two connections never wait for each other's lock: a wait
+ * there would block the event loop. A batch is sent on a later turn of the event loop than the
+ * one that settled the previous batch, so a write that waited for `idle` always runs before it.
  */
+import type { Database } from 'better-sqlite3';
+import { createAppendCommitter, errorOf, type AppendOutcome, type BatchAnswer } from './sqlite-append-commit.js';
+import { SqliteAppendWorker, type AppendWorkerOptions } from './sqlite-append-worker.js';
 import { messageFromRow, type ConversationRow } from './sqlite-rows.js';
-import { errorOf, SqliteAppendWorker, type AppendOutcome, type AppendWorkerOptions } from './sqlite-append-worker.js';
+import { APPEND_SQL } from './sqlite-statements.js';
 import type { AppendResult, NewMessage } from './storage.js';
 
 /** What the append batch needs from the store that owns it. */
 export interface SqliteAppendBatchOptions extends AppendWorkerOptions {
+  /** The store's own connection (migrated before the first append), which commits small batches. */
+  db: Database;
+  /** Smallest batch that goes to the worker (default `WORKER_BATCH_MIN`); smaller ones commit on `db`. */
+  workerBatchMin?: number;
   /**
    * Called once per committed batch, before any caller's promise settles: `appended` counts the
    * batch's inputs (refused ones included) and `conversations` holds, in order, each conversation
@@ -35,9 +49,20 @@ const nextTurn = setImmediate;
 /** Most appends per transaction: bounds how long one commit holds the write lock. */
 const MAX_BATCH = 512;
 
+/**
+ * Smallest batch committed on the worker. An append costs about 30-50 us to commit; below this
+ * a batch holds the event loop for under a millisecond, less than what the hop to the worker
+ * costs it in wake-ups and latency on a busy machine.
+ */
+export const WORKER_BATCH_MIN = 24;
+
 /** The appends of one SQLite store, queued and committed in batches on the append worker. */
 export class SqliteAppendBatch {
   readonly #worker: SqliteAppendWorker;
+  readonly #db: Database;
+  readonly #workerBatchMin: number;
+  /** Commits on the store's connection, prepared on the first small batch (after migrating). */
+  #commitHere: ((inputs: readonly NewMessage[]) => BatchAnswer) | null = null;
   readonly #onCommit: SqliteAppendBatchOptions['onCommit'];
   #queue: Pending[] = [];
   #scheduled = false;
@@ -50,6 +75,8 @@ export class SqliteAppendBatch {
 
   constructor(options: SqliteAppendBatchOptions) {
     this.#worker = new SqliteAppendWorker(options);
+    this.#db = options.db;
+    this.#workerBatchMin = options.workerBatchMin ?? WORKER_BATCH_MIN;
     this.#onCommit = options.onCommit;
   }
 
@@ -113,8 +140,16 @@ export class SqliteAppendBatch {
     this.#scheduled = false;
     if (this.#busy || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, MAX_BATCH);
+    const inputs = batch.map((pending) => pending.input);
+    if (batch.length < this.#workerBatchMin) {
+      this.#commitHere ??= createAppendCommitter(this.#db, APPEND_SQL);
+      const answer = this.#commitHere(inputs);
+      if ('failed' in answer) this.#done(batch, null, errorOf(answer.failed));
+      else this.#done(batch, answer.outcomes, null);
+      return;
+    }
     this.#busy = true;
-    this.#worker.commit(batch.map((pending) => pending.input)).then(
+    this.#worker.commit(inputs).then(
       (outcomes) => this.#done(batch, outcomes, null),
       (error: unknown) => this.#done(batch, null, error),
     );

@@ -105,6 +105,7 @@ export class SqliteStorage implements Storage {
       onHandoff: () => this.#appends.stopAutocheckpoints(),
     });
     this.#appends = new SqliteAppendBatch({
+      db: this.#db,
       file: this.#db.name,
       synchronous,
       busyTimeoutMs,
