@@ -311,13 +311,15 @@ export class Connection implements PeerLink, HeartbeatPeer {
   }
 
   /**
-   * True for a refusal that is no misbehaviour but traffic still in flight when something ended:
+   * True for a refusal that is no misbehaviour: `unavailable`, or traffic still in flight when something ended:
    * ICE candidates after a hang-up (every call leaves a few), and page data after sharing
    * stopped (a split snapshot of a hundred parts) up to `lateCobrowseFrames` in a row. Beyond
    * that allowance a tab that keeps streaming without consent is refusing to stop, and each
    * frame counts towards `maxErrors` like any other refusal.
    */
   private isExcused(frame: ClientFrame, code: ErrorCode): boolean {
+    // The store's fault, not the client's (refused by another node, or held behind a refused message).
+    if (code === 'unavailable') return true;
     if (frame.type === 'call.signal' && code === 'call_not_found') return true;
     if (frame.type !== 'cobrowse.events' || code !== 'cobrowse_no_consent') return false;
     return ++this.lateCobrowse <= this.deps.lateCobrowseFrames;
