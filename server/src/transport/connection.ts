@@ -197,7 +197,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
    */
   closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing) return;
-    const close = ERROR_CATALOG[code].close ?? (code === 'unavailable' ? CLOSE_CODES.tryAgainLater : 1011);
+    const close = ERROR_CATALOG[code].close ?? (code === 'unavailable' ? CLOSE_CODES.tryAgainLater : CLOSE_CODES.internalError);
     if (this.ws.readyState === this.ws.OPEN) {
       const text = JSON.stringify({ type: 'error', code, message } satisfies ServerFrame);
       this.deps.metrics.frameOut(text);
@@ -307,6 +307,9 @@ export class Connection implements PeerLink, HeartbeatPeer {
       return this.refuse('unavailable', ERROR_CATALOG.unavailable.message, ref, false);
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
+    // No welcome will come on this connection: close (1011) rather than leave the client waiting
+    // on it; every client reconnects after it with backoff, and says hello again.
+    if (frame.type === 'hello') return this.closeWith('internal');
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);
   }
 
