@@ -1,8 +1,10 @@
 /**
  * A call answered and ended from another node than the one that owns it, while the owner cannot
  * write to the database: the call goes on (it needs no store) and what it says on the timeline
- * is written once the database writes again, in order. Two brokers on one in-process bus and one
- * SQLite file, locked for real by another connection (as another process would).
+ * is written once the database writes again, in order; and a forwarded frame whose handling the
+ * owner's store refuses reaches the sender's node as the same retryable `unavailable`, not
+ * `internal`. Nodes on one in-process bus and one SQLite file, locked for real by another
+ * connection (as another process would).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,9 @@ import { MemoryBusHub } from '../../bus/memory-bus.js';
 import { DATABASE_FILE, SqliteStorage } from '../../storage/sqlite-storage.js';
 import type { CallsCapability } from '../capabilities.js';
 import { createAnonymousVisitor } from '../identity.js';
+import { Session } from '../session.js';
 import { seedStorage, testBroker, type TestPeer } from '../test-broker.js';
+import { RemotePeers } from './peers.js';
 
 const closers: (() => Promise<void> | void)[] = [];
 
@@ -85,3 +89,40 @@ describe('a call whose owner node cannot write', () => {
     expect(a.broker.capability<CallsCapability>('calls')?.hub.unwritten.size).toBe(0);
   });
 });
+
+describe('RemotePeers.forward', () => {
+  it("refuses a frame with the owner's retryable unavailable while the owner's store cannot write, and handles it once it can", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-forward-'));
+    closers.push(() => rm(dataDir, { recursive: true, force: true }));
+    const storage = new SqliteStorage({ dataDir, busyTimeoutMs: 50 });
+    closers.push(() => storage.close());
+    await seedStorage(storage);
+    const hub = new MemoryBusHub();
+    const busA = hub.connect('node-a');
+    const busB = hub.connect('node-b');
+    closers.push(() => busA.close(), () => busB.close());
+    // The owner handles a forwarded frame by writing to its store, as a capability would.
+    const conversation = await storage.createConversation({ id: 'forwarded', siteId: 'site1', visitorId: (await createAnonymousVisitor(storage, 'site1', 1)).id, createdAt: 1 });
+    const owner = new RemotePeers(busA, {
+      handle: async (_session, frame) => void (await storage.appendMessage({ id: `m-${frame.type}`, conversationId: conversation.id, clientId: 'forwarded-1', author: 'system', authorId: '', text: frame.type, at: 2 })),
+      left: async () => undefined,
+    });
+    const asking = new RemotePeers(busB, { handle: async () => undefined, left: async () => undefined });
+    closers.push(() => owner.close(), () => asking.close());
+    const link = { id: 'agent-on-b', bufferedAmount: 0, sendText: () => undefined, closeWith: () => undefined };
+    const session = new Session(link, { role: 'agent', agentId: 'agent1' });
+
+    const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
+    closers.push(() => void (other.open && other.close()));
+    other.exec('BEGIN EXCLUSIVE');
+    await expect(asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found')).rejects.toMatchObject({
+      name: 'ParleyError',
+      code: 'unavailable',
+    });
+    other.exec('ROLLBACK');
+    other.close();
+    await asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found');
+    expect((await storage.listMessages(conversation.id, 0, 10)).map((m) => m.text)).toEqual(['call.end']);
+  });
+});
+
