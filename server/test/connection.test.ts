@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '@parley/protocol';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CLOSE_CODES, FATAL_CLOSE_CODES, PROTOCOL_VERSION } from '@parley/protocol';
+import { DATABASE_FILE } from '../src/storage/sqlite-storage.js';
 import { PAGE_ORIGIN, TestClient, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
 
 describe('connection', () => {
@@ -100,5 +103,27 @@ describe('connection', () => {
     const next = await visitor();
     expect((await next.hello()).type).toBe('welcome');
     next.close();
+  });
+
+  it('closes a hello it cannot answer for a reason other than an outage with 1011, and welcomes the reconnect once the cause is gone', async () => {
+    const { token, visitorId } = await visitorToken(relay);
+    // Upgraded, then a row the hello reads turns unreadable (written by hand, say): not an outage.
+    const db = new BetterSqlite3(join(relay.dataDir, DATABASE_FILE));
+    db.pragma('ignore_check_constraints = ON');
+    const attributes = db.prepare<[string], { attributes: string }>('SELECT attributes FROM visitors WHERE id = ?').get(visitorId)!.attributes;
+    const client = new TestClient(relay, token, PAGE_ORIGIN);
+    await client.opened;
+    db.prepare('UPDATE visitors SET attributes = ? WHERE id = ?').run('{not json', visitorId);
+    client.send({ type: 'hello', v: PROTOCOL_VERSION });
+    // Not left open without a welcome: closed with a code every client treats as "reconnect later".
+    expect((await client.closed).code).toBe(CLOSE_CODES.internalError);
+    expect(FATAL_CLOSE_CODES).not.toContain(CLOSE_CODES.internalError);
+    expect(client.frames).toEqual([expect.objectContaining({ type: 'error', code: 'internal' })]);
+
+    db.prepare('UPDATE visitors SET attributes = ? WHERE id = ?').run(attributes, visitorId);
+    db.close();
+    const again = new TestClient(relay, token, PAGE_ORIGIN);
+    expect((await again.hello()).visitor?.id).toBe(visitorId);
+    again.close();
   });
 });

@@ -39,6 +39,8 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 /** WebSocket close codes the relay uses, by meaning. */
 export const CLOSE_CODES = {
   goingAway: 1001,
+  /** The relay failed to handle a `hello` for a reason of its own (not an outage); reconnect with backoff. */
+  internalError: 1011,
   serviceRestart: 1012,
   tryAgainLater: 1013,
   tooLarge: 1009,

@@ -10,7 +10,7 @@ import type { CallContext } from './call/context.js';
 import { CallHub } from './call/hub.js';
 import { CallDirectory } from './call/directory.js';
 import { infoOf } from './call/call-state.js';
-import { callOnLeave, callOwnerLost, callsOnHello, callTimerOnExpire } from './call/lifecycle.js';
+import { callLinesOnRetry, callOnLeave, callOwnerLost, callsOnHello, callTimerOnExpire } from './call/lifecycle.js';
 import { extendContext, type Capability, type CapabilityFactory, type FrameOf } from './capability.js';
 import type { Session } from './session.js';
 import { ParleyError } from '@parley/protocol';
@@ -162,6 +162,7 @@ export function calls(base: BrokerContext): CallsCapability {
   const directory = new CallDirectory(base.bus, base.registry, (spec, effects) => void callOwnerLost(ctx, spec, effects), () => base.now());
   hub.onDeliver = (call, ringing) => directory.publish(call, ringing);
   hub.onTimer = (call, event) => callTimerOnExpire(ctx, call, event);
+  hub.unwritten.onRetry = (conversationId) => callLinesOnRetry(ctx, conversationId);
   /** A frame about a call: handled here when this node owns it, else by its owner. */
   const about =
     <T extends 'call.accept' | 'call.decline' | 'call.connected' | 'call.end' | 'call.signal'>(

@@ -3,22 +3,25 @@
  * resync. Shared by visitors and agents; the differences are spelled out where they apply.
  */
 import { nanoid } from 'nanoid';
-import type {
-  ChatReadFrame,
-  ChatSendFrame,
-  ChatSyncFrame,
-  ChatTypingFrame,
-  Message,
-  ServerFrame,
+import {
+  ParleyError,
+  type ChatReadFrame,
+  type ChatSendFrame,
+  type ChatSyncFrame,
+  type ChatTypingFrame,
+  type Message,
+  type ServerFrame,
 } from '@parley/protocol';
 import type { Topic } from '../bus/bus.js';
 import type { Conversation } from '../storage/storage.js';
 import { isStorageError } from '../storage/storage-error.js';
+import { isStoreUnavailable } from '../storage/store-unavailable.js';
 import { siteTopics } from './access.js';
 import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import { newMessageId } from './message-id.js';
 import { replayMessages } from './replay.js';
+import { heldBackBy, noteRefused, noteSettled, orderKey } from './send-order.js';
 import type { Session } from './session.js';
 import { whileVisitorExists } from './visitor-gone.js';
 
@@ -70,6 +73,24 @@ export async function conversationForVisitor(ctx: BrokerContext, session: Sessio
  * before appending (start, reopen or take a conversation), so a retry never does that twice.
  */
 export async function chatSend(ctx: BrokerContext, session: Session, frame: ChatSendFrame): Promise<void> {
+  // Never stored ahead of an earlier message of the same conversation that the store refused (see `send-order.ts`).
+  const key = orderKey(frame.conversationId);
+  if (heldBackBy(session, key, frame.clientId) !== undefined) throw new ParleyError('unavailable', HELD_BACK);
+  try {
+    await storeAndAck(ctx, session, frame);
+  } catch (error) {
+    if (isStoreUnavailable(error)) noteRefused(session, key, frame.clientId);
+    else noteSettled(session, key, frame.clientId);
+    throw error;
+  }
+  noteSettled(session, key, frame.clientId);
+}
+
+/** What a message held back behind a refused one is told: the same retry, in the same order. */
+const HELD_BACK = 'An earlier message of this conversation could not be stored yet; nothing was stored: send both again, oldest first.';
+
+/** `chat.send` after the ordering check: see `chatSend`. */
+async function storeAndAck(ctx: BrokerContext, session: Session, frame: ChatSendFrame): Promise<void> {
   const authorId = session.subjectId;
   if (frame.conversationId === undefined && (await ackRetry(ctx, session, frame))) return;
   const targetId = frame.conversationId ?? (await conversationForVisitor(ctx, session)).id;

@@ -197,7 +197,7 @@ export class Connection implements PeerLink, HeartbeatPeer {
    */
   closeWith(code: ErrorCode, message: string = ERROR_CATALOG[code].message, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing) return;
-    const close = ERROR_CATALOG[code].close ?? (code === 'unavailable' ? CLOSE_CODES.tryAgainLater : 1011);
+    const close = ERROR_CATALOG[code].close ?? (code === 'unavailable' ? CLOSE_CODES.tryAgainLater : CLOSE_CODES.internalError);
     if (this.ws.readyState === this.ws.OPEN) {
       const text = JSON.stringify({ type: 'error', code, message } satisfies ServerFrame);
       this.deps.metrics.frameOut(text);
@@ -307,17 +307,22 @@ export class Connection implements PeerLink, HeartbeatPeer {
       return this.refuse('unavailable', ERROR_CATALOG.unavailable.message, ref, false);
     }
     this.deps.log.error('frame failed', { type: frame.type, error });
+    // No welcome will come on this connection: close (1011) rather than leave the client waiting
+    // on it; every client reconnects after it with backoff, and says hello again.
+    if (frame.type === 'hello') return this.closeWith('internal');
     this.send({ type: 'error', code: 'internal', message: ERROR_CATALOG.internal.message, ref } satisfies ServerFrame);
   }
 
   /**
-   * True for a refusal that is no misbehaviour but traffic still in flight when something ended:
+   * True for a refusal that is no misbehaviour: `unavailable`, or traffic still in flight when something ended:
    * ICE candidates after a hang-up (every call leaves a few), and page data after sharing
    * stopped (a split snapshot of a hundred parts) up to `lateCobrowseFrames` in a row. Beyond
    * that allowance a tab that keeps streaming without consent is refusing to stop, and each
    * frame counts towards `maxErrors` like any other refusal.
    */
   private isExcused(frame: ClientFrame, code: ErrorCode): boolean {
+    // The store's fault, not the client's (refused by another node, or held behind a refused message).
+    if (code === 'unavailable') return true;
     if (frame.type === 'call.signal' && code === 'call_not_found') return true;
     if (frame.type !== 'cobrowse.events' || code !== 'cobrowse_no_consent') return false;
     return ++this.lateCobrowse <= this.deps.lateCobrowseFrames;

@@ -90,7 +90,7 @@ export function CallView({ c }: CallViewProps) {
             autocomplete="tel"
             required
             maxLength={32}
-            aria-invalid={!!m.error}
+            aria-invalid={m.error === t.refused.phone_invalid}
             aria-describedby={m.error ? 'pc-error' : undefined}
           />
           {m.error && (

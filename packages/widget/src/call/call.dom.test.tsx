@@ -1,4 +1,4 @@
-import type { CallInfo, Callback, ClientFrame, IceServer } from '@parley/protocol';
+import type { CallInfo, Callback, ClientFrame, ErrorCode, IceServer } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallHost } from '../core/call-host.js';
 import { Emitter } from '../core/emitter.js';
@@ -408,6 +408,17 @@ describe('an agent calls', () => {
   });
 });
 
+/** Submits the open form with a number and answers it with a refusal of `code`; returns the words shown. */
+async function refusedWith(code: ErrorCode): Promise<{ text: string; invalid: string | null; number: string }> {
+  (field(host.language === 'ko' ? '전화번호' : 'Phone number') as HTMLInputElement).value = '+44 20 7123 4567';
+  q<HTMLFormElement>('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+  // The relay's words are English and meant for developers: never shown as they are.
+  calls.take({ type: 'error', code, message: `The relay's own words for ${code}.`, ref: last('callback.request')!.clientId });
+  await settle();
+  const phone = field(host.language === 'ko' ? '전화번호' : 'Phone number') as HTMLInputElement;
+  return { text: q('#pc-error')!.textContent!, invalid: phone.getAttribute('aria-invalid'), number: phone.value };
+}
+
 describe('callback requests', () => {
   it('opens the callback form instead of calling while no agent is online', async () => {
     boot({ agentsOnline: 0 });
@@ -448,12 +459,13 @@ describe('callback requests', () => {
     q<HTMLFormElement>('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
     const first = last('callback.request')!;
     expect(first.conversationId).toBeUndefined();
-    const message = 'That phone number is not valid; include the country code, e.g. +44 20 7123 4567.';
-    calls.take({ type: 'error', code: 'phone_invalid', message, ref: first.clientId });
+    calls.take({ type: 'error', code: 'phone_invalid', message: 'the relay says so', ref: first.clientId });
     await settle();
     const phone = field('Phone number')!;
     expect(phone.getAttribute('aria-invalid')).toBe('true');
-    expect(root.getElementById(phone.getAttribute('aria-describedby')!)!.textContent).toBe(message);
+    expect(root.getElementById(phone.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'That phone number is not valid. Include the country code, e.g. +44 20 7123 4567.',
+    );
     (phone as HTMLInputElement).value = '+44 20 7123 4567';
     q<HTMLFormElement>('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
     expect(last('callback.request')!.clientId).not.toBe(first.clientId);
@@ -467,6 +479,20 @@ describe('callback requests', () => {
     calls.take({ type: 'callback.updated', callback: callback({ status: 'unreachable' }) });
     await settle();
     expect(q('[role=status]')!.textContent).toBe('We could not reach you');
+  });
+
+  it("shows a refused request in the widget's own words, keeping what the visitor typed", async () => {
+    boot({ agentsOnline: 0 });
+    calls.start();
+    await settle();
+    expect(await refusedWith('unavailable')).toEqual({
+      text: 'We cannot take your request just now. Please try again in a few seconds.',
+      invalid: 'false',
+      number: '+44 20 7123 4567',
+    });
+    expect((await refusedWith('rate_limited')).text).toBe('That is as many callback requests as we can take for now. An agent will see the ones you made.');
+    expect((await refusedWith('internal')).text).toBe('Your request could not be sent. Please try again.');
+    expect((await refusedWith('forbidden')).text).toBe('Your request could not be sent. Please try again.');
   });
 
   it('shows the status of a request the welcome lists', async () => {
@@ -499,6 +525,16 @@ describe('Korean', () => {
     calls.start();
     await settle();
     expect(q('[role=status]')!.textContent).toBe('전화 거는 중…');
+  });
+
+  it('words a refused callback request in Korean', async () => {
+    boot({ language: 'ko', agentsOnline: 0 });
+    calls.start();
+    await settle();
+    expect((await refusedWith('unavailable')).text).toBe('지금은 요청을 받을 수 없습니다. 잠시 후 다시 시도해 주세요.');
+    expect(await refusedWith('phone_invalid')).toMatchObject({ text: '올바른 전화번호가 아닙니다. 국가 번호를 포함해 주세요(예: +82 2 1234 5678).', invalid: 'true' });
+    expect((await refusedWith('rate_limited')).text).toBe('지금은 콜백을 더 요청할 수 없습니다. 이미 요청하신 내용은 상담원이 확인합니다.');
+    expect((await refusedWith('internal')).text).toBe('요청을 보내지 못했습니다. 다시 시도해 주세요.');
   });
 });
 

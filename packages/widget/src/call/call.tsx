@@ -312,7 +312,8 @@ export class Calls implements CallUi, LinkEvents {
     const ref = frame.ref;
     if (m.pending && (ref === m.pending || ref === 'callback.request')) {
       m.pending = null;
-      m.error = (frame.code === 'phone_invalid' && this.t.badPhone) || frame.message;
+      const refused = this.t.refused;
+      m.error = frame.code in refused ? refused[frame.code as keyof typeof refused] : refused.other;
       this._focus = 'input';
     } else if (m.live && (ref === m.live.id || ref === 'call.start' || ref === 'call.accept')) {
       // Refused: busy (the other call's state shows), or the call is gone.

@@ -43,8 +43,16 @@ const en = {
   note: 'Note (optional)',
   submit: 'Request callback',
   close: 'Cancel',
-  /** Shown instead of the relay's (English) message for a refused number; empty: the relay's. */
-  badPhone: '',
+  /**
+   * Why the relay refused a callback request, by its error code (`other`: any code not listed),
+   * in the visitor's language rather than the relay's English message.
+   */
+  refused: {
+    phone_invalid: 'That phone number is not valid. Include the country code, e.g. +44 20 7123 4567.',
+    rate_limited: 'That is as many callback requests as we can take for now. An agent will see the ones you made.',
+    unavailable: 'We cannot take your request just now. Please try again in a few seconds.',
+    other: 'Your request could not be sent. Please try again.',
+  },
   offline: 'You are offline. Try again when you are back.',
   status: {
     requested: 'Callback requested',
@@ -90,7 +98,12 @@ const ko: CallStrings = {
   note: '메모 (선택)',
   submit: '콜백 요청하기',
   close: '취소',
-  badPhone: '올바른 전화번호가 아닙니다. 국가 번호를 포함해 주세요(예: +82 2 1234 5678).',
+  refused: {
+    phone_invalid: '올바른 전화번호가 아닙니다. 국가 번호를 포함해 주세요(예: +82 2 1234 5678).',
+    rate_limited: '지금은 콜백을 더 요청할 수 없습니다. 이미 요청하신 내용은 상담원이 확인합니다.',
+    unavailable: '지금은 요청을 받을 수 없습니다. 잠시 후 다시 시도해 주세요.',
+    other: '요청을 보내지 못했습니다. 다시 시도해 주세요.',
+  },
   offline: '오프라인 상태입니다. 다시 연결되면 시도해 주세요.',
   status: {
     requested: '콜백이 요청되었습니다',

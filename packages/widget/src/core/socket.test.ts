@@ -71,6 +71,19 @@ describe('RelaySocket', () => {
     expect(relay.sockets).toHaveLength(2);
   });
 
+  it('reconnects with backoff when the relay closes a hello it could not welcome (1011), until one is welcomed', async () => {
+    const fatal: number[] = [];
+    const { states, until } = await connect({ onFatal: (code) => void fatal.push(code) });
+    await until(() => socket!.state === 'open');
+    relay.failingHellos = 2;
+    relay.sockets[0]!.terminate();
+    await until(() => relay.sockets.length === 4 && socket!.state === 'open');
+    expect(fatal).toEqual([]);
+    // Each refused hello ends in a wait and a new attempt: never stuck, never given up.
+    expect(states).toEqual(['connecting', 'open', 'closed', 'connecting', 'closed', 'connecting', 'closed', 'connecting', 'open']);
+    await relay.waitFor('hello', (_, connection) => connection === 3);
+  });
+
   it('stops on a fatal close code and reports it', async () => {
     let fatal = 0;
     const { until } = await connect({ onFatal: (code) => (fatal = code) });

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLOSE_CODES } from '@parley/protocol';
 import type { CallInfo, Callback, ClientFrame, CobrowseStatus, ConversationSummary, ErrorCode, Message, ServerFrame } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -31,6 +32,8 @@ export class StubRelay {
   acking = true;
   /** When set, every chat.send is refused with this code (referring to its client id) instead of acked. */
   refusing: ErrorCode | null = null;
+  /** Hellos still to refuse as the relay does when it cannot build a welcome: an `internal` error, then close 1011. */
+  failingHellos = 0;
   /** When true, nothing is answered at all (a half-open link). */
   mute = false;
   /**
@@ -168,6 +171,11 @@ export class StubRelay {
   private _answer(ws: WebSocket, frame: ClientFrame): void {
     if (this.mute) return;
     const send = (out: ServerFrame) => ws.send(JSON.stringify(out));
+    if (frame.type === 'hello' && this.failingHellos > 0) {
+      this.failingHellos--;
+      send({ type: 'error', code: 'internal', message: 'The relay could not complete the action; nothing was lost, retry.' });
+      return void ws.close(CLOSE_CODES.internalError, 'internal');
+    }
     if (frame.type === 'hello') {
       const summary = this.summary();
       send({

@@ -21,6 +21,7 @@ import { Call } from './call.js';
 import { ringsFor, type CallActor } from './call-state.js';
 import { callTransition, type CallEffect, type CallEvent } from './call-transition.js';
 import { iceServersFor, NO_ICE } from './ice.js';
+import { UnwrittenLines } from './unwritten-lines.js';
 
 /** The parts of the broker the hub uses. */
 export type CallHubContext = Pick<BrokerContext, 'limits' | 'registry' | 'settings' | 'now' | 'publish'>;
@@ -53,6 +54,8 @@ export class CallHub {
   onDeliver: ((call: Call, ringing: boolean) => void) | null = null;
   /** A call's timer fired: the event to feed, in order with the call's other events. */
   onTimer: ((call: Call, event: CallTimerEvent) => void) | null = null;
+  /** What calls left on conversations that the store could not take yet (see `unwritten-lines.ts`). */
+  readonly unwritten = new UnwrittenLines();
 
   constructor(ctx: CallHubContext) {
     this.ctx = ctx;
@@ -117,6 +120,7 @@ export class CallHub {
 
   /** Stops every timer and forgets every call (the relay is shutting down). */
   close(): void {
+    this.unwritten.close();
     for (const call of this.calls.values()) call.clearTimers();
     this.calls.clear();
     this.byConversation.clear();

@@ -7,6 +7,7 @@
  * welcome lists the calls they are concerned with) or closing.
  */
 import type { CallInfo } from '@parley/protocol';
+import { isStoreUnavailable } from '../../storage/store-unavailable.js';
 import { changeConversation } from '../conditional.js';
 import type { CallContext } from './context.js';
 import type { Session } from '../session.js';
@@ -30,20 +31,41 @@ export async function runCall(ctx: CallContext, call: Call | null, event: CallEv
   return applied.call;
 }
 
-/** Performs a transition's effects on the conversation, in order (nothing when it is gone). */
+/**
+ * Performs a transition's effects on the conversation, in order (nothing when it is gone), after
+ * those an unavailable store left waiting. While the store is unavailable the call goes on
+ * without it: what is not written yet waits (`unwritten-lines.ts`) and the event succeeds.
+ */
 async function writeConversation(ctx: CallContext, conversationId: string, effects: readonly CallEffect[]): Promise<void> {
-  const own = effects.filter((effect): effect is ConversationEffect => effect.type === 'line' || effect.type === 'take' || effect.type === 'announce');
+  const earlier = ctx.calls.unwritten.take(conversationId);
+  const own = [...earlier.effects, ...effects.filter((effect): effect is ConversationEffect => effect.type === 'line' || effect.type === 'take' || effect.type === 'announce')];
   if (own.length === 0) return;
-  const conversation = await ctx.storage.getConversation(conversationId);
-  if (!conversation) return;
-  for (const effect of own) {
-    if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
-    else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName);
-    else {
-      const fresh = await ctx.storage.getConversation(conversationId);
-      if (fresh) await ctx.announceActivity(fresh);
+  let written = 0;
+  try {
+    const conversation = await ctx.storage.getConversation(conversationId);
+    if (!conversation) return;
+    for (const effect of own) {
+      if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
+      else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName);
+      else {
+        const fresh = await ctx.storage.getConversation(conversationId);
+        if (fresh) await ctx.announceActivity(fresh);
+      }
+      written++;
     }
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    const waiting = own.slice(written);
+    if (earlier.failures === 0) ctx.log.info('call lines wait for the store', { conversationId, waiting: waiting.length, reason: error instanceof Error ? error.message : String(error) });
+    ctx.calls.unwritten.defer(conversationId, waiting, earlier.failures + 1);
   }
+}
+
+/** The store refused a call's effects on a conversation earlier: they are written now, in order with the call's events. */
+export function callLinesOnRetry(ctx: CallContext, conversationId: string): void {
+  ctx.serial(callKey(conversationId), () => writeConversation(ctx, conversationId, [])).catch((error: unknown) =>
+    ctx.log.error('writing a call line failed', { conversationId, error }),
+  );
 }
 
 /** Assigns a waiting conversation to the agent who answered its call, as taking it would. */

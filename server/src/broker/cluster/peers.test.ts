@@ -1,8 +1,9 @@
 /**
- * A frame forwarded to the node that owns its call, when that node cannot write to the database:
- * the connection that sent it, on another node, gets the same retryable `unavailable` it would
- * get from its own node's store, not `internal`; once the database writes again, forwarded
- * frames are handled as before. Two brokers on one in-process bus and one SQLite file, locked for real by another
+ * A call answered and ended from another node than the one that owns it, while the owner cannot
+ * write to the database: the call goes on (it needs no store) and what it says on the timeline
+ * is written once the database writes again, in order; and a forwarded frame whose handling the
+ * owner's store refuses reaches the sender's node as the same retryable `unavailable`, not
+ * `internal`. Nodes on one in-process bus and one SQLite file, locked for real by another
  * connection (as another process would).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,8 +13,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBusHub } from '../../bus/memory-bus.js';
 import { DATABASE_FILE, SqliteStorage } from '../../storage/sqlite-storage.js';
+import type { CallsCapability } from '../capabilities.js';
 import { createAnonymousVisitor } from '../identity.js';
+import { Session } from '../session.js';
 import { seedStorage, testBroker, type TestPeer } from '../test-broker.js';
+import { RemotePeers } from './peers.js';
 
 const closers: (() => Promise<void> | void)[] = [];
 
@@ -24,8 +28,8 @@ afterEach(async () => {
 /** The last call phase a peer was told of. */
 const phaseOf = (peer: TestPeer): string | undefined => peer.frames.filter((f) => f.type === 'call.state').at(-1)?.call.phase;
 
-describe('a frame forwarded to its owner node', () => {
-  it('is refused with unavailable while the owner cannot write, and handled again once it can', async () => {
+describe('a call whose owner node cannot write', () => {
+  it('connects and ends as its people decide, and its lines reach the timeline once the store is back', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-peers-'));
     closers.push(() => rm(dataDir, { recursive: true, force: true }));
     // A short busy timeout: a write gives up quickly while the file is locked.
@@ -61,17 +65,64 @@ describe('a frame forwarded to its owner node', () => {
     const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
     closers.push(() => void (other.open && other.close()));
     other.exec('BEGIN EXCLUSIVE');
-    // The owner answers the call, then cannot write its line on the timeline.
-    await expect(b.broker.handle(ann.session, { type: 'call.accept', callId: 'owner-cannot-write' })).rejects.toMatchObject({
+    // The owner cannot write the answer's line: the call connects all the same (it needs no
+    // store), and the agent is not told it failed.
+    await b.broker.handle(ann.session, { type: 'call.accept', callId: 'owner-cannot-write' });
+    await vi.waitFor(() => expect(phaseOf(tab)).toBe('connecting'));
+    expect(phaseOf(ann)).toBe('connecting');
+    expect(ann.frames.some((f) => f.type === 'call.ice')).toBe(true);
+    // Hung up while the store still cannot write: the call ends for both.
+    await b.broker.handle(ann.session, { type: 'call.end', callId: 'owner-cannot-write', reason: 'hangup' });
+    await vi.waitFor(() => expect(phaseOf(tab)).toBe('ended'));
+    const texts = async (): Promise<string[]> => (await storage.listMessages(conversation!.id, 0, 20)).map((m) => m.text);
+    expect(await texts()).not.toContain('Ann answered the call');
+    other.exec('ROLLBACK');
+    other.close();
+
+    // Once the store writes again, the lines are written once each, in the order of the call's events.
+    await vi.waitFor(async () => expect((await texts()).at(-1)).toMatch(/^Call ended/), { timeout: 15_000 });
+    const lines = await texts();
+    expect(lines.filter((text) => text === 'Ann answered the call')).toHaveLength(1);
+    expect(lines.indexOf('Ann answered the call')).toBeLessThan(lines.findIndex((text) => text.startsWith('Call ended')));
+    // Answering the waiting conversation's call took it, once the store could say so.
+    expect((await storage.getConversation(conversation!.id))?.assigneeId).toBe('agent1');
+    expect(a.broker.capability<CallsCapability>('calls')?.hub.unwritten.size).toBe(0);
+  });
+});
+
+describe('RemotePeers.forward', () => {
+  it("refuses a frame with the owner's retryable unavailable while the owner's store cannot write, and handles it once it can", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-forward-'));
+    closers.push(() => rm(dataDir, { recursive: true, force: true }));
+    const storage = new SqliteStorage({ dataDir, busyTimeoutMs: 50 });
+    closers.push(() => storage.close());
+    await seedStorage(storage);
+    const hub = new MemoryBusHub();
+    const busA = hub.connect('node-a');
+    const busB = hub.connect('node-b');
+    closers.push(() => busA.close(), () => busB.close());
+    // The owner handles a forwarded frame by writing to its store, as a capability would.
+    const conversation = await storage.createConversation({ id: 'forwarded', siteId: 'site1', visitorId: (await createAnonymousVisitor(storage, 'site1', 1)).id, createdAt: 1 });
+    const owner = new RemotePeers(busA, {
+      handle: async (_session, frame) => void (await storage.appendMessage({ id: `m-${frame.type}`, conversationId: conversation.id, clientId: 'forwarded-1', author: 'system', authorId: '', text: frame.type, at: 2 })),
+      left: async () => undefined,
+    });
+    const asking = new RemotePeers(busB, { handle: async () => undefined, left: async () => undefined });
+    closers.push(() => owner.close(), () => asking.close());
+    const link = { id: 'agent-on-b', bufferedAmount: 0, sendText: () => undefined, closeWith: () => undefined };
+    const session = new Session(link, { role: 'agent', agentId: 'agent1' });
+
+    const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
+    closers.push(() => void (other.open && other.close()));
+    other.exec('BEGIN EXCLUSIVE');
+    await expect(asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found')).rejects.toMatchObject({
       name: 'ParleyError',
       code: 'unavailable',
     });
     other.exec('ROLLBACK');
     other.close();
-
-    // Writes go through again: the next forwarded frame is handled and its line stored.
-    await b.broker.handle(ann.session, { type: 'call.end', callId: 'owner-cannot-write', reason: 'hangup' });
-    await vi.waitFor(() => expect(phaseOf(tab)).toBe('ended'));
-    await vi.waitFor(async () => expect((await storage.listMessages(conversation!.id, 0, 20)).at(-1)?.text).toMatch(/^Call ended/));
+    await asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found');
+    expect((await storage.listMessages(conversation.id, 0, 10)).map((m) => m.text)).toEqual(['call.end']);
   });
 });
+
