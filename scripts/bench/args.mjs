@@ -43,8 +43,10 @@ const HELP = `Usage: npm run bench -- [flags]
                  (connection counts unchanged: below ~8000 idle the young-generation heap size
                  dominates the per-connection RSS figure, and delivery is about 10k connected)
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
-  --no-cluster   leave out the throughput columns of Parley on PostgreSQL (one node) and of two
-                 nodes on PostgreSQL + Redis (left out anyway without postgresql and redis-server)
+  --no-cluster   leave out the columns of Parley on PostgreSQL (one node), of two nodes on
+                 PostgreSQL + Redis and of two Socket.IO nodes on Redis (left out anyway without
+                 postgresql and redis-server)
+  --no-socketio  leave out the Socket.IO columns
   --cpu-prof     write a CPU profile of the Parley relay child (throughput) and print its top functions
   --help`;
 
@@ -70,8 +72,10 @@ export function parseArgs(argv) {
     quick: false,
     cpuProf: false,
     relay: null,
-    /** The PostgreSQL and two-node columns of the throughput table (when the servers exist here). */
+    /** The PostgreSQL and two-node columns (when the servers exist here). */
     cluster: true,
+    /** The Socket.IO columns (one node, and two on its Redis adapter). */
+    socketio: true,
   };
   /** Numeric flags and the option each sets. */
   const numeric = new Map([
@@ -97,6 +101,7 @@ export function parseArgs(argv) {
     if (flag === 'quick') opts.quick = true;
     else if (flag === 'cpu-prof') opts.cpuProf = true;
     else if (flag === 'no-cluster') opts.cluster = false;
+    else if (flag === 'no-socketio') opts.socketio = false;
     else if (flag === 'relay') opts.relay = resolve(inline ?? argv[++i] ?? exit(`--relay needs a path\n\n${HELP}`, 2));
     else if (flag === 'only') {
       const raw = inline ?? argv[++i] ?? '';
