@@ -61,7 +61,11 @@ function ensureBuilt() {
  */
 async function perColumn(columns, servers, which, part) {
   const measured = [];
-  for (const column of columns.filter(which)) measured.push({ ...column, result: await part(column, await servers.env(column)) });
+  for (const column of columns.filter(which)) {
+    const start = Date.now();
+    measured.push({ ...column, result: await part(column, await servers.env(column)) });
+    log(`${column.short}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  }
   return measured;
 }
 

@@ -37,11 +37,14 @@ const HELP = `Usage: npm run bench -- [flags]
   cobrowse: the built relay, widget and console in Debian's Chromium: latency from a DOM change
   on the visitor's page to the console's mirror (200 changes, one every 100 ms), bytes/s sent
   during a 20 s interactive script, full-snapshot size, co-browse chunk gzip size
-  (--quick: 50 changes and 8 s). Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
+  Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
 
-  --quick        smoke run: 2 s measured + 1 s warm-up for throughput, 4 s + 1 s for delivery
-                 (connection counts unchanged: below ~8000 idle the young-generation heap size
-                 dominates the per-connection RSS figure, and delivery is about 10k connected)
+  --quick        a smoke run of every part on every column in about two minutes on 2 cores:
+                 throughput 40 rooms, 2 agents, 0.5 s + 1 s; memory 500 idle; delivery 400
+                 connected (150 chatting, 4 agents) at 200 msg/s, 0.5 s + 1.5 s; storm 200
+                 clients (20 with a conversation); co-browse 50 changes and 8 s. Its figures are
+                 rough (the memory figure is swamped by the heap's size below ~8000 connections,
+                 and the delivery tail is about 10k connected): quote those of a full run
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
   --no-cluster   leave out the columns of Parley on PostgreSQL (one node), of two nodes on
                  PostgreSQL + Redis and of two Socket.IO nodes on Redis (left out anyway without
@@ -49,6 +52,26 @@ const HELP = `Usage: npm run bench -- [flags]
   --no-socketio  leave out the Socket.IO columns
   --cpu-prof     write a CPU profile of the Parley relay child (throughput) and print its top functions
   --help`;
+
+/**
+ * What `--quick` sets (unless the flag is given too): every part still runs, on every column, with
+ * counts and windows small enough for the whole run to take about two minutes on 2 cores.
+ */
+const QUICK = new Map([
+  ['rooms', 40],
+  ['agents', 2],
+  ['duration', 1],
+  ['warmup', 0.5],
+  ['idle', 500],
+  ['delivery-rooms', 150],
+  ['delivery-agents', 4],
+  ['connected', 400],
+  ['rate', 200],
+  ['delivery-duration', 1.5],
+  ['delivery-warmup', 0.5],
+  ['storm-clients', 200],
+  ['storm-conversations', 20],
+]);
 
 /** Reads the flags; exits with the usage on --help or a bad flag. */
 export function parseArgs(argv) {
@@ -119,10 +142,7 @@ export function parseArgs(argv) {
   }
   if (opts.quick) {
     // Explicit flags still win over the quick defaults.
-    if (!given.has('duration')) opts.duration = 2;
-    if (!given.has('warmup')) opts.warmup = 1;
-    if (!given.has('delivery-duration')) opts.deliveryDuration = 4;
-    if (!given.has('delivery-warmup')) opts.deliveryWarmup = 1;
+    for (const [flag, value] of QUICK) if (!given.has(flag)) opts[numeric.get(flag)] = value;
   }
   opts.loaders = Math.min(2, Math.max(1, Math.round(opts.loaders)));
   opts.agents = Math.max(opts.loaders, Math.round(opts.agents));

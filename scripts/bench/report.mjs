@@ -44,7 +44,7 @@ function ratioTable(title, measured, lines) {
   const pairs = RATIO_PAIRS.filter(([a, b]) => byKey.has(a) && byKey.has(b)).map(([a, b]) => [byKey.get(a), byKey.get(b)]);
   if (pairs.length === 0) return '';
   return table(
-    title,
+    `${title} (first ÷ second: above 1 is more msg/s, or a longer latency and more CPU)`,
     ['ratio', ...pairs.map(([a, b]) => `${a.short} ÷ ${b.short}`)],
     lines.map(([label, value]) => [label, ...pairs.map(([a, b]) => ratio(value(a.result), value(b.result)))]),
   );
