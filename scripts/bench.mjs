@@ -7,8 +7,9 @@
 // console mirror latency, bytes/s, chunk size) in Chromium. Prints tables, the ratios (Parley ÷
 // bare ws, Parley ÷ Socket.IO) and a final JSON line. It reports figures; it never passes or
 // fails on them. `--only throughput,memory,delivery,storm,cobrowse` picks parts; `--quick` runs
-// every part with smaller counts and shorter windows (about 2 minutes on 2 cores, a smoke run
-// whose figures are rough); `--help` lists the flags.
+// every part on every column with small counts and short windows (under 2 minutes on 2 cores:
+// 100 s with a load average of 7 from other work; a smoke run whose figures are rough, see
+// QUICK in bench/args.mjs); `--help` lists the flags.
 //
 // Processes: each relay under test runs alone in a child process; 1-2 load-generator children
 // drive it over loopback; this process only orchestrates. PostgreSQL and Redis are started on
@@ -56,15 +57,15 @@ function ensureBuilt() {
 }
 
 /**
- * Runs `part` for each column that `which` keeps, one after the other.
+ * Runs `part` (named `name` in the log) for each column that `which` keeps, one after the other.
  * @returns {Promise<(import('./bench/columns.mjs').Column & { result: any })[]>}
  */
-async function perColumn(columns, servers, which, part) {
+async function perColumn(name, columns, servers, which, part) {
   const measured = [];
   for (const column of columns.filter(which)) {
     const start = Date.now();
     measured.push({ ...column, result: await part(column, await servers.env(column)) });
-    log(`${column.short}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    log(`${name}, ${column.short}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
   }
   return measured;
 }
@@ -88,14 +89,14 @@ async function main() {
   try {
     results = {
       throughput: runs('throughput')
-        ? await perColumn(columns, servers, all, (c, env) => throughput(c, env, throughputLoaders, opts, log, { profileDir: c.key === 'sqlite' ? profileDir : null }))
+        ? await perColumn('throughput', columns, servers, all, (c, env) => throughput(c, env, throughputLoaders, opts, log, { profileDir: c.key === 'sqlite' ? profileDir : null }))
         : [],
       // The same run with one agent connection that stops reading, on each relay.
-      stalled: runs('throughput') ? await perColumn(columns, servers, all, (c, env) => throughput(c, env, throughputLoaders, opts, log, { stalled: true })) : [],
+      stalled: runs('throughput') ? await perColumn('stalled consumer', columns, servers, all, (c, env) => throughput(c, env, throughputLoaders, opts, log, { stalled: true })) : [],
       // Memory per connection is the node's own: one node of each kind.
-      memory: runs('memory') ? await perColumn(columns, servers, (c) => c.nodes === 1 && !c.postgres, (c) => memory(c, loaders[0], opts, log)) : [],
-      delivery: runs('delivery') ? await perColumn(columns, servers, all, (c, env) => delivery(c, env, deliveryLoaders, opts, log)) : [],
-      storm: runs('storm') ? await perColumn(columns, servers, (c) => c.kind !== 'bare', (c, env) => reconnectStorm(c, env, deliveryLoaders, opts, log)) : [],
+      memory: runs('memory') ? await perColumn('memory', columns, servers, (c) => c.nodes === 1 && !c.postgres, (c) => memory(c, loaders[0], opts, log)) : [],
+      delivery: runs('delivery') ? await perColumn('delivery', columns, servers, all, (c, env) => delivery(c, env, deliveryLoaders, opts, log)) : [],
+      storm: runs('storm') ? await perColumn('storm', columns, servers, (c) => c.kind !== 'bare', (c, env) => reconnectStorm(c, env, deliveryLoaders, opts, log)) : [],
     };
   } finally {
     await Promise.all(loaders.map((l) => stopChild(l)));
