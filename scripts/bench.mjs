@@ -8,8 +8,8 @@
 // bare ws, Parley ÷ Socket.IO) and a final JSON line. It reports figures; it never passes or
 // fails on them. `--only throughput,memory,delivery,storm,cobrowse` picks parts; `--quick` runs
 // every part on every column with small counts and short windows (under 2 minutes on 2 cores:
-// 100 s with a load average of 7 from other work; a smoke run whose figures are rough, see
-// QUICK in bench/args.mjs); `--help` lists the flags.
+// 87 s with a load average of 5 to 7.5 from other work; a smoke run whose figures are rough,
+// see QUICK in bench/args.mjs); `--help` lists the flags.
 //
 // Processes: each relay under test runs alone in a child process; 1-2 load-generator children
 // drive it over loopback; this process only orchestrates. PostgreSQL and Redis are started on

@@ -39,10 +39,10 @@ const HELP = `Usage: npm run bench -- [flags]
   during a 20 s interactive script, full-snapshot size, co-browse chunk gzip size
   Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
 
-  --quick        a smoke run of every part on every column in about two minutes on 2 cores:
-                 throughput 40 rooms, 2 agents, 0.5 s + 1 s; memory 500 idle; delivery 400
-                 connected (150 chatting, 4 agents) at 200 msg/s, 0.5 s + 1.5 s; storm 200
-                 clients (20 with a conversation); co-browse 50 changes and 8 s. Its figures are
+  --quick        a smoke run of every part on every column in under two minutes on 2 cores:
+                 throughput 20 rooms, 2 agents, 0.5 s + 1 s; memory 500 idle; delivery 300
+                 connected (100 chatting, 4 agents) at 200 msg/s, 0.5 s + 1 s; storm 100
+                 clients (10 with a conversation); co-browse 30 changes and 5 s. Its figures are
                  rough (the memory figure is swamped by the heap's size below ~8000 connections,
                  and the delivery tail is about 10k connected): quote those of a full run
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
@@ -58,19 +58,19 @@ const HELP = `Usage: npm run bench -- [flags]
  * counts and windows small enough for the whole run to take about two minutes on 2 cores.
  */
 const QUICK = new Map([
-  ['rooms', 40],
+  ['rooms', 20],
   ['agents', 2],
   ['duration', 1],
   ['warmup', 0.5],
   ['idle', 500],
-  ['delivery-rooms', 150],
+  ['delivery-rooms', 100],
   ['delivery-agents', 4],
-  ['connected', 400],
+  ['connected', 300],
   ['rate', 200],
-  ['delivery-duration', 1.5],
+  ['delivery-duration', 1],
   ['delivery-warmup', 0.5],
-  ['storm-clients', 200],
-  ['storm-conversations', 20],
+  ['storm-clients', 100],
+  ['storm-conversations', 10],
 ]);
 
 /** Reads the flags; exits with the usage on --help or a bad flag. */
