@@ -37,16 +37,41 @@ const HELP = `Usage: npm run bench -- [flags]
   cobrowse: the built relay, widget and console in Debian's Chromium: latency from a DOM change
   on the visitor's page to the console's mirror (200 changes, one every 100 ms), bytes/s sent
   during a 20 s interactive script, full-snapshot size, co-browse chunk gzip size
-  (--quick: 50 changes and 8 s). Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
+  Needs \`npm run build\` and /usr/bin/chromium (or PARLEY_CHROMIUM).
 
-  --quick        smoke run: 2 s measured + 1 s warm-up for throughput, 4 s + 1 s for delivery
-                 (connection counts unchanged: below ~8000 idle the young-generation heap size
-                 dominates the per-connection RSS figure, and delivery is about 10k connected)
+  --quick        a smoke run of every part on every column in under two minutes on 2 cores:
+                 throughput 20 rooms, 2 agents, 0.5 s + 1 s; memory 500 idle; delivery 300
+                 connected (100 chatting, 4 agents) at 200 msg/s, 0.5 s + 1 s; storm 100
+                 clients (10 with a conversation); co-browse 30 changes and 5 s. Its figures are
+                 rough (the memory figure is swamped by the heap's size below ~8000 connections,
+                 and the delivery tail is about 10k connected): quote those of a full run
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
-  --no-cluster   leave out the throughput columns of Parley on PostgreSQL (one node) and of two
-                 nodes on PostgreSQL + Redis (left out anyway without postgresql and redis-server)
+  --no-cluster   leave out the columns of Parley on PostgreSQL (one node), of two nodes on
+                 PostgreSQL + Redis and of two Socket.IO nodes on Redis (left out anyway without
+                 postgresql and redis-server)
+  --no-socketio  leave out the Socket.IO columns
   --cpu-prof     write a CPU profile of the Parley relay child (throughput) and print its top functions
   --help`;
+
+/**
+ * What `--quick` sets (unless the flag is given too): every part still runs, on every column, with
+ * counts and windows small enough for the whole run to take about two minutes on 2 cores.
+ */
+const QUICK = new Map([
+  ['rooms', 20],
+  ['agents', 2],
+  ['duration', 1],
+  ['warmup', 0.5],
+  ['idle', 500],
+  ['delivery-rooms', 100],
+  ['delivery-agents', 4],
+  ['connected', 300],
+  ['rate', 200],
+  ['delivery-duration', 1],
+  ['delivery-warmup', 0.5],
+  ['storm-clients', 100],
+  ['storm-conversations', 10],
+]);
 
 /** Reads the flags; exits with the usage on --help or a bad flag. */
 export function parseArgs(argv) {
@@ -70,8 +95,10 @@ export function parseArgs(argv) {
     quick: false,
     cpuProf: false,
     relay: null,
-    /** The PostgreSQL and two-node columns of the throughput table (when the servers exist here). */
+    /** The PostgreSQL and two-node columns (when the servers exist here). */
     cluster: true,
+    /** The Socket.IO columns (one node, and two on its Redis adapter). */
+    socketio: true,
   };
   /** Numeric flags and the option each sets. */
   const numeric = new Map([
@@ -97,6 +124,7 @@ export function parseArgs(argv) {
     if (flag === 'quick') opts.quick = true;
     else if (flag === 'cpu-prof') opts.cpuProf = true;
     else if (flag === 'no-cluster') opts.cluster = false;
+    else if (flag === 'no-socketio') opts.socketio = false;
     else if (flag === 'relay') opts.relay = resolve(inline ?? argv[++i] ?? exit(`--relay needs a path\n\n${HELP}`, 2));
     else if (flag === 'only') {
       const raw = inline ?? argv[++i] ?? '';
@@ -114,10 +142,7 @@ export function parseArgs(argv) {
   }
   if (opts.quick) {
     // Explicit flags still win over the quick defaults.
-    if (!given.has('duration')) opts.duration = 2;
-    if (!given.has('warmup')) opts.warmup = 1;
-    if (!given.has('delivery-duration')) opts.deliveryDuration = 4;
-    if (!given.has('delivery-warmup')) opts.deliveryWarmup = 1;
+    for (const [flag, value] of QUICK) if (!given.has(flag)) opts[numeric.get(flag)] = value;
   }
   opts.loaders = Math.min(2, Math.max(1, Math.round(opts.loaders)));
   opts.agents = Math.max(opts.loaders, Math.round(opts.agents));

@@ -1,5 +1,6 @@
 // The baseline: the least a chat relay can do over `ws`. It parses each send, answers the
-// sender with an ack and forwards the message to the room's other side. No auth, no storage,
+// sender with an ack and forwards the message to the room's other side (the visitor, or every
+// agent connection following the room). No auth, no storage,
 // no validation, so the gap to Parley is the price of everything Parley adds.
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -12,11 +13,11 @@ import { WebSocketServer } from 'ws';
 export async function startBareRelay() {
   const server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server, perMessageDeflate: false, maxPayload: 64 * 1024 });
-  /** room -> { visitor, agent, seq } */
+  /** room -> { visitor, agents (every connection following it), seq } */
   const rooms = new Map();
   const roomOf = (id) => {
     let room = rooms.get(id);
-    if (!room) rooms.set(id, (room = { visitor: null, agent: null, seq: 0 }));
+    if (!room) rooms.set(id, (room = { visitor: null, agents: new Set(), seq: 0 }));
     return room;
   };
 
@@ -26,7 +27,7 @@ export async function startBareRelay() {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'conversation.open') {
-        roomOf(frame.conversationId).agent = ws;
+        roomOf(frame.conversationId).agents.add(ws);
         return;
       }
       if (frame.type !== 'chat.send') return;
@@ -35,10 +36,11 @@ export async function startBareRelay() {
       const seq = ++room.seq;
       const messageId = `${frame.conversationId}-${seq}`;
       ws.send(JSON.stringify({ type: 'chat.ack', clientId: frame.clientId, conversationId: frame.conversationId, messageId, seq, at }));
-      const peer = ws === room.visitor ? room.agent : room.visitor;
-      const author = ws === room.visitor ? 'visitor' : 'agent';
-      const message = { id: messageId, conversationId: frame.conversationId, seq, clientId: frame.clientId, author, authorId: roomId ?? '', text: frame.text, at };
-      peer?.send(JSON.stringify({ type: 'chat.message', message }));
+      const fromVisitor = ws === room.visitor;
+      const message = { id: messageId, conversationId: frame.conversationId, seq, clientId: frame.clientId, author: fromVisitor ? 'visitor' : 'agent', authorId: roomId ?? '', text: frame.text, at };
+      const out = JSON.stringify({ type: 'chat.message', message });
+      if (!fromVisitor) room.visitor?.send(out);
+      else for (const agent of room.agents) agent.send(out);
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {

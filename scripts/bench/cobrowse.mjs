@@ -25,9 +25,9 @@ const STEP_MS = 15_000;
 /** The options of this part, from the bench's flags. */
 export function cobrowseOptions(opts) {
   return {
-    changes: opts.quick ? 50 : 200,
+    changes: opts.quick ? 30 : 200,
     intervalMs: 100,
-    interactiveSeconds: opts.quick ? 8 : 20,
+    interactiveSeconds: opts.quick ? 5 : 20,
   };
 }
 

@@ -9,7 +9,10 @@ const TEXT = 'Hi! Could you tell me whether my order has shipped yet?';
 const ACK = Buffer.from('{"type":"chat.ack"');
 const MESSAGE = Buffer.from('{"type":"chat.message"');
 const ERROR = Buffer.from('{"type":"error"');
-/** After the last send, how long late acks and deliveries may still land before they count as dropped. */
+/**
+ * After the last send, how long late acks and deliveries may still land before they count as
+ * dropped (the run ends as soon as every send is acked and delivered).
+ */
 const DRAIN_MS = 2000;
 
 const startsWith = (data, prefix) => data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
@@ -44,6 +47,12 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
   const onClose = () => closed++;
   let cpuAtWindowStart = null;
   let cpuInWindow = null;
+  /** Sends not yet both acked and delivered, and what to call when that reaches 0 after the last send. */
+  let pending = 0;
+  let onSettled = null;
+  const settledOne = () => {
+    if (--pending === 0 && onSettled) onSettled();
+  };
 
   setTimeout(() => (cpuAtWindowStart = process.cpuUsage()), warmupMs);
   setTimeout(() => (cpuInWindow = process.cpuUsage(cpuAtWindowStart ?? undefined)), warmupMs + durationMs);
@@ -55,6 +64,7 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
     sentAt[n] = now;
     ackedAt[n] = NaN;
     deliveredAt[n] = NaN;
+    pending += 2;
     if (now >= windowStart && now < windowEnd) lag.push(round(now - scheduled));
     room.ws.send(`{"type":"chat.send","clientId":"${clientId}","conversationId":"${room.conversationId}","text":"${TEXT}"}`);
   };
@@ -66,7 +76,10 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
       const now = performance.now();
       if (startsWith(data, ACK)) {
         const n = sendNumber(JSON.parse(data.toString()).clientId);
-        if (Number.isNaN(ackedAt[n])) ackedAt[n] = now;
+        if (Number.isNaN(ackedAt[n])) {
+          ackedAt[n] = now;
+          settledOne();
+        }
       } else if (startsWith(data, ERROR)) {
         errors++;
         firstError ??= data.toString();
@@ -83,7 +96,10 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
       const clientId = JSON.parse(data.toString()).message.clientId;
       if (typeof clientId !== 'string' || !clientId.startsWith(`delivery_${tag}_`)) return;
       const n = sendNumber(clientId);
-      if (Number.isNaN(deliveredAt[n])) deliveredAt[n] = now;
+      if (Number.isNaN(deliveredAt[n])) {
+        deliveredAt[n] = now;
+        settledOne();
+      }
     });
   }
 
@@ -99,9 +115,17 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
         sent++;
       }
       if (now < windowEnd) setTimeout(tick, 1);
-      else setTimeout(finish, DRAIN_MS);
+      else if (pending === 0) finish();
+      else {
+        const drain = setTimeout(finish, DRAIN_MS);
+        onSettled = () => {
+          clearTimeout(drain);
+          finish();
+        };
+      }
     };
     const finish = () => {
+      onSettled = null;
       for (const room of rooms) room.ws.removeAllListeners('message').off('close', onClose);
       for (const agent of agents) agent.removeAllListeners('message').off('close', onClose);
       const ackLatency = [];

@@ -3,10 +3,10 @@
 // `runDelivery` (the open-loop delivery-latency workload over the same setup),
 // `idlePrepare`/`idleOpen` (idle connections for the memory figure), `closeAll`, `stop`.
 import { serve } from './rpc.mjs';
-import { bareTarget, parleyTarget } from './targets.mjs';
+import { targetFor } from './targets.mjs';
 import { runDelivery } from './delivery-workload.mjs';
 import { runWorkload } from './workload.mjs';
-import { Storm } from './storm.mjs';
+import { Storm, parleyComeback, socketioComeback } from './storm.mjs';
 
 const tag = process.argv[2] ?? '0';
 let sockets = [];
@@ -15,7 +15,6 @@ let idleCredentials = [];
 /** @type {Storm | null} */
 let storm = null;
 
-const targetFor = (kind, origin) => (kind === 'parley' ? parleyTarget(origin) : bareTarget(origin));
 
 serve({
   /**
@@ -72,14 +71,16 @@ serve({
   },
   /**
    * The reconnect storm's clients: `count` visitor connections (hello said), the first
-   * `conversations` of them with a conversation of one message; each reconnects when dropped.
+   * `conversations` of them with a conversation of one message; each reconnects when dropped,
+   * to `reconnectOrigin` (another node of the cluster) or where it was.
    */
-  async stormSetup({ origin, count, conversations }) {
-    const target = parleyTarget(origin);
+  async stormSetup({ kind = 'parley', origin, reconnectOrigin = origin, count, conversations }) {
+    const target = targetFor(kind, origin);
     const tokens = await target.prepareVisitors(count, `storm${tag}`);
     const visitors = await target.connectVisitors(tokens);
     const conversationIds = await target.startConversations(visitors.slice(0, conversations), `storm${tag}`);
-    storm = new Storm(`${origin.replace('http', 'ws')}/ws?token=`, origin);
+    // The page's origin stays the same when the load balancer sends the visitor to another node.
+    storm = kind === 'parley' ? new Storm(parleyComeback(reconnectOrigin, origin), true) : new Storm(socketioComeback(reconnectOrigin), false);
     visitors.forEach((ws, i) => storm.add(tokens[i], ws, conversationIds[i] ?? null, conversationIds[i] ? 1 : 0));
     return { clients: visitors.length };
   },

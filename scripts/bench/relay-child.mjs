@@ -1,10 +1,13 @@
 // A relay in its own process: `node relay-child.mjs parley <dataDir> [module]` (the built Parley
-// relay, SQLite, synchronous=normal, rate limits raised) or `node relay-child.mjs bare` (the baseline).
+// relay, SQLite, synchronous=normal, rate limits raised), `node relay-child.mjs socketio` (the
+// peer baseline) or `node relay-child.mjs bare` (the ceiling).
 // With PARLEY_BENCH_DATABASE_URL the Parley relay keeps its data in that PostgreSQL instead, and
-// with PARLEY_BENCH_REDIS_URL it is one node of a cluster on that Redis.
+// with PARLEY_BENCH_REDIS_URL the Parley or Socket.IO relay is one node of a cluster on that Redis.
+// PARLEY_BENCH_PORT: the port to listen on (a relay started again after being killed).
 // Started with --expose-gc so `memory` can report usage after a full collection.
 import { serve } from './rpc.mjs';
 import { startBareRelay } from './bare-relay.mjs';
+import { startSocketIoRelay } from './socketio-relay.mjs';
 import { ADMIN_PASSWORD } from './parley-client.mjs';
 
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -38,7 +41,13 @@ async function startParley() {
   return { port: relay.port, connections: () => relay.connections(), close: () => relay.close() };
 }
 
-const relay = kind === 'parley' ? await startParley() : await startBareRelay();
+const port = Number(process.env.PARLEY_BENCH_PORT ?? 0);
+const relay =
+  kind === 'parley'
+    ? await startParley()
+    : kind === 'socketio'
+      ? await startSocketIoRelay({ port, redisUrl: process.env.PARLEY_BENCH_REDIS_URL ?? null })
+      : await startBareRelay();
 
 // How late the relay's event loop runs, and its garbage-collection pauses, over a measured window
 // (`loopStart` ... `loopStats`): what a stalled relay does to every connection at once.

@@ -12,128 +12,180 @@ function table(title, headers, rows) {
 }
 
 /**
- * The throughput table: each Parley column (SQLite; PostgreSQL; two nodes on PostgreSQL and
- * Redis, where measured) beside the bare `ws` relay, with each Parley column's ratio to it.
+ * @typedef {import('./columns.mjs').Column & { result: any }} Measured a column with its figures
  */
-export function throughputTable(opts, parleys, bare) {
-  const lat = (r, key, p) => r?.[key]?.[p];
-  const lines = [
-    ['messages/s persisted+acked', (r) => r?.ackedPerSecond, true],
-    ['deliveries/s to agents', (r) => r?.deliveredPerSecond, true],
-    ['ack latency p50 ms', (r) => lat(r, 'ack', 'p50'), true],
-    ['ack latency p95 ms', (r) => lat(r, 'ack', 'p95'), true],
-    ['ack latency p99 ms', (r) => lat(r, 'ack', 'p99'), true],
-    ['delivery latency p50 ms', (r) => lat(r, 'delivery', 'p50'), true],
-    ['delivery latency p99 ms', (r) => lat(r, 'delivery', 'p99'), true],
-    ['relay CPU, % of one core', (r) => r?.relayCpuPct, false],
-    ['relay CPU us per message', (r) => r?.relayCpuUsPerMessage, true],
-    ['=> msg/s one relay core could do', (r) => capacity(r), true],
-    ['load generators CPU, % of one core', (r) => r?.loaderCpuPct, false],
-    ['relay event-loop delay p99 ms', (r) => r?.loopDelayP99Ms, false],
-    ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs, false],
-    ['relay GC pauses: total ms / max ms', (r) => r && `${fmt(r.gcTotalMs)} / ${fmt(r.gcMaxMs)}`, false],
-    ['refused sends (error frames)', (r) => r?.errors, false],
-  ];
-  const headers = ['', ...parleys.map((p) => p.title), 'bare ws (no persistence)', ...parleys.map((p) => `${p.short}/bare`)];
+
+/** Parley ÷ bare ws and Parley ÷ Socket.IO (same node count), and Socket.IO ÷ bare ws. */
+const RATIO_PAIRS = [
+  ['sqlite', 'bare'],
+  ['postgres', 'bare'],
+  ['cluster', 'bare'],
+  ['socketio', 'bare'],
+  ['sqlite', 'socketio'],
+  ['postgres', 'socketio'],
+  ['cluster', 'socketioCluster'],
+];
+
+/** A table of figures: one row per line, one column per measured relay. */
+function columnTable(title, measured, lines) {
   return table(
-    `Durable chat throughput: ${opts.rooms} rooms x 1 message in flight, ${opts.agents} agent connections, ` +
-      `${opts.warmup} s warm-up + ${opts.duration} s measured`,
-    headers,
-    lines.map(([label, value, ratios]) => [
-      label,
-      ...parleys.map((p) => fmt(value(p.result))),
-      fmt(value(bare)),
-      ...parleys.map((p) => (ratios ? ratio(value(p.result), value(bare)) : '')),
-    ]),
+    title,
+    ['', ...measured.map((m) => m.title)],
+    lines.map(([label, value]) => [label, ...measured.map((m) => fmt(value(m.result)))]),
   );
 }
 
 /**
- * One slow consumer's effect on everyone else: the throughput run again with one more agent
- * connection following every room of the first load generator that stops reading.
+ * The ratios of `lines` between the pairs of RATIO_PAIRS both measured (above 1: the first
+ * has more of it: more msg/s, or a longer latency).
  */
-export function stalledTable(opts, { parley, stalledParley, bare, stalledBare }) {
-  const lat = (r, key, p) => r?.[key]?.[p];
+function ratioTable(title, measured, lines) {
+  const byKey = new Map(measured.map((m) => [m.key, m]));
+  const pairs = RATIO_PAIRS.filter(([a, b]) => byKey.has(a) && byKey.has(b)).map(([a, b]) => [byKey.get(a), byKey.get(b)]);
+  if (pairs.length === 0) return '';
+  return table(
+    `${title} (first ÷ second: above 1 is more msg/s, or a longer latency and more CPU)`,
+    ['ratio', ...pairs.map(([a, b]) => `${a.short} ÷ ${b.short}`)],
+    lines.map(([label, value]) => [label, ...pairs.map(([a, b]) => ratio(value(a.result), value(b.result)))]),
+  );
+}
+
+const lat = (r, key, p) => r?.[key]?.[p];
+
+/** The throughput table: every measured column, then the ratios. */
+export function throughputTable(opts, measured) {
   const lines = [
-    ['messages/s persisted+acked', (r) => r?.ackedPerSecond],
+    ['messages/s acked (Parley: persisted)', (r) => r?.ackedPerSecond],
+    ['deliveries/s to agents', (r) => r?.deliveredPerSecond],
+    ['ack latency p50 ms', (r) => lat(r, 'ack', 'p50')],
+    ['ack latency p95 ms', (r) => lat(r, 'ack', 'p95')],
     ['ack latency p99 ms', (r) => lat(r, 'ack', 'p99')],
-    ['delivery latency p99 ms (other agents)', (r) => lat(r, 'delivery', 'p99')],
+    ['delivery latency p50 ms', (r) => lat(r, 'delivery', 'p50')],
+    ['delivery latency p99 ms', (r) => lat(r, 'delivery', 'p99')],
+    ['relay CPU, % of one core (all nodes)', (r) => r?.relayCpuPct],
+    ['relay CPU us per message', (r) => r?.relayCpuUsPerMessage],
+    ['=> msg/s one relay core could do', (r) => capacity(r)],
+    ['load generators CPU, % of one core', (r) => r?.loaderCpuPct],
+    ['relay event-loop delay p99 ms', (r) => r?.loopDelayP99Ms],
     ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs],
+    ['relay GC pauses: total ms / max ms', (r) => r && `${fmt(r.gcTotalMs)} / ${fmt(r.gcMaxMs)}`],
+    ['refused sends (error frames)', (r) => r?.errors],
   ];
+  return [
+    columnTable(
+      `Chat throughput: ${opts.rooms} rooms x 1 message in flight, ${opts.agents} agent connections, ` +
+        `${opts.warmup} s warm-up + ${opts.duration} s measured. Parley acks once stored; Socket.IO and bare ws ` +
+        'ack from memory (nothing stored). Two nodes: visitors on one, agents on the other',
+      measured,
+      lines,
+    ),
+    ratioTable('Ratios', measured, [
+      lines[0],
+      lines[2],
+      lines[4],
+      lines[6],
+      lines[8],
+    ]),
+  ].join('\n\n');
+}
+
+/**
+ * One slow consumer's effect on everyone else, per column: the throughput run again with one
+ * more agent connection that follows every room of the first load generator and stops reading.
+ * @param {Measured[]} normal @param {Measured[]} stalled the same columns, stalled runs
+ */
+export function stalledTable(opts, normal, stalled) {
+  const pair = (a, b) => `${fmt(a)} -> ${fmt(b)}`;
   return table(
-    `One stalled consumer: the run above again with one more agent connection that follows every room and stops reading`,
-    ['', 'Parley', 'Parley, stalled agent', 'bare ws', 'bare ws, stalled agent'],
+    'One stalled consumer: the throughput run again with one more agent connection that follows every room and stops reading ' +
+      '(figures of everyone else: without -> with it)',
+    ['', 'messages/s acked', 'ack p99 ms', 'delivery p99 ms (other agents)', 'relay event-loop max ms', 'stalled connection closed by the relay'],
+    normal.map((m, i) => {
+      const r = m.result;
+      const s = stalled[i]?.result;
+      return [
+        m.title,
+        pair(r?.ackedPerSecond, s?.ackedPerSecond),
+        pair(lat(r, 'ack', 'p99'), lat(s, 'ack', 'p99')),
+        pair(lat(r, 'delivery', 'p99'), lat(s, 'delivery', 'p99')),
+        pair(r?.loopDelayMaxMs, s?.loopDelayMaxMs),
+        fmt(s?.stalledClose ?? 'no'),
+      ];
+    }),
+  );
+}
+
+/** The reconnect storm, per column: every client dropped at once by killing the node it is on. */
+export function stormTable(opts, measured) {
+  const clients = measured[0]?.result.clients ?? opts.stormClients;
+  return columnTable(
+    `Reconnect storm: ${fmt(clients)} visitor connections (${fmt(opts.stormConversations)} with a conversation) dropped at once ` +
+      'by killing their node with SIGKILL. One node: started again on the same port and data. Two nodes: the clients come back ' +
+      'to the other node. Each reconnects as the widget does (first retry within 1 s, jittered)',
+    measured,
     [
-      ...lines.map(([label, value]) => [label, fmt(value(parley)), fmt(value(stalledParley)), fmt(value(bare)), fmt(value(stalledBare))]),
-      ['stalled connection closed by the relay (code)', '', fmt(stalledParley?.stalledClose ?? 'no'), '', fmt(stalledBare?.stalledClose ?? 'no')],
+      ['relay listening again after ms', (r) => (r.failover ? 'other node up' : r.restartedMs)],
+      ['clients back (of dropped)', (r) => `${fmt(r.back)} / ${fmt(r.dropped)}`],
+      ['all back after ms', (r) => r.allBackMs],
+      ['client back after ms, p50 / p99', (r) => `${fmt(r.backMs?.p50)} / ${fmt(r.backMs?.p99)}`],
+      ['resumed from the last seq', (r) => (r.resumed ? 'yes' : 'no resume')],
+      ['next message took the seq after its last', (r) => (r.resumed ? `${fmt(r.nextSeqRight)} of ${fmt(r.nextSeqRight + r.nextSeqWrong)}` : 'not checked')],
     ],
   );
 }
 
-/** The reconnect storm: every client dropped at once by a relay killed and started again. */
-export function stormTable(opts, r) {
-  return table(
-    `Reconnect storm: ${fmt(r.clients)} visitor connections (${fmt(opts.stormConversations)} with a conversation) dropped at once ` +
-      '(relay killed with SIGKILL, started again on the same port and data); each reconnects as the widget does and resumes',
-    ['', 'Parley (SQLite)'],
-    [
-      ['relay listening again after ms', fmt(r.restartedMs)],
-      ['clients back (of dropped)', `${fmt(r.back)} / ${fmt(r.dropped)}`],
-      ['all back and resumed after ms', fmt(r.allBackMs)],
-      ['client back after ms, p50 / p99', `${fmt(r.backMs?.p50)} / ${fmt(r.backMs?.p99)}`],
-      ['next message took the seq after its last', `${fmt(r.nextSeqRight)} of ${fmt(r.nextSeqRight + r.nextSeqWrong)}`],
-    ],
-  );
+/** The memory table: per idle connection, after forced GC, with the ratios. */
+export function memoryTable(opts, measured) {
+  const lines = [
+    ['rss delta / N', (r) => r?.rssKiB],
+    ['heapUsed delta / N', (r) => r?.heapKiB],
+    ['external+arrayBuffers delta / N', (r) => r?.externalKiB],
+  ];
+  return [
+    columnTable(`Memory per idle visitor connection, KiB: ${fmt(opts.idle)} connections, relay GC forced before each reading`, measured, lines),
+    ratioTable('Ratios', measured, lines.slice(0, 2)),
+  ].join('\n\n');
 }
 
-/** The memory table: per idle connection, after forced GC. */
-export function memoryTable(opts, parley, bare) {
-  const row = (label, key) => [label, fmt(parley?.[key]), fmt(bare?.[key]), ratio(parley?.[key], bare?.[key])];
-  return table(
-    `Memory per idle visitor connection: ${opts.idle} connections, relay GC forced before each reading`,
-    ['KiB per connection', 'Parley', 'bare ws', 'Parley/bare'],
-    [row('rss delta / N', 'rssKiB'), row('heapUsed delta / N', 'heapKiB'), row('external+arrayBuffers delta / N', 'externalKiB')],
-  );
-}
-
-/** The delivery-latency table: open-loop sends with many connected, Parley beside bare `ws`. */
-export function deliveryTable(opts, parley, bare) {
-  const lat = (r, key, p) => fmt(r?.[key]?.[p]);
-  const row = (label, p, b, r = ratio(p, b)) => [label, fmt(p), fmt(b), r];
-  const latRow = (label, key, p) => [label, lat(parley, key, p), lat(bare, key, p), ratio(parley?.[key]?.[p], bare?.[key]?.[p])];
+/** The delivery-latency table: open-loop sends with many connected, every measured column, then the ratios. */
+export function deliveryTable(opts, measured) {
   const perAgent = Math.round(opts.deliveryRooms / opts.deliveryAgents);
-  return table(
-    `Delivery latency: ${fmt(opts.deliveryConnected)} connected = ${fmt(opts.deliveryRooms)} chatting visitors + ` +
-      `${opts.deliveryAgents} agents (each following ~${perAgent} conversations) + ` +
-      `${fmt(opts.deliveryConnected - opts.deliveryRooms - opts.deliveryAgents)} idle visitors; ` +
-      `${fmt(opts.deliveryRate)} chat.send/s open loop, ` +
-      `${opts.deliveryWarmup} s warm-up + ${opts.deliveryDuration} s measured`,
-    ['', 'Parley (SQLite, sync=normal)', 'bare ws (no persistence)', 'Parley/bare'],
-    [
-      row('connections held', parley?.connections, bare?.connections, ''),
-      row(`sends/s achieved (target ${fmt(opts.deliveryRate)})`, parley?.sentPerSecond, bare?.sentPerSecond),
-      row('deliveries/s to the following agent', parley?.deliveredPerSecond, bare?.deliveredPerSecond),
-      latRow('delivery latency p50 ms', 'delivery', 'p50'),
-      latRow('delivery latency p95 ms', 'delivery', 'p95'),
-      latRow('delivery latency p99 ms', 'delivery', 'p99'),
-      latRow('delivery latency max ms', 'delivery', 'max'),
-      latRow('ack latency p50 ms', 'ack', 'p50'),
-      latRow('ack latency p99 ms', 'ack', 'p99'),
-      row('dropped: measured sends never delivered', parley?.undelivered, bare?.undelivered, ''),
-      row('dropped: measured sends never acked', parley?.unacked, bare?.unacked, ''),
-      row('errored (error frames)', parley?.errors, bare?.errors, ''),
-      row('sockets closed by the relay during the run', parley?.socketsClosed, bare?.socketsClosed, ''),
-      row('frames/s to agent connections (all types)', parley?.agentFramesPerSecond, bare?.agentFramesPerSecond, ''),
-      latRow('sender lag p99 ms (late vs schedule)', 'senderLag', 'p99'),
-      row('relay CPU, % of one core', parley?.relayCpuPct, bare?.relayCpuPct, ''),
-      row('load generators CPU, % of one core', parley?.loaderCpuPct, bare?.loaderCpuPct, ''),
-      row('relay event-loop delay p99 ms', parley?.loopDelayP99Ms, bare?.loopDelayP99Ms, ''),
-      row('relay event-loop delay max ms', parley?.loopDelayMaxMs, bare?.loopDelayMaxMs, ''),
-      row('relay GC pauses total ms', parley?.gcTotalMs, bare?.gcTotalMs, ''),
-      row('relay GC pause max ms', parley?.gcMaxMs, bare?.gcMaxMs, ''),
-      row('connection setup s', parley?.setupSeconds, bare?.setupSeconds, ''),
-    ],
-  );
+  const lines = [
+    ['connections held', (r) => r?.connections],
+    [`sends/s achieved (target ${fmt(opts.deliveryRate)})`, (r) => r?.sentPerSecond],
+    ['deliveries/s to the following agent', (r) => r?.deliveredPerSecond],
+    ['delivery latency p50 ms', (r) => lat(r, 'delivery', 'p50')],
+    ['delivery latency p95 ms', (r) => lat(r, 'delivery', 'p95')],
+    ['delivery latency p99 ms', (r) => lat(r, 'delivery', 'p99')],
+    ['delivery latency max ms', (r) => lat(r, 'delivery', 'max')],
+    ['ack latency p50 ms', (r) => lat(r, 'ack', 'p50')],
+    ['ack latency p99 ms', (r) => lat(r, 'ack', 'p99')],
+    ['dropped: measured sends never delivered', (r) => r?.undelivered],
+    ['dropped: measured sends never acked', (r) => r?.unacked],
+    ['errored (error frames)', (r) => r?.errors],
+    ['sockets closed by the relay during the run', (r) => r?.socketsClosed],
+    ['frames/s to agent connections (all types)', (r) => r?.agentFramesPerSecond],
+    ['sender lag p99 ms (late vs schedule)', (r) => lat(r, 'senderLag', 'p99')],
+    ['relay CPU, % of one core (all nodes)', (r) => r?.relayCpuPct],
+    ['load generators CPU, % of one core', (r) => r?.loaderCpuPct],
+    ['relay event-loop delay p99 ms', (r) => r?.loopDelayP99Ms],
+    ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs],
+    ['relay GC pauses total ms', (r) => r?.gcTotalMs],
+    ['relay GC pause max ms', (r) => r?.gcMaxMs],
+    ['connection setup s', (r) => r?.setupSeconds],
+  ];
+  return [
+    columnTable(
+      `Delivery latency: ${fmt(opts.deliveryConnected)} connected = ${fmt(opts.deliveryRooms)} chatting visitors + ` +
+        `${opts.deliveryAgents} agents (each following ~${perAgent} conversations) + ` +
+        `${fmt(opts.deliveryConnected - opts.deliveryRooms - opts.deliveryAgents)} idle visitors; ` +
+        `${fmt(opts.deliveryRate)} chat.send/s open loop, ${opts.deliveryWarmup} s warm-up + ${opts.deliveryDuration} s measured. ` +
+        'Two nodes: visitors on one, agents on the other',
+      measured,
+      lines,
+    ),
+    ratioTable('Ratios', measured, [lines[3], lines[5], lines[6], lines[8]]),
+  ].join('\n\n');
 }
 
 /** The budgets of ARCHITECTURE.md the figures are read against. */

@@ -3,7 +3,11 @@
 // delay under a second, then retries), say hello resuming their conversation from the last seq
 // they hold, and are timed until their welcome. Then each that had a conversation sends one more
 // message: its seq must follow the last one it held (nothing lost, nothing doubled).
+// Reconnecting may go to another node (the cluster rows: the killed node's clients come back
+// through the load balancer to the one left). A Socket.IO client has nothing to resume with: it
+// reconnects with the same policy and joins its room again, and is timed until connected.
 import { PROTOCOL_VERSION, connect, waitFor } from './parley-client.mjs';
+import { connectSocketIo } from './socketio-client.mjs';
 
 /** The widget's first reconnect comes within a second, with jitter; later ones back off. */
 const FIRST_RETRY_MS = 1000;
@@ -14,12 +18,43 @@ const RETRY_MS = 500;
  *   droppedAt: number | null, backAt: number | null }} StormClient
  */
 
+/**
+ * How a Parley visitor comes back: a socket to `relayOrigin` (with the page's `origin`), `hello`
+ * resuming its conversation from the last seq it holds, done at its `welcome`.
+ * @returns {(client: StormClient) => Promise<import('ws').WebSocket>}
+ */
+export function parleyComeback(relayOrigin, origin) {
+  const wsUrl = `${relayOrigin.replace('http', 'ws')}/ws?token=`;
+  return async (client) => {
+    const ws = await connect(wsUrl + encodeURIComponent(client.token), origin);
+    const welcome = waitFor(ws, (f) => f.type === 'welcome', 30_000);
+    const resume = client.conversationId ? { [client.conversationId]: client.lastSeq } : {};
+    ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, resume }));
+    await welcome.catch((error) => {
+      ws.terminate();
+      throw error;
+    });
+    return ws;
+  };
+}
+
+/**
+ * How a Socket.IO client comes back: connected again to `relayOrigin`, joining its room (the
+ * `token` of a Socket.IO storm client is its room id). No resume exists to ask for.
+ */
+export function socketioComeback(relayOrigin) {
+  return (client) => connectSocketIo(relayOrigin, { room: client.token });
+}
+
 /** One loader's clients in the storm. */
 export class Storm {
-  /** @param {string} wsUrl `ws://host:port/ws?token=` @param {string} origin */
-  constructor(wsUrl, origin) {
-    this.wsUrl = wsUrl;
-    this.origin = origin;
+  /**
+   * @param {(client: StormClient) => Promise<any>} comeback one reconnect attempt, resolving with the new socket
+   * @param {boolean} resumes whether the relay resumes conversations (Parley), so `verify` can check seqs
+   */
+  constructor(comeback, resumes) {
+    this.comeback = comeback;
+    this.resumes = resumes;
     /** @type {StormClient[]} */
     this.clients = [];
   }
@@ -47,8 +82,12 @@ export class Storm {
     };
   }
 
-  /** Each client with a conversation sends one message: how many got the seq after their last. */
+  /**
+   * Each client with a conversation sends one message: how many got the seq after their last.
+   * Nothing to check without resume (`checked` false).
+   */
   async verify() {
+    if (!this.resumes) return { followed: 0, wrong: 0, checked: false };
     let followed = 0;
     let wrong = 0;
     await Promise.all(
@@ -63,7 +102,7 @@ export class Storm {
           else wrong++;
         }),
     );
-    return { followed, wrong };
+    return { followed, wrong, checked: true };
   }
 
   /** Closes every client for good. */
@@ -85,12 +124,7 @@ export class Storm {
   async #reconnect(client) {
     for (;;) {
       try {
-        const ws = await connect(this.wsUrl + encodeURIComponent(client.token), this.origin);
-        const welcome = waitFor(ws, (f) => f.type === 'welcome', 30_000);
-        const resume = client.conversationId ? { [client.conversationId]: client.lastSeq } : {};
-        ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, resume }));
-        await welcome;
-        client.ws = ws;
+        client.ws = await this.comeback(client);
         client.backAt = Date.now();
         return;
       } catch {

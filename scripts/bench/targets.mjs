@@ -1,7 +1,8 @@
-// How a load generator reaches each relay under test. Both targets offer the same steps, so the
+// How a load generator reaches each relay under test. All targets offer the same steps, so the
 // workload code is identical: prepare visitors (credentials), connect them, start one
 // conversation each, and open agent connections that follow a share of the conversations.
 import { ADMIN_PASSWORD, PROTOCOL_VERSION, connectPaced, pool, postJson, waitFor } from './parley-client.mjs';
+import { connectSocketIo } from './socketio-client.mjs';
 
 /** HTTP calls and upgrades in flight at once while setting up (per load generator). */
 const SETUP_CONCURRENCY = 64;
@@ -84,4 +85,36 @@ export function bareTarget(origin) {
       for (const conversationId of conversationIds) agent.send(JSON.stringify({ type: 'conversation.open', conversationId }));
     },
   };
+}
+
+/** The Socket.IO relay: no credentials; a visitor joins its room on connect, agents with an ack. */
+export function socketioTarget(origin) {
+  let rooms = 0;
+  return {
+    prepareVisitors(count, tag) {
+      return Array.from({ length: count }, () => `room_${tag}_${rooms++}`);
+    },
+    connectVisitors(roomIds) {
+      return pool(roomIds, SETUP_CONCURRENCY, async (roomId) => {
+        const socket = await connectSocketIo(origin, { room: roomId });
+        socket.roomId = roomId;
+        return socket;
+      });
+    },
+    startConversations(sockets) {
+      return sockets.map((socket) => socket.roomId);
+    },
+    openAgents(count) {
+      return Promise.all(Array.from({ length: count }, () => connectSocketIo(origin)));
+    },
+    async follow(agent, conversationIds) {
+      for (const conversationId of conversationIds) await agent.join(conversationId);
+    },
+  };
+}
+
+/** The target of a relay `kind`: 'parley', 'socketio' or 'bare'. */
+export function targetFor(kind, origin) {
+  if (kind === 'parley') return parleyTarget(origin);
+  return kind === 'socketio' ? socketioTarget(origin) : bareTarget(origin);
 }
