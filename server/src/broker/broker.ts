@@ -92,6 +92,8 @@ export class Broker implements BrokerContext {
   /** Agent connections whose sites are re-read, so a membership change reaches them. */
   readonly scopes: ScopeRefresh;
   private readonly unsubscribe: () => void;
+  /** Set by `close`: what still finishes afterwards fails quietly. */
+  private closed = false;
   private readonly clock: () => number;
   private readonly signVisitor: (visitorId: string, siteId: string) => string;
   private shuttingDown = false;
@@ -132,7 +134,7 @@ export class Broker implements BrokerContext {
     );
     this.presence = new PresenceBoard(deps.bus, {
       localState: () => this.localPresence(),
-      visitorsChanged: (visitorIds) => void this.visitorsMoved(visitorIds),
+      visitorsChanged: (visitorIds) => void this.visitorsMoved(visitorIds).catch((error: unknown) => this.failedInBackground('announcing visitors that moved', error)),
       agentsChanged: () => {
         this.sitePresence.update(this.registry, this.presence);
         this.agentPresence.update(this.registry, this.presence);
@@ -143,7 +145,11 @@ export class Broker implements BrokerContext {
     this.peers = new RemotePeers(deps.bus, {
       handle: (session, frame) => this.handle(session, frame),
       left: async (session) => {
-        for (const capability of this.capabilities) await capability.onLeave?.(session);
+        try {
+          for (const capability of this.capabilities) await capability.onLeave?.(session);
+        } catch (error) {
+          this.failedInBackground('letting go of a connection of another node', error);
+        }
       },
     });
     this.capabilities = (deps.capabilities ?? CAPABILITIES).map((make) => make(this));
@@ -209,6 +215,7 @@ export class Broker implements BrokerContext {
 
   /** Stops listening to the bus and to the store, and every co-browse and call timer. */
   close(): void {
+    this.closed = true;
     for (const capability of this.capabilities) capability.close?.();
     this.unsubscribe();
     this.stopSharing();
@@ -293,6 +300,14 @@ export class Broker implements BrokerContext {
    * the bus came back): this node's agents are told where each stands now. Each node tells its
    * own agents, so nobody hears it twice.
    */
+  /**
+   * Logs the failure of work no frame waits for (an answer to the bus). Once the broker is
+   * closed, such work may still be finishing against a closed store: that is no error.
+   */
+  private failedInBackground(what: string, error: unknown): void {
+    if (!this.closed) this.log.error(`${what} failed`, { error });
+  }
+
   private async visitorsMoved(visitorIds: string[]): Promise<void> {
     for (const visitorId of visitorIds.slice(0, MOST_MOVED_ANNOUNCED)) {
       if (this.registry.count(`visitor:${visitorId}`) > 0) continue;

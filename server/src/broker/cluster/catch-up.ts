@@ -45,6 +45,7 @@ export class CatchUp {
   /** The last time this node saw its bus up. */
   #lastUp: number;
   readonly #timer: NodeJS.Timeout;
+  #closed = false;
   readonly #stops: (() => void)[];
   /** The catch-up under way, so that two in a row run one after the other. */
   #running: Promise<void> = Promise.resolve();
@@ -83,7 +84,11 @@ export class CatchUp {
       // A moment for the other nodes' asks of the same outage to arrive and join this one.
       await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
       this.#queued = null;
-      await this.#catchUp(queued.since).catch((error: unknown) => this.#ctx.log.error('catch-up after lost bus frames failed', { error }));
+      if (this.#closed) return;
+      await this.#catchUp(queued.since).catch((error: unknown) => {
+        // A node shutting down may have closed its store under a catch-up: no error then.
+        if (!this.#closed) this.#ctx.log.error('catch-up after lost bus frames failed', { error });
+      });
     });
     this.#queued = queued;
     this.#running = queued.done;
@@ -92,6 +97,7 @@ export class CatchUp {
 
   /** Stops the timer and the handlers. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
     for (const stop of this.#stops) stop();
   }

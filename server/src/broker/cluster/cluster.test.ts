@@ -328,4 +328,21 @@ describe('brokers on one bus (relay nodes)', () => {
     );
     expect(ann.closes).toEqual([]);
   });
+
+  it('lets a node whose store is already closed see another node go down without failing', async () => {
+    const { storage, nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const agent = await a.connect({ role: 'agent', agentId: 'agent1' });
+    await visitorOn(b, storage);
+    // Node A is shutting down: its store is closed while its bus still hears the others. Its
+    // work for B's going down (announcing B's visitors offline) meets the closed store, which
+    // must end quietly, not as an unhandled rejection that would crash the process.
+    await a.storage.close();
+    b.broker.close();
+    await b.bus.close();
+    await vi.waitFor(() => expect(a.bus.nodes()).toHaveLength(1));
+    // The store's refusal comes back within a turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(agent.closes).toEqual([]);
+  });
 });
