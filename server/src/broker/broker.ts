@@ -4,7 +4,6 @@
  * through `Session.send` and fans out through the bus. Refusals are thrown as `ParleyError`
  * (the transport turns them into `error` frames).
  */
-import { nanoid } from 'nanoid';
 import {
   ParleyError,
   type ClientFrame,
@@ -30,7 +29,7 @@ import { VisitorNameCache } from './visitor-name-cache.js';
 import type { BrokerContext, BrokerSettings } from './context.js';
 import { sessionOnHello, sessionOnLeave } from './hello.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { newMessageId } from './message-id.js';
+import { newMessageId, systemClientId } from './message-id.js';
 import { AgentPresence, SitePresence, agentAgentsOnline } from './presence.js';
 import { CatchUp } from './cluster/catch-up.js';
 import { RemotePeers } from './cluster/peers.js';
@@ -373,12 +372,12 @@ export class Broker implements BrokerContext {
     return this.visitorUpdates.flush();
   }
 
-  /** Writes a system message and fans it out to the conversation's participants. */
-  async appendSystem(conversation: Conversation, text: string): Promise<Message> {
+  /** Writes a system message (once per `clientId`) and fans it out to the conversation's participants. */
+  async appendSystem(conversation: Conversation, text: string, clientId = systemClientId()): Promise<Message> {
     const { message } = await this.storage.appendMessage({
       id: newMessageId(),
       conversationId: conversation.id,
-      clientId: `sys_${nanoid()}`,
+      clientId,
       author: 'system',
       authorId: '',
       text,

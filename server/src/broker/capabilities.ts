@@ -28,7 +28,7 @@ import {
 import type { CobrowseContext } from './cobrowse/context.js';
 import { CobrowseHub } from './cobrowse/hub.js';
 import { CobrowseDirectory, resumesSharing, type SharingSpec } from './cobrowse/directory.js';
-import { COBROWSE_RESUME, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere, sharingTimerOnExpire } from './cobrowse/lifecycle.js';
+import { COBROWSE_RESUME, cobrowseLinesOnRetry, cobrowseOnHello, cobrowseOnLeave, cobrowseOnResolve, cobrowseOwnerLost, cobrowseResumeHere, sharingTimerOnExpire } from './cobrowse/lifecycle.js';
 import type { PeerInfo } from './cluster/peers.js';
 import { asJson } from '../bus/bus.js';
 import type { BrokerContext } from './context.js';
@@ -89,6 +89,7 @@ export function cobrowse(base: BrokerContext): CobrowseCapability {
   const directory = new CobrowseDirectory(base.bus, base.registry, (spec, effects) => void cobrowseOwnerLost(ctx, spec, effects), () => base.now());
   hub.onDeliverVisitors = (sharing) => directory.publish(sharing);
   hub.onTimer = (sharing, event) => sharingTimerOnExpire(ctx, sharing, event);
+  hub.unwritten.onRetry = (conversationId) => cobrowseLinesOnRetry(ctx, conversationId);
   const stopResume = base.bus.respond(COBROWSE_RESUME, async (body) => {
     const { peer, conversationId } = body as unknown as { peer: PeerInfo; conversationId: string };
     return cobrowseResumeHere(ctx, base.peers.proxy(peer), conversationId);

@@ -112,8 +112,11 @@ export interface BrokerContext {
   announceVisitor(visitor: Visitor, activity?: VisitorActivity): void;
   /** A page view refused by the limit: it still becomes the current page at the window's end. */
   holdPage(visitorId: string, page: PageView): void;
-  /** Writes a system message (assigned, resolved, reopened) and fans it out. */
-  appendSystem(conversation: Conversation, text: string): Promise<Message>;
+  /**
+   * Writes a system message (assigned, resolved, reopened) and fans it out. `clientId` (default:
+   * a fresh one) is what a retried line passes again, so the store keeps it once.
+   */
+  appendSystem(conversation: Conversation, text: string, clientId?: string): Promise<Message>;
   /** Signs a visitor token. */
   issueVisitorToken(visitorId: string, siteId: string): string;
 }

@@ -12,3 +12,11 @@ const TIME_WIDTH = 9;
 export function newMessageId(now: number = Date.now()): string {
   return Math.floor(now).toString(36).padStart(TIME_WIDTH, '0') + nanoid(12);
 }
+
+/**
+ * A fresh client id for a system line. Lines the relay writes are deduplicated by it like a
+ * client's messages, so a line tried again under the same id is stored once.
+ */
+export function systemClientId(): string {
+  return `sys_${nanoid()}`;
+}

@@ -21,7 +21,7 @@ import { Call } from './call.js';
 import { ringsFor, type CallActor } from './call-state.js';
 import { callTransition, type CallEffect, type CallEvent } from './call-transition.js';
 import { iceServersFor, NO_ICE } from './ice.js';
-import { UnwrittenLines } from './unwritten-lines.js';
+import { UnwrittenLines } from '../unwritten-lines.js';
 
 /** The parts of the broker the hub uses. */
 export type CallHubContext = Pick<BrokerContext, 'limits' | 'registry' | 'settings' | 'now' | 'publish'>;
@@ -54,8 +54,8 @@ export class CallHub {
   onDeliver: ((call: Call, ringing: boolean) => void) | null = null;
   /** A call's timer fired: the event to feed, in order with the call's other events. */
   onTimer: ((call: Call, event: CallTimerEvent) => void) | null = null;
-  /** What calls left on conversations that the store could not take yet (see `unwritten-lines.ts`). */
-  readonly unwritten = new UnwrittenLines();
+  /** What calls left on conversations that the store could not take yet (see `../unwritten-lines.ts`). */
+  readonly unwritten = new UnwrittenLines<ConversationEffect>('call');
 
   constructor(ctx: CallHubContext) {
     this.ctx = ctx;

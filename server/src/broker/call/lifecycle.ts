@@ -7,7 +7,7 @@
  * welcome lists the calls they are concerned with) or closing.
  */
 import type { CallInfo } from '@parley/protocol';
-import { isStoreUnavailable } from '../../storage/store-unavailable.js';
+import type { Conversation } from '../../storage/storage.js';
 import { changeConversation } from '../conditional.js';
 import type { CallContext } from './context.js';
 import type { Session } from '../session.js';
@@ -37,28 +37,19 @@ export async function runCall(ctx: CallContext, call: Call | null, event: CallEv
  * without it: what is not written yet waits (`unwritten-lines.ts`) and the event succeeds.
  */
 async function writeConversation(ctx: CallContext, conversationId: string, effects: readonly CallEffect[]): Promise<void> {
-  const earlier = ctx.calls.unwritten.take(conversationId);
-  const own = [...earlier.effects, ...effects.filter((effect): effect is ConversationEffect => effect.type === 'line' || effect.type === 'take' || effect.type === 'announce')];
-  if (own.length === 0) return;
-  let written = 0;
-  try {
-    const conversation = await ctx.storage.getConversation(conversationId);
-    if (!conversation) return;
-    for (const effect of own) {
-      if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
-      else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName);
-      else {
-        const fresh = await ctx.storage.getConversation(conversationId);
-        if (fresh) await ctx.announceActivity(fresh);
-      }
-      written++;
+  const own = effects.filter((effect): effect is ConversationEffect => effect.type === 'line' || effect.type === 'take' || effect.type === 'announce');
+  // Read once, when the first effect is written (undefined: not read yet; null: gone).
+  let conversation: Conversation | null | undefined;
+  await ctx.calls.unwritten.write(ctx.log, conversationId, own, async (effect, clientId) => {
+    if (conversation === undefined) conversation = await ctx.storage.getConversation(conversationId);
+    if (conversation === null) return;
+    if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text, clientId);
+    else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName, clientId);
+    else {
+      const fresh = await ctx.storage.getConversation(conversationId);
+      if (fresh) await ctx.announceActivity(fresh);
     }
-  } catch (error) {
-    if (!isStoreUnavailable(error)) throw error;
-    const waiting = own.slice(written);
-    if (earlier.failures === 0) ctx.log.info('call lines wait for the store', { conversationId, waiting: waiting.length, reason: error instanceof Error ? error.message : String(error) });
-    ctx.calls.unwritten.defer(conversationId, waiting, earlier.failures + 1);
-  }
+  });
 }
 
 /** The store refused a call's effects on a conversation earlier: they are written now, in order with the call's events. */
@@ -68,12 +59,12 @@ export function callLinesOnRetry(ctx: CallContext, conversationId: string): void
   );
 }
 
-/** Assigns a waiting conversation to the agent who answered its call, as taking it would. */
-async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: string, name: string): Promise<void> {
+/** Assigns a waiting conversation to the agent who answered its call, as taking it would (its line under `clientId`). */
+async function takeIfWaiting(ctx: CallContext, conversationId: string, agentId: string, name: string, clientId: string): Promise<void> {
   await changeConversation(ctx, conversationId, async (current) => {
     if (current.assigneeId !== null) return;
     const updated = await ctx.storage.updateConversation(current.id, { assigneeId: agentId }, ctx.now(), { assigneeId: null });
-    await ctx.appendSystem(updated, `${name} joined the conversation`);
+    await ctx.appendSystem(updated, `${name} joined the conversation`, clientId);
     await ctx.announce((await ctx.storage.getConversation(updated.id)) ?? updated);
   });
 }

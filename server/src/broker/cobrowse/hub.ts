@@ -6,7 +6,8 @@
  * (`sharing-state.ts`). The hub feeds it events and performs the effects that touch this
  * process: it keeps each session's state beside its live source and watcher connections, the
  * checkpoint and the request and resume timers, and hands back the effects that need the
- * conversation (telling both sides, timeline lines) for `lifecycle.ts`. Page data goes from the
+ * conversation (telling both sides, timeline lines) for `lifecycle.ts`; lines the store cannot
+ * take yet wait in `unwritten`. Page data goes from the
  * source tab to the watchers through it (`forward`). Events of one conversation are fed one at a
  * time (`ctx.serial` with `cobrowseKey`).
  *
@@ -24,12 +25,16 @@ import { cobrowseTransition, type CobrowseEffect, type CobrowseEvent } from './c
 import { Sharing } from './sharing.js';
 import { isOff, sharingOff } from './sharing-state.js';
 import { Watcher } from './watcher.js';
+import { UnwrittenLines } from '../unwritten-lines.js';
 
 /** The parts of the broker the hub uses. */
 export type HubContext = Pick<BrokerContext, 'limits' | 'registry' | 'publish' | 'now'>;
 
 /** The effects a transition leaves for the conversation (see `lifecycle.ts`). */
 export type SharingConversationEffect = Extract<CobrowseEffect, { type: 'deliver' | 'deliver-agents' | 'line' }>;
+
+/** A line a transition leaves for the conversation's timeline. */
+export type SharingLine = Extract<CobrowseEffect, { type: 'line' }>;
 
 /** The timer events the hub feeds back (through `onTimer`). */
 export type SharingTimerEvent = Extract<CobrowseEvent, { type: 'request-expired' | 'resume-expired' }>;
@@ -46,6 +51,8 @@ export class CobrowseHub {
   onDeliverVisitors: ((sharing: Sharing) => void) | null = null;
   /** A sharing's timer fired: the event to feed, in order with the conversation's other events. */
   onTimer: ((sharing: Sharing, event: SharingTimerEvent) => void) | null = null;
+  /** Lines co-browse left on conversations that the store could not take yet (see `../unwritten-lines.ts`). */
+  readonly unwritten = new UnwrittenLines<SharingLine>('co-browse');
 
   constructor(ctx: HubContext) {
     this.ctx = ctx;
@@ -211,6 +218,7 @@ export class CobrowseHub {
 
   /** Stops every timer and forgets everything (the relay is shutting down). */
   close(): void {
+    this.unwritten.close();
     for (const sharing of this.sharings.values()) sharing.reset();
     this.sharings.clear();
     this.byVisitor.clear();

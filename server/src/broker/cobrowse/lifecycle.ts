@@ -10,7 +10,7 @@ import type { CobrowseContext } from './context.js';
 import type { Session } from '../session.js';
 import type { CobrowseEffect, CobrowseEvent } from './cobrowse-transition.js';
 import type { SharingSpec } from './directory.js';
-import type { SharingTimerEvent } from './hub.js';
+import type { SharingLine, SharingTimerEvent } from './hub.js';
 import type { Sharing } from './sharing.js';
 
 /** The `ctx.serial` key of a conversation's co-browse changes. */
@@ -23,6 +23,10 @@ export function cobrowseKey(conversationId: string): string {
  * throws. `conversation` is the conversation as just read (read here when the effects need it
  * and none is given; when it is gone, nobody is told and nothing is written). Returns the
  * effects the hub left for the conversation, so a caller can tell whether anything changed.
+ *
+ * Co-browse needs no store: both sides are told of the change first, and its lines on the
+ * timeline are written after those an unavailable store left waiting. While the store is
+ * unavailable the change stands all the same: its lines wait (`unwritten-lines.ts`).
  */
 export async function runSharing(
   ctx: CobrowseContext,
@@ -35,12 +39,35 @@ export async function runSharing(
   if (sharing === undefined || effects.length === 0) return effects;
   const fresh = conversation ?? (await ctx.storage.getConversation(target.id));
   if (!fresh) return effects;
+  const lines: SharingLine[] = [];
   for (const effect of effects) {
     if (effect.type === 'deliver') ctx.cobrowse.deliver(sharing, fresh);
     else if (effect.type === 'deliver-agents') ctx.cobrowse.deliverAgents(sharing, fresh);
-    else await ctx.appendSystem(fresh, effect.text);
+    else lines.push(effect);
   }
+  await writeLines(ctx, fresh.id, lines, fresh);
   return effects;
+}
+
+/**
+ * Writes co-browse lines on a conversation's timeline (nothing when it is gone), after those
+ * waiting for the store; `known` is the conversation when already read. Run it in
+ * `ctx.serial(cobrowseKey(...))`.
+ */
+async function writeLines(ctx: CobrowseContext, conversationId: string, lines: readonly SharingLine[], known?: Conversation): Promise<void> {
+  // Read when the first line is written (undefined: not read yet; null: gone).
+  let conversation: Conversation | null | undefined = known;
+  await ctx.cobrowse.unwritten.write(ctx.log, conversationId, lines, async (line, clientId) => {
+    if (conversation === undefined) conversation = await ctx.storage.getConversation(conversationId);
+    if (conversation !== null) await ctx.appendSystem(conversation, line.text, clientId);
+  });
+}
+
+/** The store refused co-browse lines on a conversation earlier: they are written now, in order with its events. */
+export function cobrowseLinesOnRetry(ctx: CobrowseContext, conversationId: string): void {
+  ctx.serial(cobrowseKey(conversationId), () => writeLines(ctx, conversationId, [])).catch((error: unknown) =>
+    ctx.log.error('writing a co-browse line failed', { conversationId, error }),
+  );
 }
 
 /**
@@ -109,10 +136,9 @@ export async function cobrowseResumeHere(ctx: CobrowseContext, session: Session,
  * this node writes what the transition left on the timeline.
  */
 export async function cobrowseOwnerLost(ctx: CobrowseContext, spec: SharingSpec, effects: readonly CobrowseEffect[]): Promise<void> {
+  const lines = effects.filter((effect): effect is SharingLine => effect.type === 'line');
   try {
-    const conversation = await ctx.storage.getConversation(spec.conversationId);
-    if (!conversation) return;
-    for (const effect of effects) if (effect.type === 'line') await ctx.appendSystem(conversation, effect.text);
+    await ctx.serial(cobrowseKey(spec.conversationId), () => writeLines(ctx, spec.conversationId, lines));
   } catch (error) {
     ctx.log.error('ending the co-browse session of a node that went down failed', { conversationId: spec.conversationId, error });
   }
