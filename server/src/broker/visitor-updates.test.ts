@@ -146,4 +146,21 @@ describe('VisitorUpdates', () => {
     // The held page lost to the later one, which is where the visitor is.
     expect(sent.map((s) => s.current)).toEqual(['P2', 'P2']);
   });
+
+  it('reads the visitors of a window from the store in parallel, not one after the other', async () => {
+    const waiting: (() => void)[] = [];
+    const original = sink.latest;
+    updates = new VisitorUpdates(500, 3, {
+      ...sink,
+      latest: (id, held) => new Promise((resolve) => waiting.push(() => resolve(original(id, held)))),
+    });
+    viewed('a', 1);
+    viewed('b', 2);
+    const done = updates.flush();
+    // Both reads are under way before either answered.
+    await vi.waitFor(() => expect(waiting).toHaveLength(2));
+    for (const answer of waiting) answer();
+    await done;
+    expect(sent.map((s) => s.id)).toEqual(['a', 'b']);
+  });
 });

@@ -30,6 +30,9 @@ export interface VisitorUpdateSink {
   failed(error: unknown): void;
 }
 
+/** Visitors of one window read from the store at once (a PostgreSQL pool serves several reads in parallel). */
+const READS_AT_ONCE = 32;
+
 /** What changed about a visitor. */
 export interface VisitorActivity {
   page?: PageView;
@@ -108,16 +111,25 @@ export class VisitorUpdates {
   }
 
   private async announce(due: Map<string, Pending>): Promise<void> {
-    for (const [visitorId, entry] of due) {
-      // Read again rather than trust what was offered: a name set by an identify, or a page
-      // written by another tab, during the window must not be rolled back by this frame.
-      let visitor = entry.visitor;
-      try {
-        visitor = await this.sink.latest(visitorId, entry.held);
-      } catch (error) {
-        this.sink.failed(error);
-      }
-      if (visitor) this.sink.publish(visitor, entry.pages, entry.events);
+    // Read in parallel, a slice at a time: after a reconnect storm a window holds thousands of
+    // visitors, and one store round trip after the other would let it fall seconds behind.
+    const entries = [...due];
+    for (let start = 0; start < entries.length; start += READS_AT_ONCE) {
+      const slice = entries.slice(start, start + READS_AT_ONCE);
+      const latest = await Promise.all(
+        slice.map(([visitorId, entry]) =>
+          // Read again rather than trust what was offered: a name set by an identify, or a page
+          // written by another tab, during the window must not be rolled back by this frame.
+          this.sink.latest(visitorId, entry.held).catch((error: unknown) => {
+            this.sink.failed(error);
+            return entry.visitor;
+          }),
+        ),
+      );
+      slice.forEach(([, entry], index) => {
+        const visitor = latest[index];
+        if (visitor) this.sink.publish(visitor, entry.pages, entry.events);
+      });
     }
   }
 
