@@ -141,9 +141,10 @@ async function clusterThroughput(loaders) {
   return { postgres: await column(1, 'parley on PostgreSQL'), cluster: await column(2, 'parley, 2 nodes') };
 }
 
-/** A Parley relay on `dataDir`, listening on `port` (0: a free one). */
-async function parleyOn(dataDir, port) {
-  const relay = await spawnChild(relayScript, ['parley', dataDir, ...(opts.relay ? [opts.relay] : [])], ['--expose-gc'], { PARLEY_BENCH_PORT: String(port) });
+/** A Parley relay on `dataDir`, listening on `port` (0: a free one), CPU-profiled into `profileDir` if given. */
+async function parleyOn(dataDir, port, profileDir = null) {
+  const execArgv = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const relay = await spawnChild(relayScript, ['parley', dataDir, ...(opts.relay ? [opts.relay] : [])], execArgv, { PARLEY_BENCH_PORT: String(port) });
   return { ...relay, origin: relay.ready.origin, port: relay.ready.port };
 }
 
@@ -152,7 +153,7 @@ async function parleyOn(dataDir, port) {
  * on the same port and data; how long until all are back and resumed, and whether anything was
  * lost or doubled (each conversation's next message must take the seq after the last one).
  */
-async function reconnectStorm(loaders) {
+async function reconnectStorm(loaders, profileDir) {
   const dataDir = tempDir('parley-bench-storm-');
   let relay = await parleyOn(dataDir, 0);
   try {
@@ -165,9 +166,11 @@ async function reconnectStorm(loaders) {
     const exited = new Promise((resolve) => relay.child.once('exit', resolve));
     relay.child.kill('SIGKILL');
     await exited;
-    relay = await parleyOn(dataDir, relay.port);
+    relay = await parleyOn(dataDir, relay.port, profileDir);
     const restartedMs = Date.now() - killedAt;
     const settled = await Promise.all(loaders.map((l) => l.call('stormSettle', { timeoutMs: 120_000 })));
+    // The restarted relay's CPU from its start until every client is back: less sensitive to a busy machine than time.
+    const cpu = await relay.call('cpu');
     const checked = await Promise.all(loaders.map((l) => l.call('stormVerify')));
     await Promise.all(loaders.map((l) => l.call('stormClose')));
     const back = settled.flatMap((r) => r.backAt).map((at) => at - killedAt);
@@ -177,6 +180,7 @@ async function reconnectStorm(loaders) {
       dropped: sum(settled, 'dropped'),
       back: sum(settled, 'back'),
       restartedMs,
+      relayCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       allBackMs: back.length ? Math.max(...back) : null,
       backMs: summarize(back),
       nextSeqRight: sum(checked, 'followed'),
@@ -233,7 +237,7 @@ async function main() {
   const deliveryLoaders = loaders.slice(0, DELIVERY_LOADERS);
   const parleyDelivery = runs('delivery') ? await delivery('parley', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
   const bareDelivery = runs('delivery') ? await delivery('bare', deliveryLoaders, opts, (kind) => startRelay(kind), log) : null;
-  const stormResult = runs('storm') ? await reconnectStorm(loaders.slice(0, DELIVERY_LOADERS)) : null;
+  const stormResult = runs('storm') ? await reconnectStorm(loaders.slice(0, DELIVERY_LOADERS), runs('throughput') ? null : profileDir) : null;
   await Promise.all(loaders.map((l) => stopChild(l)));
   const cobrowseResult = runs('cobrowse') ? await cobrowse(root, opts, (kind) => startRelay(kind), log) : null;
 

@@ -45,7 +45,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --relay PATH   the built relay module to load (default server/dist/index.js), to compare builds
   --no-cluster   leave out the throughput columns of Parley on PostgreSQL (one node) and of two
                  nodes on PostgreSQL + Redis (left out anyway without postgresql and redis-server)
-  --cpu-prof     write a CPU profile of the Parley relay child (throughput) and print its top functions
+  --cpu-prof     write a CPU profile of the Parley relay child (throughput; the restarted relay with --only storm) and print its top functions
   --help`;
 
 /** Reads the flags; exits with the usage on --help or a bad flag. */

@@ -81,6 +81,7 @@ export function stormTable(opts, r) {
       ['clients back (of dropped)', `${fmt(r.back)} / ${fmt(r.dropped)}`],
       ['all back and resumed after ms', fmt(r.allBackMs)],
       ['client back after ms, p50 / p99', `${fmt(r.backMs?.p50)} / ${fmt(r.backMs?.p99)}`],
+      ['relay CPU ms, start until all back', fmt(r.relayCpuMs)],
       ['next message took the seq after its last', `${fmt(r.nextSeqRight)} of ${fmt(r.nextSeqRight + r.nextSeqWrong)}`],
     ],
   );
