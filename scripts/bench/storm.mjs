@@ -1,13 +1,15 @@
 // The reconnect storm, load-generator side: visitor connections that, when the relay drops them
-// all at once (it was killed and started again), reconnect as the widget does (a random first
-// delay under a second, then retries), say hello resuming their conversation from the last seq
-// they hold, and are timed until their welcome. Then each that had a conversation sends one more
+// all at once (it was killed and started again), reconnect as the widget does (its backoff:
+// exponential with full jitter), say hello resuming their conversation from the last seq they
+// hold, and are timed until their welcome. Then each that had a conversation sends one more
 // message: its seq must follow the last one it held (nothing lost, nothing doubled).
 import { PROTOCOL_VERSION, connect, waitFor } from './parley-client.mjs';
 
-/** The widget's first reconnect comes within a second, with jitter; later ones back off. */
-const FIRST_RETRY_MS = 1000;
-const RETRY_MS = 500;
+/**
+ * The widget's reconnect delay before retry `attempt` (0 first), as in
+ * packages/widget/src/core/backoff.ts with its defaults: uniform under min(30 s, 0.5 s x 2^attempt).
+ */
+const widgetBackoff = (attempt) => Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** Math.min(attempt, 30)));
 
 /**
  * @typedef {{ token: string, conversationId: string | null, lastSeq: number, ws: import('ws').WebSocket,
@@ -78,12 +80,12 @@ export class Storm {
   #arm(client) {
     client.ws.once('close', () => {
       client.droppedAt ??= Date.now();
-      setTimeout(() => void this.#reconnect(client), Math.random() * FIRST_RETRY_MS);
+      setTimeout(() => void this.#reconnect(client), widgetBackoff(0));
     });
   }
 
   async #reconnect(client) {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const ws = await connect(this.wsUrl + encodeURIComponent(client.token), this.origin);
         const welcome = waitFor(ws, (f) => f.type === 'welcome', 30_000);
@@ -94,7 +96,7 @@ export class Storm {
         client.backAt = Date.now();
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS * (0.5 + Math.random())));
+        await new Promise((resolve) => setTimeout(resolve, widgetBackoff(attempt)));
       }
     }
   }
