@@ -43,6 +43,7 @@ export class RelayMetrics {
   private readonly errors: TextKeyIndex;
   private readonly stored: Counter;
   private readonly ackLatency: Histogram;
+  private readonly fanOut: Histogram;
   private readonly appendLatency: Histogram;
   private readonly draining: Gauge;
   private readonly runtime: RuntimeMeter;
@@ -63,7 +64,8 @@ export class RelayMetrics {
     this.errorFrames = framesOut.of('error');
     this.errors = new TextKeyIndex(r.counter('parley_errors_sent_total', 'Error frames sent to clients, by error code.', 'code'), ERROR_CODE_PREFIX);
     this.stored = r.counter('parley_messages_stored_total', 'Chat messages written to the store (retries of a stored message not counted).').only;
-    this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to the relay having stored, acknowledged and fanned it out.').only;
+    this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to its chat.ack being sent (stored and acknowledged: what the sender waits for).').only;
+    this.fanOut = r.histogram('parley_fanout_seconds', 'Time from a chat.ack being sent to its message having been fanned out (published to the recipients and announced to agents).').only;
     this.appendLatency = r.histogram('parley_storage_append_seconds', 'Time the store took to append a chat message durably.').only;
     const delivery = r.histogram(
       'parley_delivery_latency_seconds',
@@ -114,9 +116,14 @@ export class RelayMetrics {
     if (code !== null) code.value++;
   }
 
-  /** A chat.send that arrived at `receivedAt` (`performance.now()`) has been acknowledged. */
-  acked(receivedAt: number): void {
-    this.ackLatency.observe((performance.now() - receivedAt) / 1000);
+  /** A chat.send that arrived at `arrived` was acknowledged at `ackedAt` (both `performance.now()`). */
+  acked(arrived: number, ackedAt: number): void {
+    this.ackLatency.observe((ackedAt - arrived) / 1000);
+  }
+
+  /** The message of a chat.send acknowledged at `ackedAt` (`performance.now()`) has been fanned out. */
+  fannedOut(ackedAt: number): void {
+    this.fanOut.observe((performance.now() - ackedAt) / 1000);
   }
 
   /** The store appended a message in `seconds`; `duplicate` when it was already stored. */
