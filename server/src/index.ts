@@ -205,6 +205,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     cobrowseSessions: () => broker.capability<CobrowseCapability>('cobrowse')?.hub.size ?? 0,
     calls: () => broker.capability<CallsCapability>('calls')?.hub.size ?? 0,
   });
+  gate.onRefused = (reason) => metrics.upgradeRefused(reason);
   let draining = false;
   const metricsEndpoint: Omit<MetricsEndpointDeps, 'ownPort'> = { encode: () => metrics.encode(), token: options.metricsToken };
   let metricsServer: Server | null = null;
