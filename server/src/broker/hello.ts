@@ -10,7 +10,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import { touchedVisitor } from '../storage/records.js';
-import type { VisitorTouch } from '../storage/storage.js';
+import type { Conversation, VisitorTouch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
 import { canAccess, scopeTopics, siteScope } from './access.js';
 import type { WelcomeExtras } from './capability.js';
@@ -74,7 +74,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   // The visitor's first tab on this node: the other nodes count them online.
   if (ctx.registry.count(`visitor:${visitor.id}`) === 1) ctx.presence.visitorHere(visitor.id, true);
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
-  const extras = await welcomeExtras(ctx, session);
+  const extras = await welcomeExtras(ctx, session, conversations);
   const agentsOnline = siteAgentsOnline(ctx.registry, ctx.presence, visitor.siteId);
   ctx.sitePresence.welcomed(visitor.siteId, agentsOnline);
   session.send({
@@ -103,7 +103,7 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   if (ctx.registry.count(`agent:${agent.id}`) === 1) ctx.presence.agentHere({ id: agent.id, sites: session.siteIds }, true);
 
   const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
-  const extras = await welcomeExtras(ctx, session);
+  const extras = await welcomeExtras(ctx, session, conversations);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -118,9 +118,9 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
 }
 
 /** What the capabilities add to a welcome, each in turn (a hook may act, as co-browse resuming does). */
-async function welcomeExtras(ctx: BrokerContext, session: Session): Promise<WelcomeExtras> {
+async function welcomeExtras(ctx: BrokerContext, session: Session, conversations: readonly Conversation[]): Promise<WelcomeExtras> {
   const extras: WelcomeExtras = {};
-  for (const capability of ctx.capabilities) Object.assign(extras, await capability.welcome?.(session));
+  for (const capability of ctx.capabilities) Object.assign(extras, await capability.welcome?.(session, conversations));
   return extras;
 }
 
