@@ -121,13 +121,14 @@ export function stormTable(opts, measured) {
   return columnTable(
     `Reconnect storm: ${fmt(clients)} visitor connections (${fmt(opts.stormConversations)} with a conversation) dropped at once ` +
       'by killing their node with SIGKILL. One node: started again on the same port and data. Two nodes: the clients come back ' +
-      'to the other node. Each reconnects as the widget does (first retry within 1 s, jittered)',
+      'to the other node. Each reconnects as the widget does (exponential backoff from 0.5 s, full jitter)',
     measured,
     [
       ['relay listening again after ms', (r) => (r.failover ? 'other node up' : r.restartedMs)],
       ['clients back (of dropped)', (r) => `${fmt(r.back)} / ${fmt(r.dropped)}`],
       ['all back after ms', (r) => r.allBackMs],
       ['client back after ms, p50 / p99', (r) => `${fmt(r.backMs?.p50)} / ${fmt(r.backMs?.p99)}`],
+      ['relay CPU ms until all back (the node they came back to)', (r) => r.relayCpuMs],
       ['resumed from the last seq', (r) => (r.resumed ? 'yes' : 'no resume')],
       ['next message took the seq after its last', (r) => (r.resumed ? `${fmt(r.nextSeqRight)} of ${fmt(r.nextSeqRight + r.nextSeqWrong)}` : 'not checked')],
     ],

@@ -27,6 +27,7 @@ export async function reconnectStorm(column, env, loaders, opts, log) {
     const reconnectOrigin = (survivor ?? victim).origin;
     await Promise.all(loaders.map((l, i) => l.call('stormSetup', { kind, origin: victim.origin, reconnectOrigin, count: clients[i], conversations: conversations[i] })));
     log(`storm, ${column.short}: killing ${survivor ? 'the first node; clients come back to the second' : 'the relay and starting it again'}`);
+    const cpuBefore = survivor ? await survivor.call('cpu') : { user: 0, system: 0 };
     const killedAt = Date.now();
     const exited = new Promise((resolve) => victim.child.once('exit', resolve));
     victim.child.kill('SIGKILL');
@@ -34,6 +35,9 @@ export async function reconnectStorm(column, env, loaders, opts, log) {
     if (!survivor) restarted = await startRelay(kind, { env, port: victim.port, dataDir: victim.dataDir, relayModule: opts.relay });
     const restartedMs = restarted ? Date.now() - killedAt : null;
     const settled = await Promise.all(loaders.map((l) => l.call('stormSettle', { timeoutMs: 120_000 })));
+    // The CPU of the relay the clients came back to, from its start (or the kill) until all were
+    // back: less sensitive to a busy machine than the time.
+    const cpuAfter = await (restarted ?? survivor).call('cpu');
     const checked = await Promise.all(loaders.map((l) => l.call('stormVerify')));
     await Promise.all(loaders.map((l) => l.call('stormClose')));
     const back = settled.flatMap((r) => r.backAt).map((t) => t - killedAt);
@@ -43,6 +47,7 @@ export async function reconnectStorm(column, env, loaders, opts, log) {
       dropped: sum(settled, 'dropped'),
       back: sum(settled, 'back'),
       restartedMs,
+      relayCpuMs: Math.round((cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000),
       failover: survivor !== null,
       allBackMs: back.length ? Math.max(...back) : null,
       backMs: summarize(back),

@@ -1,7 +1,7 @@
 // The reconnect storm, load-generator side: visitor connections that, when the relay drops them
-// all at once (it was killed and started again), reconnect as the widget does (a random first
-// delay under a second, then retries), say hello resuming their conversation from the last seq
-// they hold, and are timed until their welcome. Then each that had a conversation sends one more
+// all at once (it was killed and started again), reconnect as the widget does (its backoff:
+// exponential with full jitter), say hello resuming their conversation from the last seq they
+// hold, and are timed until their welcome. Then each that had a conversation sends one more
 // message: its seq must follow the last one it held (nothing lost, nothing doubled).
 // Reconnecting may go to another node (the cluster rows: the killed node's clients come back
 // through the load balancer to the one left). A Socket.IO client has nothing to resume with: it
@@ -9,9 +9,11 @@
 import { PROTOCOL_VERSION, connect, waitFor } from './parley-client.mjs';
 import { connectSocketIo } from './socketio-client.mjs';
 
-/** The widget's first reconnect comes within a second, with jitter; later ones back off. */
-const FIRST_RETRY_MS = 1000;
-const RETRY_MS = 500;
+/**
+ * The widget's reconnect delay before retry `attempt` (0 first), as in
+ * packages/widget/src/core/backoff.ts with its defaults: uniform under min(30 s, 0.5 s x 2^attempt).
+ */
+const widgetBackoff = (attempt) => Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** Math.min(attempt, 30)));
 
 /**
  * @typedef {{ token: string, conversationId: string | null, lastSeq: number, ws: import('ws').WebSocket,
@@ -117,18 +119,18 @@ export class Storm {
   #arm(client) {
     client.ws.once('close', () => {
       client.droppedAt ??= Date.now();
-      setTimeout(() => void this.#reconnect(client), Math.random() * FIRST_RETRY_MS);
+      setTimeout(() => void this.#reconnect(client), widgetBackoff(0));
     });
   }
 
   async #reconnect(client) {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         client.ws = await this.comeback(client);
         client.backAt = Date.now();
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS * (0.5 + Math.random())));
+        await new Promise((resolve) => setTimeout(resolve, widgetBackoff(attempt)));
       }
     }
   }

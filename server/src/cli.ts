@@ -10,7 +10,7 @@ import { processIo, type CliEnv, type CliIo } from './cli/cli-io.js';
 import { groupUsage, wantsHelp } from './cli/command-spec.js';
 import { NoInstallationError } from './cli/command-store.js';
 import { SITE_COMMANDS, runSiteCommand } from './cli/site-commands.js';
-import { startRelay } from './index.js';
+import { startRelay, type Relay } from './index.js';
 import { LIMIT_SETTINGS, OptionsError, SETTINGS, parseOptions } from './options.js';
 import { DataDirError } from './storage/data-dir.js';
 import { isDatabaseConnectionError } from './storage/pg-errors.js';
@@ -63,7 +63,16 @@ export function helpText(): string {
  */
 async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
   const options = parseOptions(argv, env);
-  const relay = await startRelay(options);
+  // Listening first and catching signals after would let a SIGTERM sent during start-up, or just
+  // after the listening line, kill the process the default way: no drain, writes cut short.
+  const stopRequested = stopSignal();
+  let relay: Relay;
+  try {
+    relay = await startRelay(options);
+  } catch (error) {
+    stopRequested.dispose();
+    throw error;
+  }
   io.out(`Parley relay listening on ${relay.url}`);
   io.out(`Console: ${relay.publicOrigin}/console/`);
   io.out(`Demo page: ${relay.publicOrigin}/`);
@@ -73,17 +82,28 @@ async function start(argv: string[], env: CliEnv, io: CliIo): Promise<number> {
   if (relay.created.demoSiteSecret) {
     io.out(`Demo site "${relay.demoSite.key}" identity secret: ${relay.created.demoSiteSecret} (shown once)`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
+  await stopRequested.received;
+  await relay.drain();
+  return 0;
+}
+
+/**
+ * Resolves on the first SIGTERM or SIGINT from the moment it is called; `dispose` stops listening.
+ * The handlers go with the first signal, so a second one ends the process at once (the way out
+ * of a drain, or of a start-up that hangs, for an operator who cannot wait).
+ */
+function stopSignal(): { received: Promise<void>; dispose(): void } {
+  let stop!: () => void;
+  const received = new Promise<void>((resolve) => {
+    stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
-  await relay.drain();
-  return 0;
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { received, dispose: stop };
 }
 
 /** Runs the command line; resolves with the exit code. */

@@ -110,10 +110,10 @@ function httpServerOptions(options: RelayOptions): ServerOptions {
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, backlog: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -186,7 +186,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
 
   let port: number;
   try {
-    port = await listen(server, options.port, options.host);
+    port = await listen(server, options.port, options.host, options.listenBacklog);
   } catch (error) {
     if (!givenBus) await bus.close();
     if (!storageInstance) await storage.close();
@@ -205,6 +205,7 @@ export async function startRelay(input: RelayOptionsInput & StartRelayExtras = {
     cobrowseSessions: () => broker.capability<CobrowseCapability>('cobrowse')?.hub.size ?? 0,
     calls: () => broker.capability<CallsCapability>('calls')?.hub.size ?? 0,
   });
+  gate.onRefused = (reason) => metrics.upgradeRefused(reason);
   let draining = false;
   const metricsEndpoint: Omit<MetricsEndpointDeps, 'ownPort'> = { encode: () => metrics.encode(), token: options.metricsToken };
   let metricsServer: Server | null = null;

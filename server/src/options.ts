@@ -112,6 +112,13 @@ export interface RelayOptions {
   maxConnections: number;
   /** WebSocket connections open at once from one client address (an IPv6 /64); more get 429. */
   maxConnectionsPerIp: number;
+  /**
+   * Connections the kernel holds for the relay before it accepts them (the listen backlog; the
+   * kernel caps it at `net.core.somaxconn`). After a restart every client reconnects within a
+   * second or two; a short queue drops their connection attempts and each waits for its TCP
+   * retry (1 s, 3 s, 7 s, 15 s later) while the relay sits idle.
+   */
+  listenBacklog: number;
   /** Time a client has to send a request's headers, in milliseconds. */
   headersTimeoutMs: number;
   /** Time a client has to send a whole request (headers and body), in milliseconds. */
@@ -197,6 +204,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<RelayOptions, 'limits'>> = Object.fr
   // The process may hold 20,000 descriptors here; the rest is headroom for HTTP, the database and logs.
   maxConnections: 19_000,
   maxConnectionsPerIp: 200,
+  listenBacklog: 4096,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   trustProxyHops: 0,
@@ -276,6 +284,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'visitorCreationsPerMinute', env: 'PARLEY_VISITOR_CREATIONS_PER_MINUTE', flag: 'visitor-creations-per-minute', kind: 'int' },
   { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', flag: 'max-connections', kind: 'int' },
   { key: 'maxConnectionsPerIp', env: 'PARLEY_MAX_CONNECTIONS_PER_IP', flag: 'max-connections-per-ip', kind: 'int' },
+  { key: 'listenBacklog', env: 'PARLEY_LISTEN_BACKLOG', flag: 'listen-backlog', kind: 'int' },
   { key: 'headersTimeoutMs', env: 'PARLEY_HEADERS_TIMEOUT_MS', flag: 'headers-timeout-ms', kind: 'int' },
   { key: 'requestTimeoutMs', env: 'PARLEY_REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', kind: 'int' },
   { key: 'trustProxyHops', env: 'PARLEY_TRUST_PROXY_HOPS', flag: 'trust-proxy-hops', kind: 'int' },

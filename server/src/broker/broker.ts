@@ -18,7 +18,7 @@ import {
 } from '@parley/protocol';
 import { DEFAULT_DEAD_AFTER_MS, type Bus, type Envelope, type Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
-import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import type { Agent, Conversation, Storage, Visitor, VisitorTouch } from '../storage/storage.js';
 import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
 import { ADMINS_TOPIC, canAccess, siteTopics } from './access.js';
 import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
@@ -40,6 +40,7 @@ import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
 import { toSummary, toVisitorProfile } from './views.js';
 import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity } from './visitor-updates.js';
+import { VisitorTouches } from './visitor-touches.js';
 
 /** Visitors whose presence another node's loss changed that agents are told of one by one (more wait for their next update). */
 const MOST_MOVED_ANNOUNCED = 500;
@@ -81,6 +82,7 @@ export class Broker implements BrokerContext {
   private readonly announcements: AnnounceThrottle;
   private readonly activity: ActivityLimiter;
   private readonly visitorUpdates: VisitorUpdates;
+  private readonly visitorTouches: VisitorTouches;
   /** What each console was told of the agents online, to tell it of a change once. */
   private readonly agentPresence = new AgentPresence();
   readonly sitePresence = new SitePresence();
@@ -131,6 +133,11 @@ export class Broker implements BrokerContext {
         failed: (error) => this.log.error('visitor update failed', { error }),
       },
     );
+    this.visitorTouches = new VisitorTouches({
+      storage: deps.storage,
+      keepPages: this.keptPageViews,
+      failed: (error, visitors) => this.log.error('visitor touch failed', { error, visitors }),
+    });
     this.presence = new PresenceBoard(deps.bus, {
       localState: () => this.localPresence(),
       visitorsChanged: (visitorIds) => void this.visitorsMoved(visitorIds).catch((error: unknown) => this.failedInBackground('announcing visitors that moved', error)),
@@ -367,9 +374,15 @@ export class Broker implements BrokerContext {
     this.visitorUpdates.hold(visitorId, page);
   }
 
-  /** Announces what waits in the visitor window now (tests, and a relay about to stop). */
-  flushVisitorUpdates(): Promise<void> {
-    return this.visitorUpdates.flush();
+  /** See `BrokerContext.touchVisitor`. */
+  touchVisitor(touch: VisitorTouch): void {
+    this.visitorTouches.touch(touch);
+  }
+
+  /** Writes the visitor touches waiting and announces what waits in the visitor window now (tests, and a relay about to stop). */
+  async flushVisitorUpdates(): Promise<void> {
+    await this.visitorTouches.flush();
+    await this.visitorUpdates.flush();
   }
 
   /** Writes a system message (once per `clientId`) and fans it out to the conversation's participants. */

@@ -216,7 +216,10 @@ export const callbacks: CapabilityFactory = (ctx) => ({
     'callback.update': { from: 'agent', handle: (session, frame) => callbackUpdate(ctx, session, frame) },
     'callback.list': { from: 'agent', handle: (session, frame) => callbackList(ctx, session, frame) },
   },
-  welcome: async (session) => (session.role === 'visitor' ? { callbacks: await visitorCallbacks(ctx, session.subjectId) } : {}),
+  // A request belongs to one of the visitor's conversations: a visitor without any (most of a
+  // reconnect storm) has none, and its welcome costs no query for them.
+  welcome: async (session, conversations) =>
+    session.role !== 'visitor' ? {} : { callbacks: conversations.length === 0 ? [] : await visitorCallbacks(ctx, session.subjectId) },
   detail: async (conversation) => ({ callbacks: await conversationCallbacks(ctx, conversation.id) }),
 });
 

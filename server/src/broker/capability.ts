@@ -36,8 +36,11 @@ export interface Capability {
   /** A short name, for logs and lookups (`Broker.capability`). */
   readonly name: string;
   readonly routes: FrameRoutes;
-  /** A connection said hello (its topics are joined): what its welcome carries from here. */
-  welcome?(session: Session): Promise<WelcomeExtras> | WelcomeExtras;
+  /**
+   * A connection said hello (its topics are joined): what its welcome carries from here.
+   * `conversations` are those the welcome lists (a visitor's newest, an agent's open ones).
+   */
+  welcome?(session: Session, conversations: readonly Conversation[]): Promise<WelcomeExtras> | WelcomeExtras;
   /** An agent opens a conversation: what its detail carries from here. */
   detail?(conversation: Conversation): Promise<DetailExtras> | DetailExtras;
   /** An agent named `agentName` resolved the conversation (before the line saying so is written). */

@@ -34,6 +34,7 @@ function ack(session: Session, message: Message, clientId: string): void {
     seq: message.seq,
     at: message.at,
   } satisfies ServerFrame);
+  session.acked(clientId);
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { ConversationSummary, Limits, Message, PageView, ServerFrame, VisitorProfile } from '@parley/protocol';
 import type { Bus, Topic } from '../bus/bus.js';
 import type { Logger } from '../log.js';
-import type { Agent, Conversation, Storage, Visitor } from '../storage/storage.js';
+import type { Agent, Conversation, Storage, Visitor, VisitorTouch } from '../storage/storage.js';
 import type { IceSettings } from './call/ice.js';
 import type { Capability } from './capability.js';
 import type { RemotePeers } from './cluster/peers.js';
@@ -112,6 +112,11 @@ export interface BrokerContext {
   announceVisitor(visitor: Visitor, activity?: VisitorActivity): void;
   /** A page view refused by the limit: it still becomes the current page at the window's end. */
   holdPage(visitorId: string, page: PageView): void;
+  /**
+   * Records what a connection opening or closing says about its visitor (last seen, device,
+   * page), written with other visitors' in one batch (see `visitor-touches.ts`).
+   */
+  touchVisitor(touch: VisitorTouch): void;
   /**
    * Writes a system message (assigned, resolved, reopened) and fans it out. `clientId` (default:
    * a fresh one) is what a retried line passes again, so the store keeps it once.

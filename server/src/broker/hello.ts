@@ -9,7 +9,8 @@ import {
   type PageView,
   type ServerFrame,
 } from '@parley/protocol';
-import type { VisitorPatch } from '../storage/storage.js';
+import { touchedVisitor } from '../storage/records.js';
+import type { Conversation, VisitorTouch } from '../storage/storage.js';
 import { parseUserAgent } from '../user-agent.js';
 import { canAccess, scopeTopics, siteScope } from './access.js';
 import type { WelcomeExtras } from './capability.js';
@@ -46,24 +47,26 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   const visitor = await ctx.storage.getVisitor(session.subjectId);
   if (!visitor) throw new ParleyError('unauthorized', 'This visitor no longer exists.');
 
-  const patch: VisitorPatch = { lastSeenAt: now };
+  const touch: VisitorTouch = { visitorId: visitor.id, lastSeenAt: now };
   const device = parseUserAgent(session.userAgent);
   // Read once: an idle tab need not keep a header of a few hundred bytes.
   session.userAgent = undefined;
-  if (device.browser) patch.browser = device.browser;
-  if (device.os) patch.os = device.os;
-  if (frame.language) patch.language = frame.language;
+  if (device.browser) touch.browser = device.browser;
+  if (device.os) touch.os = device.os;
+  if (frame.language) touch.language = frame.language;
   let page: PageView | undefined;
   if (frame.page) {
     const opened: PageView = { url: frame.page.url, title: frame.page.title, at: now };
-    patch.currentPage = opened;
+    touch.currentPage = opened;
     // Reconnecting over and over must not flood the history: the page counts like a page view.
     if (ctx.admitActivity(session)) {
       page = opened;
-      await ctx.storage.addPageView(visitor.id, page, ctx.keptPageViews);
+      touch.pages = [page];
     }
   }
-  const updated = await ctx.storage.updateVisitor(visitor.id, patch);
+  // Written in a batch with the other hellos of the moment; the welcome shows the same state.
+  ctx.touchVisitor(touch);
+  const updated = touchedVisitor(visitor, touch);
 
   if (frame.tab !== undefined) session.tab = frame.tab;
   ctx.registry.join(session, `visitor:${visitor.id}`);
@@ -71,7 +74,7 @@ async function visitorHello(ctx: BrokerContext, session: Session, frame: HelloFr
   // The visitor's first tab on this node: the other nodes count them online.
   if (ctx.registry.count(`visitor:${visitor.id}`) === 1) ctx.presence.visitorHere(visitor.id, true);
   const conversations = await ctx.storage.listConversations({ visitorId: visitor.id, limit: ctx.settings.inboxPageSize });
-  const extras = await welcomeExtras(ctx, session);
+  const extras = await welcomeExtras(ctx, session, conversations);
   const agentsOnline = siteAgentsOnline(ctx.registry, ctx.presence, visitor.siteId);
   ctx.sitePresence.welcomed(visitor.siteId, agentsOnline);
   session.send({
@@ -100,7 +103,7 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
   if (ctx.registry.count(`agent:${agent.id}`) === 1) ctx.presence.agentHere({ id: agent.id, sites: session.siteIds }, true);
 
   const conversations = await ctx.storage.listConversations(scoped(session, { status: 'open', limit: ctx.settings.inboxPageSize }));
-  const extras = await welcomeExtras(ctx, session);
+  const extras = await welcomeExtras(ctx, session, conversations);
   session.send({
     type: 'welcome',
     v: PROTOCOL_VERSION,
@@ -115,9 +118,9 @@ async function agentHello(ctx: BrokerContext, session: Session): Promise<void> {
 }
 
 /** What the capabilities add to a welcome, each in turn (a hook may act, as co-browse resuming does). */
-async function welcomeExtras(ctx: BrokerContext, session: Session): Promise<WelcomeExtras> {
+async function welcomeExtras(ctx: BrokerContext, session: Session, conversations: readonly Conversation[]): Promise<WelcomeExtras> {
   const extras: WelcomeExtras = {};
-  for (const capability of ctx.capabilities) Object.assign(extras, await capability.welcome?.(session));
+  for (const capability of ctx.capabilities) Object.assign(extras, await capability.welcome?.(session, conversations));
   return extras;
 }
 
@@ -135,6 +138,7 @@ export async function sessionOnLeave(ctx: BrokerContext, session: Session): Prom
   ctx.presence.visitorHere(session.subjectId, false);
   const visitor = await ctx.storage.getVisitor(session.subjectId);
   if (!visitor) return;
-  const updated = await ctx.storage.updateVisitor(visitor.id, { lastSeenAt: ctx.now() });
-  ctx.announceVisitor(updated);
+  const touch: VisitorTouch = { visitorId: visitor.id, lastSeenAt: ctx.now() };
+  ctx.touchVisitor(touch);
+  ctx.announceVisitor(touchedVisitor(visitor, touch));
 }

@@ -26,6 +26,8 @@ export interface PeerLink {
   readonly bufferedAmount: number;
   /** Sends the error of `code` and closes the connection with its close code. */
   closeWith(code: ErrorCode): void;
+  /** The `chat.ack` of this client id was just queued (the transport times acks by it). */
+  acked?(clientId: string): void;
 }
 
 /** Who a connection authenticated as during the upgrade. */
@@ -86,6 +88,11 @@ export class Session {
   /** Sends one frame to this connection. */
   send(frame: ServerFrame): void {
     this.link.sendText(JSON.stringify(frame));
+  }
+
+  /** Tells the transport a `chat.ack` for `clientId` was just sent (see `PeerLink.acked`). */
+  acked(clientId: string): void {
+    this.link.acked?.(clientId);
   }
 
   /** Sends a frame another recipient may share, already serialised. */

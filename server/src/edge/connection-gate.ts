@@ -28,6 +28,8 @@ export class ConnectionGate {
   private readonly elsewhere = new Map<string, Map<string, number>>();
   /** Told of this node's new count for an address each time it changes. */
   onHeld: ((key: string, held: number) => void) | null = null;
+  /** Told of each refusal: `full` (503) or `address_limit` (429). */
+  onRefused: ((reason: 'full' | 'address_limit') => void) | null = null;
   private total = 0;
   private readonly options: ConnectionGateOptions;
   /** One listener shared by every admitted socket: no closure per connection. */
@@ -55,12 +57,14 @@ export class ConnectionGate {
   admit(req: IncomingMessage, socket: Duplex): boolean {
     if (this.total >= this.options.maxConnections) {
       refuseUpgrade(socket, 503, 'Too many connections', { 'Retry-After': '10' });
+      this.onRefused?.('full');
       return false;
     }
     const key = clientKey(req, this.options.trustProxyHops);
     const held = this.perIp.get(key) ?? 0;
     if (held + this.heldElsewhere(key) >= this.options.maxConnectionsPerIp) {
       refuseUpgrade(socket, 429, 'Too many connections from this address', { 'Retry-After': '10' });
+      this.onRefused?.('address_limit');
       return false;
     }
     this.perIp.set(key, held + 1);

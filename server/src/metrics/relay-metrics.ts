@@ -12,6 +12,18 @@ import { RELAY_VERSION } from '../version.js';
 import { RuntimeMeter } from './runtime-meter.js';
 import { ERROR_CODE_PREFIX, TextKeyIndex, TYPE_PREFIX } from './text-key-index.js';
 
+/**
+ * Why an upgrade was refused: `origin` (403, the page's origin is not allowed), `token` (401,
+ * missing, invalid or expired token, or who it names is gone), `address_limit` (429, too many
+ * connections from one address), `full` (503, the relay holds `maxConnections`), `draining`
+ * (503, the node drains or stops), `not_found` (404, not the WebSocket path), `bad_request`
+ * (400/405, not a valid WebSocket handshake), `internal` (500, the check itself failed).
+ */
+export const UPGRADE_REFUSALS = ['origin', 'token', 'address_limit', 'full', 'draining', 'not_found', 'bad_request', 'internal'] as const;
+
+/** One of `UPGRADE_REFUSALS`. */
+export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
+
 /** GC pause buckets in seconds: 0.1 ms to 1 s. */
 const GC_BUCKETS: readonly number[] = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -42,7 +54,9 @@ export class RelayMetrics {
   private readonly errorFrames: Counter;
   private readonly errors: TextKeyIndex;
   private readonly stored: Counter;
+  private readonly upgradesRefused: Family<Counter>;
   private readonly ackLatency: Histogram;
+  private readonly fanOut: Histogram;
   private readonly appendLatency: Histogram;
   private readonly draining: Gauge;
   private readonly runtime: RuntimeMeter;
@@ -63,7 +77,10 @@ export class RelayMetrics {
     this.errorFrames = framesOut.of('error');
     this.errors = new TextKeyIndex(r.counter('parley_errors_sent_total', 'Error frames sent to clients, by error code.', 'code'), ERROR_CODE_PREFIX);
     this.stored = r.counter('parley_messages_stored_total', 'Chat messages written to the store (retries of a stored message not counted).').only;
-    this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to the relay having stored, acknowledged and fanned it out.').only;
+    this.upgradesRefused = r.counter('parley_upgrades_refused_total', 'WebSocket upgrades refused with an HTTP status before any WebSocket existed, by reason.', 'reason');
+    for (const reason of UPGRADE_REFUSALS) this.upgradesRefused.of(reason);
+    this.ackLatency = r.histogram('parley_ack_latency_seconds', 'Time from a chat.send frame arriving to its chat.ack being sent (stored and acknowledged: what the sender waits for).').only;
+    this.fanOut = r.histogram('parley_fanout_seconds', 'Time from a chat.ack being sent to its message having been fanned out (published to the recipients and announced to agents).').only;
     this.appendLatency = r.histogram('parley_storage_append_seconds', 'Time the store took to append a chat message durably.').only;
     const delivery = r.histogram(
       'parley_delivery_latency_seconds',
@@ -99,6 +116,11 @@ export class RelayMetrics {
     this.connections.of(role).value--;
   }
 
+  /** An upgrade was refused before it became a WebSocket. */
+  upgradeRefused(reason: UpgradeRefusal): void {
+    this.upgradesRefused.of(reason).value++;
+  }
+
   /** A valid frame arrived. */
   frameIn(type: string): void {
     this.framesIn.of(type).value++;
@@ -114,9 +136,14 @@ export class RelayMetrics {
     if (code !== null) code.value++;
   }
 
-  /** A chat.send that arrived at `receivedAt` (`performance.now()`) has been acknowledged. */
-  acked(receivedAt: number): void {
-    this.ackLatency.observe((performance.now() - receivedAt) / 1000);
+  /** A chat.send that arrived at `arrived` was acknowledged at `ackedAt` (both `performance.now()`). */
+  acked(arrived: number, ackedAt: number): void {
+    this.ackLatency.observe((ackedAt - arrived) / 1000);
+  }
+
+  /** The message of a chat.send acknowledged at `ackedAt` (`performance.now()`) has been fanned out. */
+  fannedOut(ackedAt: number): void {
+    this.fanOut.observe((performance.now() - ackedAt) / 1000);
   }
 
   /** The store appended a message in `seconds`; `duplicate` when it was already stored. */

@@ -15,6 +15,7 @@ import {
   newConversation,
   secondOpenConversation,
   staleConversation,
+  touchedVisitor,
   type NewConversation,
 } from './records.js';
 import type {
@@ -36,6 +37,7 @@ import type {
   StorageChange,
   Visitor,
   VisitorPatch,
+  VisitorTouch,
 } from './storage.js';
 
 /** Orders conversations newest `updatedAt` first; ids break ties so paging is stable. */
@@ -311,6 +313,17 @@ export class MemoryStorage implements Storage {
     this.#events.delete(fromId);
     this.#visitors.delete(fromId);
     this.#changes.emit({ kind: 'visitor-merged', fromId, intoId });
+  }
+
+  async touchVisitors(touches: readonly VisitorTouch[], keepPages?: number): Promise<void> {
+    for (const touch of structuredClone(touches)) {
+      const visitor = this.#visitors.get(touch.visitorId);
+      if (!visitor) continue;
+      const touched = touchedVisitor(visitor, touch);
+      this.#visitors.set(touched.id, touched);
+      for (const page of touch.pages ?? []) appendTo(this.#pageViews, touched.id, page, keepPages);
+      this.#visitorChanged(touched);
+    }
   }
 
   async addPageView(visitorId: string, page: PageView, keep?: number): Promise<void> {

@@ -45,6 +45,7 @@ import type {
   StorageChange,
   Visitor,
   VisitorPatch,
+  VisitorTouch,
 } from './storage.js';
 
 /** How to open the PostgreSQL store. */
@@ -205,6 +206,10 @@ export class PgStorage implements Storage {
 
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor> {
     return this.#visitors.updateVisitor(id, patch);
+  }
+
+  touchVisitors(touches: readonly VisitorTouch[], keepPages?: number): Promise<void> {
+    return this.#visitors.touchVisitors(touches, keepPages);
   }
 
   mergeVisitor(fromId: string, intoId: string): Promise<void> {

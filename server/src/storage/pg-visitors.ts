@@ -6,9 +6,9 @@ import type { PageView, TrackedEvent } from '@parley/protocol';
 import type { ChangeFeed } from './change-feed.js';
 import type { PgDatabase, PgTransaction } from './pg-database.js';
 import { clampLimit, CONVERSATION_COLUMNS, conversationFromRow, eventFromRow, VISITOR_COLUMNS, visitorFromRow, visitorParams, type ConversationRow, type PgEventRow, type PgVisitorRow } from './pg-rows.js';
-import { definedFields } from './records.js';
+import { definedFields, touchedVisitor } from './records.js';
 import { notFound } from './storage-error.js';
-import type { Visitor, VisitorPatch, VisitorStore } from './storage.js';
+import type { Visitor, VisitorPatch, VisitorStore, VisitorTouch } from './storage.js';
 
 const PLACEHOLDERS = VISITOR_COLUMNS.split(', ').map((_, i) => `$${i + 1}`).join(', ');
 /** The columns an update writes: every one but the id, the site and the first-seen time. */
@@ -71,6 +71,31 @@ export class PgVisitors implements VisitorStore {
       return visitorFromRow(written!);
     }, 'visitor');
     return this.#changed(updated);
+  }
+
+  /**
+   * See `VisitorStore.touchVisitors`. One transaction; the rows are locked together in id order
+   * (as a merge locks them), so two nodes touching overlapping visitors never deadlock.
+   */
+  async touchVisitors(touches: readonly VisitorTouch[], keepPages?: number): Promise<void> {
+    if (touches.length === 0) return;
+    const byId = new Map(touches.map((touch) => [touch.visitorId, touch]));
+    const written = await this.#db.transaction(async (tx) => {
+      const rows = await tx.query<PgVisitorRow>(`SELECT ${VISITOR_COLUMNS} FROM visitors WHERE id = ANY ($1::text[]) ORDER BY id FOR UPDATE`, [[...byId.keys()]]);
+      const visitors: Visitor[] = [];
+      for (const row of rows) {
+        const touch = byId.get(row.id)!;
+        const visitor = touchedVisitor(visitorFromRow(row), touch);
+        await tx.query(`UPDATE visitors SET ${UPDATE_SET} WHERE id = $1`, updateParams(visitor));
+        for (const page of touch.pages ?? []) {
+          await tx.query('INSERT INTO page_views (visitor_id, url, title, at) VALUES ($1, $2, $3, $4)', [visitor.id, page.url, page.title, page.at]);
+        }
+        if (keepPages !== undefined && touch.pages?.length) await this.#prune(tx, 'page_views', visitor.id, keepPages);
+        visitors.push(visitor);
+      }
+      return visitors;
+    }, 'visitor');
+    for (const visitor of written) this.#changed(visitor);
   }
 
   /**
@@ -148,12 +173,17 @@ export class PgVisitors implements VisitorStore {
     }
     await this.#db.transaction(async (tx) => {
       await tx.query(insert, [visitorId, ...values]);
-      await tx.query(
-        `DELETE FROM ${table} WHERE visitor_id = $1 AND id IN
-           (SELECT id FROM ${table} WHERE visitor_id = $1 ORDER BY at DESC, id DESC OFFSET $2)`,
-        [visitorId, Math.max(0, Math.floor(keep))],
-      );
+      await this.#prune(tx, table, visitorId, keep);
     }, 'visitor');
+  }
+
+  /** Deletes the visitor's rows of `table` beyond the newest `keep`. */
+  async #prune(tx: PgTransaction, table: 'page_views' | 'events', visitorId: string, keep: number): Promise<void> {
+    await tx.query(
+      `DELETE FROM ${table} WHERE visitor_id = $1 AND id IN
+         (SELECT id FROM ${table} WHERE visitor_id = $1 ORDER BY at DESC, id DESC OFFSET $2)`,
+      [visitorId, Math.max(0, Math.floor(keep))],
+    );
   }
 
   /** Reports a committed visitor state to watchers (a copy: the caller gets `visitor`); returns `visitor`. */

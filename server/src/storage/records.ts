@@ -4,7 +4,7 @@
  */
 import type { Callback } from '@parley/protocol';
 import { StorageError } from './storage-error.js';
-import type { Conversation, ConversationExpectation, NewCallback, Visitor } from './storage.js';
+import type { Conversation, ConversationExpectation, NewCallback, Visitor, VisitorTouch } from './storage.js';
 
 /** What `createConversation` receives. */
 export type NewConversation = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'createdAt'>;
@@ -61,6 +61,21 @@ export function emailKey(email: string): string {
  */
 export function definedFields<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * A visitor after a touch (see `VisitorStore.touchVisitors`): last seen never earlier, the
+ * current page never replaced by an earlier one, every other field as it was.
+ */
+export function touchedVisitor(visitor: Visitor, touch: VisitorTouch): Visitor {
+  const touched: Visitor = { ...visitor, lastSeenAt: Math.max(visitor.lastSeenAt, touch.lastSeenAt) };
+  if (touch.browser !== undefined) touched.browser = touch.browser;
+  if (touch.os !== undefined) touched.os = touch.os;
+  if (touch.language !== undefined) touched.language = touch.language;
+  if (touch.currentPage !== undefined && !(visitor.currentPage && visitor.currentPage.at > touch.currentPage.at)) {
+    touched.currentPage = touch.currentPage;
+  }
+  return touched;
 }
 
 /** A callback request as it starts: requested, nobody on it yet. */

@@ -17,7 +17,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Callback, Message, PageView, TrackedEvent } from '@parley/protocol';
 import { migrate } from './migrations.js';
-import { definedFields, emailKey, meetsExpectation, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
+import { definedFields, emailKey, touchedVisitor, meetsExpectation, newConversation, secondOpenConversation, staleConversation, type NewConversation } from './records.js';
 import {
   agentFromRow,
   agentToRow,
@@ -60,6 +60,7 @@ import type {
   StorageChange,
   Visitor,
   VisitorPatch,
+  VisitorTouch,
 } from './storage.js';
 
 export { DATABASE_FILE } from './open-sqlite-database.js';
@@ -268,6 +269,27 @@ export class SqliteStorage implements Storage {
       return this.#requireVisitor(id);
     });
     return this.#visitorChanged(committed);
+  }
+
+  async touchVisitors(touches: readonly VisitorTouch[], keepPages?: number): Promise<void> {
+    if (touches.length === 0) return;
+    await this.#appends.idle();
+    const sql = this.#sql;
+    const touched = this.#immediate(() => {
+      const written: Visitor[] = [];
+      for (const touch of touches) {
+        const row = sql.visitorById.get(touch.visitorId);
+        // Merged into a known user since: its touches are the other visitor's business now.
+        if (!row) continue;
+        const visitor = touchedVisitor(visitorFromRow(row), touch);
+        sql.updateVisitor.run(visitorToRow(visitor));
+        for (const page of touch.pages ?? []) sql.insertPageView.run(visitor.id, page.url, page.title, page.at);
+        if (keepPages !== undefined && touch.pages?.length) sql.prunePageViews.run(visitor.id, visitor.id, Math.max(0, keepPages));
+        written.push(visitor);
+      }
+      return written;
+    });
+    for (const visitor of touched) this.#visitorChanged(visitor);
   }
 
   async mergeVisitor(fromId: string, intoId: string): Promise<void> {

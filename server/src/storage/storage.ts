@@ -266,6 +266,25 @@ export interface AgentStore {
   removeAgentSites(agentId: string, siteIds: string[]): Promise<void>;
 }
 
+/**
+ * What a visitor's connection says about them when it opens or closes: when they were last
+ * seen, their device and language, the page they are on, and that page as a page view. Written
+ * for many visitors at once (`VisitorStore.touchVisitors`), so a reconnect storm costs one write
+ * per batch, not one per connection.
+ */
+export interface VisitorTouch {
+  visitorId: string;
+  /** Never moves a visitor's `lastSeenAt` back. */
+  lastSeenAt: number;
+  browser?: string;
+  os?: string;
+  language?: string;
+  /** Replaces the current page unless the stored one is later. */
+  currentPage?: PageView;
+  /** Page views to record, oldest first. */
+  pages?: PageView[];
+}
+
 /** Visitors, with their page views and tracked events (contract: `visitors.contract.ts`). */
 export interface VisitorStore {
   createVisitor(visitor: Visitor): Promise<Visitor>;
@@ -281,6 +300,15 @@ export interface VisitorStore {
   findVisitorByUserId(siteId: string, userId: string): Promise<Visitor | null>;
 
   updateVisitor(id: string, patch: VisitorPatch): Promise<Visitor>;
+
+  /**
+   * Writes many visitors' touches in one transaction (each visitor at most once per call: the
+   * caller merges its touches first). Only the fields a touch names change; identity, name and
+   * attributes written meanwhile stay. A visitor that no longer exists (merged into a known
+   * user) is skipped. With `keepPages`, each visitor's page views beyond the newest
+   * `keepPages` are deleted, as `addPageView` does.
+   */
+  touchVisitors(touches: readonly VisitorTouch[], keepPages?: number): Promise<void>;
 
   /**
    * Moves everything of visitor `fromId` (conversations, callback requests, page views, events) to `intoId` and

@@ -99,6 +99,35 @@ export function describeVisitorContract(name: string, makeStorage: () => Promise
         expect(await rejectionCode(storage.updateVisitor('nope', { name: 'x' }))).toBe('not_found');
       });
 
+      it('touches many visitors in one call, changing only what each touch names', async () => {
+        const { visitor } = await siteWithVisitor(storage);
+        const named = await storage.createVisitor(aVisitor(visitor.siteId, { lastSeenAt: 1_100 }));
+        // Written after the touch was made: the touch must not undo it.
+        await storage.updateVisitor(named.id, { name: 'Kim', userId: 'u-9', attributes: { plan: 'pro' } });
+        const page = { url: 'https://shop.example/a', title: 'A', at: 2_000 };
+        await storage.touchVisitors([
+          { visitorId: visitor.id, lastSeenAt: 2_000, browser: 'Firefox 140', os: 'Linux', language: 'ko-KR', currentPage: page, pages: [page] },
+          { visitorId: named.id, lastSeenAt: 3_000 },
+          { visitorId: 'merged-away', lastSeenAt: 3_000 },
+        ]);
+        expect(await storage.getVisitor(visitor.id)).toMatchObject({ lastSeenAt: 2_000, browser: 'Firefox 140', os: 'Linux', language: 'ko-KR', currentPage: page });
+        expect(await storage.listPageViews(visitor.id, 5)).toEqual([page]);
+        expect(await storage.getVisitor(named.id)).toMatchObject({ lastSeenAt: 3_000, name: 'Kim', userId: 'u-9', attributes: { plan: 'pro' } });
+        expect(await storage.listPageViews(named.id, 5)).toEqual([]);
+        expect(await storage.getVisitor('merged-away')).toBeNull();
+      });
+
+      it('never moves a touched visitor back in time, and caps its page views', async () => {
+        const { visitor } = await siteWithVisitor(storage);
+        const later = { url: 'https://shop.example/later', title: 'Later', at: 5_000 };
+        await storage.updateVisitor(visitor.id, { lastSeenAt: 5_000, currentPage: later });
+        const earlier = (at: number) => ({ url: `https://shop.example/${at}`, title: `Page ${at}`, at });
+        await storage.touchVisitors([{ visitorId: visitor.id, lastSeenAt: 4_000, currentPage: earlier(4_000), pages: [earlier(3_000), earlier(4_000)] }], 2);
+        await storage.touchVisitors([{ visitorId: visitor.id, lastSeenAt: 4_500, pages: [earlier(4_500)] }], 2);
+        expect(await storage.getVisitor(visitor.id)).toMatchObject({ lastSeenAt: 5_000, currentPage: later });
+        expect((await storage.listPageViews(visitor.id, 10)).map((p) => p.at)).toEqual([4_500, 4_000]);
+      });
+
       it('lists page views and events newest first, at most the limit', async () => {
         const { visitor } = await siteWithVisitor(storage);
         for (const at of [10, 30, 20]) {

@@ -92,6 +92,11 @@ export class Connection implements PeerLink, HeartbeatPeer {
   /** True while the socket holds this turn's writes (see `corkUntilTickEnd`). */
   private corked = false;
   private tail: Promise<void> = IDLE;
+  /**
+   * The chat.sends being handled, by client id: when each arrived (`performance.now()`) and,
+   * once acked, when its ack left. Made on the first send (most connections never send one).
+   */
+  private sends: Map<string, { arrived: number; acked: number }> | null = null;
 
   /**
    * @param ws the upgraded WebSocket.
@@ -273,23 +278,41 @@ export class Connection implements PeerLink, HeartbeatPeer {
   /** Runs a frame's handler after the previous ones, turning failures into error frames. */
   private enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
     // Ack latency runs from arrival, so it includes the wait behind this connection's earlier frames.
-    const receivedAt = frame.type === 'chat.send' ? performance.now() : 0;
+    const clientId = frame.type === 'chat.send' ? frame.clientId : null;
+    // A resend of a client id still being handled is timed from the first arrival.
+    if (clientId !== null && !this.sends?.has(clientId)) (this.sends ??= new Map()).set(clientId, { arrived: performance.now(), acked: 0 });
     const task: Promise<void> = this.tail.then(async () => {
       if (!this.closing) {
         try {
           await handler();
-          // A chat.send's handler resolves once its ack is sent and its message fanned out.
-          if (receivedAt !== 0) this.deps.metrics.acked(receivedAt);
           // Page data accepted again: the allowance for late frames starts over.
           if (frame.type === 'cobrowse.events') this.lateCobrowse = 0;
         } catch (error) {
           this.frameOnError(frame, error);
         }
       }
+      // A chat.send's handler resolves once its message is fanned out, after its ack.
+      if (clientId !== null) this.sendHandled(clientId);
       // Nothing queued behind this frame: let its settled promise go (idle sockets keep none).
       if (this.tail === task) this.tail = IDLE;
     });
     this.tail = task;
+  }
+
+  /** See `PeerLink.acked`: the sender has what it waits for, whatever the fan-out still does. */
+  acked(clientId: string): void {
+    const send = this.sends?.get(clientId);
+    if (send === undefined || send.acked !== 0) return;
+    send.acked = performance.now();
+    this.deps.metrics.acked(send.arrived, send.acked);
+  }
+
+  private sendHandled(clientId: string): void {
+    const send = this.sends?.get(clientId);
+    if (send === undefined) return;
+    this.sends!.delete(clientId);
+    if (this.sends!.size === 0) this.sends = null;
+    if (send.acked !== 0) this.deps.metrics.fannedOut(send.acked);
   }
 
   private frameOnError(frame: ClientFrame, error: unknown): void {

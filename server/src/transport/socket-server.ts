@@ -18,7 +18,7 @@ import type { Broker } from '../broker/broker.js';
 import { admittedKey } from '../edge/connection-gate.js';
 import type { PeerIdentity } from '../broker/session.js';
 import type { Logger } from '../log.js';
-import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import type { RelayMetrics, UpgradeRefusal } from '../metrics/relay-metrics.js';
 import { isStoreUnavailable, logStoreUnavailable, STORE_RETRY_AFTER_S } from '../storage/store-unavailable.js';
 import { ClientSocket } from './client-socket.js';
 import { Connection, type ConnectionDeps } from './connection.js';
@@ -67,6 +67,11 @@ export class SocketServer {
       clientTracking: false,
       WebSocket: ClientSocket,
     });
+    // Not a WebSocket handshake (after a valid token): answered here so that it is counted.
+    this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
+      this.deps.metrics.upgradeRefused('bad_request');
+      refuse(socket, error.message === 'Invalid HTTP method' ? 405 : 400, error.message);
+    });
     this.connectionDeps = {
       broker: deps.broker,
       limits: deps.limits,
@@ -96,13 +101,17 @@ export class SocketServer {
   serverOnUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The socket may die while the token is checked; that must not become an uncaught error.
     socket.on('error', socketOnUpgradeError);
-    if (this.closing) return refuse(socket, 503, this.connectionDeps.draining ? 'Restarting; connect to another node' : 'Shutting down');
+    if (this.closing) return this.refuse(socket, 'draining', 503, this.connectionDeps.draining ? 'Restarting; connect to another node' : 'Shutting down');
     // Node's HTTP servers hand over a net.Socket (TLS included); the heartbeat reads its byte count.
-    if (!(socket instanceof Socket)) return refuse(socket, 500, 'Unsupported transport');
+    if (!(socket instanceof Socket)) return this.refuse(socket, 'internal', 500, 'Unsupported transport');
     authorizeUpgrade(req, this.deps).then(
       (decision) => {
-        if (!decision.ok) return refuse(socket, decision.status, decision.reason);
-        if (socket.destroyed || this.closing) return socket.destroy();
+        if (!decision.ok) return this.refuse(socket, REFUSAL_OF_STATUS[decision.status], decision.status, decision.reason);
+        if (socket.destroyed) return socket.destroy();
+        if (this.closing) {
+          this.deps.metrics.upgradeRefused('draining');
+          return socket.destroy();
+        }
         this.accept(req, socket, head, decision.identity);
       },
       (error: unknown) => {
@@ -112,7 +121,7 @@ export class SocketServer {
           return refuse(socket, 503, 'The database is unreachable; retry shortly', RETRY_AFTER);
         }
         this.deps.log.error('upgrade check failed', { error });
-        refuse(socket, 500, 'Internal error');
+        this.refuse(socket, 'internal', 500, 'Internal error');
       },
     );
   }
@@ -199,11 +208,20 @@ export class SocketServer {
     });
   }
 
+  /** Answers a refused upgrade and counts it by reason. */
+  private refuse(socket: Duplex, reason: UpgradeRefusal, status: number, message: string): void {
+    this.deps.metrics.upgradeRefused(reason);
+    refuse(socket, status, message);
+  }
+
   private connectionOnForget(connection: Connection): void {
     if (this.connections.delete(connection)) this.deps.metrics.disconnected(connection.role);
     if (this.connections.size === 0) this.drained?.();
   }
 }
+
+/** The reason counted for each status `authorizeUpgrade` refuses with. */
+const REFUSAL_OF_STATUS: Record<400 | 401 | 403 | 404, UpgradeRefusal> = { 400: 'bad_request', 401: 'token', 403: 'origin', 404: 'not_found' };
 
 /** Shared by every pending upgrade, so that no closure holds the request while it waits. */
 function socketOnUpgradeError(this: Duplex): void {
