@@ -7,9 +7,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, SqliteStorage } from '../src/storage/sqlite-storage.js';
+import { holdWriteLock } from '../src/storage/hold-write-lock.js';
+import { SqliteStorage } from '../src/storage/sqlite-storage.js';
 import { PAGE_ORIGIN, TestClient, adminToken, readAll, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
 
 describe('co-browse during a store outage', () => {
@@ -39,16 +39,6 @@ describe('co-browse during a store outage', () => {
     return client;
   }
 
-  /** Holds the database's write lock from a second connection until the returned function runs. */
-  function lockStore(): () => void {
-    const other = new BetterSqlite3(join(relay.dataDir, DATABASE_FILE));
-    other.exec('BEGIN EXCLUSIVE');
-    return () => {
-      other.exec('ROLLBACK');
-      other.close();
-    };
-  }
-
   it('lets the visitor allow sharing and control, tells both sides, and writes the lines once each, in order, when the store is back', async () => {
     const visitor = await connect((await visitorToken(relay)).token, PAGE_ORIGIN);
     visitor.send({ type: 'chat.send', clientId: 'outage-hello', text: 'can you look at this page?' });
@@ -60,7 +50,7 @@ describe('co-browse during a store outage', () => {
     const asked = await visitor.next('cobrowse.state', (f) => f.status.view === 'requested');
     await agent.next('chat.message', (f) => f.message.text === "Admin asked to see the visitor's page");
 
-    const unlock = lockStore();
+    const unlock = holdWriteLock(relay.dataDir);
     const texts = async (): Promise<string[]> => (await storage.listMessages(conversationId, 0, 100)).map((m) => m.text);
     try {
       visitor.send({ type: 'cobrowse.consent', conversationId, requestId: asked.status.requestId!, granted: true, tab: 'tab-outage-0001' });

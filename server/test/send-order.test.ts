@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@parley/protocol';
-import { DATABASE_FILE, SqliteStorage } from '../src/storage/sqlite-storage.js';
+import { holdWriteLock } from '../src/storage/hold-write-lock.js';
+import { SqliteStorage } from '../src/storage/sqlite-storage.js';
 import { PAGE_ORIGIN, TestClient, readAll, startTestRelay, visitorToken, type TestRelay } from './relay-harness.js';
 
 describe('message order across a store outage', () => {
@@ -25,23 +25,13 @@ describe('message order across a store outage', () => {
     await rm(relay.dataDir, { recursive: true, force: true });
   });
 
-  /** Holds the database's write lock from a second connection until the returned function runs. */
-  function lockStore(): () => void {
-    const other = new BetterSqlite3(join(relay.dataDir, DATABASE_FILE));
-    other.exec('BEGIN EXCLUSIVE');
-    return () => {
-      other.exec('ROLLBACK');
-      other.close();
-    };
-  }
-
   it('refuses a later message of the conversation while an earlier refused one is not stored, so resending keeps their order', async () => {
     const client = new TestClient(relay, (await visitorToken(relay)).token, PAGE_ORIGIN);
     await client.hello();
     client.send({ type: 'chat.send', clientId: 'order-first', text: 'first' });
     const { conversationId } = await client.next('chat.ack');
 
-    const unlock = lockStore();
+    const unlock = holdWriteLock(relay.dataDir);
     client.send({ type: 'chat.send', clientId: 'order-second', conversationId, text: 'second' });
     expect(await client.next('error', (f) => f.ref === 'order-second')).toMatchObject({ code: 'unavailable' });
     // The store is back before the next message of the same burst is handled.
@@ -69,7 +59,7 @@ describe('message order across a store outage', () => {
     client.send({ type: 'chat.send', clientId: 'fresh-first', text: 'first' });
     const { conversationId } = await client.next('chat.ack');
 
-    const unlock = lockStore();
+    const unlock = holdWriteLock(relay.dataDir);
     client.send({ type: 'chat.send', clientId: 'fresh-second', conversationId, text: 'second' });
     expect(await client.next('error', (f) => f.ref === 'fresh-second')).toMatchObject({ code: 'unavailable' });
     unlock();

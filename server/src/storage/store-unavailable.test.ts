@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aConversation, aMessage } from './contract-fixtures.js';
 import { DatabaseConnectionError } from './pg-errors.js';
-import { DATABASE_FILE, SqliteStorage } from './sqlite-storage.js';
+import { holdWriteLock } from './hold-write-lock.js';
+import { SqliteStorage } from './sqlite-storage.js';
 import { StorageError } from './storage-error.js';
 import { isStoreUnavailable, logStoreUnavailable, STORE_LOG_INTERVAL_MS } from './store-unavailable.js';
 
@@ -27,13 +27,11 @@ describe('isStoreUnavailable', () => {
 
   it('recognises a SQLite write that stayed locked past its busy timeout, and writes go on once the lock is gone', async () => {
     const conversation = await aConversation(storage);
-    const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
-    other.exec('BEGIN EXCLUSIVE');
+    const release = holdWriteLock(dataDir);
     const refused = await storage.appendMessage(aMessage(conversation.id)).then(() => 'resolved', (error: unknown) => error);
     expect(refused).toMatchObject({ name: 'SqliteError', code: expect.stringMatching(/^SQLITE_BUSY/) });
     expect(isStoreUnavailable(refused)).toBe(true);
-    other.exec('ROLLBACK');
-    other.close();
+    release();
     expect((await storage.appendMessage(aMessage(conversation.id))).message.seq).toBe(1);
   });
 

@@ -9,10 +9,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBusHub } from '../../bus/memory-bus.js';
-import { DATABASE_FILE, SqliteStorage } from '../../storage/sqlite-storage.js';
+import { holdWriteLock } from '../../storage/hold-write-lock.js';
+import { SqliteStorage } from '../../storage/sqlite-storage.js';
 import type { CallsCapability } from '../capabilities.js';
 import { createAnonymousVisitor } from '../identity.js';
 import { Session } from '../session.js';
@@ -62,9 +62,8 @@ describe('a call whose owner node cannot write', () => {
     await a.broker.handle(tab.session, { type: 'call.start', conversationId: conversation!.id, callId: 'owner-cannot-write' });
     await vi.waitFor(() => expect(phaseOf(ann)).toBe('ringing'));
 
-    const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
-    closers.push(() => void (other.open && other.close()));
-    other.exec('BEGIN EXCLUSIVE');
+    const release = holdWriteLock(dataDir);
+    closers.push(release);
     // The owner cannot write the answer's line: the call connects all the same (it needs no
     // store), and the agent is not told it failed.
     await b.broker.handle(ann.session, { type: 'call.accept', callId: 'owner-cannot-write' });
@@ -76,8 +75,7 @@ describe('a call whose owner node cannot write', () => {
     await vi.waitFor(() => expect(phaseOf(tab)).toBe('ended'));
     const texts = async (): Promise<string[]> => (await storage.listMessages(conversation!.id, 0, 20)).map((m) => m.text);
     expect(await texts()).not.toContain('Ann answered the call');
-    other.exec('ROLLBACK');
-    other.close();
+    release();
 
     // Once the store writes again, the lines are written once each, in the order of the call's events.
     await vi.waitFor(async () => expect((await texts()).at(-1)).toMatch(/^Call ended/), { timeout: 15_000 });
@@ -112,15 +110,13 @@ describe('RemotePeers.forward', () => {
     const link = { id: 'agent-on-b', bufferedAmount: 0, sendText: () => undefined, closeWith: () => undefined };
     const session = new Session(link, { role: 'agent', agentId: 'agent1' });
 
-    const other = new BetterSqlite3(join(dataDir, DATABASE_FILE));
-    closers.push(() => void (other.open && other.close()));
-    other.exec('BEGIN EXCLUSIVE');
+    const release = holdWriteLock(dataDir);
+    closers.push(release);
     await expect(asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found')).rejects.toMatchObject({
       name: 'ParleyError',
       code: 'unavailable',
     });
-    other.exec('ROLLBACK');
-    other.close();
+    release();
     await asking.forward('node-a', session, { type: 'call.end', callId: 'x', reason: 'hangup' }, 'call_not_found');
     expect((await storage.listMessages(conversation.id, 0, 10)).map((m) => m.text)).toEqual(['call.end']);
   });
