@@ -99,6 +99,25 @@ describe.each([
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 2 });
   });
 
+  it('lets a write wait only for the appends submitted before it, however many keep coming', async () => {
+    await batch.submit(aMessage('c-1'));
+    let rounds = 0;
+    // Appends keep coming: each round waits for one while another is already queued behind it.
+    const pump = async (): Promise<void> => {
+      while (rounds < 40) {
+        rounds++;
+        const next = batch.submit(aMessage('c-2'));
+        void batch.submit(aMessage('c-2'));
+        await next;
+      }
+    };
+    const pumping = pump();
+    await batch.writable();
+    const when = rounds;
+    await pumping;
+    expect(when).toBeLessThan(40);
+  });
+
   it('never has a batch on the worker while a write that awaited idle() runs', async () => {
     // No patience for the lock: a write meeting the worker's transaction fails at once.
     db.pragma('busy_timeout = 0');

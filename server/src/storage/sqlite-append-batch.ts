@@ -56,7 +56,7 @@ const MAX_BATCH = 512;
  */
 export const WORKER_BATCH_MIN = 24;
 
-/** The appends of one SQLite store, queued and committed in batches on the append worker. */
+/** The appends of one SQLite store, queued and committed in batches, here or on the append worker. */
 export class SqliteAppendBatch {
   readonly #worker: SqliteAppendWorker;
   readonly #db: Database;
@@ -95,8 +95,10 @@ export class SqliteAppendBatch {
    * then sees those appends and meets no lock; reads await `settled` only.
    */
   async writable(): Promise<void> {
+    // Only the appends submitted before this call: under steady load new ones keep coming.
+    const through = this.#submitted;
     for (;;) {
-      const waiting = this.settled() ?? this.idle();
+      const waiting = this.#settledThrough(through) ?? this.idle();
       if (!waiting) return;
       await waiting;
     }
@@ -104,9 +106,7 @@ export class SqliteAppendBatch {
 
   /** Resolves once every append submitted before this call has settled (undefined when they have). */
   settled(): Promise<void> | undefined {
-    const through = this.#submitted;
-    if (this.#settled >= through) return undefined;
-    return new Promise((resolve) => this.#settledWaiters.push({ through, resolve }));
+    return this.#settledThrough(this.#submitted);
   }
 
   /** Turns SQLite's checkpoints inside commits off, once a background checkpointer does them. */
@@ -128,6 +128,11 @@ export class SqliteAppendBatch {
   idle(): Promise<void> | undefined {
     if (!this.#busy) return undefined;
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #settledThrough(through: number): Promise<void> | undefined {
+    if (this.#settled >= through) return undefined;
+    return new Promise((resolve) => this.#settledWaiters.push({ through, resolve }));
   }
 
   #schedule(): void {
