@@ -254,6 +254,11 @@ export class Broker implements BrokerContext {
     return this.queue.run(key, task);
   }
 
+  /** A conversation from the cache (else the store), with no access check. */
+  loadConversation(conversationId: string): Promise<Conversation | null> {
+    return this.conversations.load(conversationId);
+  }
+
   /** Loads a conversation the session may access (from the cache when it holds it). */
   async requireConversation(session: Session, conversationId: string): Promise<Conversation> {
     const conversation = await this.conversations.load(conversationId);

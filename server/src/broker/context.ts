@@ -79,6 +79,11 @@ export interface BrokerContext {
    * from a cache kept in step with every write, frozen: change it only by spreading it.
    */
   requireConversation(session: Session, conversationId: string): Promise<Conversation>;
+  /**
+   * A conversation from the broker's copy (else the store), with no access check: for work no
+   * connection asked for (a timer, a connection closing). Null when it does not exist.
+   */
+  loadConversation(conversationId: string): Promise<Conversation | null>;
   /** A conversation with its display names (`visitorName` when the caller already knows it). */
   summarize(conversation: Conversation, visitorName?: string | null): Promise<ConversationSummary>;
   /** A visitor's display name (cached): null when anonymous, undefined when there is no such visitor. */

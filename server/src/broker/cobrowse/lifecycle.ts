@@ -37,7 +37,7 @@ export async function runSharing(
 ): Promise<readonly CobrowseEffect[]> {
   const { sharing, effects } = ctx.cobrowse.apply(target, event, session);
   if (sharing === undefined || effects.length === 0) return effects;
-  const fresh = conversation ?? (await ctx.storage.getConversation(target.id));
+  const fresh = conversation ?? (await ctx.loadConversation(target.id));
   if (!fresh) return effects;
   const lines: SharingLine[] = [];
   for (const effect of effects) {
@@ -58,7 +58,7 @@ async function writeLines(ctx: CobrowseContext, conversationId: string, lines: r
   // Read when the first line is written (undefined: not read yet; null: gone).
   let conversation: Conversation | null | undefined = known;
   await ctx.cobrowse.unwritten.write(ctx.log, conversationId, lines, async (line, clientId) => {
-    if (conversation === undefined) conversation = await ctx.storage.getConversation(conversationId);
+    if (conversation === undefined) conversation = await ctx.loadConversation(conversationId);
     if (conversation !== null) await ctx.appendSystem(conversation, line.text, clientId);
   });
 }
