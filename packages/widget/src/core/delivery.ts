@@ -65,7 +65,8 @@ export function settleEchoes(ctx: WidgetContext, messages: readonly Message[]): 
  * The relay refused an entry: it shows as failed and is retried. When the conversation is not
  * the visitor's to write to (any more), the retry lets the relay pick one instead. A refusal
  * that says "not now" (the relay's database unreachable, too many frames) is retried at the
- * next tick, as it is: it never becomes a message lost or stuck.
+ * next tick, as it is, and further apart when it keeps coming (`retryDelayMs`): it never
+ * becomes a message lost or stuck, nor one that hammers the relay.
  */
 export function refuseEntry(ctx: WidgetContext, frame: ErrorFrame): void {
   if (!frame.ref || !ctx.outbox.has(frame.ref)) return;

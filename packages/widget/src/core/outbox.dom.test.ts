@@ -74,6 +74,35 @@ describe('Outbox', () => {
     expect(stored().map((e) => e.clientId)).toEqual([entry.clientId]);
   });
 
+  it('spaces out the retries of a message the relay keeps refusing for now, and tries at once on a new connection', () => {
+    const outbox = new Outbox(new GatedStorage('site1', true));
+    const entry = outbox.add('hello');
+    const due = (now: number): number => outbox.due(now, 10_000).length;
+    let now = 1000;
+    // The first three refusals: due again at once.
+    for (let i = 0; i < 3; i++) {
+      outbox.markSent(entry.clientId, now);
+      outbox.retrySoon(entry.clientId, now);
+      expect(due(now)).toBe(1);
+    }
+    // Then 5 s, 10 s, ... up to a minute.
+    outbox.markSent(entry.clientId, now);
+    outbox.retrySoon(entry.clientId, now);
+    expect(due(now + 4_999)).toBe(0);
+    expect(due(now + 5_000)).toBe(1);
+    now += 5_000;
+    for (let i = 0; i < 10; i++) {
+      outbox.markSent(entry.clientId, now);
+      outbox.retrySoon(entry.clientId, now);
+    }
+    expect(due(now + 59_999)).toBe(0);
+    expect(due(now + 60_000)).toBe(1);
+    // A new connection (the relay restarted, say) tries it at once; it is still kept.
+    outbox.connectionStarted();
+    expect(due(now)).toBe(1);
+    expect(stored().map((e) => e.clientId)).toEqual([entry.clientId]);
+  });
+
   it('marks everything failed when the connection drops and resends all on the next one', () => {
     const outbox = new Outbox(new GatedStorage('site1', true));
     const a = outbox.add('a');

@@ -23,6 +23,15 @@ export type OutboxStatus = 'sending' | 'failed';
 /** Most entries kept: a bound on what a stuck page can pile into storage. */
 export const OUTBOX_LIMIT = 100;
 
+/**
+ * How long after its `refusals`-th refusal "for now" in a row an entry goes again: at once for
+ * the first three (a short outage ends unnoticed), then doubling from 5 s up to a minute, so a
+ * message the relay keeps refusing never hammers it.
+ */
+export function retryDelayMs(refusals: number): number {
+  return refusals <= 3 ? 0 : Math.min(60_000, 2_500 * 2 ** (refusals - 3));
+}
+
 function parseEntries(raw: string | null): OutboxEntry[] {
   if (!raw) return [];
   try {
@@ -47,6 +56,9 @@ export class Outbox {
   private readonly _failed = new Set<string>();
   /** Acked ids, so a late write from another tab cannot bring an entry back. */
   private readonly _acked = new Set<string>();
+  /** Refusals "for now" in a row of each entry, and when it may go again. */
+  private readonly _refusals = new Map<string, number>();
+  private readonly _notBefore = new Map<string, number>();
 
   constructor(
     private readonly _storage: GatedStorage,
@@ -84,13 +96,19 @@ export class Outbox {
     this._acked.add(clientId);
     this._sentAt.delete(clientId);
     this._failed.delete(clientId);
+    this._refusals.delete(clientId);
+    this._notBefore.delete(clientId);
     if (entry || this._storedHas(clientId)) this._update((list) => list.filter((e) => e.clientId !== clientId));
     return entry;
   }
 
-  /** Entries to hand to the socket now: not yet sent on this connection, or unacked past `timeoutMs`. */
+  /**
+   * Entries to hand to the socket now: not yet sent on this connection, or unacked past
+   * `timeoutMs`, and not waiting out a refusal's delay.
+   */
   due(now: number, timeoutMs: number): OutboxEntry[] {
     return this._entries.filter((e) => {
+      if ((this._notBefore.get(e.clientId) ?? 0) > now) return false;
       const sent = this._sentAt.get(e.clientId);
       return sent === undefined || now - sent >= timeoutMs;
     });
@@ -112,10 +130,16 @@ export class Outbox {
 
   /**
    * The relay refused the entry for now (its database unreachable, say): it shows as
-   * failed-retrying and is due again at the next flush rather than after a whole ack timeout.
+   * failed-retrying and is due again at the next flush rather than after a whole ack timeout,
+   * or later once it was refused several times in a row (`retryDelayMs`).
    */
-  retrySoon(clientId: string): void {
+  retrySoon(clientId: string, now = Date.now()): void {
     if (!this.has(clientId)) return;
+    const refusals = (this._refusals.get(clientId) ?? 0) + 1;
+    this._refusals.set(clientId, refusals);
+    const delay = retryDelayMs(refusals);
+    if (delay > 0) this._notBefore.set(clientId, now + delay);
+    else this._notBefore.delete(clientId);
     this._sentAt.delete(clientId);
     this.markFailed(clientId);
   }
@@ -134,9 +158,11 @@ export class Outbox {
     this._update((list) => list.map((e) => (e.clientId === clientId ? { clientId, text: e.text, at: e.at } : e)));
   }
 
-  /** A new connection starts: every entry goes out again on it. */
+  /** A new connection starts: every entry goes out again on it, at once. */
   connectionStarted(): void {
     this._sentAt.clear();
+    this._refusals.clear();
+    this._notBefore.clear();
   }
 
   /**
