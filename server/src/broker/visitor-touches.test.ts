@@ -3,7 +3,7 @@ import type { PageView } from '@parley/protocol';
 import { aVisitor, siteWithVisitor } from '../storage/contract-fixtures.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { VisitorTouch } from '../storage/storage.js';
-import { mergeTouches, VisitorTouches } from './visitor-touches.js';
+import { mergeTouches, MOST_TOUCHES_PER_BATCH, VisitorTouches } from './visitor-touches.js';
 
 const page = (at: number): PageView => ({ url: `https://shop.example/${at}`, title: `P${at}`, at });
 
@@ -25,6 +25,19 @@ async function recordingStore(): Promise<{ storage: MemoryStorage; batches: Visi
 }
 
 describe('VisitorTouches', () => {
+  it('writes a storm of touches in bounded batches, every one of them', async () => {
+    const { storage, batches } = await recordingStore();
+    const { visitor } = await siteWithVisitor(storage);
+    const count = MOST_TOUCHES_PER_BATCH * 2 + 10;
+    const others = await Promise.all(Array.from({ length: count }, () => storage.createVisitor(aVisitor(visitor.siteId))));
+    const touches = new VisitorTouches({ storage, keepPages: 10, failed: () => undefined });
+    for (const other of others) touches.touch({ visitorId: other.id, lastSeenAt: 7_000 });
+    await touches.flush();
+
+    expect(batches.map((batch) => batch.length)).toEqual([MOST_TOUCHES_PER_BATCH, MOST_TOUCHES_PER_BATCH, 10]);
+    for (const other of others) expect((await storage.getVisitor(other.id))?.lastSeenAt).toBe(7_000);
+  });
+
   it('writes the touches of one turn as one batch, one touch per visitor', async () => {
     const { storage, batches } = await recordingStore();
     const { visitor } = await siteWithVisitor(storage);

@@ -10,6 +10,12 @@
 import type { PageView } from '@parley/protocol';
 import type { Storage, VisitorTouch } from '../storage/storage.js';
 
+/**
+ * Most touches per batch. A batch is one synchronous transaction on SQLite, some 30 us a touch:
+ * a reconnect storm's thousands in one would hold the event loop for a third of a second.
+ */
+export const MOST_TOUCHES_PER_BATCH = 256;
+
 /** Where the batches go. */
 export interface VisitorTouchSink {
   storage: Pick<Storage, 'touchVisitors'>;
@@ -54,8 +60,12 @@ export class VisitorTouches {
   #write(): void {
     if (this.#scheduled !== null) clearImmediate(this.#scheduled);
     this.#scheduled = null;
-    const batch = [...this.#pending.values()];
-    this.#pending = new Map();
+    const batch: VisitorTouch[] = [];
+    for (const [visitorId, touch] of this.#pending) {
+      if (batch.length === MOST_TOUCHES_PER_BATCH) break;
+      batch.push(touch);
+      this.#pending.delete(visitorId);
+    }
     if (batch.length === 0) return;
     this.#writing = this.#sink.storage
       .touchVisitors(batch, this.#sink.keepPages)
