@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Heartbeat, SWEEP_SLICE, type HeartbeatPeer } from './heartbeat.js';
+import { Heartbeat, STEP_MS, type HeartbeatPeer } from './heartbeat.js';
 
 /** A peer whose received byte count the test moves by hand. */
 class FakePeer implements HeartbeatPeer {
@@ -99,23 +99,43 @@ describe('Heartbeat', () => {
 });
 
 describe('Heartbeat with many peers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('pings them in slices across turns of the event loop, so one tick never holds the relay', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const peers = new Set(Array.from({ length: SWEEP_SLICE * 3 + 10 }, () => new FakePeer()));
+  it('spreads the pings evenly over the interval, so no moment of it holds the relay', () => {
+    const peers = new Set(Array.from({ length: 1_000 }, () => new FakePeer()));
     const pinged = () => [...peers].filter((p) => p.pings > 0).length;
-    const heartbeat = new Heartbeat(100, peers);
+    const heartbeat = new Heartbeat(1_000, peers);
     heartbeat.start();
-    vi.advanceTimersByTime(100);
-    // The tick's own turn handled one slice; each later turn handles the next.
-    expect(pinged()).toBe(SWEEP_SLICE);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(pinged()).toBe(SWEEP_SLICE * 2);
-    for (let turn = 0; turn < 5 && pinged() < peers.size; turn++) await new Promise((resolve) => setImmediate(resolve));
-    expect(pinged()).toBe(peers.size);
+    vi.advanceTimersByTime(STEP_MS);
+    // One step's share: 1,000 peers over 20 steps.
+    expect(pinged()).toBe(50);
+    vi.advanceTimersByTime(500 - STEP_MS);
+    expect(pinged()).toBe(500);
+    vi.advanceTimersByTime(500);
+    expect(pinged()).toBe(1_000);
+    // The next interval pings each of them once more, never twice.
+    for (const peer of peers) peer.bytesRead += 6;
+    vi.advanceTimersByTime(1_000);
     heartbeat.stop();
+    expect([...peers].every((p) => p.pings === 2)).toBe(true);
+  });
+
+  it('checks a peer that joined mid-sweep in the next one', () => {
+    const peers = new Set(Array.from({ length: 100 }, () => new FakePeer()));
+    const heartbeat = new Heartbeat(1_000, peers);
+    heartbeat.start();
+    vi.advanceTimersByTime(500);
+    const late = new FakePeer();
+    peers.add(late);
+    vi.advanceTimersByTime(500);
+    expect(late.pings).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    heartbeat.stop();
+    expect(late.pings).toBe(1);
   });
 });

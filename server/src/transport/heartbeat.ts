@@ -1,7 +1,8 @@
 /**
  * The heartbeat: one timer for every connection (not one per connection, which would cost
- * memory at tens of thousands of sockets). Each tick pings every peer; a peer that sent
- * nothing, not even a pong, for two intervals is dead and is terminated.
+ * memory at tens of thousands of sockets). Each interval it pings every peer once, spread
+ * evenly over the interval; a peer that sent nothing, not even a pong, for two intervals is
+ * dead and is terminated.
  *
  * Liveness is read from the count of bytes the peer's TCP socket has received rather than
  * stamped by a `pong` and `message` listener: the count moves for frames and pongs alike, and
@@ -27,35 +28,40 @@ export interface HeartbeatPeer {
   expire(): void;
 }
 
-/** Ticks without a byte from the peer after which it is considered dead. */
+/** Checks in a row without a byte from the peer after which it is considered dead. */
 const DEAD_AFTER_TICKS = 2;
 
 /**
- * Peers handled in one turn of the event loop. A ping is a socket write: 10,000 of them in one
- * turn held the relay for a quarter of a second, delaying every message in flight; in slices,
- * the messages go out between them.
+ * Time between two steps of a sweep. A sweep is spread over its whole interval, a step every
+ * `STEP_MS` taking its share of the peers: a ping is a socket write and its pong a read, and
+ * 10,000 of each within a few turns held the relay (and its peers) for a few hundred
+ * milliseconds every interval, delaying every message in flight by up to that much. In steps, a
+ * relay with 10,000 connections and the 25 s default pings 20 of them every 50 ms.
  */
-export const SWEEP_SLICE = 256;
-
-// Captured at load, like the store's commits: tests faking timers do not hold the sweep back.
-const nextTurn = setImmediate;
+export const STEP_MS = 50;
 
 /** Pings live peers and drops dead ones. */
 export class Heartbeat {
   private readonly peers: Iterable<HeartbeatPeer>;
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
+  private readonly now: () => number;
+  /** Steps per sweep: the interval divided into `STEP_MS` steps (at least one). */
+  private readonly steps: number;
+  /** The sweep under way: the peers it snapshotted, how many steps it took, how many peers it checked. */
+  private sweep: HeartbeatPeer[] = [];
+  private step = 0;
+  private checked = 0;
 
   /**
-   * @param intervalMs time between ticks; 0 or less disables the heartbeat.
-   * @param peers the live collection of peers to watch (owned by the caller, read at each tick,
-   *   so the relay keeps one set of its connections rather than two).
+   * @param intervalMs time between two checks of one peer; 0 or less disables the heartbeat.
+   * @param peers the live collection of peers to watch (owned by the caller, snapshotted at the
+   *   start of each sweep, so the relay keeps one set of its connections rather than two).
    * @param now the clock token expiries are compared with.
    */
-  private readonly now: () => number;
-
   constructor(intervalMs: number, peers: Iterable<HeartbeatPeer>, now: () => number = Date.now) {
     this.intervalMs = intervalMs;
+    this.steps = Math.max(1, Math.round(intervalMs / STEP_MS));
     this.peers = peers;
     this.now = now;
   }
@@ -63,7 +69,7 @@ export class Heartbeat {
   /** Starts ticking (idempotent). */
   start(): void {
     if (this.timer || this.intervalMs <= 0) return;
-    this.timer = setInterval(() => this.timerOnTick(), this.intervalMs);
+    this.timer = setInterval(() => this.timerOnStep(), this.intervalMs / this.steps);
     this.timer.unref();
   }
 
@@ -71,22 +77,29 @@ export class Heartbeat {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.sweep = [];
+    this.step = 0;
+    this.checked = 0;
   }
 
-  private timerOnTick(): void {
-    // A snapshot: peers closing (and leaving the collection) during the sweep do not disturb it.
-    this.sweep([...this.peers], 0, this.now());
-  }
-
-  /** Handles `SWEEP_SLICE` peers from `from`, then the rest on later turns. */
-  private sweep(peers: HeartbeatPeer[], from: number, now: number): void {
-    const end = Math.min(peers.length, from + SWEEP_SLICE);
-    for (let i = from; i < end; i++) check(peers[i]!, now);
-    if (end < peers.length) nextTurn(() => this.sweep(peers, end, now));
+  private timerOnStep(): void {
+    // A snapshot: peers closing (and leaving the collection) during the sweep do not disturb it;
+    // peers joining wait for the next sweep, at most one interval.
+    if (this.step === 0) this.sweep = [...this.peers];
+    this.step++;
+    // The share of the sweep due by this step, so every peer is checked once per interval.
+    const due = Math.ceil((this.sweep.length * this.step) / this.steps);
+    const now = this.now();
+    for (; this.checked < due; this.checked++) check(this.sweep[this.checked]!, now);
+    if (this.step === this.steps) {
+      this.sweep = [];
+      this.step = 0;
+      this.checked = 0;
+    }
   }
 }
 
-/** One peer at one tick: expired, dead, or pinged. */
+/** One peer at one check: expired, dead, or pinged. */
 function check(peer: HeartbeatPeer, now: number): void {
   if (peer.expiresAt !== undefined && peer.expiresAt <= now) {
     peer.expire();
