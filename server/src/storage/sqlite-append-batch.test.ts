@@ -11,6 +11,42 @@ import { SqliteAppendBatch } from './sqlite-append-batch.js';
 import type { ConversationRow } from './sqlite-rows.js';
 import type { NewMessage } from './storage.js';
 
+/** A migrated database in a fresh directory with two conversations, and an append batch on it. */
+async function openBatch(workerBatchMin: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-append-batch-'));
+  const db = openSqliteDatabase({ dataDir: dir, synchronous: 'normal', busyTimeoutMs: 1_000 });
+  migrate(db);
+  db.exec(`
+    INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'k', 'S', 'x', 1);
+    INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1), ('v-2', 's-1', 1, 1);
+    INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-2', 1, 1);
+  `);
+  const commits: { appended: number; conversations: ConversationRow[] }[] = [];
+  const batch = new SqliteAppendBatch({
+    db,
+    workerBatchMin,
+    file: db.name,
+    synchronous: 'normal',
+    busyTimeoutMs: 1_000,
+    onCommit: (appended, conversations) => commits.push({ appended, conversations }),
+  });
+  return { dir, db, commits, batch };
+}
+
+async function closeBatch({ dir, db, batch }: Awaited<ReturnType<typeof openBatch>>): Promise<void> {
+  await batch.close();
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+let counter = 0;
+
+/** A new visitor message to `conversationId` with a fresh id and client id. */
+function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  counter += 1;
+  return { id: `m-${counter}`, conversationId, clientId: `k-${counter}`, author: 'visitor', authorId: 'v-1', text: `text ${counter}`, at: 10 + counter, ...overrides };
+}
+
 // Each rule holds wherever a batch commits: small batches on the store's connection, large ones on the worker.
 describe.each([
   ['batches committed on the worker', 1],
@@ -20,39 +56,14 @@ describe.each([
   let db: Database;
   let commits: { appended: number; conversations: ConversationRow[] }[];
   let batch: SqliteAppendBatch;
-  let counter = 0;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'parley-append-batch-'));
-    db = openSqliteDatabase({ dataDir: dir, synchronous: 'normal', busyTimeoutMs: 1_000 });
-    migrate(db);
-    db.exec(`
-      INSERT INTO sites (id, key, name, secret, created_at) VALUES ('s-1', 'k', 'S', 'x', 1);
-      INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-1', 's-1', 1, 1), ('v-2', 's-1', 1, 1);
-      INSERT INTO conversations (id, site_id, visitor_id, created_at, updated_at) VALUES ('c-1', 's-1', 'v-1', 1, 1), ('c-2', 's-1', 'v-2', 1, 1);
-    `);
-    commits = [];
-    batch = new SqliteAppendBatch({
-      db,
-      workerBatchMin,
-      file: db.name,
-      synchronous: 'normal',
-      busyTimeoutMs: 1_000,
-      onCommit: (appended, conversations) => commits.push({ appended, conversations }),
-    });
+    ({ dir, db, commits, batch } = await openBatch(workerBatchMin));
   });
 
   afterEach(async () => {
-    await batch.close();
-    db.close();
-    await rm(dir, { recursive: true, force: true });
+    await closeBatch({ dir, db, commits, batch });
   });
-
-  /** A new visitor message to `conversationId` with a fresh id and client id. */
-  function aMessage(conversationId: string, overrides: Partial<NewMessage> = {}): NewMessage {
-    counter += 1;
-    return { id: `m-${counter}`, conversationId, clientId: `k-${counter}`, author: 'visitor', authorId: 'v-1', text: `text ${counter}`, at: 10 + counter, ...overrides };
-  }
 
   it('commits the appends of one turn in one transaction, each taking the next seq of its conversation', async () => {
     const results = await Promise.all([batch.submit(aMessage('c-1')), batch.submit(aMessage('c-2')), batch.submit(aMessage('c-1'))]);
@@ -135,5 +146,48 @@ describe.each([
     await Promise.all(appends);
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 6000 });
     expect(db.prepare("SELECT count(*) AS n FROM visitors WHERE id LIKE 'v-extra-%'").get()).toEqual({ n: 30 });
+  });
+});
+
+describe('SqliteAppendBatch under load, on the worker', () => {
+  let fixture: Awaited<ReturnType<typeof openBatch>>;
+
+  beforeEach(async () => {
+    fixture = await openBatch(1);
+  });
+
+  afterEach(async () => {
+    await closeBatch(fixture);
+  });
+
+  it('hands the worker what queued meanwhile before settling the batch it answered, so both work at once', async () => {
+    const { batch, commits } = fixture;
+    const first = Array.from({ length: 50 }, () => batch.submit(aMessage('c-1')));
+    // The first batch leaves on the next turn; these queue while it commits.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = Array.from({ length: 50 }, () => batch.submit(aMessage('c-2')));
+    let workerBusyAtFirstAck: boolean | null = null;
+    void first[0]!.then(() => (workerBusyAtFirstAck = batch.idle() !== undefined));
+    const results = await Promise.all([...first, ...second]);
+    expect(workerBusyAtFirstAck).toBe(true);
+    expect(commits.map((c) => c.appended)).toEqual([50, 50]);
+    expect(results.slice(50).map((r) => r.message.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('sends nothing ahead while a write waits for idle: the write runs between the batches', async () => {
+    const { batch, db, commits } = fixture;
+    db.pragma('busy_timeout = 0');
+    const first = Array.from({ length: 50 }, () => batch.submit(aMessage('c-1')));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = Array.from({ length: 50 }, () => batch.submit(aMessage('c-2')));
+    let messagesSeenByWrite = -1;
+    const write = batch.idle()!.then(() => {
+      // With the worker inside a transaction this would fail at once (SQLITE_BUSY).
+      db.prepare("INSERT INTO visitors (id, site_id, first_seen_at, last_seen_at) VALUES ('v-w', 's-1', 1, 1)").run();
+      messagesSeenByWrite = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    });
+    await Promise.all([...first, ...second, write]);
+    expect(messagesSeenByWrite).toBe(50);
+    expect(commits.map((c) => c.appended)).toEqual([50, 50]);
   });
 });

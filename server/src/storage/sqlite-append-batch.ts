@@ -13,8 +13,10 @@
  *
  * One batch is on the worker at a time, and the store's own connection writes only between
  * worker batches (`idle`), so the two connections never wait for each other's lock: a wait
- * there would block the event loop. A batch is sent on a later turn of the event loop than the
- * one that settled the previous batch, so a write that waited for `idle` always runs before it.
+ * there would block the event loop. Under load the next worker batch leaves as soon as the last
+ * one is back, before its callers are settled, so the worker commits while this thread
+ * acknowledges; but never when a write is waiting for `idle`: then the next batch is sent on a
+ * later turn of the event loop, after that write.
  */
 import type { Database } from 'better-sqlite3';
 import { createAppendCommitter, errorOf, type AppendOutcome, type BatchAnswer } from './sqlite-append-commit.js';
@@ -145,24 +147,41 @@ export class SqliteAppendBatch {
     this.#scheduled = false;
     if (this.#busy || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, MAX_BATCH);
-    const inputs = batch.map((pending) => pending.input);
     if (batch.length < this.#workerBatchMin) {
       this.#commitHere ??= createAppendCommitter(this.#db, APPEND_SQL);
-      const answer = this.#commitHere(inputs);
+      const answer = this.#commitHere(batch.map((pending) => pending.input));
       if ('failed' in answer) this.#done(batch, null, errorOf(answer.failed));
       else this.#done(batch, answer.outcomes, null);
       return;
     }
+    this.#toWorker(batch);
+  }
+
+  #toWorker(batch: Pending[]): void {
     this.#busy = true;
-    this.#worker.commit(inputs).then(
-      (outcomes) => this.#done(batch, outcomes, null),
-      (error: unknown) => this.#done(batch, null, error),
+    this.#worker.commit(batch.map((pending) => pending.input)).then(
+      (outcomes) => this.#workerDone(batch, outcomes, null),
+      (error: unknown) => this.#workerDone(batch, null, error),
     );
+  }
+
+  /**
+   * A worker batch committed. When enough appends queued meanwhile for another worker batch and
+   * no write of the store's own connection is waiting for the worker to be idle, they go to the
+   * worker at once, before this batch's callers are settled: the worker commits them while this
+   * thread acknowledges and delivers, rather than one waiting for the other. (A write that starts
+   * waiting meanwhile waits for that batch too: one batch, then the next goes on a later turn.)
+   */
+  #workerDone(batch: Pending[], outcomes: AppendOutcome[] | null, failure: unknown): void {
+    this.#busy = false;
+    if (this.#idleWaiters.length === 0 && this.#queue.length >= this.#workerBatchMin) {
+      this.#toWorker(this.#queue.splice(0, MAX_BATCH));
+    }
+    this.#done(batch, outcomes, failure);
   }
 
   /** Settles a batch's callers and everyone waiting on it; the next batch goes on a later turn. */
   #done(batch: Pending[], outcomes: AppendOutcome[] | null, failure: unknown): void {
-    this.#busy = false;
     if (outcomes) {
       const changed: ConversationRow[] = [];
       for (const outcome of outcomes) if (outcome.ok && outcome.conversation) changed.push(outcome.conversation);
@@ -180,9 +199,11 @@ export class SqliteAppendBatch {
       waiter.resolve();
       return false;
     });
-    const idle = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of idle) resolve();
+    if (!this.#busy) {
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
     this.#schedule();
   }
 }
