@@ -116,6 +116,20 @@ export interface InboxListFrame {
   before?: number;
 }
 
+/**
+ * Agent: the full summaries of these conversations, answered by `inbox.updates` (holding those
+ * the agent may see; the others are left out, as if they did not exist). A console asks for the
+ * conversations an `inbox.activity` named that it did not hold.
+ */
+export interface InboxFetchFrame {
+  type: 'inbox.fetch';
+  /** One to `MAX_INBOX_FETCH` conversation ids. */
+  conversationIds: string[];
+}
+
+/** Most conversations one `inbox.fetch` may ask for. */
+export const MAX_INBOX_FETCH = 100;
+
 /** The inbox views of the console. */
 export type InboxView = 'waiting' | 'mine' | 'open' | 'resolved';
 
@@ -153,6 +167,7 @@ export type AgentFrame =
   | ConversationAssignFrame
   | ConversationStatusFrame
   | InboxListFrame
+  | InboxFetchFrame
   | AgentCobrowseFrame
   | AgentCallFrame
   | PingFrame;
@@ -246,13 +261,28 @@ export interface ConversationUpdatedFrame {
 }
 
 /**
- * Agent: the latest summaries of conversations that had ordinary activity (new messages) during
- * the last announcement window, batched across conversations so a busy inbox costs one frame per
- * window instead of one per message. Apply each as a `conversation.updated`.
+ * Agent: full summaries of several conversations (answering `inbox.fetch`, or what changed while
+ * a relay node was cut off from the others). Apply each as a `conversation.updated`.
  */
 export interface InboxUpdatesFrame {
   type: 'inbox.updates';
   conversations: ConversationSummary[];
+}
+
+/** What a new message moves in a conversation's summary: the rest stays as the agent holds it. */
+export type ConversationActivity = Pick<ConversationSummary, 'id' | 'updatedAt' | 'lastSeq' | 'lastMessage'>;
+
+/**
+ * Agent: the conversations that had ordinary activity (new messages) during the last
+ * announcement window, the latest state of each, batched across conversations so a busy inbox
+ * costs one frame per window instead of one per message. Only what a message moves is sent: a
+ * console holding the conversation merges it (never rolling one back); one it does not hold, it
+ * asks for with `inbox.fetch`. New conversations and status or assignee changes come whole, at
+ * once, as `conversation.updated`.
+ */
+export interface InboxActivityFrame {
+  type: 'inbox.activity';
+  conversations: ConversationActivity[];
 }
 
 /** Agent: everything about one conversation, answering `conversation.open`. */
@@ -332,6 +362,7 @@ export type ServerFrame =
   | ChatReadOutFrame
   | ConversationUpdatedFrame
   | InboxUpdatesFrame
+  | InboxActivityFrame
   | ConversationDetailFrame
   | VisitorUpdatedFrame
   | VisitorIdentifiedFrame

@@ -126,6 +126,19 @@ describe('parseClientFrame', () => {
     });
     expect(codeOf(() => parseClientFrame('{"type":"inbox.list","view":"all"}', 'agent', limits))).toBe('bad_frame');
   });
+
+  it('accepts an inbox.fetch of 1 to 100 valid ids, each once, from agents only', () => {
+    expect(parseClientFrame('{"type":"inbox.fetch","conversationIds":["c1","c2","c1"]}', 'agent', limits)).toEqual({
+      type: 'inbox.fetch',
+      conversationIds: ['c1', 'c2'],
+    });
+    const ids = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `c${i}`));
+    expect(parseClientFrame(`{"type":"inbox.fetch","conversationIds":${ids(100)}}`, 'agent', limits)).toMatchObject({ type: 'inbox.fetch' });
+    for (const bad of ['[]', ids(101), '"c1"', '["c 1"]', '[1]', '[null]']) {
+      expect(codeOf(() => parseClientFrame(`{"type":"inbox.fetch","conversationIds":${bad}}`, 'agent', limits))).toBe('bad_frame');
+    }
+    expect(codeOf(() => parseClientFrame('{"type":"inbox.fetch","conversationIds":["c1"]}', 'visitor', limits))).toBe('unknown_type');
+  });
 });
 
 describe('parseAttributes', () => {

@@ -4,7 +4,7 @@
  */
 import { ParleyError } from './errors.js';
 import type { AgentFrame, ClientFrame, InboxView, VisitorFrame } from './frames.js';
-import { INBOX_VIEWS } from './frames.js';
+import { INBOX_VIEWS, MAX_INBOX_FETCH } from './frames.js';
 import type { Limits } from './limits.js';
 import type { Attributes } from './model.js';
 import { parseAgentCall, parseVisitorCall } from './call-guards.js';
@@ -28,6 +28,14 @@ function seq(frame: Json, key: string): number {
     fail(`${key} must be a whole number >= 0`);
   }
   return value;
+}
+
+/** A list of 1 to `max` entity ids, each once. */
+function idList(frame: Json, key: string, max: number): string[] {
+  const value = frame[key];
+  if (!Array.isArray(value) || value.length === 0 || value.length > max) fail(`${key} must be a list of 1 to ${max} ids`);
+  for (const item of value) if (typeof item !== 'string' || !ENTITY_ID.test(item)) fail(`${key} holds an id that is not valid`);
+  return [...new Set(value as string[])];
 }
 
 function bool(frame: Json, key: string): boolean {
@@ -112,7 +120,7 @@ const VISITOR_TYPES = new Set<string>([
 ]);
 const AGENT_TYPES = new Set<string>([
   'hello', 'chat.send', 'chat.typing', 'chat.read', 'chat.sync', 'conversation.open',
-  'conversation.assign', 'conversation.resolve', 'conversation.reopen', 'inbox.list', 'ping',
+  'conversation.assign', 'conversation.resolve', 'conversation.reopen', 'inbox.list', 'inbox.fetch', 'ping',
   'cobrowse.request', 'cobrowse.end', 'cobrowse.join', 'cobrowse.leave', 'cobrowse.pointer', 'cobrowse.control',
   'call.start', 'call.accept', 'call.decline', 'call.connected', 'call.end', 'call.signal', 'callback.update', 'callback.list',
 ]);
@@ -202,6 +210,8 @@ export function parseClientFrame(raw: string, role: 'visitor' | 'agent', limits:
       if (data.before !== undefined) frame.before = seq(data, 'before');
       return frame;
     }
+    case 'inbox.fetch':
+      return { type, conversationIds: idList(data, 'conversationIds', MAX_INBOX_FETCH) };
     case 'ping': {
       const t = data.t;
       return typeof t === 'number' && Number.isFinite(t) ? { type, t } : { type };
