@@ -63,9 +63,9 @@ export interface RelayOptions {
   /** Conversations an agent connection follows at once (opened most recently). */
   maxOpenConversations: number;
   /**
-   * Inbox summaries for ongoing message activity reach agents batched, one `inbox.updates` frame
-   * per window with each conversation's latest state; new conversations and status changes go out
-   * at once. 0: every message at once.
+   * Ongoing message activity reaches agents' inboxes batched, one `inbox.activity` frame per
+   * window with each conversation's latest activity; new conversations and status changes go out
+   * at once, whole. 0: every message at once.
    */
   announceWindowMs: number;
   /**

@@ -64,8 +64,8 @@ describe('tenancy through the relay', () => {
     // batch is awaited first: a later status change would replace it in the batch.
     blog.tab.send({ type: 'chat.send', conversationId: blog.conversationId, clientId: `tenancy-more-${++n}-abcdefgh`, text: 'anyone there?' });
     const { seq } = await blog.tab.next('chat.ack');
-    const carriesMessage = (f: ServerFrame) => f.type === 'inbox.updates' && f.conversations.some((c) => c.id === blog.conversationId && c.lastSeq === seq);
-    for (const agent of [y, z]) await agent.next('inbox.updates', carriesMessage);
+    const carriesMessage = (f: ServerFrame) => f.type === 'inbox.activity' && f.conversations.some((c) => c.id === blog.conversationId && c.lastSeq === seq);
+    for (const agent of [y, z]) await agent.next('inbox.activity', carriesMessage);
     blog.tab.send({ type: 'visitor.page', url: 'http://localhost:5173/pricing', title: 'Pricing' });
     blog.tab.send({ type: 'callback.request', clientId: `tenancy-cb-${++n}-abcdefgh`, conversationId: blog.conversationId, phone: '+442071234567' });
     const callback = (await blog.tab.next('callback.updated')).callback;
@@ -167,7 +167,7 @@ describe('tenancy through the relay', () => {
     // The visitor writes on: the admin is told, the supervisor who left the site is not.
     blog.tab.send({ type: 'chat.send', conversationId: blog.conversationId, clientId: `tenancy-after-${++n}-abcdefgh`, text: 'still there?' });
     const { seq } = await blog.tab.next('chat.ack');
-    await z.next('inbox.updates', (f) => f.conversations.some((c) => c.id === blog.conversationId && c.lastSeq === seq));
+    await z.next('inbox.activity', (f) => f.conversations.some((c) => c.id === blog.conversationId && c.lastSeq === seq));
     await roundTrip(again);
     expect(mentions(again, blog.conversationId)).toEqual([]);
   });

@@ -9,11 +9,12 @@ import {
   type ConversationAssignFrame,
   type ConversationOpenFrame,
   type ConversationStatusFrame,
+  type InboxFetchFrame,
   type InboxListFrame,
   type ServerFrame,
 } from '@parley/protocol';
 import type { Agent, Conversation, ConversationFilter } from '../storage/storage.js';
-import { agentServesSite, hasRole } from './access.js';
+import { agentServesSite, canAccess, hasRole } from './access.js';
 import { changeConversation } from './conditional.js';
 import type { BrokerContext } from './context.js';
 import { scoped } from './scoped-filter.js';
@@ -145,4 +146,15 @@ export async function inboxList(ctx: BrokerContext, session: Session, frame: Inb
     view: frame.view,
     conversations: await Promise.all(conversations.map((c) => ctx.summarize(c))),
   } satisfies ServerFrame);
+}
+
+/**
+ * `inbox.fetch`: the full summaries of conversations a console heard of in `inbox.activity` but
+ * does not hold, in one `inbox.updates`. Those the agent may not see (another site's) and those
+ * that do not exist are left out alike, so the answer tells nothing about them.
+ */
+export async function inboxFetch(ctx: BrokerContext, session: Session, frame: InboxFetchFrame): Promise<void> {
+  const found = await Promise.all(frame.conversationIds.map((id) => ctx.loadConversation(id)));
+  const visible = found.filter((c): c is Conversation => c !== null && canAccess(session, c));
+  session.send({ type: 'inbox.updates', conversations: await Promise.all(visible.map((c) => ctx.summarize(c))) } satisfies ServerFrame);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationSummary } from '@parley/protocol';
-import { AnnounceThrottle } from './announce-throttle.js';
+import { AnnounceThrottle, type SiteActivity } from './announce-throttle.js';
 
 function summary(id: string, lastSeq: number, status: ConversationSummary['status'] = 'open'): ConversationSummary {
   return {
@@ -20,13 +20,17 @@ function summary(id: string, lastSeq: number, status: ConversationSummary['statu
   };
 }
 
+function activity(id: string, lastSeq: number): SiteActivity {
+  return { id, siteId: 's', updatedAt: lastSeq, lastSeq, lastMessage: null };
+}
+
 describe('AnnounceThrottle', () => {
-  /** What reached the agents, in order: `now:a1` for one summary, `batch:a2,b1` for a batch. */
+  /** What reached the agents, in order: `now:a1` for one summary, `batch:a2,b1` for a batch of activity. */
   let sent: string[];
   let throttle: AnnounceThrottle;
   const sink = {
     now: (s: ConversationSummary) => sent.push(`now:${s.id}${s.lastSeq}${s.status === 'open' ? '' : `/${s.status}`}`),
-    batch: (list: ConversationSummary[]) => sent.push(`batch:${list.map((s) => `${s.id}${s.lastSeq}`).join(',')}`),
+    batch: (list: SiteActivity[]) => sent.push(`batch:${list.map((s) => `${s.id}${s.lastSeq}`).join(',')}`),
   };
 
   beforeEach(() => {
@@ -41,7 +45,7 @@ describe('AnnounceThrottle', () => {
   });
 
   it('holds activity until the end of the window', () => {
-    throttle.offer(summary('a', 1));
+    throttle.offer(activity('a', 1));
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(199);
     expect(sent).toEqual([]);
@@ -51,24 +55,24 @@ describe('AnnounceThrottle', () => {
 
   it('sends many conversations’ activity in one window as one batch of their latest summaries', () => {
     for (let seq = 1; seq <= 3; seq++) {
-      for (const id of ['a', 'b', 'c', 'd']) throttle.offer(summary(id, seq));
+      for (const id of ['a', 'b', 'c', 'd']) throttle.offer(activity(id, seq));
     }
-    throttle.offer(summary('b', 4));
+    throttle.offer(activity('b', 4));
     vi.advanceTimersByTime(200);
     expect(sent).toEqual(['batch:a3,c3,d3,b4']);
   });
 
   it('sends nothing more once activity stops, and starts a fresh batch with the next activity', () => {
-    throttle.offer(summary('a', 1));
+    throttle.offer(activity('a', 1));
     vi.advanceTimersByTime(1000);
-    throttle.offer(summary('b', 1));
+    throttle.offer(activity('b', 1));
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual(['batch:a1', 'batch:b1']);
   });
 
   it('keeps steady activity to one batch per window', () => {
     for (let i = 1; i <= 40; i++) {
-      throttle.offer(summary(`c${i % 7}`, i));
+      throttle.offer(activity(`c${i % 7}`, i));
       vi.advanceTimersByTime(25);
     }
     vi.advanceTimersByTime(200);
@@ -81,8 +85,8 @@ describe('AnnounceThrottle', () => {
   });
 
   it('sends a status change at once and drops the older summary still waiting', () => {
-    throttle.offer(summary('a', 1));
-    throttle.offer(summary('b', 1));
+    throttle.offer(activity('a', 1));
+    throttle.offer(activity('b', 1));
     throttle.now(summary('a', 2, 'resolved'));
     expect(sent).toEqual(['now:a2/resolved']);
     vi.advanceTimersByTime(1000);
@@ -90,14 +94,14 @@ describe('AnnounceThrottle', () => {
   });
 
   it('sends no batch when every waiting summary was replaced by an immediate one', () => {
-    throttle.offer(summary('a', 1));
+    throttle.offer(activity('a', 1));
     throttle.now(summary('a', 2));
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual(['now:a2']);
   });
 
   it('drops what waits on close', () => {
-    throttle.offer(summary('a', 1));
+    throttle.offer(activity('a', 1));
     throttle.close();
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual([]);
@@ -105,7 +109,7 @@ describe('AnnounceThrottle', () => {
 
   it('announces everything at once, one by one, with a window of 0', () => {
     const direct = new AnnounceThrottle(0, sink);
-    for (let seq = 1; seq <= 3; seq++) direct.offer(summary('a', seq));
-    expect(sent).toEqual(['now:a1', 'now:a2', 'now:a3']);
+    for (let seq = 1; seq <= 3; seq++) direct.offer(activity('a', seq));
+    expect(sent).toEqual(['batch:a1', 'batch:a2', 'batch:a3']);
   });
 });

@@ -151,7 +151,7 @@ describe('Broker inbox announcements', () => {
   const updates = (frames: Frames) =>
     frames.flatMap((f) => (f.type === 'conversation.updated' ? [[f.conversation.lastSeq, f.conversation.status] as const] : []));
   const batches = (frames: Frames) =>
-    frames.flatMap((f) => (f.type === 'inbox.updates' ? [f.conversations.map((c) => [c.id, c.lastSeq] as const)] : []));
+    frames.flatMap((f) => (f.type === 'inbox.activity' ? [f.conversations.map((c) => [c.id, c.lastSeq] as const)] : []));
 
   it('rings at once for a new conversation, then batches its messages and delivers the final state', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -171,11 +171,17 @@ describe('Broker inbox announcements', () => {
     expect(batches(a.frames)).toEqual([]);
     vi.advanceTimersByTime(200);
     expect(batches(a.frames)).toEqual([[[conversationId, 6]]]);
+    // Only what the messages moved: the agent holds the rest since the conversation rang.
+    const [activity] = a.frames.filter((f) => f.type === 'inbox.activity');
+    expect(activity).toEqual({
+      type: 'inbox.activity',
+      conversations: [{ id: conversationId, updatedAt: expect.any(Number), lastSeq: 6, lastMessage: { text: 'm6', author: 'visitor', at: expect.any(Number) } }],
+    });
     expect(updates(a.frames)).toEqual([[1, 'open']]);
     broker.close();
   });
 
-  it('sends many conversations’ activity in one window as ONE inbox.updates per agent connection', async () => {
+  it('sends many conversations’ activity in one window as ONE inbox.activity per agent connection', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { broker, visitor, agent, storage } = await setup(200);
     const agents = [await agent(), await agent(), await agent()];

@@ -7,6 +7,7 @@
 import {
   ParleyError,
   type ClientFrame,
+  type ConversationActivity,
   type ConversationSummary,
   type HelloFrame,
   type Limits,
@@ -21,7 +22,7 @@ import type { Logger } from '../log.js';
 import type { Agent, Conversation, Storage, Visitor, VisitorTouch } from '../storage/storage.js';
 import { ActivityLimiter, DEFAULT_ADDRESS_ACTIVITY_PER_MINUTE, DEFAULT_VISITOR_ACTIVITY_PER_MINUTE } from './activity-limiter.js';
 import { ADMINS_TOPIC, canAccess, siteTopics } from './access.js';
-import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS } from './announce-throttle.js';
+import { AnnounceThrottle, DEFAULT_ANNOUNCE_WINDOW_MS, type SiteActivity } from './announce-throttle.js';
 import { CAPABILITIES } from './capabilities.js';
 import { FrameRouter, type Capability, type CapabilityFactory } from './capability.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -38,7 +39,7 @@ import { shareStoreChanges } from './cluster/store-changes.js';
 import { Registry } from './registry.js';
 import { DEFAULT_SCOPE_REFRESH_MS, ScopeRefresh } from './scope-refresh.js';
 import { Session, type PeerIdentity, type PeerLink } from './session.js';
-import { toSummary, toVisitorProfile } from './views.js';
+import { toActivity, toSummary, toVisitorProfile } from './views.js';
 import { DEFAULT_VISITOR_UPDATE_WINDOW_MS, VisitorUpdates, type VisitorActivity } from './visitor-updates.js';
 import { VisitorTouches } from './visitor-touches.js';
 
@@ -112,7 +113,7 @@ export class Broker implements BrokerContext {
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
       now: (summary) => this.publish(siteTopics(summary.siteId), { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
       // Presence as it is when the batch leaves: a visitor may have left while the summary waited.
-      batch: (summaries) => this.announceBatch(summaries.map((c) => this.withPresence(c))),
+      batch: (activity) => this.announceBatch(activity),
     });
     this.scopes = new ScopeRefresh(deps.settings.scopeRefreshMs ?? DEFAULT_SCOPE_REFRESH_MS, {
       storage: deps.storage,
@@ -284,12 +285,6 @@ export class Broker implements BrokerContext {
     return toVisitorProfile(visitor, this.isOnline(visitor.id));
   }
 
-  /** The summary with the visitor's presence as it is now. */
-  private withPresence(summary: ConversationSummary): ConversationSummary {
-    const visitorOnline = this.isOnline(summary.visitorId);
-    return summary.visitorOnline === visitorOnline ? summary : { ...summary, visitorOnline };
-  }
-
   /** Whether a tab of the visitor is connected, to this node or another. */
   private isOnline(visitorId: string): boolean {
     return this.registry.count(`visitor:${visitorId}`) > 0 || this.presence.visitorElsewhere(visitorId);
@@ -349,9 +344,9 @@ export class Broker implements BrokerContext {
     this.announcements.now(await this.summarize(conversation, visitorName));
   }
 
-  /** The summary to the site's agents after a message, in the window's `inbox.updates` batch. */
-  async announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void> {
-    this.announcements.offer(await this.summarize(conversation, visitorName));
+  /** What a message moved, to the site's agents in the window's `inbox.activity` batch. */
+  announceActivity(conversation: Conversation): void {
+    this.announcements.offer(toActivity(conversation));
   }
 
   /** Page views kept per visitor. */
@@ -438,15 +433,15 @@ export class Broker implements BrokerContext {
    * site) the whole batch in one frame. The registry serialises each frame once for all its
    * recipients.
    */
-  private announceBatch(summaries: ConversationSummary[]): void {
-    const bySite = new Map<string, ConversationSummary[]>();
-    for (const summary of summaries) {
-      const group = bySite.get(summary.siteId);
-      if (group) group.push(summary);
-      else bySite.set(summary.siteId, [summary]);
+  private announceBatch(activity: SiteActivity[]): void {
+    const bySite = new Map<string, ConversationActivity[]>();
+    for (const { siteId, ...entry } of activity) {
+      const group = bySite.get(siteId);
+      if (group) group.push(entry);
+      else bySite.set(siteId, [entry]);
     }
-    for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.updates', conversations: group } satisfies ServerFrame);
-    this.publish([ADMINS_TOPIC], { type: 'inbox.updates', conversations: summaries } satisfies ServerFrame);
+    for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.activity', conversations: group } satisfies ServerFrame);
+    this.publish([ADMINS_TOPIC], { type: 'inbox.activity', conversations: [...bySite.values()].flat() } satisfies ServerFrame);
   }
 
   // --- bus -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * knowledge base, reporting) is one more factory here; the broker, `hello.ts` and the actions of
  * the others stay as they are.
  */
-import { conversationAssign, conversationOpen, conversationSetStatus, inboxList } from './agent-actions.js';
+import { conversationAssign, conversationOpen, conversationSetStatus, inboxFetch, inboxList } from './agent-actions.js';
 import { callAccept, callConnected, callDecline, callEnd, callSignal, callStart } from './call/call-actions.js';
 import { callbackList, callbackRequest, callbackUpdate, conversationCallbacks, visitorCallbacks } from './call/callback-actions.js';
 import type { CallContext } from './call/context.js';
@@ -54,6 +54,7 @@ export const inbox: CapabilityFactory = (ctx) => ({
     'conversation.resolve': { from: 'agent', handle: (session, frame) => conversationSetStatus(ctx, session, frame) },
     'conversation.reopen': { from: 'agent', handle: (session, frame) => conversationSetStatus(ctx, session, frame) },
     'inbox.list': { from: 'agent', handle: (session, frame) => inboxList(ctx, session, frame) },
+    'inbox.fetch': { from: 'agent', handle: (session, frame) => inboxFetch(ctx, session, frame) },
   },
 });
 

@@ -159,7 +159,7 @@ async function storeAndAck(ctx: BrokerContext, session: Session, frame: ChatSend
     };
     // A new conversation (its first message) rings the agents' inboxes: never held back.
     if (changed || message.seq === 1) await ctx.announce(after, visitorName);
-    else await ctx.announceActivity(after, visitorName);
+    else ctx.announceActivity(after);
   });
 }
 

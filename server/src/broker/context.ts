@@ -28,7 +28,7 @@ export interface BrokerSettings {
   /** Visitor names the broker keeps in memory (see `visitor-name-cache.ts`); default 10,000. */
   visitorCacheSize?: number;
   /**
-   * Window over which inbox announcements after messages are batched into one `inbox.updates`
+   * Window over which inbox announcements after messages are batched into one `inbox.activity`
    * (see `announce-throttle.ts`); default 200 ms; 0 announces every message at once.
    */
   announceWindowMs?: number;
@@ -97,10 +97,10 @@ export interface BrokerContext {
   /** Tells every agent at once that a conversation changed (new, status, assignee, read). */
   announce(conversation: Conversation, visitorName?: string | null): Promise<void>;
   /**
-   * Tells every agent a conversation has a new message: its latest summary joins the window's
-   * one `inbox.updates` batch.
+   * Tells every agent a conversation has a new message: what it moved joins the window's one
+   * `inbox.activity` batch.
    */
-  announceActivity(conversation: Conversation, visitorName?: string | null): Promise<void>;
+  announceActivity(conversation: Conversation): void;
   /** Page views kept per visitor (`maxPageViewsPerVisitor`). */
   readonly keptPageViews: number;
   /** Tracked events kept per visitor (`maxEventsPerVisitor`). */

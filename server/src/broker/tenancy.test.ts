@@ -30,7 +30,9 @@ function conversationIds(peer: TestPeer): Set<string> {
   const ids = new Set<string>();
   for (const frame of peer.frames) {
     if (frame.type === 'conversation.updated') ids.add(frame.conversation.id);
-    if (frame.type === 'inbox.updates' || frame.type === 'inbox.items' || frame.type === 'welcome') for (const c of frame.conversations) ids.add(c.id);
+    if (frame.type === 'inbox.updates' || frame.type === 'inbox.activity' || frame.type === 'inbox.items' || frame.type === 'welcome') {
+      for (const c of frame.conversations) ids.add(c.id);
+    }
   }
   return ids;
 }
@@ -62,6 +64,31 @@ describe('tenancy in the broker', () => {
     }
     await broker.handle(zoe.session, { type: 'conversation.open', conversationId: two.conversationId });
     expect(ofType(zoe, 'conversation.detail').at(-1)!.conversation.id).toBe(two.conversationId);
+  });
+
+  it('announces each site’s activity to its own agents and every site’s to admins', async () => {
+    const { broker, ann, ben, zoe, one, two } = await twoSites();
+    for (const [visitor, conversationId] of [[one.peer, one.conversationId], [two.peer, two.conversationId]] as const) {
+      await broker.handle(visitor.session, { type: 'chat.send', conversationId, clientId: `more-${conversationId}`, text: 'still there?' });
+    }
+    const active = (peer: TestPeer) => new Set(ofType(peer, 'inbox.activity').flatMap((f) => f.conversations.map((c) => c.id)));
+    expect(active(ann)).toEqual(new Set([one.conversationId]));
+    expect(active(ben)).toEqual(new Set([two.conversationId]));
+    expect(active(zoe)).toEqual(new Set([one.conversationId, two.conversationId]));
+  });
+
+  it('answers inbox.fetch with the full summaries of the agent’s own sites’ conversations only', async () => {
+    const { broker, ann, zoe, one, two } = await twoSites();
+    const ids = [one.conversationId, two.conversationId, 'no-such-conversation'];
+    await broker.handle(ann.session, { type: 'inbox.fetch', conversationIds: ids });
+    const [answer] = ofType(ann, 'inbox.updates');
+    expect(answer!.conversations).toEqual([expect.objectContaining({ id: one.conversationId, siteId: 'site1', status: 'open', lastSeq: 1 })]);
+    expect(answer!.conversations[0]!.lastMessage).toMatchObject({ text: 'hello from site1', author: 'visitor' });
+    // Nothing found is still an answer, so the console stops waiting for it.
+    await broker.handle(ann.session, { type: 'inbox.fetch', conversationIds: [two.conversationId] });
+    expect(ofType(ann, 'inbox.updates').at(-1)!.conversations).toEqual([]);
+    await broker.handle(zoe.session, { type: 'inbox.fetch', conversationIds: ids });
+    expect(ofType(zoe, 'inbox.updates').at(-1)!.conversations.map((c) => c.id)).toEqual([one.conversationId, two.conversationId]);
   });
 
   it('refuses assigning a conversation to an agent of another site', async () => {

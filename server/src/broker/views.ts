@@ -4,6 +4,7 @@
  */
 import type { AgentProfile, ConversationSummary, VisitorProfile } from '@parley/protocol';
 import type { Agent, Conversation, Visitor } from '../storage/storage.js';
+import type { SiteActivity } from './announce-throttle.js';
 
 /** A conversation as listed, with the display names and the visitor's presence the console shows. */
 export function toSummary(
@@ -27,6 +28,17 @@ export function toSummary(
     visitorOnline,
     visitorReadSeq: conversation.visitorReadSeq,
     agentReadSeq: conversation.agentReadSeq,
+  };
+}
+
+/** What a message moved in the conversation's summary, with its site (see `inbox.activity`). */
+export function toActivity(conversation: Conversation): SiteActivity {
+  return {
+    id: conversation.id,
+    siteId: conversation.siteId,
+    updatedAt: conversation.updatedAt,
+    lastSeq: conversation.lastSeq,
+    lastMessage: conversation.lastMessage,
   };
 }
 

@@ -98,7 +98,7 @@ export async function callbackUpdate(ctx: BrokerContext, session: Session, frame
     const callback = await ctx.storage.updateCallback(current.id, { status: frame.status, agentId: agent.id, agentName: agent.name }, ctx.now());
     await ctx.appendSystem(conversation, CALLBACK_TEXT[frame.status](agent.name));
     const fresh = await ctx.storage.getConversation(conversation.id);
-    if (fresh) await ctx.announceActivity(fresh);
+    if (fresh) ctx.announceActivity(fresh);
     publishCallback(ctx, callback, conversation.siteId);
   });
 }

@@ -47,7 +47,7 @@ async function writeConversation(ctx: CallContext, conversationId: string, effec
     else if (effect.type === 'take') await takeIfWaiting(ctx, conversationId, effect.agentId, effect.agentName, clientId);
     else {
       const fresh = await ctx.storage.getConversation(conversationId);
-      if (fresh) await ctx.announceActivity(fresh);
+      if (fresh) ctx.announceActivity(fresh);
     }
   });
 }
