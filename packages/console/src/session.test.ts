@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type CobrowseEventsFrame } from '@parley/protocol';
+import { PROTOCOL_VERSION, type CobrowseEventsFrame, type ConversationActivity } from '@parley/protocol';
 import { WebSocket } from 'ws';
 import { ConsoleSession, SIGNED_OUT_MESSAGES } from './session.js';
 import type { WebSocketLike } from './socket.js';
@@ -43,6 +43,11 @@ function startSession(
     backoff: { baseMs: 20, maxMs: 40 },
   });
   session.start();
+}
+
+/** What a message at `seq` moved in conversation `id`. */
+function activity(id: string, seq = 2): ConversationActivity {
+  return { id, updatedAt: 2_000 + seq, lastSeq: seq, lastMessage: { text: `message ${seq}`, author: 'visitor', at: 2_000 + seq } };
 }
 
 /** Resolves once the store satisfies `check`. */
@@ -150,6 +155,62 @@ describe('ConsoleSession', () => {
     await until(() => store.getState().connection === 'online');
     conn.send({ type: 'inbox.updates', conversations: [conversation({ id: 'c1', assigneeId: ME.id, lastSeq: 2, updatedAt: 3_000 }), conversation({ id: 'c9' })] });
     expect(await newWaiting).toEqual(['c9']);
+  });
+
+  it('asks once with inbox.fetch for the conversations inbox.activity names that it does not hold', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    conn.send({ type: 'inbox.activity', conversations: [activity('c1'), activity('c7'), activity('c8')] });
+    expect(await conn.next('inbox.fetch')).toEqual({ type: 'inbox.fetch', conversationIds: ['c7', 'c8'] });
+    // Asked for and not answered yet: not asked again.
+    conn.send({ type: 'inbox.activity', conversations: [activity('c7', 3), activity('c8', 3), activity('c9')] });
+    expect(await conn.next('inbox.fetch')).toEqual({ type: 'inbox.fetch', conversationIds: ['c9'] });
+    // The answer to the first: c8 left out (the agent may not see it), so not asked again either.
+    conn.send({ type: 'inbox.updates', conversations: [conversation({ id: 'c7', lastSeq: 3, updatedAt: 2_003 })] });
+    conn.send({ type: 'inbox.activity', conversations: [activity('c1', 3), activity('c7', 4), activity('c8', 4), activity('c10')] });
+    expect(await conn.next('inbox.fetch')).toEqual({ type: 'inbox.fetch', conversationIds: ['c10'] });
+    expect(conn.frames.filter((f) => f.type === 'inbox.fetch')).toHaveLength(3);
+    expect(store.getState().conversations.c7).toMatchObject({ lastSeq: 4, lastMessage: { text: 'message 4' } });
+    expect(store.getState().conversations.c1).toMatchObject({ lastSeq: 3, lastMessage: { text: 'message 3' } });
+  });
+
+  it('asks for at most 100 conversations in one inbox.fetch', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    const ids = Array.from({ length: 250 }, (_, i) => `c${i + 100}`);
+    conn.send({ type: 'inbox.activity', conversations: ids.map((id) => activity(id)) });
+    const asked = [await conn.next('inbox.fetch'), await conn.next('inbox.fetch'), await conn.next('inbox.fetch')];
+    expect(asked.map((f) => f.conversationIds.length)).toEqual([100, 100, 50]);
+    expect(asked.flatMap((f) => f.conversationIds)).toEqual(ids);
+  });
+
+  it('asks again on a new connection for conversations not answered or left out on the last one', async () => {
+    startSession();
+    const first = await relay.nextConnection();
+    first.send(welcome([conversation()]));
+    first.send({ type: 'inbox.activity', conversations: [activity('c7')] });
+    expect((await first.next('inbox.fetch')).conversationIds).toEqual(['c7']);
+    first.send({ type: 'inbox.updates', conversations: [] });
+    first.send({ type: 'inbox.activity', conversations: [activity('c8')] });
+    expect((await first.next('inbox.fetch')).conversationIds).toEqual(['c8']);
+    first.close(1001);
+
+    const second = await relay.nextConnection();
+    second.send(welcome([conversation()]));
+    second.send({ type: 'inbox.activity', conversations: [activity('c7'), activity('c8')] });
+    expect(await second.next('inbox.fetch')).toEqual({ type: 'inbox.fetch', conversationIds: ['c7', 'c8'] });
+  });
+
+  it('catches the open conversation up when inbox.activity shows messages it has not received', async () => {
+    startSession();
+    const conn = await relay.nextConnection();
+    conn.send(welcome([conversation()]));
+    session.openConversation('c1');
+    conn.send({ type: 'chat.messages', conversationId: 'c1', messages: [message(1)], complete: true });
+    conn.send({ type: 'inbox.activity', conversations: [activity('c1', 3)] });
+    expect(await conn.next('chat.sync')).toEqual({ type: 'chat.sync', conversationId: 'c1', afterSeq: 1 });
   });
 
   it('sends the agent back to sign-in when the relay closes with unauthorized', async () => {

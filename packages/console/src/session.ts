@@ -1,8 +1,9 @@
 /**
  * The live console session: wires the socket to the store and carries out what follows from
  * frames (resend the outbox after a welcome, resync a gap, mark what the agent views as read,
- * announce new waiting conversations, follow calls with the call channel, keep the callback
- * tasks listed). The signed-in lifetime of the console is one session.
+ * announce new waiting conversations, ask for the conversations activity named that it does not
+ * hold, follow calls with the call channel, keep the callback tasks listed). The signed-in
+ * lifetime of the console is one session.
  */
 import type {
   AgentFrame,
@@ -27,6 +28,7 @@ import { CallChannel } from './call/channel.js';
 import type { CallMedia } from './call/media.js';
 import { browserCallMedia } from './call/webrtc.js';
 import { CobrowseChannel, type CobrowseControlInput, type CobrowseWatcher } from './cobrowse-channel.js';
+import { InboxFetcher } from './inbox-fetcher.js';
 import { saveOutbox } from './local-store.js';
 import { ReconnectingSocket, socketUrl, type SocketCloseInfo, type WebSocketLike } from './socket.js';
 import { behindSummary, syncNeeded } from './store/gaps.js';
@@ -77,6 +79,7 @@ export class ConsoleSession implements ConsoleActions {
   private readonly typing: TypingThrottle;
   private readonly cobrowse: CobrowseChannel;
   private readonly calls: CallChannel;
+  private readonly inboxFetcher: InboxFetcher;
   private readonly readSent = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private unsubscribe: (() => void) | null = null;
@@ -101,6 +104,7 @@ export class ConsoleSession implements ConsoleActions {
       this.send({ type: 'chat.typing', conversationId, typing });
     });
     this.cobrowse = new CobrowseChannel((frame) => this.send(frame), () => this.now());
+    this.inboxFetcher = new InboxFetcher((frame) => this.send(frame));
     this.calls = new CallChannel({ send: (frame) => this.send(frame), store: this.store, media: options.callMedia ?? browserCallMedia, newId: nanoid });
   }
 
@@ -303,12 +307,19 @@ export class ConsoleSession implements ConsoleActions {
         this.afterWelcome(after);
         break;
       case 'conversation.updated':
-      case 'inbox.updates': {
-        const fresh = newlyWaiting(before, after);
-        if (fresh.length) this.options.onNewWaiting?.(fresh);
-        const ids = frame.type === 'inbox.updates' ? frame.conversations.map((c) => c.id) : [frame.conversation.id];
+      case 'inbox.updates':
+      case 'inbox.activity': {
+        if (frame.type === 'inbox.activity') {
+          this.inboxFetcher.afterActivity(after, frame);
+        } else {
+          if (frame.type === 'inbox.updates') this.inboxFetcher.afterUpdates(frame);
+          // Only whole summaries can start one waiting: activity moves no status or assignee.
+          const fresh = newlyWaiting(before, after);
+          if (fresh.length) this.options.onNewWaiting?.(fresh);
+        }
         const id = after.selectedId;
-        if (id !== null && ids.includes(id) && behindSummary(after, id)) this.catchUpLater(id);
+        const named = frame.type === 'conversation.updated' ? frame.conversation.id === id : frame.conversations.some((c) => c.id === id);
+        if (id !== null && named && behindSummary(after, id)) this.catchUpLater(id);
         break;
       }
       case 'error': {
@@ -325,6 +336,7 @@ export class ConsoleSession implements ConsoleActions {
 
   private afterWelcome(state: ConsoleState): void {
     this.readSent.clear();
+    this.inboxFetcher.reset();
     for (const view of INBOX_VIEWS) this.send({ type: 'inbox.list', view } satisfies InboxListFrame);
     if (state.selectedId) this.send({ type: 'conversation.open', conversationId: state.selectedId } satisfies ConversationOpenFrame);
     this.cobrowse.rejoinAll();

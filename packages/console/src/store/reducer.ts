@@ -13,6 +13,7 @@ import type {
 } from '@parley/protocol';
 import { COBROWSE_STREAM_TYPES, RETRYABLE_ERROR_CODES } from '@parley/protocol';
 import { onCallbackItems, onCallState, onDetailCall, onWelcomeCalls, reduceCallAction, upsertCallbacks, type CallAction } from './call-reducer.js';
+import { onActivity, onSummaries, upsertConversations } from './inbox-reducer.js';
 import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, VisitorContext } from './state.js';
 
 /** How long "Visitor is typing…" shows after a typing frame unless a newer one says otherwise. */
@@ -90,18 +91,6 @@ function addMessages(state: ConsoleState, conversationId: string, incoming: Mess
   return { ...state, messages, conversations, outbox, typing };
 }
 
-function upsertConversations(state: ConsoleState, list: readonly ConversationSummary[]): ConsoleState {
-  if (list.length === 0) return state;
-  const conversations = { ...state.conversations };
-  for (const c of list) {
-    const old = conversations[c.id];
-    // Frames can cross on the wire; never let an older snapshot roll a conversation back.
-    if (old && old.updatedAt > c.updatedAt && old.lastSeq > c.lastSeq) continue;
-    conversations[c.id] = c;
-  }
-  return { ...state, conversations };
-}
-
 function emptyContext(profile: VisitorProfile): VisitorContext {
   return { profile, pages: [], events: [], past: [] };
 }
@@ -126,16 +115,6 @@ function onWelcome(state: ConsoleState, frame: Extract<ServerFrame, { type: 'wel
     // Connected again: every reply not refused for good goes out again (the session resends them).
     outbox: state.outbox.map((p) => (p.permanent ? p : { ...p, status: 'sending' })),
   };
-}
-
-/** One summary from `conversation.updated`, or one of an `inbox.updates` batch. */
-function onConversationUpdated(state: ConsoleState, c: ConversationSummary): ConsoleState {
-  const next = upsertConversations(state, [c]);
-  const ctx = next.visitors[c.visitorId];
-  if (!ctx) return next;
-  // Keep the visitor's "past conversations" list current as well.
-  const past = ctx.past.some((p) => p.id === c.id) ? ctx.past.map((p) => (p.id === c.id ? c : p)) : [c, ...ctx.past];
-  return { ...next, visitors: { ...next.visitors, [c.visitorId]: { ...ctx, past } } };
 }
 
 /**
@@ -252,9 +231,11 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
       return { ...state, conversations: { ...state.conversations, [c.id]: { ...c, [key]: frame.seq } } };
     }
     case 'conversation.updated':
-      return onConversationUpdated(state, frame.conversation);
+      return onSummaries(state, [frame.conversation]);
     case 'inbox.updates':
-      return frame.conversations.reduce(onConversationUpdated, state);
+      return onSummaries(state, frame.conversations);
+    case 'inbox.activity':
+      return onActivity(state, frame.conversations);
     case 'conversation.detail': {
       const c = frame.conversation;
       const next = addMessages(upsertConversations(state, [c]), c.id, frame.messages, true);
