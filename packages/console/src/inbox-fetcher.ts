@@ -5,14 +5,8 @@
  * an answer left it out (the agent may not see it), so a busy conversation the agent cannot see
  * never costs a frame per announcement window. A new connection starts afresh.
  */
-import type { InboxActivityFrame, InboxFetchFrame, InboxUpdatesFrame, MAX_INBOX_FETCH } from '@parley/protocol';
+import { MAX_INBOX_FETCH, type InboxActivityFrame, type InboxFetchFrame, type InboxUpdatesFrame } from '@parley/protocol';
 import type { ConsoleState } from './store/state.js';
-
-/**
- * Most ids one `inbox.fetch` asks for: the protocol's `MAX_INBOX_FETCH`, which its index exports
- * as a type only for now; typed as its literal, so a change of the limit fails to compile here.
- */
-export const INBOX_FETCH_CHUNK: typeof MAX_INBOX_FETCH = 100;
 
 /** The `inbox.fetch` bookkeeping of one connection. */
 export class InboxFetcher {
@@ -48,8 +42,8 @@ export class InboxFetcher {
       this.asked.add(id);
       missing.push(id);
     }
-    for (let i = 0; i < missing.length; i += INBOX_FETCH_CHUNK) {
-      const conversationIds = missing.slice(i, i + INBOX_FETCH_CHUNK);
+    for (let i = 0; i < missing.length; i += MAX_INBOX_FETCH) {
+      const conversationIds = missing.slice(i, i + MAX_INBOX_FETCH);
       if (this.send({ type: 'inbox.fetch', conversationIds } satisfies InboxFetchFrame)) continue;
       // Not sent: the next activity that names them asks again.
       for (const id of conversationIds) this.asked.delete(id);

@@ -9,7 +9,7 @@ export { ERROR_CATALOG, CLOSE_CODES, FATAL_CLOSE_CODES, RETRYABLE_ERROR_CODES, P
 export type { ErrorCode } from './errors.js';
 export { ROLES } from './model.js';
 export type * from './model.js';
-export { INBOX_VIEWS } from './frames.js';
+export { INBOX_VIEWS, MAX_INBOX_FETCH } from './frames.js';
 export type * from './frames.js';
 export { parseClientFrame, parseAttributes, checkText } from './guards.js';
 export { cobrowseOff, COBROWSE_SCOPES, COBROWSE_STREAM_TYPES, COBROWSE_MASK, COBROWSE_BLOCK_SELECTOR, COBROWSE_MASK_TEXT_SELECTOR } from './cobrowse.js';
