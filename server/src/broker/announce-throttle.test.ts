@@ -53,7 +53,7 @@ describe('AnnounceThrottle', () => {
     expect(sent).toEqual(['batch:a1']);
   });
 
-  it('sends many conversations’ activity in one window as one batch of their latest summaries', () => {
+  it('sends many conversations’ activity in one window as one batch of their latest activity', () => {
     for (let seq = 1; seq <= 3; seq++) {
       for (const id of ['a', 'b', 'c', 'd']) throttle.offer(activity(id, seq));
     }
@@ -84,7 +84,7 @@ describe('AnnounceThrottle', () => {
     for (let c = 0; c < 7; c++) expect(sent.join(','), `c${c}`).toContain(`c${c}${40 - ((40 - c) % 7)}`);
   });
 
-  it('sends a status change at once and drops the older summary still waiting', () => {
+  it('sends a status change at once and drops the older activity still waiting', () => {
     throttle.offer(activity('a', 1));
     throttle.offer(activity('b', 1));
     throttle.now(summary('a', 2, 'resolved'));
@@ -93,7 +93,7 @@ describe('AnnounceThrottle', () => {
     expect(sent).toEqual(['now:a2/resolved', 'batch:b1']);
   });
 
-  it('sends no batch when every waiting summary was replaced by an immediate one', () => {
+  it('sends no batch when all waiting activity was replaced by an immediate summary', () => {
     throttle.offer(activity('a', 1));
     throttle.now(summary('a', 2));
     vi.advanceTimersByTime(1000);

@@ -28,7 +28,7 @@ export interface AnnounceSink {
   batch(activity: SiteActivity[]): void;
 }
 
-/** Collects activity summaries and announces them in one batch per window. */
+/** Collects conversations' activity and announces it in one batch per window. */
 export class AnnounceThrottle {
   private readonly windowMs: number;
   private readonly sink: AnnounceSink;

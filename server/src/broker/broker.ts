@@ -112,7 +112,6 @@ export class Broker implements BrokerContext {
     this.visitorNames = new VisitorNameCache(deps.storage, deps.settings.visitorCacheSize);
     this.announcements = new AnnounceThrottle(deps.settings.announceWindowMs ?? DEFAULT_ANNOUNCE_WINDOW_MS, {
       now: (summary) => this.publish(siteTopics(summary.siteId), { type: 'conversation.updated', conversation: summary } satisfies ServerFrame),
-      // Presence as it is when the batch leaves: a visitor may have left while the summary waited.
       batch: (activity) => this.announceBatch(activity),
     });
     this.scopes = new ScopeRefresh(deps.settings.scopeRefreshMs ?? DEFAULT_SCOPE_REFRESH_MS, {
