@@ -136,6 +136,12 @@ describe('reduce', () => {
     expect(s.conversations.c1!.assigneeId).toBe(ME.id);
   });
 
+  it('ignores a frame it does not know (a newer relay’s) and keeps the state as it is', () => {
+    const before = run(opened(), frame(welcome([conversation()])));
+    const s = run(before, frame({ type: 'inbox.someday', conversations: [] } as unknown as ServerFrame));
+    expect(s).toBe(before);
+  });
+
   it('applies every summary of inbox.updates as a conversation.updated, never rolling one back', () => {
     const before = run(opened(), frame(welcome([conversation({ lastSeq: 5, updatedAt: 5_000 }), conversation({ id: 'c2' })])));
     const summaries = [

@@ -278,6 +278,10 @@ function onFrame(state: ConsoleState, frame: ServerFrame, now: number): ConsoleS
     case 'visitor.identified':
     case 'pong':
       return state;
+    default:
+      // A frame this console does not know, from a newer relay (a console page stays open
+      // across an upgrade): ignored, never the end of the state.
+      return state;
   }
 }
 
