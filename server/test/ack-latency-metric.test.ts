@@ -2,7 +2,8 @@
  * `parley_ack_latency_seconds` times what the sender feels: from its `chat.send` arriving to its
  * `chat.ack` leaving, not the fan-out that follows; `parley_fanout_seconds` times that fan-out.
  * The fan-out is held back by a store read the test controls (the assignee's name for the inbox
- * announcement, read after the ack), so the two moments are apart by as long as the test likes.
+ * announcement of a reopened conversation, read after the ack), so the two moments are apart by
+ * as long as the test likes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../src/storage/open-storage.js';
@@ -42,9 +43,10 @@ describe('ack and fan-out latency metrics', () => {
     await visitor.hello();
     visitor.send({ type: 'chat.send', clientId: 'ack-metric-1', text: 'first' });
     const { conversationId } = await visitor.next('chat.ack');
-    // Assigned to an agent this relay has not read yet: the announcement after the next send reads it.
+    // Resolved, and assigned to an agent this relay has not read yet: the next send reopens it,
+    // and the announcement of that, after the ack, reads the agent.
     const agent = await storage.createAgent(anAgent());
-    await storage.updateConversation(conversationId, { assigneeId: agent.id }, Date.now());
+    await storage.updateConversation(conversationId, { assigneeId: agent.id, status: 'resolved', resolvedAt: Date.now() }, Date.now());
 
     const acksBefore = await count('parley_ack_latency_seconds');
     const fanOutsBefore = await count('parley_fanout_seconds');
