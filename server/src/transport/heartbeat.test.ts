@@ -125,6 +125,19 @@ describe('Heartbeat with many peers', () => {
     expect([...peers].every((p) => p.pings === 2)).toBe(true);
   });
 
+  it('skips a peer that left before its turn, holding nothing of it', () => {
+    const peers = new Set(Array.from({ length: 100 }, () => new FakePeer()));
+    const leaving = [...peers].slice(60, 80);
+    const heartbeat = new Heartbeat(1_000, peers);
+    heartbeat.start();
+    vi.advanceTimersByTime(500);
+    for (const peer of leaving) peers.delete(peer);
+    vi.advanceTimersByTime(500);
+    heartbeat.stop();
+    expect(leaving.every((p) => p.pings === 0)).toBe(true);
+    expect([...peers].every((p) => p.pings === 1)).toBe(true);
+  });
+
   it('checks a peer that joined mid-sweep in the next one', () => {
     const peers = new Set(Array.from({ length: 100 }, () => new FakePeer()));
     const heartbeat = new Heartbeat(1_000, peers);

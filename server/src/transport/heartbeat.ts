@@ -42,24 +42,28 @@ export const STEP_MS = 50;
 
 /** Pings live peers and drops dead ones. */
 export class Heartbeat {
-  private readonly peers: Iterable<HeartbeatPeer>;
+  private readonly peers: ReadonlySet<HeartbeatPeer>;
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
   private readonly now: () => number;
   /** Steps per sweep: the interval divided into `STEP_MS` steps (at least one). */
   private readonly steps: number;
-  /** The sweep under way: the peers it snapshotted, how many steps it took, how many peers it checked. */
-  private sweep: HeartbeatPeer[] = [];
+  /**
+   * The sweep under way: a live walk over the peers (one that leaves before its turn is skipped,
+   * and nothing holds it), their number when it began, the steps taken and the peers checked.
+   */
+  private sweep: Iterator<HeartbeatPeer> | null = null;
+  private sweepSize = 0;
   private step = 0;
   private checked = 0;
 
   /**
    * @param intervalMs time between two checks of one peer; 0 or less disables the heartbeat.
-   * @param peers the live collection of peers to watch (owned by the caller, snapshotted at the
-   *   start of each sweep, so the relay keeps one set of its connections rather than two).
+   * @param peers the live set of peers to watch (owned by the caller and walked as it is, so the
+   *   relay keeps one set of its connections rather than two).
    * @param now the clock token expiries are compared with.
    */
-  constructor(intervalMs: number, peers: Iterable<HeartbeatPeer>, now: () => number = Date.now) {
+  constructor(intervalMs: number, peers: ReadonlySet<HeartbeatPeer>, now: () => number = Date.now) {
     this.intervalMs = intervalMs;
     this.steps = Math.max(1, Math.round(intervalMs / STEP_MS));
     this.peers = peers;
@@ -77,24 +81,29 @@ export class Heartbeat {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.sweep = [];
+    this.sweep = null;
     this.step = 0;
-    this.checked = 0;
   }
 
   private timerOnStep(): void {
-    // A snapshot: peers closing (and leaving the collection) during the sweep do not disturb it;
-    // peers joining wait for the next sweep, at most one interval.
-    if (this.step === 0) this.sweep = [...this.peers];
-    this.step++;
-    // The share of the sweep due by this step, so every peer is checked once per interval.
-    const due = Math.ceil((this.sweep.length * this.step) / this.steps);
-    const now = this.now();
-    for (; this.checked < due; this.checked++) check(this.sweep[this.checked]!, now);
-    if (this.step === this.steps) {
-      this.sweep = [];
-      this.step = 0;
+    if (this.step === 0) {
+      this.sweep = this.peers.values();
+      this.sweepSize = this.peers.size;
       this.checked = 0;
+    }
+    this.step++;
+    // The share of the sweep due by this step, so every peer is checked once per interval. Peers
+    // joining meanwhile come after those the sweep began with: the next sweep reaches them.
+    const due = Math.ceil((this.sweepSize * this.step) / this.steps);
+    const now = this.now();
+    for (; this.checked < due; this.checked++) {
+      const next = this.sweep!.next();
+      if (next.done) break;
+      check(next.value, now);
+    }
+    if (this.step === this.steps) {
+      this.sweep = null;
+      this.step = 0;
     }
   }
 }
