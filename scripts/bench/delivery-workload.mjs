@@ -42,6 +42,8 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
   let errors = 0;
   let firstError = null;
   let agentFrames = 0;
+  /** Payload bytes of those frames. */
+  let agentBytes = 0;
   /** Sockets the relay closed during the run (e.g. an agent cut off as a slow consumer). */
   let closed = 0;
   const onClose = () => closed++;
@@ -90,7 +92,10 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
     agent.removeAllListeners('message');
     agent.on('message', (data) => {
       const now = performance.now();
-      if (now >= windowStart && now < windowEnd) agentFrames++;
+      if (now >= windowStart && now < windowEnd) {
+        agentFrames++;
+        agentBytes += data.length;
+      }
       // Agents also get a `conversation.updated` inbox summary per message; only the message is timed.
       if (!startsWith(data, MESSAGE)) return;
       const clientId = JSON.parse(data.toString()).message.clientId;
@@ -142,7 +147,7 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
         else deliveryLatency.push(round(deliveredAt[n] - sentAt[n]));
       }
       const cpu = cpuInWindow ?? process.cpuUsage(cpuAtWindowStart ?? undefined);
-      resolve({ measured, unacked, undelivered, errors, firstError, agentFrames, closed, ackLatency, deliveryLatency, lag, cpuMs: (cpu.user + cpu.system) / 1000 });
+      resolve({ measured, unacked, undelivered, errors, firstError, agentFrames, agentBytes, closed, ackLatency, deliveryLatency, lag, cpuMs: (cpu.user + cpu.system) / 1000 });
     };
     tick();
   });

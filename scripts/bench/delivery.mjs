@@ -71,6 +71,7 @@ export async function delivery(column, env, loaders, opts, log) {
       undelivered: sum('undelivered'),
       errors: sum('errors'),
       agentFramesPerSecond: Math.round(sum('agentFrames') / seconds),
+      agentKiBPerSecond: Math.round(sum('agentBytes') / 1024 / seconds),
       relayCpuPct: Math.round(relayCpuMs / (10 * seconds)),
       loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
       ...loopStats,

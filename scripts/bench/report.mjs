@@ -166,6 +166,7 @@ export function deliveryTable(opts, measured) {
     ['errored (error frames)', (r) => r?.errors],
     ['sockets closed by the relay during the run', (r) => r?.socketsClosed],
     ['frames/s to agent connections (all types)', (r) => r?.agentFramesPerSecond],
+    ['KiB/s of frame payload to agent connections', (r) => r?.agentKiBPerSecond],
     ['sender lag p99 ms (late vs schedule)', (r) => lat(r, 'senderLag', 'p99')],
     ['relay CPU, % of one core (all nodes)', (r) => r?.relayCpuPct],
     ['load generators CPU, % of one core', (r) => r?.loaderCpuPct],
