@@ -433,14 +433,17 @@ export class Broker implements BrokerContext {
    * recipients.
    */
   private announceBatch(activity: SiteActivity[]): void {
+    // Each entry without its site, in the window's order of latest activity (the inbox's order).
+    const all: ConversationActivity[] = [];
     const bySite = new Map<string, ConversationActivity[]>();
     for (const { siteId, ...entry } of activity) {
+      all.push(entry);
       const group = bySite.get(siteId);
       if (group) group.push(entry);
       else bySite.set(siteId, [entry]);
     }
     for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.activity', conversations: group } satisfies ServerFrame);
-    this.publish([ADMINS_TOPIC], { type: 'inbox.activity', conversations: [...bySite.values()].flat() } satisfies ServerFrame);
+    this.publish([ADMINS_TOPIC], { type: 'inbox.activity', conversations: all } satisfies ServerFrame);
   }
 
   // --- bus -----------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ServerFrame } from '@parley/protocol';
 import { createAnonymousVisitor } from './identity.js';
 import { testBroker, type TestPeer } from './test-broker.js';
 
 /** Two sites: Ann (agent1) of site1, Ben of site2, Zoe an admin of neither; a visitor on each site with a conversation. */
-async function twoSites() {
-  const { storage, broker, site, connect } = await testBroker({ settings: { announceWindowMs: 0, visitorUpdateWindowMs: 0 } });
+async function twoSites(announceWindowMs = 0) {
+  const { storage, broker, site, connect } = await testBroker({ settings: { announceWindowMs, visitorUpdateWindowMs: 0 } });
   const site2 = await storage.createSite({ id: 'site2', key: 'blog', name: 'Blog', secret: 's', allowedOrigins: [], createdAt: 2 });
   await storage.createAgent({ id: 'ben', email: 'b@x', name: 'Ben', role: 'supervisor', passwordHash: 'x', createdAt: 1 });
   await storage.addAgentSites('ben', [site2.id]);
@@ -22,7 +22,7 @@ async function twoSites() {
   };
   const one = await visitorOf(site.id);
   const two = await visitorOf(site2.id);
-  return { storage, broker, connect, ann, ben, zoe, one, two };
+  return { storage, broker, connect, ann, ben, zoe, one, two, visitorOf, site };
 }
 
 /** The ids of the conversations a peer was told about, in any frame. */
@@ -75,6 +75,23 @@ describe('tenancy in the broker', () => {
     expect(active(ann)).toEqual(new Set([one.conversationId]));
     expect(active(ben)).toEqual(new Set([two.conversationId]));
     expect(active(zoe)).toEqual(new Set([one.conversationId, two.conversationId]));
+  });
+
+  it('gives admins one window’s activity of every site in the order it happened', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { broker, zoe, one, two, visitorOf, site } = await twoSites(200);
+    const three = await visitorOf(site.id);
+    const send = (peer: TestPeer, conversationId: string, clientId: string) =>
+      broker.handle(peer.session, { type: 'chat.send', conversationId, clientId, text: 'and another thing' });
+    // Site 1, site 2, site 1 again: grouping by site would reorder them.
+    await send(one.peer, one.conversationId, 'order-one-1');
+    await send(two.peer, two.conversationId, 'order-two-1');
+    await send(three.peer, three.conversationId, 'order-three-1');
+    vi.advanceTimersByTime(200);
+    vi.useRealTimers();
+    const [batch] = ofType(zoe, 'inbox.activity');
+    expect(batch!.conversations.map((c) => c.id)).toEqual([one.conversationId, two.conversationId, three.conversationId]);
+    broker.close();
   });
 
   it('answers inbox.fetch with the full summaries of the agent’s own sites’ conversations only', async () => {
