@@ -229,6 +229,7 @@ export class Broker implements BrokerContext {
     this.catchUp.close();
     this.presence.close();
     this.announcements.close();
+    this.registry.close();
     this.visitorUpdates.close();
     this.scopes.close();
     this.agentPresence.close();
@@ -430,7 +431,8 @@ export class Broker implements BrokerContext {
   /**
    * One window's activity: each site's agents get that site's part, admins (who serve every
    * site) the whole batch in one frame. The registry serialises each frame once for all its
-   * recipients.
+   * recipients and writes it to them a slice per turn (`FanOutPacer`), so the messages arriving
+   * meanwhile are not held up behind it; a console merges activity that lands late by seq.
    */
   private announceBatch(activity: SiteActivity[]): void {
     // Each entry without its site, in the window's order of latest activity (the inbox's order).
@@ -442,8 +444,9 @@ export class Broker implements BrokerContext {
       if (group) group.push(entry);
       else bySite.set(siteId, [entry]);
     }
-    for (const [siteId, group] of bySite) this.publish([`agents:${siteId}`], { type: 'inbox.activity', conversations: group } satisfies ServerFrame);
-    this.publish([ADMINS_TOPIC], { type: 'inbox.activity', conversations: all } satisfies ServerFrame);
+    // Paced: a window's frames are the largest a relay sends to many connections at once.
+    for (const [siteId, group] of bySite) this.bus.publish({ topics: [`agents:${siteId}`], frame: { type: 'inbox.activity', conversations: group }, paced: true });
+    this.bus.publish({ topics: [ADMINS_TOPIC], frame: { type: 'inbox.activity', conversations: all }, paced: true });
   }
 
   // --- bus -----------------------------------------------------------------------------------

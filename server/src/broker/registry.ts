@@ -7,6 +7,7 @@
  * topic with one member keeps the session itself; a Set is made only at the second member.
  */
 import type { Envelope, Topic } from '../bus/bus.js';
+import { FanOutPacer } from './fan-out-pacer.js';
 import type { Session } from './session.js';
 
 /** The sessions of one topic: the session itself while it is alone. */
@@ -22,6 +23,12 @@ export class Registry {
   private readonly byVisitor = new Map<string, Members>();
   /** Distinct `agent:<id>` topics with members, kept as a count so presence is O(1). */
   private agents = 0;
+  /** Writes paced envelopes' fan-outs a slice per turn. */
+  private readonly pacer: FanOutPacer;
+
+  constructor(pacer = new FanOutPacer()) {
+    this.pacer = pacer;
+  }
 
   /** Subscribes a session to a topic (a session is on one `visitor:<id>` topic at most). */
   join(session: Session, topic: Topic): void {
@@ -88,9 +95,11 @@ export class Registry {
    * Sends an envelope's frame once to every session subscribed to any of its topics. The frame
    * is serialised once, on the first recipient, and the same string goes to all of them (an
    * envelope from another node brings its text: it is neither parsed nor serialised again).
+   * A paced envelope's recipients are handed to the pacer instead.
    */
   deliver(envelope: Envelope): void {
     const { topics, except } = envelope;
+    if (envelope.paced) return this.pacer.send(this.recipients(topics, except), envelope.frameJson ?? JSON.stringify(envelope.frame));
     let text: string | undefined = envelope.frameJson;
     if (topics.length === 1) {
       const members = this.lookup(topics[0]!);
@@ -117,6 +126,22 @@ export class Registry {
         session.sendText((text ??= JSON.stringify(envelope.frame)));
       }
     }
+  }
+
+  /** Drops paced frames not yet written (the relay is closing). */
+  close(): void {
+    this.pacer.close();
+  }
+
+  /** The sessions on any of `topics` but `except`, each once. */
+  private recipients(topics: readonly Topic[], except: string | undefined): Session[] {
+    const found = new Set<Session>();
+    for (const topic of topics) {
+      const members = this.lookup(topic);
+      if (members === undefined) continue;
+      for (const session of members instanceof Set ? members : [members]) if (session.id !== except) found.add(session);
+    }
+    return [...found];
   }
 
   private joinVisitor(session: Session, topic: Topic): void {

@@ -19,9 +19,10 @@ export interface PeerLink {
   readonly id: string;
   /**
    * Queues a frame already serialised as JSON text (the transport cuts slow consumers). A
-   * fan-out serialises a frame once and hands the same string to every recipient.
+   * fan-out serialises a frame once and hands the same string to every recipient, and for a
+   * large one also its UTF-8 `bytes`, encoded once, which are written instead of the text.
    */
-  sendText(text: string): void;
+  sendText(text: string, bytes?: Buffer): void;
   /** Bytes queued to the peer and not yet written to the network (co-browse paces by it). */
   readonly bufferedAmount: number;
   /** Sends the error of `code` and closes the connection with its close code. */
@@ -95,9 +96,9 @@ export class Session {
     this.link.acked?.(clientId);
   }
 
-  /** Sends a frame another recipient may share, already serialised. */
-  sendText(text: string): void {
-    this.link.sendText(text);
+  /** Sends a frame another recipient may share, already serialised (and maybe encoded, see `PeerLink.sendText`). */
+  sendText(text: string, bytes?: Buffer): void {
+    this.link.sendText(text, bytes);
   }
 
   /** Closes the connection with the error `code` (its close code), e.g. when its scope changed. */

@@ -135,6 +135,15 @@ export function describeBusContract(name: string, makeCluster: () => Promise<Bus
         await received(b!, atB, 1);
         expect(atB[0]!.frameJson).toBe(JSON.stringify(frame(1)));
         expect(atB[0]!.except).toBeUndefined();
+        expect(atB[0]!.paced).toBeUndefined();
+      });
+
+      it('carry the paced mark to every node', async () => {
+        const [a, b] = await nodes(2);
+        const [atA, atB] = [collect(a!), collect(b!)];
+        a!.publish({ topics: ['admins'], frame: frame(2), paced: true });
+        await received(b!, atB, 1);
+        expect([atA[0]!.paced, atB[0]!.paced]).toEqual([true, true]);
       });
 
       it('arrive in publish order per publisher at every node', async () => {

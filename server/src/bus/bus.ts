@@ -33,6 +33,12 @@ export interface Envelope {
    * again. On an envelope from another node `frame` is parsed from it only when read.
    */
   frameJson?: string;
+  /**
+   * The frame may reach a connection after frames published later, so a node writes a large
+   * fan-out of it a slice per turn of its event loop instead of all at once (see `FanOutPacer`).
+   * Only for frames whose receivers merge them without rolling anything back (inbox activity).
+   */
+  paced?: true;
 }
 
 /** Receives every envelope published on the bus, by any node. */

@@ -14,6 +14,14 @@ describe('envelope wire', () => {
     expect(decoded.envelope.except).toBe('conn-9');
     expect(decoded.envelope.frameJson).toBe(JSON.stringify(frame));
     expect(decoded.envelope.frame).toEqual(frame);
+    expect(decoded.envelope.paced).toBeUndefined();
+  });
+
+  it('carries the paced mark, and an older header without it reads as not paced', () => {
+    const paced = decodeEnvelope(encodeEnvelope('i', { topics: ['admins'], frame, paced: true }, JSON.stringify(frame), 5))!;
+    expect(paced.envelope.paced).toBe(true);
+    expect(paced.envelope.except).toBeUndefined();
+    expect(decodeEnvelope('["i",["admins"],null,5]\n{}')!.envelope.paced).toBeUndefined();
   });
 
   it('keeps a frame whose text holds newlines intact (JSON escapes them)', () => {

@@ -26,10 +26,13 @@ export interface WireEnvelope {
 
 /**
  * Encodes an envelope sent by bus instance `inst` at `sentAt` (for the bus lag metric);
- * `frameJson` is the frame already serialised. Header: `[inst, topics, except or null, sentAt]`.
+ * `frameJson` is the frame already serialised. Header: `[inst, topics, except or null, sentAt]`,
+ * and a fifth element `1` when the envelope is paced (a node that predates it ignores it).
  */
 export function encodeEnvelope(inst: string, envelope: Envelope, frameJson: string, sentAt: number): string {
-  return `${JSON.stringify([inst, envelope.topics, envelope.except ?? null, sentAt])}\n${frameJson}`;
+  const header = [inst, envelope.topics, envelope.except ?? null, sentAt];
+  if (envelope.paced) header.push(1);
+  return `${JSON.stringify(header)}\n${frameJson}`;
 }
 
 /**
@@ -42,7 +45,8 @@ class ReceivedEnvelope implements Envelope {
   constructor(
     readonly topics: Topic[],
     readonly frameJson: string,
-    readonly except?: string,
+    readonly except: string | undefined,
+    readonly paced: true | undefined,
   ) {}
 
   get frame(): ServerFrame {
@@ -61,11 +65,11 @@ export function decodeEnvelope(text: string): WireEnvelope | null {
     return null;
   }
   if (!Array.isArray(header) || typeof header[0] !== 'string' || !Array.isArray(header[1])) return null;
-  const [inst, topics, except, sentAt] = header as [string, unknown[], unknown, unknown];
+  const [inst, topics, except, sentAt, paced] = header as [string, unknown[], unknown, unknown, unknown];
   if (!topics.every((topic) => typeof topic === 'string')) return null;
   if (except !== undefined && except !== null && typeof except !== 'string') return null;
   const frameJson = text.slice(cut + 1);
-  const envelope = typeof except === 'string' ? new ReceivedEnvelope(topics as Topic[], frameJson, except) : new ReceivedEnvelope(topics as Topic[], frameJson);
+  const envelope = new ReceivedEnvelope(topics as Topic[], frameJson, typeof except === 'string' ? except : undefined, paced === 1 ? true : undefined);
   return { inst, envelope, sentAt: typeof sentAt === 'number' ? sentAt : null };
 }
 

@@ -56,6 +56,9 @@ export interface ConnectionDeps {
 /** How long a socket closed by the relay may take to finish the closing handshake. */
 const CLOSE_GRACE_MS = 2000;
 
+/** `ws.send` options for UTF-8 bytes that are a text frame (bytes go out as binary frames otherwise). */
+const TEXT_FRAME = { binary: false } as const;
+
 /** The `tail` of a connection with no frame in flight (shared: no promise kept per idle socket). */
 const IDLE: Promise<void> = Promise.resolve();
 
@@ -140,13 +143,15 @@ export class Connection implements PeerLink, HeartbeatPeer {
   /**
    * Sends a frame serialised as JSON text (the same string may go to many connections); cuts
    * the connection when the client stopped reading. Frames sent in one turn of the event loop
-   * leave in one write (see `corkUntilTickEnd`).
+   * leave in one write (see `corkUntilTickEnd`). `bytes`, the text's UTF-8 encoding shared by
+   * a fan-out's recipients, is written as it is rather than encoding the text once more here.
    */
-  sendText(text: string): void {
+  sendText(text: string, bytes?: Buffer): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
     if (!this.corked) corkUntilTickEnd(this);
     this.deps.metrics.frameOut(text);
-    this.ws.send(text);
+    if (bytes === undefined) this.ws.send(text);
+    else this.ws.send(bytes, TEXT_FRAME);
   }
 
   /** Holds this connection's writes until `uncork` (see `corkUntilTickEnd`). */
