@@ -153,6 +153,14 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
           expect(await storage.listConversations({ updatedAfter: 600, limit: 10 })).toEqual([]);
         });
 
+        it('merges open and resolved conversations into one order', async () => {
+          await inbox();
+          await storage.updateConversation('b2', { status: 'resolved', resolvedAt: 420 }, 420);
+          expect(ids(await storage.listConversations({ limit: 4 }))).toEqual(['a3', 'a2', 'b1', 'b2']);
+          expect(ids(await storage.listConversations({ before: 500, limit: 3 }))).toEqual(['b1', 'b2', 'a4']);
+          expect(ids(await storage.listConversations({ updatedAfter: 410, before: 600, limit: 10 }))).toEqual(['a2', 'b1', 'b2']);
+        });
+
         it('orders by the time of the newest message', async () => {
           const { va2 } = await inbox();
           await storage.appendMessage(aMessage('a4', { at: 900 }));

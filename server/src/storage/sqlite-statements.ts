@@ -7,6 +7,7 @@
  * shape (at most 48).
  */
 import type { Database, Statement } from 'better-sqlite3';
+import type { ConversationStatus } from '@parley/protocol';
 import type { CallbackFilter, ConversationFilter } from './storage.js';
 import type {
   AgentRow,
@@ -180,18 +181,27 @@ export function prepareStatements(db: Database) {
   };
 }
 
+/** Each conversation status as an SQL literal, for the partial indexes (see `ConversationListQueries`). */
+const STATUS_LITERAL: Readonly<Record<ConversationStatus, string>> = { open: "'open'", resolved: "'resolved'" };
+
 /** Named parameters of a conversation list query. */
 export interface ConversationListParams {
   site_ids?: string;
   visitor_id?: string;
-  status?: string;
   assignee_id?: string;
   before?: number;
   updated_after?: number;
   limit: number;
 }
 
-/** Builds and caches one list statement per filter shape (which fields are given). */
+/**
+ * Builds and caches one list statement per filter shape (which fields are given).
+ *
+ * The status is written into the statement as a literal: the indexes that keep conversations in
+ * updated_at order or find them by assignee are partial (resolved ones; open ones), and SQLite
+ * uses a partial index only for a query whose WHERE names its condition, never for a parameter.
+ * A filter without a status asks each of the two sets in turn and merges them in order.
+ */
 export class ConversationListQueries {
   readonly #db: Database;
   readonly #byShape = new Map<string, Statement<ConversationListParams, ConversationRow>>();
@@ -204,18 +214,12 @@ export class ConversationListQueries {
   forFilter(filter: ConversationFilter): { statement: Statement<ConversationListParams, ConversationRow>; params: ConversationListParams } {
     const where: string[] = [];
     const params: ConversationListParams = { limit: Math.max(0, Math.floor(filter.limit)) };
-    if (filter.siteIds !== undefined) {
-      // One JSON parameter instead of a variable-length IN list keeps the shape count finite.
-      where.push('site_id IN (SELECT value FROM json_each(@site_ids))');
-      params.site_ids = JSON.stringify(filter.siteIds);
-    }
+    // One JSON parameter instead of a variable-length IN list keeps the shape count finite.
+    const sites = filter.siteIds === undefined ? null : 'site_id IN (SELECT value FROM json_each(@site_ids))';
+    if (filter.siteIds !== undefined) params.site_ids = JSON.stringify(filter.siteIds);
     if (filter.visitorId !== undefined) {
       where.push('visitor_id = @visitor_id');
       params.visitor_id = filter.visitorId;
-    }
-    if (filter.status !== undefined) {
-      where.push('status = @status');
-      params.status = filter.status;
     }
     if (filter.assigneeId === null) {
       where.push('assignee_id IS NULL');
@@ -231,12 +235,19 @@ export class ConversationListQueries {
       where.push('updated_at > @updated_after');
       params.updated_after = filter.updatedAfter;
     }
-    const shape = where.join(' AND ');
+    const shape = `${filter.status ?? 'any'}:${sites !== null}:${where.join(' AND ')}`;
     let statement = this.#byShape.get(shape);
     if (!statement) {
-      statement = this.#db.prepare<ConversationListParams, ConversationRow>(
-        `SELECT * FROM conversations ${shape ? `WHERE ${shape}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`,
-      );
+      const select = (status: ConversationStatus) => {
+        const terms = [...where, `status = ${STATUS_LITERAL[status]}`];
+        // Resolved ones are read in updated_at order from their index, the sites checked on each
+        // row (`+` keeps the site index out): a page stops after its first rows instead of
+        // sorting every resolved conversation of the sites.
+        if (sites !== null) terms.unshift(status === 'resolved' ? `+${sites}` : sites);
+        return `SELECT * FROM conversations WHERE ${terms.join(' AND ')}`;
+      };
+      const sets = filter.status === undefined ? `${select('open')} UNION ALL ${select('resolved')}` : select(filter.status);
+      statement = this.#db.prepare<ConversationListParams, ConversationRow>(`${sets} ORDER BY updated_at DESC, id DESC LIMIT @limit`);
       this.#byShape.set(shape, statement);
     }
     return { statement, params };

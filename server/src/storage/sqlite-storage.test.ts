@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
+import { ConversationListQueries } from './sqlite-statements.js';
+import type { ConversationFilter } from './storage.js';
 import { describeStorageContract } from './storage.contract.js';
 
 const tempDirs: string[] = [];
@@ -158,28 +160,43 @@ describe('SqliteStorage', () => {
     await reopened.close();
   });
 
-  it('rewrites only the conversation indexes the inbox sorts by when a message is appended', () => {
-    const sorted = (storage.database.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversations'").all() as { name: string; sql: string | null }[])
-      .filter((index) => index.sql?.includes('updated_at'))
-      .map((index) => index.name)
-      .sort();
-    expect(sorted).toEqual(['conversations_status_assignee', 'conversations_updated']);
+  it('rewrites no conversation index when a message is appended to an open conversation', () => {
+    const withTime = (storage.database.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversations'").all() as { name: string; sql: string | null }[])
+      .filter((index) => index.sql?.includes('updated_at'));
+    expect(withTime.map((index) => index.name)).toEqual(['conversations_resolved_updated']);
+    expect(withTime[0]!.sql).toMatch(/WHERE status = 'resolved'$/);
   });
 
-  it('answers every conversation filter from an index, never a table scan', () => {
+  it('answers every conversation filter the relay uses from an index, resolved ones in index order', () => {
+    const queries = new ConversationListQueries(storage.database);
+    const filters: ConversationFilter[] = [
+      { siteIds: ['s'], status: 'open', assigneeId: null, limit: 50 },
+      { siteIds: ['s'], status: 'open', assigneeId: 'a', before: 5, limit: 50 },
+      { siteIds: ['s'], status: 'open', limit: 50 },
+      { assigneeId: 'a', status: 'open', limit: 50 },
+      { visitorId: 'v', limit: 50 },
+      { visitorId: 'v', status: 'open', limit: 1 },
+      { siteIds: ['s'], status: 'resolved', before: 5, limit: 50 },
+      { status: 'resolved', limit: 50 },
+      { updatedAfter: 5, limit: 50 },
+      { limit: 50 },
+    ];
+    for (const filter of filters) {
+      const { statement, params } = queries.forFilter(filter);
+      const plan = (storage.database.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(params) as { detail: string }[]).map((step) => step.detail);
+      expect(plan.filter((detail) => /^SCAN conversations\b(?! USING)/.test(detail)), JSON.stringify(filter)).toEqual([]);
+      if (filter.status === 'resolved') expect(plan.join('\n'), JSON.stringify(filter)).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('answers message and visitor lookups from an index, never a table scan', () => {
     const plans = [
-      "SELECT * FROM conversations WHERE site_id IN (SELECT value FROM json_each('[]')) AND status = 'open' AND assignee_id IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50",
-      "SELECT * FROM conversations WHERE status = 'open' AND assignee_id = 'a' ORDER BY updated_at DESC, id DESC LIMIT 50",
-      "SELECT * FROM conversations WHERE visitor_id = 'v' ORDER BY updated_at DESC, id DESC LIMIT 50",
-      "SELECT * FROM conversations WHERE visitor_id = 'v' AND status = 'open' ORDER BY updated_at DESC, id DESC LIMIT 1",
-      "SELECT * FROM conversations WHERE status = 'resolved' ORDER BY updated_at DESC, id DESC LIMIT 50",
-      'SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 50',
       "SELECT * FROM messages WHERE conversation_id = 'c' AND seq > 0 ORDER BY seq LIMIT 50",
       "SELECT * FROM messages WHERE author_id = 'a' AND client_id = 'c'",
       "SELECT * FROM visitors WHERE site_id = 's' AND user_id = 'u'",
     ].map((sql) => storage.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]);
     for (const plan of plans) {
-      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (conversations|messages|visitors)\b(?! USING)/.test(detail));
+      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (messages|visitors)\b(?! USING)/.test(detail));
       expect(scans).toEqual([]);
     }
   });
