@@ -3,7 +3,7 @@
 // spread round robin over the rooms. Each send is timed twice: to its `chat.ack` on the
 // visitor's socket, and to its `chat.message` on the agent connection following that
 // conversation. Sender and receiving agent live in this same process, so one clock times both.
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const TEXT = 'Hi! Could you tell me whether my order has shipped yet?';
 const ACK = Buffer.from('{"type":"chat.ack"');
@@ -58,6 +58,18 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
 
   setTimeout(() => (cpuAtWindowStart = process.cpuUsage()), warmupMs);
   setTimeout(() => (cpuInWindow = process.cpuUsage(cpuAtWindowStart ?? undefined)), warmupMs + durationMs);
+  // This process's own GC pauses in the window: a pause here delays the timestamps of whatever
+  // arrived meanwhile, so it is part of every latency measured and is reported beside them.
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.startTime < windowStart || entry.startTime >= windowEnd) continue;
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
 
   const send = (n, scheduled) => {
     const room = rooms[n % rooms.length];
@@ -147,7 +159,11 @@ export function runDelivery({ rooms, agents, tag, rate, warmupMs, durationMs }) 
         else deliveryLatency.push(round(deliveredAt[n] - sentAt[n]));
       }
       const cpu = cpuInWindow ?? process.cpuUsage(cpuAtWindowStart ?? undefined);
-      resolve({ measured, unacked, undelivered, errors, firstError, agentFrames, agentBytes, closed, ackLatency, deliveryLatency, lag, cpuMs: (cpu.user + cpu.system) / 1000 });
+      gcObserver.disconnect();
+      resolve({
+        measured, unacked, undelivered, errors, firstError, agentFrames, agentBytes, closed, ackLatency, deliveryLatency, lag,
+        cpuMs: (cpu.user + cpu.system) / 1000, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs,
+      });
     };
     tick();
   });

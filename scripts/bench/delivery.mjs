@@ -74,6 +74,8 @@ export async function delivery(column, env, loaders, opts, log) {
       agentKiBPerSecond: Math.round(sum('agentBytes') / 1024 / seconds),
       relayCpuPct: Math.round(relayCpuMs / (10 * seconds)),
       loaderCpuPct: Math.round(sum('cpuMs') / (10 * seconds)),
+      loaderGcTotalMs: Math.round(sum('gcTotalMs') * 10) / 10,
+      loaderGcMaxMs: Math.round(Math.max(...results.map((r) => r.gcMaxMs)) * 10) / 10,
       ...loopStats,
       firstError: results.find((r) => r.firstError)?.firstError ?? null,
     };

@@ -170,6 +170,7 @@ export function deliveryTable(opts, measured) {
     ['sender lag p99 ms (late vs schedule)', (r) => lat(r, 'senderLag', 'p99')],
     ['relay CPU, % of one core (all nodes)', (r) => r?.relayCpuPct],
     ['load generators CPU, % of one core', (r) => r?.loaderCpuPct],
+    ['load generators GC pauses: total ms / max ms', (r) => r && `${fmt(r.loaderGcTotalMs)} / ${fmt(r.loaderGcMaxMs)}`],
     ['relay event-loop delay p99 ms', (r) => r?.loopDelayP99Ms],
     ['relay event-loop delay max ms', (r) => r?.loopDelayMaxMs],
     ['relay GC pauses total ms', (r) => r?.gcTotalMs],
