@@ -7,7 +7,7 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { Limits } from './limits.js';
 export { ERROR_CATALOG, CLOSE_CODES, FATAL_CLOSE_CODES, RETRYABLE_ERROR_CODES, ParleyError, isErrorCode } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { ROLES } from './model.js';
+export { PREVIEW_LENGTH, ROLES, previewText } from './model.js';
 export type * from './model.js';
 export { INBOX_VIEWS, MAX_INBOX_FETCH } from './frames.js';
 export type * from './frames.js';

@@ -47,6 +47,7 @@ export interface ConversationSummary {
   /**
    * The last message a person wrote (visitor or agent, as `author` says); system lines do not
    * replace it. Until a person wrote, the newest system line; null while there is no message.
+   * Its text is a preview: at most `PREVIEW_LENGTH` characters (`previewText`).
    */
   lastMessage?: { text: string; author: Author; at: number } | null;
   /**
@@ -109,4 +110,20 @@ export interface AgentProfile {
   email: string;
   name: string;
   role: Role;
+}
+
+/**
+ * Most characters of `lastMessage.text` in conversation summaries and inbox activity. An inbox
+ * row shows one line of it; the whole message (up to `maxTextLength`) would go to every agent
+ * connection with every window of activity.
+ */
+export const PREVIEW_LENGTH = 200;
+
+/** `text` as a preview: cut to `PREVIEW_LENGTH` characters with "…", never inside a surrogate pair. */
+export function previewText(text: string): string {
+  if (text.length <= PREVIEW_LENGTH) return text;
+  let end = PREVIEW_LENGTH - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end).trimEnd()}…`;
 }

@@ -2,7 +2,7 @@
  * Stored records -> the shapes that travel in frames. Kept apart so storage rows never leak
  * fields (secrets, password hashes) onto the wire.
  */
-import type { AgentProfile, ConversationSummary, VisitorProfile } from '@parley/protocol';
+import { previewText, type AgentProfile, type ConversationSummary, type VisitorProfile } from '@parley/protocol';
 import type { Agent, Conversation, Visitor } from '../storage/storage.js';
 import type { SiteActivity } from './announce-throttle.js';
 
@@ -23,7 +23,7 @@ export function toSummary(
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
     lastSeq: conversation.lastSeq,
-    lastMessage: conversation.lastMessage,
+    lastMessage: preview(conversation.lastMessage),
     visitorName,
     visitorOnline,
     visitorReadSeq: conversation.visitorReadSeq,
@@ -38,8 +38,15 @@ export function toActivity(conversation: Conversation): SiteActivity {
     siteId: conversation.siteId,
     updatedAt: conversation.updatedAt,
     lastSeq: conversation.lastSeq,
-    lastMessage: conversation.lastMessage,
+    lastMessage: preview(conversation.lastMessage),
   };
+}
+
+/** The last message as agents' inboxes get it: its text cut to a preview (the same object when short). */
+function preview(lastMessage: Conversation['lastMessage']): Conversation['lastMessage'] {
+  if (!lastMessage) return lastMessage;
+  const text = previewText(lastMessage.text);
+  return text === lastMessage.text ? lastMessage : { ...lastMessage, text };
 }
 
 /** A visitor as agents see them, with presence. */

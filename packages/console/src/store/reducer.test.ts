@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerFrame, TrackedEvent } from '@parley/protocol';
+import { PREVIEW_LENGTH, type ServerFrame, type TrackedEvent } from '@parley/protocol';
 import { cobrowseStatus, conversation, conversationDetail, ME, message, visitor, welcome } from '../test-support/fixtures.js';
 import { CONTEXT_LIMIT, mergeMessages, reduce, TYPING_TTL_MS, type ConsoleAction } from './reducer.js';
 import { initialState, type ConsoleState, type PendingMessage } from './state.js';
@@ -79,6 +79,14 @@ describe('reduce', () => {
     expect(s.messages.c1).toBeUndefined();
     expect(s.conversations.c1!.lastMessage?.text).toBe('message 2');
     expect(s.conversations.c1!.lastSeq).toBe(2);
+  });
+
+  it('previews a long message in the inbox and keeps it whole in the history', () => {
+    const long = 'word '.repeat(800).trim();
+    const s = run(opened(), frame({ type: 'chat.message', message: message(2, { text: long }) }));
+    expect(s.messages.c1!.at(-1)!.text).toBe(long);
+    expect(s.conversations.c1!.lastMessage!.text).toHaveLength(PREVIEW_LENGTH);
+    expect(s.conversations.c1!.lastMessage!.text.endsWith('word…')).toBe(true);
   });
 
   it('marks replies in flight as failed when the connection drops and as sending after the next welcome', () => {

@@ -11,7 +11,7 @@ import type {
   ServerFrame,
   VisitorProfile,
 } from '@parley/protocol';
-import { COBROWSE_STREAM_TYPES, RETRYABLE_ERROR_CODES } from '@parley/protocol';
+import { COBROWSE_STREAM_TYPES, RETRYABLE_ERROR_CODES, previewText } from '@parley/protocol';
 import { onCallbackItems, onCallState, onDetailCall, onWelcomeCalls, reduceCallAction, upsertCallbacks, type CallAction } from './call-reducer.js';
 import { onActivity, onSummaries, upsertConversations } from './inbox-reducer.js';
 import type { ConnectionStatus, ConsoleState, ConsoleView, PendingMessage, VisitorContext } from './state.js';
@@ -68,7 +68,7 @@ function summaryWithMessage(c: ConversationSummary, m: Message): ConversationSum
   return {
     ...c,
     lastSeq: Math.max(c.lastSeq, m.seq),
-    lastMessage: keep ? c.lastMessage : { text: m.text, author: m.author, at: m.at },
+    lastMessage: keep ? c.lastMessage : { text: previewText(m.text), author: m.author, at: m.at },
     updatedAt: Math.max(c.updatedAt, m.at),
     // An agent's reply means the agents' side has read everything before it.
     agentReadSeq: m.author === 'agent' ? Math.max(c.agentReadSeq, m.seq) : c.agentReadSeq,
