@@ -103,4 +103,12 @@ describe('Registry with paced envelopes', () => {
     expect(frames[0]![1]).toEqual(activity);
     registry.close();
   });
+
+  it('does not serialise a paced frame nobody on this node receives', () => {
+    const registry = new Registry(new FanOutPacer(1000));
+    const frame = { type: 'pong' } as ServerFrame;
+    Object.defineProperty(frame, 'toJSON', { value: () => expect.unreachable('serialised with no recipient') });
+    registry.deliver({ topics: ['agents:nobody'], frame, paced: true });
+    registry.close();
+  });
 });

@@ -99,7 +99,7 @@ export class Registry {
    */
   deliver(envelope: Envelope): void {
     const { topics, except } = envelope;
-    if (envelope.paced) return this.pacer.send(this.recipients(topics, except), envelope.frameJson ?? JSON.stringify(envelope.frame));
+    if (envelope.paced) return this.deliverPaced(envelope);
     let text: string | undefined = envelope.frameJson;
     if (topics.length === 1) {
       const members = this.lookup(topics[0]!);
@@ -131,6 +131,12 @@ export class Registry {
   /** Drops paced frames not yet written (the relay is closing). */
   close(): void {
     this.pacer.close();
+  }
+
+  /** Hands a paced envelope's recipients to the pacer; nothing is serialised when nobody here receives it. */
+  private deliverPaced(envelope: Envelope): void {
+    const sessions = this.recipients(envelope.topics, envelope.except);
+    if (sessions.length > 0) this.pacer.send(sessions, envelope.frameJson ?? JSON.stringify(envelope.frame));
   }
 
   /** The sessions on any of `topics` but `except`, each once. */
